@@ -1,0 +1,329 @@
+/* pyforge.h - the public C API of libpyforge.
+ *
+ * libpyforge converts files that data teams receive (CSV/TSV today; Excel,
+ * XML, dBase, Access and PDF through the same registry) into analytics
+ * formats (Parquet today). The CLI (`pyforge`) and the Python package use
+ * only this header.
+ *
+ * Conventions
+ * - Every fallible function returns a pf_status; PF_OK is 0. Details of a
+ *   failure (message and place: file, row, line, column, byte offset) go to
+ *   a caller-provided pf_error, which may be NULL.
+ * - Option structs are initialised with their *_init() function and then
+ *   changed field by field, so new fields get safe defaults.
+ * - Result structs are filled by the library and released with their
+ *   *_free() function (which accepts NULL and zeroed structs).
+ * - Strings passed in are borrowed for the duration of the call only.
+ * - The library never prints, exits or aborts. Diagnostics go to the log
+ *   callback; long work reports progress through the progress callback and
+ *   stops early when *cancel becomes non-zero.
+ * - Thread safety: distinct calls on distinct data may run concurrently; the
+ *   library keeps no mutable global state.
+ */
+#ifndef PYFORGE_H
+#define PYFORGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define PF_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define PF_API __attribute__((visibility("default")))
+#else
+#define PF_API
+#endif
+
+/* ---- version: the one source of truth is the VERSION file at the root;
+ * CMake writes it into pyforge_version.h. */
+#include "pyforge/pyforge_version.h"
+
+/* The version string of the library actually linked ("0.1.0"). */
+PF_API const char *pf_version(void);
+
+/* ---- status codes --------------------------------------------------------
+ * Grouped by kind, never renumbered:
+ *   0          success
+ *   1..99      the call or its arguments
+ *   100..199   the input (missing, unreadable, malformed)
+ *   200..299   the output (exists, unwritable, disk full)
+ *   300..399   resources and control (memory, limits, cancel)
+ *   900..999   internal signals and bugs
+ */
+#define PF_STATUS_MAP(X)                                                     \
+  X(OK, 0, "success")                                                        \
+  X(EINVAL, 1, "invalid argument")                                           \
+  X(EUNSUPPORTED, 2, "not supported")                                        \
+  X(ENOTFOUND, 100, "input not found")                                       \
+  X(EINPUT, 101, "cannot read input")                                        \
+  X(EFORMAT, 102, "unrecognised input format")                               \
+  X(EPARSE, 103, "malformed input")                                          \
+  X(EENCODING, 104, "invalid text encoding")                                 \
+  X(EBADROW, 105, "bad row")                                                 \
+  X(EEMPTY, 106, "input is empty")                                           \
+  X(EEXIST, 200, "output already exists")                                    \
+  X(EOUTPUT, 201, "cannot write output")                                     \
+  X(ENOSPACE, 202, "no space left on device or file size limit reached")     \
+  X(ENOMEM, 300, "out of memory")                                            \
+  X(ELIMIT, 301, "input exceeds a safety limit")                             \
+  X(ECANCELED, 302, "canceled")                                              \
+  X(ERESTART, 900, "schema widened; conversion must restart")                \
+  X(EINTERNAL, 999, "internal error")
+
+typedef enum pf_status {
+#define PF__STATUS_ENUM(name, value, text) PF_##name = value,
+  PF_STATUS_MAP(PF__STATUS_ENUM)
+#undef PF__STATUS_ENUM
+} pf_status;
+
+/* Short human text for a status ("malformed input"); never NULL. */
+PF_API const char *pf_status_str(pf_status status);
+/* The symbolic name ("EPARSE"); never NULL. */
+PF_API const char *pf_status_name(pf_status status);
+
+/* ---- errors --------------------------------------------------------------
+ * A failure's message and where it happened. Unknown places are -1 / "". */
+typedef struct pf_error {
+  pf_status status;       /* the code also returned by the call            */
+  char message[1024];     /* what happened and what to do about it         */
+  char file[1024];        /* input or output path concerned                */
+  int64_t row;            /* 1-based data row (header excluded)            */
+  int64_t line;           /* 1-based physical line in a text file          */
+  int64_t column;         /* 1-based column                                */
+  char column_name[256];  /* column name when known                        */
+  int64_t offset;         /* byte offset in the (decompressed) input       */
+  char sheet[256];        /* sheet name (Excel)                            */
+  char xml_path[512];     /* element path (XML)                            */
+} pf_error;
+
+PF_API void pf_error_init(pf_error *err);
+/* Renders "file:line:column: message" style text into buf (always
+ * NUL-terminated when n > 0). Returns the length it wanted. */
+PF_API size_t pf_error_format(const pf_error *err, char *buf, size_t n);
+
+/* ---- logical types and schema -------------------------------------------- */
+typedef enum pf_type {
+  PF_TYPE_NULL = 0,       /* every value null                              */
+  PF_TYPE_BOOL,
+  PF_TYPE_INT64,
+  PF_TYPE_DOUBLE,
+  PF_TYPE_DECIMAL,        /* precision, scale in the field                 */
+  PF_TYPE_DATE,           /* days since 1970-01-01 (int32)                 */
+  PF_TYPE_TIMESTAMP,      /* microseconds since epoch, no time zone        */
+  PF_TYPE_TIMESTAMP_UTC,  /* microseconds since epoch, UTC-adjusted        */
+  PF_TYPE_TIME,           /* microseconds since midnight (int64)           */
+  PF_TYPE_STRING,         /* UTF-8                                         */
+  PF_TYPE_BINARY,
+  PF_TYPE_COUNT_
+} pf_type;
+
+/* "int64", "timestamp[us, UTC]", ... ; never NULL. */
+PF_API const char *pf_type_name(pf_type type);
+
+typedef struct pf_field {
+  char *name;       /* read-only: UTF-8 column name, unique in the schema   */
+  pf_type type;     /* read-only                                            */
+  int nullable;     /* read-only: 1 if the column may hold nulls            */
+  int precision;    /* read-only: decimals only                             */
+  int scale;        /* read-only: decimals only                             */
+  char *note;       /* read-only: NULL or how the type was decided
+                       ("widened from int64 to double at row 5000113: ...") */
+} pf_field;
+
+typedef struct pf_schema {
+  size_t n_fields;  /* read-only */
+  pf_field *fields; /* read-only */
+} pf_schema;
+
+PF_API void pf_schema_free(pf_schema *schema);
+
+/* ---- callbacks ----------------------------------------------------------- */
+typedef enum pf_log_level {
+  PF_LOG_ERROR = 0,
+  PF_LOG_WARN = 1,
+  PF_LOG_INFO = 2,
+  PF_LOG_DEBUG = 3
+} pf_log_level;
+
+/* Called from the thread that called the library function. */
+typedef void (*pf_log_fn)(void *user, pf_log_level level, const char *message);
+/* done/total are in the unit named by `unit` ("bytes" or "rows"); total is 0
+ * when unknown. Called between batches, from the calling thread. */
+typedef void (*pf_progress_fn)(void *user, uint64_t done, uint64_t total,
+                               const char *unit);
+
+/* Parses "error", "warn"/"warning", "info", "debug" (case-insensitive) or a
+ * digit; returns -1 when it does not recognise the text. */
+PF_API int pf_log_level_parse(const char *text);
+
+/* ---- options ------------------------------------------------------------- */
+typedef enum pf_compression {
+  PF_COMPRESSION_NONE = 0,
+  PF_COMPRESSION_SNAPPY,
+  PF_COMPRESSION_GZIP,
+  PF_COMPRESSION_ZSTD,
+  PF_COMPRESSION_LZ4_RAW
+} pf_compression;
+
+/* "snappy", "gzip", "zstd", "lz4_raw" (also "lz4"), "none" (also
+ * "uncompressed"); returns PF_EINVAL for anything else. */
+PF_API pf_status pf_compression_parse(const char *name, pf_compression *out);
+PF_API const char *pf_compression_name(pf_compression c);
+
+typedef enum pf_bad_rows {
+  PF_BAD_ROWS_ERROR = 0, /* stop at the first bad row, naming its line      */
+  PF_BAD_ROWS_SKIP,      /* leave it out, write it to the rejects file      */
+  PF_BAD_ROWS_KEEP       /* keep it: extra fields joined into the last one  */
+} pf_bad_rows;
+
+#define PF_AUTO (-1) /* "detect it" for the tri-state and character options */
+
+typedef struct pf_csv_options {
+  int delimiter;           /* PF_AUTO or a byte (',' ';' '\t' '|' ...)      */
+  int quote;               /* PF_AUTO, 0 for no quoting, or a byte          */
+  int escape;              /* PF_AUTO, 0 = doubled quote only, or a byte
+                              such as '\\'                                  */
+  int header;              /* PF_AUTO, 0 or 1                               */
+  int64_t skip_rows;       /* physical lines skipped before anything else   */
+  const char *encoding;    /* NULL detects; else an iconv name              */
+  const char *const *null_values; /* NULL: the default null rule (docs);
+                              else these exact strings are null everywhere  */
+  size_t n_null_values;
+  pf_bad_rows on_bad_rows;
+} pf_csv_options;
+
+typedef struct pf_convert_options {
+  const char *input;          /* path, or "-" for standard input          */
+  const char *output;         /* NULL: derived from input (docs)           */
+  const char *input_format;   /* NULL: from the extension and content      */
+  const char *output_format;  /* NULL: "parquet"                           */
+  int force;                  /* replace an existing output                */
+  int threads;                /* 0: the cores available                    */
+  pf_compression compression; /* default snappy                            */
+  int compression_level;      /* 0: the codec's default                    */
+  int64_t row_group_rows;     /* 0: default (1,048,576)                    */
+  int64_t row_group_bytes;    /* 0: default (64 MiB of encoded data)       */
+  int64_t page_bytes;         /* 0: default (1 MiB)                        */
+  int dictionary;             /* 1 (default): try dictionary encoding      */
+  int all_strings;            /* every column a string, original PyForge
+                                 CLI rules                                  */
+  const char *rejects_path;   /* NULL: "<output>.rejects.csv"              */
+  int64_t max_problems;       /* validate: problems kept (default 100)     */
+  pf_csv_options csv;
+
+  pf_log_fn log;              /* NULL: no logging                          */
+  void *log_user;
+  pf_log_level log_level;     /* default PF_LOG_WARN                       */
+  pf_progress_fn progress;    /* NULL: no progress                         */
+  void *progress_user;
+  volatile int *cancel;       /* when non-NULL and *cancel != 0: stop with
+                                 PF_ECANCELED, leaving no output behind    */
+} pf_convert_options;
+
+PF_API void pf_convert_options_init(pf_convert_options *opts);
+
+/* ---- convert ------------------------------------------------------------- */
+typedef struct pf_convert_result {
+  char *input_format;      /* "csv"                                        */
+  char *output_format;     /* "parquet"                                    */
+  char *output_path;       /* where the result is                          */
+  char *rejects_path;      /* NULL unless rows were rejected               */
+  int64_t rows;            /* rows written                                 */
+  int64_t rows_rejected;   /* rows written to the rejects file             */
+  int64_t columns;
+  uint64_t bytes_in;       /* input bytes read (decompressed)              */
+  uint64_t bytes_out;      /* size of the output                           */
+  double seconds;          /* wall time of the conversion                  */
+  int threads;             /* threads used                                 */
+  int restarts;            /* times the conversion restarted to widen      */
+  pf_schema *schema;       /* the output schema, with notes                */
+  size_t n_warnings;
+  char **warnings;         /* human-readable, in the order they happened   */
+} pf_convert_result;
+
+PF_API pf_status pf_convert(const pf_convert_options *opts,
+                            pf_convert_result *result, pf_error *err);
+PF_API void pf_convert_result_free(pf_convert_result *result);
+/* One JSON object; free with pf_free(). NULL when out of memory. */
+PF_API char *pf_convert_result_json(const pf_convert_result *result);
+
+/* The output path pf_convert would use for opts (input + format), written
+ * into buf. */
+PF_API pf_status pf_default_output(const pf_convert_options *opts, char *buf,
+                                   size_t n, pf_error *err);
+
+/* ---- info ---------------------------------------------------------------- */
+typedef struct pf_prop {
+  char *key;   /* "encoding", "delimiter", "compression", ...              */
+  char *value; /* display text                                             */
+} pf_prop;
+
+typedef struct pf_info_section {
+  char *kind;        /* "row_group", later "sheet", ...                   */
+  char *name;        /* "0", sheet name, ...                               */
+  size_t n_props;
+  pf_prop *props;
+} pf_info_section;
+
+typedef struct pf_info {
+  char *path;
+  char *format;          /* "csv", "parquet"                               */
+  uint64_t size_bytes;   /* on disk                                        */
+  int64_t rows;          /* exact data rows, -1 if unknown                 */
+  size_t n_props;
+  pf_prop *props;        /* format-specific facts, in display order        */
+  pf_schema *schema;
+  size_t n_sections;
+  pf_info_section *sections;
+} pf_info;
+
+/* Uses opts->input and the reading options (input_format, csv, threads,
+ * callbacks); output options are ignored. */
+PF_API pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
+                              pf_error *err);
+PF_API void pf_info_free(pf_info *info);
+PF_API char *pf_info_json(const pf_info *info);
+
+/* ---- validate ------------------------------------------------------------ */
+typedef struct pf_validate_result {
+  int valid;               /* 1 when the input converts without problems  */
+  char *format;
+  int64_t rows;            /* data rows read                               */
+  int64_t problems_total;  /* problems found (may exceed n_problems)       */
+  size_t n_problems;       /* problems kept (opts->max_problems)           */
+  pf_error *problems;      /* each with its place                          */
+  pf_schema *schema;       /* inferred schema, when one could be read      */
+} pf_validate_result;
+
+/* Reads the whole input as a conversion would, collecting problems instead
+ * of stopping at the first. Returns PF_OK when the check ran (whatever it
+ * found: see result->valid); an error when it could not run at all. */
+PF_API pf_status pf_validate(const pf_convert_options *opts,
+                             pf_validate_result *result, pf_error *err);
+PF_API void pf_validate_result_free(pf_validate_result *result);
+PF_API char *pf_validate_result_json(const pf_validate_result *result);
+
+/* ---- formats ------------------------------------------------------------- */
+typedef struct pf_format_desc {
+  const char *name;        /* "csv"                                        */
+  const char *kind;        /* "input" or "output"                          */
+  const char *extensions;  /* ".csv .tsv .txt .psv" (compressed variants too) */
+  const char *description;
+  const char *origin;      /* "built-in" or the plugin's path              */
+} pf_format_desc;
+
+/* Number of registered formats; *out points to a static read-only array. */
+PF_API size_t pf_formats_list(const pf_format_desc **out);
+
+/* ---- memory -------------------------------------------------------------- */
+/* Frees memory the library returned as a bare pointer (JSON text). */
+PF_API void pf_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PYFORGE_H */

@@ -1,0 +1,100 @@
+/* format_api.h - the interfaces readers and writers implement.
+ *
+ * Readers and writers never include each other: the engine moves pf_batches
+ * from a reader to a writer. Built-in formats register in the engine's
+ * registry (src/engine/registry.c) with these same tables; plugins will be
+ * adapted to them.
+ */
+#ifndef PF_CORE_FORMAT_API_H
+#define PF_CORE_FORMAT_API_H
+
+#include "core/batch.h"
+#include "core/log.h"
+#include "core/pool.h"
+
+/* ---- readers ---- */
+
+/* What the engine gives a reader to open. Borrowed for the reader's life. */
+typedef struct pf__reader_env {
+  const char *path;                 /* input path, or "-" for stdin        */
+  const pf_convert_options *opts;   /* reading options (csv, all_strings)  */
+  pf__pool *pool;                   /* shared thread pool                  */
+  const pf__log *log;
+  /* A bad row left out (on_bad_rows = skip, or validation): called from the
+   * thread that called next(), in input order. line is the 1-based physical
+   * line where the row starts; raw is the row's bytes as in the input
+   * (decoded to UTF-8 where possible). A non-OK return stops reading. */
+  pf_status (*reject)(void *user, int64_t line, const char *reason,
+                      const char *raw, size_t raw_len, pf_error *err);
+  void *reject_user;
+  int validating;                   /* 1: report bad rows through reject()
+                                       whatever on_bad_rows says          */
+} pf__reader_env;
+
+typedef struct pf__reader_stats {
+  uint64_t bytes_read;     /* decompressed bytes consumed so far          */
+  uint64_t bytes_total;    /* input size when known (0 otherwise)          */
+  uint64_t progress_done;  /* in the unit of bytes_total (on-disk bytes)   */
+  int64_t rows_rejected;
+} pf__reader_stats;
+
+typedef struct pf__reader_ops {
+  const char *name;        /* "csv" */
+  const char *description;
+  const char *extensions;  /* ".csv .tsv .txt .psv" */
+  /* 0..100: how much the first bytes look like this format (0: not). */
+  int (*sniff)(const uint8_t *head, size_t n);
+  /* Opens the input and decides the schema (may read a sample). */
+  pf_status (*open)(const pf__reader_env *env, void **state, pf_error *err);
+  /* The schema; valid until close(), changes only across PF_ERESTART. */
+  const pf_schema *(*schema)(void *state);
+  /* The next batch in *batch, NULL at the end. The batch is owned by the
+   * reader and valid until the next call. Returns PF_ERESTART when a value
+   * forced a column to widen after batches were handed out: the caller
+   * discards what it wrote, calls rewind() and starts again with the new
+   * schema() (which carries a note on the widening). */
+  pf_status (*next)(void *state, pf_batch **batch, pf_error *err);
+  pf_status (*rewind)(void *state, pf_error *err);
+  /* Adds format facts (props) and the exact row count to info; may read the
+   * whole input. schema/path/format/size are filled by the engine. */
+  pf_status (*info)(void *state, pf_info *info, pf_error *err);
+  void (*stats)(void *state, pf__reader_stats *out);
+  void (*close)(void *state);
+} pf__reader_ops;
+
+/* ---- writers ---- */
+
+typedef struct pf__output pf__output; /* src/io/output.h */
+
+typedef struct pf__writer_env {
+  pf__output *out;                  /* sequential sink; the engine commits
+                                       or discards it after close/abort    */
+  const pf_schema *schema;
+  const pf_convert_options *opts;   /* compression, row groups, ...        */
+  pf__pool *pool;
+  const pf__log *log;
+} pf__writer_env;
+
+typedef struct pf__writer_ops {
+  const char *name;        /* "parquet" */
+  const char *description;
+  const char *extensions;  /* ".parquet" */
+  pf_status (*open)(const pf__writer_env *env, void **state, pf_error *err);
+  /* Consumes a batch typed like env->schema; the batch is only borrowed. */
+  pf_status (*write)(void *state, const pf_batch *batch, pf_error *err);
+  /* Writes everything still buffered and the footer, then frees state. */
+  pf_status (*close)(void *state, pf_error *err);
+  /* Frees state without finishing; the engine discards the output. */
+  void (*abort)(void *state);
+} pf__writer_ops;
+
+/* ---- info helpers (src/core/info.c) ---- */
+pf_status pf__info_prop(pf_info *info, const char *key, const char *fmt, ...)
+    PF__PRINTF(3, 4);
+/* Appends a section; returns it (NULL when out of memory). */
+pf_info_section *pf__info_section(pf_info *info, const char *kind,
+                                  const char *name);
+pf_status pf__section_prop(pf_info_section *s, const char *key,
+                           const char *fmt, ...) PF__PRINTF(3, 4);
+
+#endif

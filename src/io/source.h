@@ -1,0 +1,49 @@
+/* source.h - reading an input: a file, standard input, or a compressed file
+ * (gzip, zstd, bzip2: recognised by their magic bytes), as one stream of
+ * decompressed bytes.
+ *
+ * Standard input is spooled to a temporary file on open, so every source can
+ * be rewound (a conversion that widens a column restarts) and sampled at
+ * offsets. A source is used by one thread at a time.
+ */
+#ifndef PF_IO_SOURCE_H
+#define PF_IO_SOURCE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/error.h"
+
+typedef struct pf__source pf__source;
+
+typedef enum pf__codec {
+  PF__CODEC_NONE = 0,
+  PF__CODEC_GZIP,
+  PF__CODEC_ZSTD,
+  PF__CODEC_BZIP2
+} pf__codec;
+
+/* Opens path ("-" = stdin). Errors: PF_ENOTFOUND (missing), PF_EINPUT
+ * (unreadable, a directory), with the path in err. */
+pf_status pf__source_open(const char *path, pf__source **out, pf_error *err);
+/* Reads up to n decompressed bytes; *got == 0 means end of input. */
+pf_status pf__source_read(pf__source *s, void *buf, size_t n, size_t *got,
+                          pf_error *err);
+/* Starts again from the first byte. */
+pf_status pf__source_rewind(pf__source *s, pf_error *err);
+/* Random access for plain (uncompressed) files: reads at a byte offset.
+ * PF_EUNSUPPORTED for compressed sources. */
+pf_status pf__source_pread(pf__source *s, uint64_t offset, void *buf, size_t n,
+                           size_t *got, pf_error *err);
+int pf__source_seekable(const pf__source *s);
+/* Size on disk (compressed size for compressed inputs). */
+uint64_t pf__source_disk_size(const pf__source *s);
+/* Bytes of the on-disk file consumed so far (for progress). */
+uint64_t pf__source_disk_pos(const pf__source *s);
+pf__codec pf__source_codec(const pf__source *s);
+const char *pf__codec_name(pf__codec c);
+/* The path as given ("-" for stdin). */
+const char *pf__source_path(const pf__source *s);
+void pf__source_close(pf__source *s);
+
+#endif
