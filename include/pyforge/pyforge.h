@@ -213,6 +213,8 @@ typedef struct pf_convert_options {
                                  CLI rules                                  */
   const char *rejects_path;   /* NULL: "<output>.rejects.csv"              */
   int64_t max_problems;       /* validate: problems kept (default 100)     */
+  int64_t max_columns;        /* safety limit (default 8192)               */
+  int64_t max_field_bytes;    /* safety limit on one value (default 64 MiB) */
   pf_csv_options csv;
 
   pf_log_fn log;              /* NULL: no logging                          */
