@@ -1,0 +1,178 @@
+/* args.c - scanning command-line arguments and the reading options shared
+ * by convert, info and validate. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+void cli_args_init(cli_args *a, int argc, char **argv, const char *cmd) {
+  memset(a, 0, sizeof *a);
+  a->argc = argc;
+  a->argv = argv;
+  a->cmd = cmd;
+}
+
+int cli_args_next(cli_args *a, const char **opt, const char **pos) {
+  *opt = *pos = NULL;
+  a->value = NULL;
+  while (a->i < a->argc) {
+    const char *s = a->argv[a->i++];
+    if (!a->only_pos && strcmp(s, "--") == 0) {
+      a->only_pos = 1;
+      continue;
+    }
+    if (a->only_pos || s[0] != '-' || strcmp(s, "-") == 0) {
+      *pos = s;
+      return 1;
+    }
+    const char *eq = s[1] == '-' ? strchr(s, '=') : NULL;
+    if (eq) {
+      size_t n = (size_t)(eq - s);
+      if (n >= sizeof a->name) n = sizeof a->name - 1;
+      memcpy(a->name, s, n);
+      a->name[n] = 0;
+      a->value = eq + 1;
+      *opt = a->name;
+    } else {
+      *opt = s;
+    }
+    return 1;
+  }
+  return 0;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "pyforge%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry 'pyforge%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
+  return EXIT_USAGE;
+}
+
+const char *cli_args_value(cli_args *a, const char *opt) {
+  if (a->value) return a->value;
+  if (a->i < a->argc) return a->argv[a->i++];
+  cli_usage_error(a->cmd, "option %s needs a value", opt);
+  return NULL;
+}
+
+int cli_parse_size(const char *s, int64_t *out) {
+  if (!s || !isdigit((unsigned char)*s)) return -1;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  int64_t mul = 1;
+  if (*end == 'k' || *end == 'K') mul = 1024, end++;
+  else if (*end == 'm' || *end == 'M') mul = 1024 * 1024, end++;
+  else if (*end == 'g' || *end == 'G') mul = 1024LL * 1024 * 1024, end++;
+  if (*end == 'i' || *end == 'I') end++;
+  if ((*end == 'b' || *end == 'B') && mul > 1) end++;
+  if (*end || v > (unsigned long long)(INT64_MAX / mul)) return -1;
+  *out = (int64_t)v * mul;
+  return 0;
+}
+
+/* A delimiter/quote/escape character from its spelling. -2 when bad. */
+static int parse_char(const char *s, int allow_none) {
+  static const struct { const char *name; int c; } names[] = {
+      {"tab", '\t'},   {"\\t", '\t'},      {"comma", ','}, {"semicolon", ';'},
+      {"pipe", '|'},   {"space", ' '},     {"colon", ':'}, {"backslash", '\\'},
+      {"double", 0},   {"none", 0},
+  };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcasecmp(s, names[i].name) == 0) return (names[i].c == 0 && !allow_none) ? -2 : names[i].c;
+  if (strlen(s) == 1 && (unsigned char)s[0] < 0x80) return (unsigned char)s[0];
+  return -2;
+}
+
+const char cli_read_options_help[] =
+    "Reading options (CSV/TSV):\n"
+    "  --input-format NAME     input format when the extension does not tell (csv)\n"
+    "  --delimiter C           field delimiter: a character, or tab, comma, semicolon,\n"
+    "                          pipe, space, colon (default: detected)\n"
+    "  --quote C|none          quote character (default: detected, usually \")\n"
+    "  --escape C|double       escape inside quotes: double (\"\"), or e.g. '\\\\' (default: detected)\n"
+    "  --header / --no-header  whether the first row names the columns (default: detected)\n"
+    "  --skip-rows N           lines to skip before the header or data\n"
+    "  --encoding NAME         text encoding (default: detected: utf-8, utf-16, windows-1252)\n"
+    "  --null-value S          a value read as null in every column (repeatable)\n"
+    "  --on-bad-rows MODE      error (default), skip (to a rejects file) or keep\n"
+    "  --all-strings           every column a string, as the original PyForge CLI did\n"
+    "  --max-columns N         safety limit on columns (default 8192)\n"
+    "  --max-field-size N      safety limit on one value, e.g. 256M (default 64M)\n"
+    "  --threads N             threads to use (default: all cores)\n";
+
+int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o,
+                    const char ***nulls, size_t *n_nulls) {
+  const char *v;
+#define VALUE() \
+  if (!(v = cli_args_value(a, opt))) return -1
+  if (!strcmp(opt, "--input-format")) {
+    VALUE();
+    o->input_format = v;
+  } else if (!strcmp(opt, "--delimiter") || !strcmp(opt, "--sep") || !strcmp(opt, "-d")) {
+    VALUE();
+    int c = parse_char(v, 0);
+    if (c < 0) return cli_usage_error(a->cmd, "--delimiter takes one character or tab/comma/semicolon/pipe/space/colon; got '%s'", v), -1;
+    o->csv.delimiter = c;
+  } else if (!strcmp(opt, "--quote")) {
+    VALUE();
+    int c = parse_char(v, 1);
+    if (c < 0) return cli_usage_error(a->cmd, "--quote takes one character or 'none'; got '%s'", v), -1;
+    o->csv.quote = c;
+  } else if (!strcmp(opt, "--escape")) {
+    VALUE();
+    int c = parse_char(v, 1);
+    if (c < 0) return cli_usage_error(a->cmd, "--escape takes one character (e.g. '\\') or 'double'; got '%s'", v), -1;
+    o->csv.escape = c;
+  } else if (!strcmp(opt, "--header")) {
+    o->csv.header = 1;
+  } else if (!strcmp(opt, "--no-header")) {
+    o->csv.header = 0;
+  } else if (!strcmp(opt, "--skip-rows")) {
+    VALUE();
+    int64_t n;
+    if (cli_parse_size(v, &n)) return cli_usage_error(a->cmd, "--skip-rows takes a number; got '%s'", v), -1;
+    o->csv.skip_rows = n;
+  } else if (!strcmp(opt, "--encoding")) {
+    VALUE();
+    o->csv.encoding = v;
+  } else if (!strcmp(opt, "--null-value")) {
+    VALUE();
+    const char **nn = realloc(*nulls, (*n_nulls + 1) * sizeof *nn);
+    if (!nn) return -1;
+    nn[(*n_nulls)++] = v;
+    *nulls = nn;
+    o->csv.null_values = *nulls;
+    o->csv.n_null_values = *n_nulls;
+  } else if (!strcmp(opt, "--on-bad-rows")) {
+    VALUE();
+    if (!strcmp(v, "error")) o->csv.on_bad_rows = PF_BAD_ROWS_ERROR;
+    else if (!strcmp(v, "skip")) o->csv.on_bad_rows = PF_BAD_ROWS_SKIP;
+    else if (!strcmp(v, "keep")) o->csv.on_bad_rows = PF_BAD_ROWS_KEEP;
+    else return cli_usage_error(a->cmd, "--on-bad-rows takes error, skip or keep; got '%s'", v), -1;
+  } else if (!strcmp(opt, "--all-strings")) {
+    o->all_strings = 1;
+  } else if (!strcmp(opt, "--max-columns")) {
+    VALUE();
+    if (cli_parse_size(v, &o->max_columns) || o->max_columns == 0)
+      return cli_usage_error(a->cmd, "--max-columns takes a positive number; got '%s'", v), -1;
+  } else if (!strcmp(opt, "--max-field-size")) {
+    VALUE();
+    if (cli_parse_size(v, &o->max_field_bytes) || o->max_field_bytes == 0)
+      return cli_usage_error(a->cmd, "--max-field-size takes a size such as 128M; got '%s'", v), -1;
+  } else if (!strcmp(opt, "--threads") || !strcmp(opt, "-j")) {
+    VALUE();
+    int64_t n;
+    if (cli_parse_size(v, &n) || n > 256) return cli_usage_error(a->cmd, "--threads takes a number from 0 (all cores) to 256; got '%s'", v), -1;
+    o->threads = (int)n;
+  } else {
+    return 0;
+  }
+#undef VALUE
+  return 1;
+}

@@ -1,0 +1,92 @@
+/* cmd_info.c - `pyforge info FILE`: what a file holds. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "Usage: pyforge info FILE [--json]\n"
+    "\n"
+    "Show a file's format, size, encoding and dialect (text inputs), columns with\n"
+    "their inferred types, and the exact row count. For a Parquet file: schema,\n"
+    "row groups, compression and statistics.\n"
+    "\n"
+    "  --json                 print one JSON object (also: --format json)\n"
+    "\n";
+
+int cmd_info(int argc, char **argv, const cli_globals *g) {
+  pf_convert_options o;
+  pf_convert_options_init(&o);
+  const char **nulls = NULL;
+  size_t n_nulls = 0;
+  const char *file = NULL, *opt, *pos, *v;
+  int json = 0, rc = EXIT_OK;
+  cli_args a;
+  cli_args_init(&a, argc, argv, "info");
+  while (cli_args_next(&a, &opt, &pos)) {
+    if (pos) {
+      if (file) { rc = cli_usage_error("info", "unexpected argument '%s'", pos); goto done; }
+      file = pos;
+      continue;
+    }
+    int r = cli_read_option(&a, opt, &o, &nulls, &n_nulls);
+    if (r < 0) { rc = EXIT_USAGE; goto done; }
+    if (r > 0) continue;
+    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+      fputs(help, stdout);
+      fputs(cli_read_options_help, stdout);
+      goto done;
+    } else if (!strcmp(opt, "--json")) {
+      json = 1;
+    } else if (!strcmp(opt, "--format") || !strcmp(opt, "-f")) {
+      if (!(v = cli_args_value(&a, opt))) { rc = EXIT_USAGE; goto done; }
+      if (!strcmp(v, "json")) json = 1;
+      else if (strcmp(v, "table")) { rc = cli_usage_error("info", "--format takes table or json; got '%s'", v); goto done; }
+    } else {
+      rc = cli_usage_error("info", "unknown option '%s'", opt);
+      goto done;
+    }
+  }
+  if (!file) { rc = cli_usage_error("info", "missing FILE"); goto done; }
+  o.input = file;
+  o.log = cli_log;
+  o.log_level = cli_log_level(g);
+  o.cancel = cli_install_signals();
+  pf_info info;
+  pf_error err;
+  if (pf_info_read(&o, &info, &err) != PF_OK) {
+    cli_print_error(&err);
+    rc = err.status == PF_ECANCELED ? EXIT_CANCELED : EXIT_FAIL;
+    goto done;
+  }
+  if (json) {
+    char *js = pf_info_json(&info);
+    if (js) printf("%s\n", js);
+    pf_free(js);
+  } else {
+    char b1[32], b2[32];
+    printf("File        %s\n", info.path);
+    printf("Format      %s\n", info.format);
+    printf("Size        %s (%s bytes)\n", cli_fmt_bytes(b1, sizeof b1, info.size_bytes),
+           cli_fmt_count(b2, sizeof b2, (long long)info.size_bytes));
+    if (info.rows >= 0) printf("Rows        %s\n", cli_fmt_count(b1, sizeof b1, info.rows));
+    for (size_t i = 0; i < info.n_props; i++) {
+      char key[64];
+      snprintf(key, sizeof key, "%s", info.props[i].key);
+      if (key[0] >= 'a' && key[0] <= 'z') key[0] = (char)(key[0] - 'a' + 'A');
+      for (char *k = key; *k; k++) if (*k == '_') *k = ' ';
+      printf("%-11s %s\n", key, info.props[i].value);
+    }
+    printf("Columns     %zu\n", info.schema ? info.schema->n_fields : 0);
+    cli_print_schema(stdout, info.schema);
+    for (size_t i = 0; i < info.n_sections; i++) {
+      const pf_info_section *s = &info.sections[i];
+      printf("%s %s\n", s->kind, s->name);
+      for (size_t j = 0; j < s->n_props; j++) printf("  %-24s %s\n", s->props[j].key, s->props[j].value);
+    }
+  }
+  pf_info_free(&info);
+done:
+  free(nulls);
+  return rc;
+}

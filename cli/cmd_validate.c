@@ -1,0 +1,89 @@
+/* cmd_validate.c - `pyforge validate FILE`: can it be converted, and where
+ * are its problems. Exit 0 when valid, 1 when not. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "Usage: pyforge validate FILE [--json] [--max-problems N]\n"
+    "\n"
+    "Read FILE as a conversion would and report every problem with its place\n"
+    "(line, row, column). Exit status: 0 valid, 1 invalid or unreadable, 2 usage.\n"
+    "\n"
+    "  --json                 print one JSON object\n"
+    "  --max-problems N       problems listed (default 100; all are counted)\n"
+    "\n";
+
+int cmd_validate(int argc, char **argv, const cli_globals *g) {
+  pf_convert_options o;
+  pf_convert_options_init(&o);
+  const char **nulls = NULL;
+  size_t n_nulls = 0;
+  const char *file = NULL, *opt, *pos, *v;
+  int json = 0, rc = EXIT_OK;
+  cli_args a;
+  cli_args_init(&a, argc, argv, "validate");
+  while (cli_args_next(&a, &opt, &pos)) {
+    if (pos) {
+      if (file) { rc = cli_usage_error("validate", "unexpected argument '%s'", pos); goto done; }
+      file = pos;
+      continue;
+    }
+    int r = cli_read_option(&a, opt, &o, &nulls, &n_nulls);
+    if (r < 0) { rc = EXIT_USAGE; goto done; }
+    if (r > 0) continue;
+    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+      fputs(help, stdout);
+      fputs(cli_read_options_help, stdout);
+      goto done;
+    } else if (!strcmp(opt, "--json")) {
+      json = 1;
+    } else if (!strcmp(opt, "--max-problems")) {
+      if (!(v = cli_args_value(&a, opt))) { rc = EXIT_USAGE; goto done; }
+      if (cli_parse_size(v, &o.max_problems) || o.max_problems == 0) { rc = cli_usage_error("validate", "--max-problems takes a positive number; got '%s'", v); goto done; }
+    } else {
+      rc = cli_usage_error("validate", "unknown option '%s'", opt);
+      goto done;
+    }
+  }
+  if (!file) { rc = cli_usage_error("validate", "missing FILE"); goto done; }
+  o.input = file;
+  o.log = cli_log;
+  o.log_level = cli_log_level(g);
+  o.cancel = cli_install_signals();
+  pf_validate_result r;
+  pf_error err;
+  if (pf_validate(&o, &r, &err) != PF_OK) {
+    cli_print_error(&err);
+    rc = err.status == PF_ECANCELED ? EXIT_CANCELED : EXIT_FAIL;
+    goto done;
+  }
+  if (json) {
+    char *js = pf_validate_result_json(&r);
+    if (js) printf("%s\n", js);
+    pf_free(js);
+  } else {
+    char b1[32];
+    if (r.valid) {
+      printf("%s: valid %s file, %s rows, %zu columns\n", file, r.format,
+             cli_fmt_count(b1, sizeof b1, r.rows), r.schema ? r.schema->n_fields : 0);
+    } else {
+      printf("%s: invalid: %lld problem%s\n", file, (long long)r.problems_total,
+             r.problems_total == 1 ? "" : "s");
+      for (size_t i = 0; i < r.n_problems; i++) {
+        char buf[4096];
+        pf_error_format(&r.problems[i], buf, sizeof buf);
+        printf("  %s\n", buf);
+      }
+      if ((int64_t)r.n_problems < r.problems_total)
+        printf("  ... and %lld more (--max-problems to list more)\n",
+               (long long)(r.problems_total - (int64_t)r.n_problems));
+    }
+  }
+  rc = r.valid ? EXIT_OK : EXIT_FAIL;
+  pf_validate_result_free(&r);
+done:
+  free(nulls);
+  return rc;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building PyForge needs on a Debian/Ubuntu machine, and with
+# --test also the Python tools the test tiers use (into .venv). Idempotent:
+# it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[ "${1:-}" = "--test" ] && want_tests=1
+
+pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev
+      libsnappy-dev liblz4-dev libbz2-dev zstd bzip2)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "pyforge setup: installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$want_tests" -eq 1 ]; then
+  py=${PYTHON:-python3}
+  if [ ! -x .venv/bin/python ]; then
+    echo "pyforge setup: creating .venv"
+    "$py" -m venv .venv
+  fi
+  stamp=.venv/.requirements.sha
+  sum=$(sha256sum tests/requirements.txt | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+    echo "pyforge setup: installing test requirements into .venv"
+    .venv/bin/pip install -q --disable-pip-version-check -r tests/requirements.txt
+    echo "$sum" > "$stamp"
+  fi
+fi

@@ -1,0 +1,181 @@
+/* registry.c - built-in formats and how an input or output finds its
+ * reader or writer. */
+#include "engine/registry.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "readers/csv/csv_reader.h"
+#include "readers/parquet/parquet_reader.h"
+#include "writers/parquet/parquet_writer.h"
+
+/* What `pyforge formats` lists; one row per reader or writer below. */
+static const pf_format_desc format_descs[] = {
+    {"csv", "input", ".csv .tsv .txt .psv (+ .gz .zst .bz2)",
+     "Delimited text: dialect, encoding and column types detected", "built-in"},
+    {"parquet", "input", ".parquet",
+     "Parquet files (info only: schema, row groups, statistics)", "built-in"},
+    {"parquet", "output", ".parquet",
+     "Apache Parquet: snappy, zstd, gzip, lz4_raw or no compression", "built-in"},
+};
+
+static const pf__reader_ops *const readers[] = {
+    &pf__csv_reader_ops,
+    &pf__parquet_reader_ops,
+};
+static const pf__writer_ops *const writers[] = {
+    &pf__parquet_writer_ops,
+};
+#define N_READERS (sizeof readers / sizeof readers[0])
+#define N_WRITERS (sizeof writers / sizeof writers[0])
+
+size_t pf_formats_list(const pf_format_desc **out) {
+  *out = format_descs;
+  return sizeof format_descs / sizeof format_descs[0];
+}
+
+/* Does the space-separated list exts contain ext (".csv"), ignoring case? */
+static int ext_listed(const char *exts, const char *ext, size_t ext_len) {
+  const char *p = exts;
+  while (*p) {
+    while (*p == ' ') p++;
+    const char *e = p;
+    while (*e && *e != ' ') e++;
+    if ((size_t)(e - p) == ext_len && strncasecmp(p, ext, ext_len) == 0) return 1;
+    p = e;
+  }
+  return 0;
+}
+
+/* The extension of path's last component, compression suffix removed:
+ * "a/b.CSV.gz" -> ".CSV". Returns its length (0 when none). */
+static size_t path_ext(const char *path, const char **ext) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  static const char *const comp[] = {".gz", ".gzip", ".zst", ".zstd", ".bz2"};
+  for (size_t i = 0; i < sizeof comp / sizeof comp[0]; i++) {
+    size_t c = strlen(comp[i]);
+    if (n > c && strncasecmp(base + n - c, comp[i], c) == 0) {
+      n -= c;
+      break;
+    }
+  }
+  for (size_t i = n; i > 0; i--) {
+    if (base[i - 1] == '.') {
+      *ext = base + i - 1;
+      return n - (i - 1);
+    }
+  }
+  *ext = "";
+  return 0;
+}
+
+static void list_names(pf__buf *b, const char *kind) {
+  const pf_format_desc *d;
+  size_t n = pf_formats_list(&d);
+  int first = 1;
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(d[i].kind, kind)) continue;
+    pf__buf_printf(b, "%s%s (%s)", first ? "" : ", ", d[i].name, d[i].extensions);
+    first = 0;
+  }
+}
+
+pf_status pf__registry_reader(const char *path, const char *format_name,
+                              const pf__reader_ops **out, pf_error *err) {
+  *out = NULL;
+  if (format_name && *format_name) {
+    for (size_t i = 0; i < N_READERS; i++)
+      if (strcasecmp(readers[i]->name, format_name) == 0) {
+        *out = readers[i];
+        return PF_OK;
+      }
+    pf__buf b;
+    pf__buf_init(&b, 4096);
+    list_names(&b, "input");
+    pf__error_set(err, PF_EINVAL, "unknown input format '%s'; known: %s", format_name,
+                  b.data ? (char *)b.data : "");
+    pf__buf_free(&b);
+    return PF_EINVAL;
+  }
+  const char *ext;
+  size_t ext_len = path_ext(path, &ext);
+  if (ext_len) {
+    for (size_t i = 0; i < N_READERS; i++)
+      if (ext_listed(readers[i]->extensions, ext, ext_len)) {
+        *out = readers[i];
+        return PF_OK;
+      }
+  }
+  /* No extension we know (or stdin): look at the content. Missing files
+   * are reported by the reader's open with the right status. */
+  uint8_t head[4096];
+  ssize_t n = 0;
+  if (strcmp(path, "-") != 0) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      *out = readers[0]; /* let the reader report the missing file */
+      return PF_OK;
+    }
+    n = read(fd, head, sizeof head);
+    close(fd);
+    if (n < 0) n = 0;
+  } else {
+    *out = readers[0]; /* stdin: delimited text unless told otherwise */
+    return PF_OK;
+  }
+  int best = 0;
+  for (size_t i = 0; i < N_READERS; i++) {
+    int score = readers[i]->sniff ? readers[i]->sniff(head, (size_t)n) : 0;
+    if (score > best) {
+      best = score;
+      *out = readers[i];
+    }
+  }
+  if (*out) return PF_OK;
+  pf__buf b;
+  pf__buf_init(&b, 4096);
+  list_names(&b, "input");
+  pf__error_file(err, path);
+  pf__error_set(err, PF_EFORMAT,
+                "cannot tell the format of %s from its name or content; supported inputs: %s "
+                "(use --input-format to choose one)",
+                path, b.data ? (char *)b.data : "");
+  pf__buf_free(&b);
+  return PF_EFORMAT;
+}
+
+pf_status pf__registry_writer(const char *output, const char *format_name,
+                              const pf__writer_ops **out, pf_error *err) {
+  *out = NULL;
+  if (format_name && *format_name) {
+    for (size_t i = 0; i < N_WRITERS; i++)
+      if (strcasecmp(writers[i]->name, format_name) == 0) {
+        *out = writers[i];
+        return PF_OK;
+      }
+    pf__buf b;
+    pf__buf_init(&b, 4096);
+    list_names(&b, "output");
+    pf__error_set(err, PF_EINVAL, "unknown output format '%s'; known: %s", format_name,
+                  b.data ? (char *)b.data : "");
+    pf__buf_free(&b);
+    return PF_EINVAL;
+  }
+  if (output) {
+    const char *ext;
+    size_t ext_len = path_ext(output, &ext);
+    for (size_t i = 0; ext_len && i < N_WRITERS; i++)
+      if (ext_listed(writers[i]->extensions, ext, ext_len)) {
+        *out = writers[i];
+        return PF_OK;
+      }
+  }
+  *out = writers[0]; /* parquet */
+  return PF_OK;
+}

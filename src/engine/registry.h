@@ -1,0 +1,18 @@
+/* registry.h - the table of formats: which reader or writer handles a name,
+ * an extension or a file's first bytes. Built-in formats are listed here;
+ * plugins will register through the same table. */
+#ifndef PF_ENGINE_REGISTRY_H
+#define PF_ENGINE_REGISTRY_H
+
+#include "core/format_api.h"
+
+/* The reader for opts->input_format, else by the input's extension
+ * (compression suffixes .gz .zst .bz2 stripped), else by sniffing its first
+ * bytes. PF_EFORMAT with a message listing the formats when none fits. */
+pf_status pf__registry_reader(const char *path, const char *format_name,
+                              const pf__reader_ops **out, pf_error *err);
+/* The writer for format_name, else by the output's extension, else parquet. */
+pf_status pf__registry_writer(const char *output, const char *format_name,
+                              const pf__writer_ops **out, pf_error *err);
+
+#endif
