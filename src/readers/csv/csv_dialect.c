@@ -1,0 +1,173 @@
+/* csv_dialect.c - sniffing a CSV file's dialect from a sample of its text.
+ *
+ * Line ending: LF if the sample holds a '\n' (CRLF when the first one
+ * follows a '\r'; either way a '\r' before '\n' is dropped), else CR if it
+ * holds a '\r', else LF.
+ *
+ * Delimiter, quote and escape: every combination not fixed by the options
+ * is tried on up to 1,000 rows of the sample:
+ *   delimiters  , TAB ; | (common) then : ^ ~ SPACE (rare), in that order
+ *   quotes      " then ' (only if a ' opens a field somewhere in the
+ *               sample); never "none" unless asked for (a file without
+ *               quotes reads the same either way)
+ *   escapes     doubled quote; backslash only if the sample holds \" (or
+ *               \' for the single quote)
+ * Each candidate splits the rows; its modal field count C and the number
+ * of rows with C fields ("consistent rows") score it. A candidate counts
+ * only with C >= 2 and, for a rare delimiter, every row consistent; rows
+ * after an unterminated quote do not count (the reader reports the quote).
+ * The winner has the most consistent rows, then the fewest others, then a
+ * common delimiter over a rare one, then the larger C, then the earlier
+ * place in the lists above.
+ * When nothing qualifies (a one-column file) the dialect is "," with ".
+ */
+#include <string.h>
+
+#include "readers/csv/csv_internal.h"
+
+#define SNIFF_ROWS 1000
+#define SNIFF_BYTES (256u * 1024)
+
+void pf__csv_sniff_eol(const uint8_t *text, size_t n, int is_all,
+                       pf__csv_dialect *d) {
+  (void)is_all;
+  const uint8_t *lf = n ? memchr(text, '\n', n) : NULL;
+  d->crlf = 0;
+  if (lf) {
+    d->eol = '\n';
+    d->crlf = lf > text && lf[-1] == '\r';
+    return;
+  }
+  d->eol = (n && memchr(text, '\r', n)) ? '\r' : '\n';
+}
+
+typedef struct score {
+  int valid;
+  size_t rows;
+  size_t cons; /* rows with the modal field count */
+  size_t cm;   /* the modal field count           */
+  int rare;
+} score;
+
+static void evaluate(const pf__csv_dialect *d, const uint8_t *text, size_t n,
+                     int is_all, score *s) {
+  memset(s, 0, sizeof *s);
+  pf__csv_scanner sc;
+  pf__csv_scan_init(&sc, d, 1);
+  pf__csv_rows rows = {0};
+  /* An unterminated quote (PF_EPARSE) still leaves the rows before it to
+   * judge by; the reader reports the quote later. */
+  pf_status st = pf__csv_scan(&sc, text, n, is_all, &rows, SNIFF_ROWS);
+  if ((st != PF_OK && st != PF_EPARSE) || rows.n == 0) {
+    pf__csv_rows_free(&rows);
+    return;
+  }
+  /* Histogram of field counts (a few distinct values in practice). */
+  enum { K = 64 };
+  size_t val[K], cnt[K], nk = 0;
+  for (size_t i = 0; i < rows.n; i++) {
+    const uint8_t *s0 = text + rows.start[i];
+    const uint8_t *e0 = pf__csv_row_end(d, s0, text + rows.end[i]);
+    size_t nf = pf__csv_split(d, s0, e0, NULL, 0, NULL);
+    size_t k = 0;
+    while (k < nk && val[k] != nf) k++;
+    if (k == nk) {
+      if (nk == K) continue;
+      val[nk] = nf;
+      cnt[nk++] = 0;
+    }
+    cnt[k]++;
+  }
+  size_t best = 0;
+  for (size_t k = 1; k < nk; k++)
+    if (cnt[k] > cnt[best] || (cnt[k] == cnt[best] && val[k] > val[best])) best = k;
+  s->valid = 1;
+  s->rows = rows.n;
+  s->cons = cnt[best];
+  s->cm = val[best];
+  pf__csv_rows_free(&rows);
+}
+
+static int better(const score *a, const score *b) {
+  if (!b->valid) return 1;
+  if (a->cons != b->cons) return a->cons > b->cons;
+  if (a->rows - a->cons != b->rows - b->cons) return a->rows - a->cons < b->rows - b->cons;
+  if (a->rare != b->rare) return !a->rare;
+  return a->cm > b->cm;
+}
+
+/* Does q open a field somewhere (at a line start or after a common
+ * delimiter)? */
+static int quote_at_field_start(const uint8_t *t, size_t n, uint8_t q) {
+  for (size_t i = 0; i < n; i++) {
+    if (t[i] != q) continue;
+    if (i == 0) return 1;
+    uint8_t c = t[i - 1];
+    if (c == '\n' || c == '\r' || c == ',' || c == ';' || c == '\t' || c == '|') return 1;
+  }
+  return 0;
+}
+
+static int has_escaped_quote(const uint8_t *t, size_t n, uint8_t q) {
+  for (size_t i = 0; i + 1 < n; i++)
+    if (t[i] == '\\' && t[i + 1] == q) return 1;
+  return 0;
+}
+
+void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
+                   const pf_csv_options *o, pf__csv_dialect *d) {
+  pf__csv_sniff_eol(text, n, is_all, d);
+  if (n > SNIFF_BYTES) {
+    n = SNIFF_BYTES;
+    is_all = 0;
+  }
+  const char *delims = PF__CSV_DELIMS;
+  const size_t n_common = 4;
+  uint8_t dl[16];
+  size_t nd = 0;
+  if (o->delimiter != PF_AUTO) dl[nd++] = (uint8_t)o->delimiter;
+  else
+    for (size_t i = 0; delims[i]; i++) dl[nd++] = (uint8_t)delims[i];
+  uint8_t ql[3];
+  size_t nq = 0;
+  if (o->quote != PF_AUTO) ql[nq++] = (uint8_t)o->quote;
+  else {
+    ql[nq++] = '"';
+    if (quote_at_field_start(text, n, '\'')) ql[nq++] = '\'';
+  }
+  score best = {0};
+  pf__csv_dialect pick = *d;
+  pick.delim = o->delimiter != PF_AUTO ? (uint8_t)o->delimiter : ',';
+  pick.quote = o->quote != PF_AUTO ? (uint8_t)o->quote : '"';
+  pick.escape = o->escape != PF_AUTO ? (uint8_t)o->escape : 0;
+  for (size_t i = 0; i < nd; i++) {
+    for (size_t j = 0; j < nq; j++) {
+      if (ql[j] && ql[j] == dl[i]) continue;
+      uint8_t el[2];
+      size_t ne = 0;
+      if (o->escape != PF_AUTO) el[ne++] = (uint8_t)o->escape;
+      else {
+        el[ne++] = 0;
+        if (ql[j] && has_escaped_quote(text, n, ql[j])) el[ne++] = '\\';
+      }
+      for (size_t k = 0; k < ne; k++) {
+        pf__csv_dialect c = *d;
+        c.delim = dl[i];
+        c.quote = ql[j];
+        c.escape = ql[j] ? el[k] : 0;
+        score s;
+        evaluate(&c, text, n, is_all, &s);
+        s.rare = o->delimiter == PF_AUTO && i >= n_common;
+        if (!s.valid || s.cm < 2) continue;
+        if (s.rare && s.cons != s.rows) continue;
+        if (better(&s, &best)) {
+          best = s;
+          pick = c;
+        }
+      }
+    }
+  }
+  d->delim = pick.delim;
+  d->quote = pick.quote;
+  d->escape = pick.quote ? pick.escape : 0;
+}

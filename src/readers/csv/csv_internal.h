@@ -1,0 +1,338 @@
+/* csv_internal.h - what the CSV reader's files share: the dialect, the text
+ * stream (encoding layer), the quote-aware row scanner and field splitter,
+ * dialect sniffing, header naming, sampling/inference and the parallel
+ * parse of row ranges into batches.
+ *
+ * Data flow: pf__source (decompressed bytes) -> pf__csv_text (UTF-8 text)
+ * -> blocks of text -> pf__csv_scan (row boundaries, sequential) ->
+ * pf__csv_parse_part (rows -> pf_batch, one task per part, in parallel).
+ */
+#ifndef PF_READERS_CSV_INTERNAL_H
+#define PF_READERS_CSV_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/batch.h"
+#include "core/buf.h"
+#include "core/infer.h"
+#include "io/source.h"
+
+/* ---- dialect ---------------------------------------------------------- */
+
+typedef struct pf__csv_dialect {
+  uint8_t delim;  /* field delimiter                                        */
+  uint8_t quote;  /* quote byte, 0 when fields are never quoted             */
+  uint8_t escape; /* 0: a quote inside quotes is doubled; '\\': backslash
+                     escapes \" and \\ inside quotes (doubled quotes too)   */
+  uint8_t eol;    /* row terminator: '\n' (LF and CRLF files) or '\r' (CR);
+                     with '\n', a '\r' just before it is dropped            */
+  uint8_t crlf;   /* info only: lines end with "\r\n"                       */
+} pf__csv_dialect;
+
+/* Delimiters tried, in order of preference. */
+#define PF__CSV_DELIMS ",\t;|:^~ "
+
+/* Picks the dialect from a sample of text (the start of the data, after
+ * skipped lines). Fields of o not PF_AUTO are kept as given. is_all: the
+ * sample is the whole input. */
+void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
+                   const pf_csv_options *o, pf__csv_dialect *d);
+/* '\n' or '\r' and whether lines end in CRLF, from a sample. */
+void pf__csv_sniff_eol(const uint8_t *text, size_t n, int is_all,
+                       pf__csv_dialect *d);
+
+/* ---- text stream: any supported encoding in, UTF-8 out ---------------- */
+
+typedef enum pf__csv_enc {
+  PF__CSV_UTF8 = 0, /* passed through; validated by the parser          */
+  PF__CSV_UTF16LE,
+  PF__CSV_UTF16BE,
+  PF__CSV_CP1252,   /* Windows-1252; the 5 undefined bytes map to U+0081,
+                       U+008D, U+008F, U+0090, U+009D                  */
+  PF__CSV_LATIN1,
+  PF__CSV_ICONV     /* a forced encoding glibc's iconv knows            */
+} pf__csv_enc;
+
+typedef struct pf__csv_text {
+  pf__source *src;      /* borrowed                                        */
+  pf__csv_enc enc;
+  char name[64];        /* display name ("UTF-8", "UTF-8 (BOM)", ...)      */
+  size_t bom;           /* BOM bytes at the start of the input, skipped    */
+  void *cd;             /* iconv_t for PF__CSV_ICONV                       */
+  uint8_t *raw;         /* undecoded input (transcoding encodings)         */
+  size_t raw_len;       /* bytes in raw                                    */
+  size_t raw_cap;
+  int src_eof;          /* the source has no more bytes                    */
+  uint64_t raw_pos;     /* input bytes consumed (decoded) so far           */
+  uint64_t text_pos;    /* UTF-8 bytes produced so far                     */
+  int started;          /* the BOM was skipped                             */
+} pf__csv_text;
+
+/* Decides the encoding from the first bytes of the input (head, n bytes;
+ * is_all: that is the whole input). Not UTF-8 -> Windows-1252; NUL bytes
+ * that are not UTF-16 -> PF_EFORMAT. */
+pf_status pf__csv_detect_encoding(const uint8_t *head, size_t n, int is_all,
+                                  pf__csv_enc *enc, size_t *bom,
+                                  pf_error *err);
+/* Sets up t for src (which is rewound). forced: NULL or an encoding name
+ * (opts->csv.encoding). */
+pf_status pf__csv_text_init(pf__csv_text *t, pf__source *src,
+                            const char *forced, const uint8_t *head,
+                            size_t n, int is_all, pf_error *err);
+/* Reads up to cap bytes of UTF-8 (cap >= 8); *got == 0 only at the end. */
+pf_status pf__csv_text_read(pf__csv_text *t, uint8_t *dst, size_t cap,
+                            size_t *got, pf_error *err);
+pf_status pf__csv_text_rewind(pf__csv_text *t, pf_error *err);
+void pf__csv_text_free(pf__csv_text *t);
+/* 1 when text offsets equal input offsets (UTF-8 passthrough). */
+int pf__csv_text_exact_offsets(const pf__csv_text *t);
+/* Can windows at raw offsets be decoded on their own? */
+int pf__csv_text_windows_ok(const pf__csv_text *t);
+/* Decodes a raw window read at input offset off into out (UTF-8). */
+pf_status pf__csv_text_decode_window(const pf__csv_text *t, uint64_t off,
+                                     const uint8_t *raw, size_t n,
+                                     pf__buf *out);
+
+/* 1 if p[0..n) is valid UTF-8; else 0 and *bad = offset of the first bad
+ * byte. NUL bytes are valid here (checked separately). */
+int pf__csv_utf8_valid(const uint8_t *p, size_t n, size_t *bad);
+
+/* ---- rows --------------------------------------------------------------- */
+
+typedef struct pf__csv_rows {
+  uint32_t *start;  /* row i is buf[start[i], end[i]) (terminator excluded) */
+  uint32_t *end;
+  int64_t *line;    /* 1-based physical line where row i starts            */
+  size_t n;
+  size_t cap;
+} pf__csv_rows;
+
+void pf__csv_rows_free(pf__csv_rows *r);
+
+/* A resumable quote-aware scanner over one growing buffer of text. Rows
+ * that are empty (a line with nothing, or only "\r" before "\n") are
+ * skipped, though their lines count. */
+typedef struct pf__csv_scanner {
+  pf__csv_dialect d;
+  size_t pos;          /* next byte to examine                              */
+  size_t row_start;    /* start of the row not yet complete                 */
+  int in_quote;        /* inside a quoted field                             */
+  int64_t line;        /* line where the pending row starts                 */
+  int64_t extra;       /* line breaks inside quotes in the pending row      */
+  int64_t quote_line;  /* line where the open quote is                      */
+  size_t quote_pos;    /* its position in the buffer                        */
+} pf__csv_scanner;
+
+void pf__csv_scan_init(pf__csv_scanner *sc, const pf__csv_dialect *d,
+                       int64_t first_line);
+/* Scans buf[sc->pos, len), appending complete rows (at most max_rows in
+ * all in rows). at_eof: len is the end of the input, so a last row without
+ * terminator completes; an open quote then fails with PF_EPARSE (the
+ * caller names sc->quote_line). Returns PF_ENOMEM or PF_OK. */
+pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
+                       int at_eof, pf__csv_rows *rows, size_t max_rows);
+/* The pending row moved to offset 0 of a new buffer (shift = old start). */
+void pf__csv_scan_rebase(pf__csv_scanner *sc, size_t shift);
+
+/* ---- fields ------------------------------------------------------------- */
+
+typedef struct pf__csv_field {
+  const uint8_t *p;  /* value (unescaped; may point into scratch)           */
+  size_t n;
+  const uint8_t *raw;/* where the field starts in the row                   */
+  int quoted;        /* the field was quoted                                */
+} pf__csv_field;
+
+/* Splits row [s, e) into fields; stores at most cap of them in f (scratch:
+ * room for e - s bytes, used for values that need unescaping; NULL only
+ * when cap == 0). Returns the number of fields in the row. */
+size_t pf__csv_split(const pf__csv_dialect *d, const uint8_t *s,
+                     const uint8_t *e, pf__csv_field *f, size_t cap,
+                     uint8_t *scratch);
+/* pf__csv_split for rows in a block buffer: the same result, faster for
+ * rows without quote bytes; needs PF__CSV_SLACK readable bytes after e. */
+#define PF__CSV_SLACK 64
+size_t pf__csv_split_fast(const pf__csv_dialect *d, const uint8_t *s,
+                          const uint8_t *e, pf__csv_field *f, size_t cap,
+                          uint8_t *scratch);
+/* Row end without a '\r' that precedes the '\n' terminator. */
+static inline const uint8_t *pf__csv_row_end(const pf__csv_dialect *d,
+                                             const uint8_t *s,
+                                             const uint8_t *e) {
+  if (d->eol == '\n' && e > s && e[-1] == '\r') e--;
+  return e;
+}
+
+/* ---- null rule ----------------------------------------------------------- */
+
+typedef struct pf__csv_nulls {
+  const char *const *values; /* custom null strings (opts), or NULL        */
+  size_t n_values;
+  size_t *lens;
+  int all_strings;           /* --all-strings: nothing is null             */
+} pf__csv_nulls;
+
+/* Is a (non-empty or quoted) field null for a column of type t? Unquoted
+ * empty fields are handled by the caller. */
+int pf__csv_is_null(const pf__csv_nulls *nl, pf_type t, const uint8_t *p,
+                    size_t n);
+
+/* ---- header ----------------------------------------------------------- */
+
+/* Does the first row look like a header, given the types the other rows
+ * of the sample have (body[i] for column i; n_body rows)? */
+int pf__csv_detect_header(const pf__infer_ctx *ctx, const pf__csv_field *first,
+                          size_t n_first, const pf__infer_col *body,
+                          size_t n_cols, size_t n_body);
+/* Column names (see the rules in csv_header.c); names[i] are malloc'd. */
+pf_status pf__csv_column_names(const pf__csv_field *first, size_t n_first,
+                               size_t n_cols, int has_header, char ***names);
+void pf__csv_names_free(char **names, size_t n);
+
+/* ---- sample and inference ------------------------------------------------ */
+
+/* Adds the values of rows [from, to) of buf to cols (n_cols of them).
+ * Fields past n_cols are ignored. */
+pf_status pf__csv_infer_rows(const pf__csv_dialect *d, const pf__infer_ctx *ctx,
+                             const pf__csv_nulls *nl, const uint8_t *buf,
+                             const pf__csv_rows *rows, size_t from, size_t to,
+                             pf__infer_col *cols, size_t n_cols);
+/* Reads windows spread through a seekable input (after head_raw bytes)
+ * and adds rows that resynchronise cleanly to cols. Best effort: windows
+ * that cannot be read or synchronised are left out. */
+pf_status pf__csv_sample_windows(pf__csv_text *t, const pf__csv_dialect *d,
+                                 const pf__infer_ctx *ctx,
+                                 const pf__csv_nulls *nl, uint64_t head_raw,
+                                 pf__infer_col *cols, size_t n_cols,
+                                 size_t *rows_used);
+
+/* ---- parse parts ------------------------------------------------------- */
+
+/* Read-only settings shared by the parse tasks. */
+typedef struct pf__csv_cfg {
+  pf__csv_dialect d;
+  const pf__infer_ctx *ictx;
+  pf__csv_nulls nulls;
+  const pf_schema *schema;   /* column names and current types           */
+  size_t n_cols;
+  pf_bad_rows on_bad;        /* SKIP when validating                      */
+  int header;                /* the file has a header (messages)          */
+  int check_utf8;            /* text is passed-through UTF-8              */
+  int exact_offsets;         /* byte offsets in messages are exact        */
+  uint64_t bom;              /* added to text offsets for input offsets   */
+  size_t max_field;          /* bytes                                     */
+  const char *path;
+} pf__csv_cfg;
+
+/* A bad row found by a task, reported later in order. */
+typedef struct pf__csv_reject {
+  int64_t line;
+  char *reason;
+  size_t raw_off;            /* row bytes in the block                    */
+  size_t raw_len;
+} pf__csv_reject;
+
+/* One range of rows of a block, parsed by one task into one batch. */
+typedef struct pf__csv_part {
+  /* in */
+  const uint8_t *buf;        /* the block's text                          */
+  const pf__csv_rows *rows;
+  size_t row_begin, row_end;
+  int64_t first_row;         /* 0-based data row index of row_begin       */
+  uint64_t text_off;         /* text offset of buf[0]                     */
+  /* out */
+  pf_batch *batch;           /* owned by the reader; filled here          */
+  pf_status status;          /* first fatal problem                       */
+  pf_error err;
+  int widened;               /* some value did not fit its column         */
+  pf_type *want;             /* per column: type the values need          */
+  int64_t *ev_row;           /* per column: first misfit (1-based row), -1 */
+  int64_t *ev_line;
+  char **ev_value;           /* malloc'd text of that value (truncated)   */
+  pf__csv_reject *rejects;
+  size_t n_rejects, cap_rejects;
+  /* scratch */
+  pf__csv_field *fields;     /* n_cols + 1                                */
+  pf__buf scratch;
+  pf__buf joined;            /* keep mode: last column + extra fields     */
+} pf__csv_part;
+
+pf_status pf__csv_part_init(pf__csv_part *p, size_t n_cols);
+void pf__csv_part_free(pf__csv_part *p, size_t n_cols);
+/* Clears outputs for a new run (batch reset to cfg->schema). */
+pf_status pf__csv_part_reset(pf__csv_part *p, const pf__csv_cfg *cfg);
+/* Parses the part's rows into its batch (the task body). */
+void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p);
+
+/* ---- the reader's state (csv_open.c opens, csv_reader.c streams) ---- */
+
+#include "core/format_api.h"
+
+/* A block of text holding complete rows (plus the start of the next row,
+ * carried to the following block). */
+typedef struct pf__csv_block {
+  uint8_t *buf;
+  size_t len;
+  size_t cap;
+  pf__csv_rows rows;     /* complete rows in buf                         */
+  size_t row0;           /* rows before row0 are not data (the header)   */
+  uint64_t text_off;     /* text offset of buf[0]                        */
+  int64_t first_row;     /* data rows before rows[row0] in the input     */
+  int last;              /* the input ends in this block                 */
+} pf__csv_block;
+
+typedef struct pf__csv_reader {
+  const pf__reader_env *env;   /* borrowed for the reader's life          */
+  const pf_convert_options *opts;
+  pf__source *src;
+  pf__csv_text text;
+  pf__infer_ctx ictx;
+  pf__csv_dialect d;
+  int has_header;
+  pf_schema *schema;           /* current schema (types widen)             */
+  pf__csv_cfg cfg;             /* settings for the parse tasks             */
+  size_t n_cols;
+  size_t *null_lens;           /* lengths of opts->csv.null_values         */
+  size_t max_field;            /* bytes                                    */
+  size_t max_cols;
+  size_t max_row;              /* bytes of one row                         */
+  size_t block_bytes;          /* text read per block                      */
+  size_t part_bytes;           /* text per parse task                      */
+  size_t block_rows;           /* rows per block at most                   */
+  int threads;
+  /* streaming */
+  pf__csv_scanner sc;
+  pf__csv_block blk[2];
+  int cur;                     /* blk[cur]: the block being parsed/handed  */
+  int started;                 /* the first block was read                 */
+  int64_t skip_left;           /* physical lines still to skip             */
+  int header_pending;          /* the header row is still ahead            */
+  int64_t rows_scanned;        /* data rows found so far                   */
+  pf__csv_part *parts;
+  size_t n_parts, cap_parts;
+  size_t next_part;            /* next part whose batch goes out           */
+  int handed_out;              /* a batch went out since open/rewind       */
+  int done;                    /* no more batches                          */
+  pf_status pending_st;        /* reading ahead failed: report when due    */
+  pf_error pending_err;
+  pf_status fatal;             /* sticky failure of next()                 */
+  pf_error fatal_err;
+  int64_t rows_rejected;
+} pf__csv_reader;
+
+/* Opens env->path into r (zeroed): sample, dialect, header, schema. */
+pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
+                             pf_error *err);
+/* Reads a block: carries the pending row of `from` (NULL at the start),
+ * reads text until at least one complete data row or the end, and scans
+ * it. Uses and updates r->sc, r->text, r->skip_left, r->header_pending. */
+pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
+                          pf__csv_block *from, pf_error *err);
+/* Resets streaming to the start of the input (text rewound). */
+pf_status pf__csv_stream_reset(pf__csv_reader *r, pf_error *err);
+/* The unterminated-quote error for the scanner's open quote. */
+pf_status pf__csv_unterminated(const pf__csv_reader *r, int64_t quote_line,
+                               int64_t offset, pf_error *err);
+
+#endif

@@ -1,0 +1,523 @@
+/* csv_reader.c - the CSV reader: streaming blocks, parallel parsing,
+ * widening and restarts, bad rows, info and stats (see csv_reader.h).
+ *
+ * Streaming: text is read in blocks (8 MiB by default). A block starts
+ * with the incomplete row the previous block ended with, then the
+ * sequential scanner (csv_scan.c) finds its complete rows. The rows are cut
+ * into parts (about block/(2 x threads) bytes, at most PF_BATCH_ROWS rows)
+ * and one pf__pool_run parses every part into its own batch while one more
+ * task reads and scans the next block, so reading, decompression,
+ * transcoding and scanning overlap parsing. next() hands the batches out in
+ * input order. Memory: two blocks and one block's batches.
+ *
+ * Widening: a value that does not fit its column (e.g. "1.5" in an int64
+ * column) is noted by the part; the reader widens the column (core/infer.h
+ * rules), notes it in the schema ("widened from int64 to double at row N
+ * (line L): value '1.5'") and parses the block again when no batch has gone
+ * out yet; otherwise next() returns PF_ERESTART and, after rewind(), the
+ * input is read again with the wider schema. Values are never dropped.
+ *
+ * Bad rows (more fields than columns, NUL bytes, invalid UTF-8): with
+ * on_bad_rows ERROR the first stops the read (PF_EBADROW; invalid UTF-8:
+ * PF_EENCODING) naming line and row; with SKIP (and always when
+ * validating) each goes to env->reject in input order and is counted;
+ * with KEEP, extra fields are joined into the last column (NUL bytes and
+ * invalid UTF-8 are still rejected: they cannot be kept as text).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "readers/csv/csv_internal.h"
+#include "readers/csv/csv_reader.h"
+
+/* ---- blocks --------------------------------------------------------------- */
+
+static pf_status block_reserve(pf__csv_block *b, size_t need) {
+  if (need <= b->cap) return PF_OK;
+  size_t cap = b->cap ? b->cap : 64 * 1024;
+  while (cap < need) cap *= 2;
+  uint8_t *nb = realloc(b->buf, cap);
+  if (!nb) return PF_ENOMEM;
+  b->buf = nb;
+  b->cap = cap;
+  return PF_OK;
+}
+
+/* The pending (incomplete) row has grown large: is a field too large? */
+static pf_status check_pending(pf__csv_reader *r, pf__csv_block *b,
+                               pf_error *err) {
+  const pf__csv_scanner *sc = &r->sc;
+  const uint8_t *s = b->buf + sc->row_start;
+  size_t start, len;
+  if (sc->in_quote) {
+    start = sc->quote_pos;
+    len = b->len - sc->quote_pos;
+  } else {
+    const uint8_t *e = b->buf + b->len, *p = e;
+    while (p > s && p[-1] != r->d.delim) p--;
+    start = (size_t)(p - b->buf);
+    len = (size_t)(e - p);
+  }
+  if (len <= r->max_field) return PF_OK;
+  size_t col = pf__csv_split(&r->d, s, b->buf + start, NULL, 0, NULL);
+  int64_t row = r->rows_scanned + (int64_t)(b->rows.n - b->row0) + 1;
+  pf__error_set(err, PF_ELIMIT,
+                "line %lld, column %zu: a field of more than %zu bytes%s; raise the "
+                "limit with --max-field-size if the file is right",
+                (long long)(sc->in_quote ? sc->quote_line : sc->line), col, r->max_field,
+                sc->in_quote ? " (a quote that opens there may never close)" : "");
+  pf__error_file(err, r->env->path);
+  pf__error_place(err, row, sc->in_quote ? sc->quote_line : sc->line, (int64_t)col,
+                  r->cfg.exact_offsets ? (int64_t)(r->text.bom + b->text_off + start) : -1);
+  if (col >= 1 && col <= r->n_cols) pf__error_column_name(err, r->schema->fields[col - 1].name);
+  return PF_ELIMIT;
+}
+
+pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
+                          pf__csv_block *from, pf_error *err) {
+  pf__csv_scanner *sc = &r->sc;
+  b->rows.n = 0;
+  b->row0 = 0;
+  b->last = 0;
+  size_t carry = 0;
+  if (from) {
+    carry = from->len - sc->row_start;
+    PF_TRY(block_reserve(b, carry + r->block_bytes + PF__CSV_SLACK));
+    memcpy(b->buf, from->buf + sc->row_start, carry);
+    b->text_off = from->text_off + sc->row_start;
+    pf__csv_scan_rebase(sc, sc->row_start);
+  } else {
+    b->text_off = 0;
+    pf__csv_scan_init(sc, &r->d, 1);
+  }
+  b->len = carry;
+  b->first_row = r->rows_scanned;
+  size_t check_at = r->max_field;
+  int eof = 0;
+  for (;;) {
+    while (r->skip_left > 0) { /* physical lines, quotes or not */
+      const uint8_t *p = sc->pos < b->len ? memchr(b->buf + sc->pos, r->d.eol, b->len - sc->pos) : NULL;
+      if (!p) {
+        sc->pos = sc->row_start = b->len;
+        break;
+      }
+      sc->pos = sc->row_start = (size_t)(p - b->buf) + 1;
+      sc->line++;
+      r->skip_left--;
+    }
+    if (r->skip_left == 0) {
+      pf_status st = pf__csv_scan(sc, b->buf, b->len, eof, &b->rows, r->block_rows);
+      if (st == PF_EPARSE)
+        return pf__csv_unterminated(
+            r, sc->quote_line,
+            r->cfg.exact_offsets ? (int64_t)(r->text.bom + b->text_off + sc->quote_pos) : -1, err);
+      PF_TRY(st);
+      if (r->header_pending && b->rows.n > 0) {
+        b->row0 = 1;
+        r->header_pending = 0;
+      }
+      if (b->rows.n > b->row0 || b->rows.n >= r->block_rows) break;
+    }
+    if (eof) break;
+    size_t pending = b->len - sc->row_start;
+    if (pending > check_at) {
+      PF_TRY(check_pending(r, b, err));
+      check_at *= 2;
+    }
+    if (pending > r->max_row) {
+      pf__error_set(err, PF_ELIMIT,
+                    "the row at line %lld is larger than %zu bytes; raise --max-field-size "
+                    "if the file is right", (long long)sc->line, r->max_row);
+      pf__error_file(err, r->env->path);
+      pf__error_place(err, r->rows_scanned + 1, sc->line, -1, -1);
+      return PF_ELIMIT;
+    }
+    if (b->rows.n == 0 && sc->row_start > 0) { /* drop skipped text */
+      memmove(b->buf, b->buf + sc->row_start, pending);
+      b->text_off += sc->row_start;
+      b->len = pending;
+      pf__csv_scan_rebase(sc, sc->row_start);
+    }
+    /* Read a whole block (sources return short reads). */
+    size_t want = r->block_bytes;
+    /* Transcoding writes whole characters: give it room for one. */
+    const size_t min_ask = r->text.enc == PF__CSV_UTF8 ? 1 : 8;
+    while (want > 0) {
+      size_t got, ask = want < min_ask ? min_ask : want;
+      PF_TRY(block_reserve(b, b->len + ask + PF__CSV_SLACK));
+      pf_status st = pf__csv_text_read(&r->text, b->buf + b->len, ask, &got, err);
+      if (st != PF_OK) {
+        pf__error_file(err, r->env->path);
+        return st;
+      }
+      if (got == 0) {
+        eof = 1;
+        break;
+      }
+      b->len += got;
+      want -= got < want ? got : want;
+    }
+  }
+  r->rows_scanned += (int64_t)(b->rows.n - b->row0);
+  b->last = eof && sc->row_start >= b->len;
+  return PF_OK;
+}
+
+pf_status pf__csv_stream_reset(pf__csv_reader *r, pf_error *err) {
+  PF_TRY(pf__csv_text_rewind(&r->text, err));
+  pf__csv_scan_init(&r->sc, &r->d, 1);
+  r->skip_left = r->opts->csv.skip_rows;
+  r->header_pending = r->has_header;
+  r->rows_scanned = 0;
+  r->started = 0;
+  r->cur = 0;
+  for (int i = 0; i < 2; i++) {
+    r->blk[i].len = 0;
+    r->blk[i].rows.n = 0;
+    r->blk[i].row0 = 0;
+    r->blk[i].last = 0;
+  }
+  r->n_parts = r->next_part = 0;
+  r->handed_out = 0;
+  r->done = 0;
+  r->pending_st = PF_OK;
+  r->fatal = PF_OK;
+  r->rows_rejected = 0;
+  return PF_OK;
+}
+
+/* ---- parts ---------------------------------------------------------------- */
+
+static pf_status setup_parts(pf__csv_reader *r, pf__csv_block *b) {
+  const pf__csv_rows *rows = &b->rows;
+  size_t i = b->row0;
+  r->n_parts = 0;
+  while (i < rows->n) {
+    size_t start = i;
+    uint32_t s0 = rows->start[i];
+    do {
+      i++;
+    } while (i < rows->n && i - start < PF_BATCH_ROWS &&
+             (size_t)(rows->end[i - 1] - s0) < r->part_bytes);
+    if (r->n_parts == r->cap_parts) {
+      size_t cap = r->cap_parts ? r->cap_parts * 2 : 8;
+      pf__csv_part *np = realloc(r->parts, cap * sizeof *np);
+      if (!np) return PF_ENOMEM;
+      r->parts = np;
+      for (size_t k = r->cap_parts; k < cap; k++) {
+        pf_status st = pf__csv_part_init(&np[k], r->n_cols);
+        if (st != PF_OK) {
+          for (size_t j = r->cap_parts; j <= k; j++) pf__csv_part_free(&np[j], r->n_cols);
+          return st;
+        }
+      }
+      r->cap_parts = cap;
+    }
+    pf__csv_part *p = &r->parts[r->n_parts++];
+    size_t n = i - start;
+    if (!p->batch || p->batch->cap_rows < n) {
+      pf__batch_free(p->batch);
+      p->batch = NULL;
+      size_t cap = (n + 1023) & ~(size_t)1023;
+      if (cap > PF_BATCH_ROWS) cap = PF_BATCH_ROWS;
+      PF_TRY(pf__batch_create(r->schema, cap, &p->batch));
+    }
+    p->buf = b->buf;
+    p->rows = rows;
+    p->row_begin = start;
+    p->row_end = i;
+    p->first_row = b->first_row + (int64_t)(start - b->row0);
+    p->text_off = b->text_off;
+    PF_TRY(pf__csv_part_reset(p, &r->cfg));
+  }
+  return PF_OK;
+}
+
+typedef struct job {
+  pf__csv_reader *r;
+  pf__csv_block *cur, *nxt;
+  int prepare;       /* task 0 reads the next block                    */
+  pf_status prep_st;
+  pf_error prep_err;
+} job;
+
+static void run_task(void *arg, size_t i) {
+  job *j = arg;
+  if (j->prepare) {
+    if (i == 0) {
+      pf_error_init(&j->prep_err);
+      j->prep_st = pf__csv_prepare(j->r, j->nxt, j->cur, &j->prep_err);
+      return;
+    }
+    i--;
+  }
+  pf__csv_parse_part(&j->r->cfg, &j->r->parts[i]);
+}
+
+/* Widens the columns parts [0, upto) found misfits in; fills err with the
+ * first widening (for PF_ERESTART). */
+static pf_status widen_columns(pf__csv_reader *r, size_t upto, pf_error *err) {
+  int reported = 0;
+  for (size_t c = 0; c < r->n_cols; c++) {
+    pf_type t = r->schema->fields[c].type, nt = t;
+    const pf__csv_part *first = NULL;
+    for (size_t k = 0; k < upto; k++) {
+      const pf__csv_part *p = &r->parts[k];
+      if (p->want[c] == t) continue;
+      nt = pf__infer_widen(nt, 0, p->want[c], 0);
+      if (!first && p->ev_row[c] >= 0) first = p;
+    }
+    if (nt == t || !first) continue;
+    r->schema->fields[c].type = nt;
+    const char *v = first->ev_value[c] ? first->ev_value[c] : "";
+    PF_TRY(pf__schema_note(r->schema, c, "widened from %s to %s at row %lld (line %lld): value '%s'",
+                           pf_type_name(t), pf_type_name(nt), (long long)first->ev_row[c],
+                           (long long)first->ev_line[c], v));
+    if (!reported) {
+      reported = 1;
+      pf_error_init(err);
+      pf__error_set(err, PF_ERESTART,
+                    "column %zu (%s) widened from %s to %s at row %lld (line %lld): value "
+                    "'%s'; the conversion restarts with the wider type",
+                    c + 1, r->schema->fields[c].name, pf_type_name(t), pf_type_name(nt),
+                    (long long)first->ev_row[c], (long long)first->ev_line[c], v);
+      pf__error_file(err, r->env->path);
+      pf__error_place(err, first->ev_row[c], first->ev_line[c], (int64_t)c + 1, -1);
+      pf__error_column_name(err, r->schema->fields[c].name);
+    }
+  }
+  return PF_OK;
+}
+
+static pf_status set_fatal(pf__csv_reader *r, pf_status st, const pf_error *e,
+                           pf_error *err) {
+  r->fatal = st;
+  pf_error_init(&r->fatal_err);
+  if (e) pf__error_copy(&r->fatal_err, e);
+  r->fatal_err.status = st;
+  if (!r->fatal_err.message[0]) pf__error_set(&r->fatal_err, st, "%s", pf_status_str(st));
+  if (!r->fatal_err.file[0]) pf__error_file(&r->fatal_err, r->env->path);
+  pf__error_copy(err, &r->fatal_err);
+  return st;
+}
+
+/* Parses the current block (reading the next one alongside) until no
+ * column needs widening; then reports its bad rows. */
+static pf_status parse_block(pf__csv_reader *r, pf_error *err) {
+  pf__csv_block *cur = &r->blk[r->cur], *nxt = &r->blk[r->cur ^ 1];
+  pf_status st = setup_parts(r, cur);
+  if (st != PF_OK) return set_fatal(r, st, NULL, err);
+  job j = {r, cur, nxt, !cur->last, PF_OK, {0}};
+  pf__pool_run(r->env->pool, r->n_parts + (size_t)j.prepare, run_task, &j);
+  for (;;) {
+    size_t k = 0, bad = r->n_parts;
+    int widened = 0;
+    for (k = 0; k < r->n_parts; k++) {
+      if (r->parts[k].widened) widened = 1;
+      if (r->parts[k].status != PF_OK) {
+        bad = k;
+        break;
+      }
+    }
+    if (widened) {
+      pf_error werr;
+      pf_error_init(&werr);
+      st = widen_columns(r, bad < r->n_parts ? bad + 1 : r->n_parts, &werr);
+      if (st != PF_OK) return set_fatal(r, st, NULL, err);
+      if (r->handed_out) return set_fatal(r, PF_ERESTART, &werr, err);
+      for (k = 0; k < r->n_parts; k++) {
+        st = pf__csv_part_reset(&r->parts[k], &r->cfg);
+        if (st != PF_OK) return set_fatal(r, st, NULL, err);
+      }
+      job again = {r, cur, nxt, 0, PF_OK, {0}};
+      pf__pool_run(r->env->pool, r->n_parts, run_task, &again);
+      continue;
+    }
+    if (bad < r->n_parts) return set_fatal(r, r->parts[bad].status, &r->parts[bad].err, err);
+    break;
+  }
+  const pf__reader_env *env = r->env;
+  for (size_t k = 0; k < r->n_parts; k++) {
+    const pf__csv_part *p = &r->parts[k];
+    for (size_t i = 0; i < p->n_rejects; i++) {
+      const pf__csv_reject *rj = &p->rejects[i];
+      r->rows_rejected++;
+      if (!env->reject) continue;
+      pf_error e2;
+      pf_error_init(&e2);
+      st = env->reject(env->reject_user, rj->line, rj->reason, (const char *)cur->buf + rj->raw_off,
+                       rj->raw_len, &e2);
+      if (st != PF_OK) return set_fatal(r, st, &e2, err);
+    }
+  }
+  if (j.prepare && j.prep_st != PF_OK) {
+    r->pending_st = j.prep_st;
+    pf__error_copy(&r->pending_err, &j.prep_err);
+  }
+  if (cur->last) r->done = 1;
+  else r->cur ^= 1;
+  r->next_part = 0;
+  return PF_OK;
+}
+
+/* ---- ops ---------------------------------------------------------------- */
+
+static int csv_sniff(const uint8_t *h, size_t n) {
+  if (n == 0) return 0;
+  if ((n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) ||
+      (n >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF))))
+    return 40;
+  if (memchr(h, 0, n)) return 0;
+  int nl = memchr(h, '\n', n) || memchr(h, '\r', n);
+  int dl = memchr(h, ',', n) || memchr(h, '\t', n) || memchr(h, ';', n) || memchr(h, '|', n);
+  return nl && dl ? 30 : 10;
+}
+
+static void csv_close(void *state);
+
+static pf_status csv_open(const pf__reader_env *env, void **state, pf_error *err) {
+  *state = NULL;
+  pf__csv_reader *r = calloc(1, sizeof *r);
+  if (!r) return PF_ENOMEM;
+  pf_status st = pf__csv_open_state(env, r, err);
+  if (st != PF_OK) {
+    csv_close(r);
+    return st;
+  }
+  *state = r;
+  return PF_OK;
+}
+
+static const pf_schema *csv_schema(void *state) {
+  return ((pf__csv_reader *)state)->schema;
+}
+
+static pf_status csv_next(void *state, pf_batch **out, pf_error *err) {
+  pf__csv_reader *r = state;
+  *out = NULL;
+  if (r->fatal != PF_OK) {
+    pf__error_copy(err, &r->fatal_err);
+    return r->fatal;
+  }
+  for (;;) {
+    while (r->next_part < r->n_parts) {
+      pf__csv_part *p = &r->parts[r->next_part++];
+      if (p->batch->n_rows == 0) continue;
+      p->batch->first_row = p->first_row;
+      r->handed_out = 1;
+      *out = p->batch;
+      return PF_OK;
+    }
+    r->n_parts = r->next_part = 0;
+    if (r->pending_st != PF_OK) return set_fatal(r, r->pending_st, &r->pending_err, err);
+    if (r->done) return PF_OK;
+    if (!r->started) {
+      r->started = 1;
+      pf_error e;
+      pf_error_init(&e);
+      pf_status st = pf__csv_prepare(r, &r->blk[r->cur], NULL, &e);
+      if (st != PF_OK) return set_fatal(r, st, &e, err);
+    }
+    if (r->blk[r->cur].rows.n <= r->blk[r->cur].row0 && r->blk[r->cur].last) {
+      r->done = 1;
+      return PF_OK;
+    }
+    PF_TRY(parse_block(r, err));
+  }
+}
+
+static pf_status csv_rewind(void *state, pf_error *err) {
+  pf__csv_reader *r = state;
+  pf_status st = pf__csv_stream_reset(r, err);
+  if (st != PF_OK) pf__error_file(err, r->env->path);
+  return st;
+}
+
+static pf_status count_rows(pf__csv_reader *r, int64_t *n, pf_error *err) {
+  *n = 0;
+  PF_TRY(pf__csv_stream_reset(r, err));
+  pf__csv_block *prev = NULL;
+  for (int k = 0;; k ^= 1) {
+    if (r->opts->cancel && *r->opts->cancel)
+      return pf__error_set(err, PF_ECANCELED, "canceled");
+    pf__csv_block *b = &r->blk[k];
+    PF_TRY(pf__csv_prepare(r, b, prev, err));
+    *n += (int64_t)(b->rows.n - b->row0);
+    if (b->last) break;
+    prev = b;
+  }
+  return pf__csv_stream_reset(r, err);
+}
+
+static void show_byte(char *out, size_t cap, int c) {
+  if (c == '\t') snprintf(out, cap, "\\t");
+  else if (c == ' ') snprintf(out, cap, "space");
+  else if (c >= 0x20 && c < 0x7f) snprintf(out, cap, "%c", c);
+  else snprintf(out, cap, "0x%02X", c);
+}
+
+static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
+  pf__csv_reader *r = state;
+  char dl[16], q[16];
+  show_byte(dl, sizeof dl, r->d.delim);
+  if (r->d.quote) show_byte(q, sizeof q, r->d.quote);
+  else snprintf(q, sizeof q, "none");
+  const char *esc = !r->d.quote ? "none" : r->d.escape == '\\' ? "\\" : "doubled quote";
+  const char *le = r->d.eol == '\r' ? "CR" : r->d.crlf ? "CRLF" : "LF";
+  PF_TRY(pf__info_prop(info, "encoding", "%s", r->text.name));
+  PF_TRY(pf__info_prop(info, "compression", "%s", pf__codec_name(pf__source_codec(r->src))));
+  PF_TRY(pf__info_prop(info, "delimiter", "%s", dl));
+  PF_TRY(pf__info_prop(info, "quote", "%s", q));
+  PF_TRY(pf__info_prop(info, "escape", "%s", esc));
+  PF_TRY(pf__info_prop(info, "line_ending", "%s", le));
+  PF_TRY(pf__info_prop(info, "header", "%s", r->has_header ? "yes" : "no"));
+  int64_t n;
+  pf_status st = count_rows(r, &n, err);
+  if (st != PF_OK) {
+    if (err && !err->file[0]) pf__error_file(err, r->env->path);
+    return st;
+  }
+  info->rows = n;
+  return PF_OK;
+}
+
+static void csv_stats(void *state, pf__reader_stats *out) {
+  const pf__csv_reader *r = state;
+  out->bytes_read = r->text.raw_pos;
+  out->bytes_total = pf__source_disk_size(r->src);
+  out->progress_done = pf__source_disk_pos(r->src);
+  out->rows_rejected = r->rows_rejected;
+}
+
+static void csv_close(void *state) {
+  pf__csv_reader *r = state;
+  if (!r) return;
+  for (size_t k = 0; k < r->cap_parts; k++) pf__csv_part_free(&r->parts[k], r->n_cols);
+  free(r->parts);
+  for (int i = 0; i < 2; i++) {
+    free(r->blk[i].buf);
+    pf__csv_rows_free(&r->blk[i].rows);
+  }
+  pf_schema_free(r->schema);
+  free(r->null_lens);
+  pf__csv_text_free(&r->text);
+  pf__source_close(r->src);
+  pf__infer_ctx_free(&r->ictx);
+  free(r);
+}
+
+const pf__reader_ops pf__csv_reader_ops = {
+    .name = "csv",
+    .description = "CSV/TSV text: delimiter, quoting, header, encoding and column types "
+                   "detected; gzip/zstd/bzip2 compressed too",
+    .extensions = ".csv .tsv .txt .psv",
+    .sniff = csv_sniff,
+    .open = csv_open,
+    .schema = csv_schema,
+    .next = csv_next,
+    .rewind = csv_rewind,
+    .info = csv_info,
+    .stats = csv_stats,
+    .close = csv_close,
+};

@@ -1,0 +1,16 @@
+/* csv_reader.h - the CSV/TSV reader's entry in the format registry.
+ *
+ * Name "csv"; extensions .csv .tsv .txt .psv (compressed .gz/.zst/.bz2
+ * variants are opened through the source, which decompresses by magic
+ * bytes). Options: pf_convert_options.csv (pyforge.h), all_strings,
+ * max_columns, max_field_bytes. PYFORGE_CSV_CHUNK_SIZE=<bytes> forces tiny
+ * read blocks and parse parts (tests put boundaries everywhere with it).
+ */
+#ifndef PF_READERS_CSV_READER_H
+#define PF_READERS_CSV_READER_H
+
+#include "core/format_api.h"
+
+extern const pf__reader_ops pf__csv_reader_ops;
+
+#endif

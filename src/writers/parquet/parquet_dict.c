@@ -1,0 +1,109 @@
+/* parquet_dict.c - the dictionary of one column chunk: an open-addressing
+ * hash table over the PLAIN-encoded values, which double as the
+ * dictionary page body.
+ *
+ * A slot holds (32-bit hash << 32) | (index + 1); 0 is empty. The slot
+ * position is the hash's low bits, so growing needs no value re-hashing.
+ * Lookups are inlined in parquet_encode.c; this file has the rare paths
+ * (growth, allocation) and the byte-string hash.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "writers/parquet/parquet_writer_internal.h"
+
+void pf__pq_dict_init(pf__pq_dict *d) {
+  memset(d, 0, sizeof *d);
+  pf__buf_init(&d->vals, 0);
+}
+
+void pf__pq_dict_free(pf__pq_dict *d) {
+  free(d->slots);
+  free(d->ent);
+  pf__buf_free(&d->vals);
+  memset(d, 0, sizeof *d);
+}
+
+void pf__pq_dict_clear(pf__pq_dict *d) {
+  /* A table grown for a high-cardinality chunk is dropped rather than
+   * cleared slot by slot; small ones are reused. */
+  if (d->n_slots > 65536) {
+    free(d->slots);
+    d->slots = NULL;
+    d->n_slots = 0;
+  } else if (d->slots) {
+    memset(d->slots, 0, d->n_slots * sizeof *d->slots);
+  }
+  d->n = 0;
+  d->vals.len = 0;
+}
+
+pf_status pf__pq_dict_grow(pf__pq_dict *d) {
+  size_t n = d->n_slots ? d->n_slots * 2 : 1024;
+  if (n > ((size_t)1 << 31)) return PF_ELIMIT;
+  uint64_t *slots = calloc(n, sizeof *slots);
+  if (!slots) return PF_ENOMEM;
+  size_t mask = n - 1;
+  for (size_t i = 0; i < d->n_slots; i++) {
+    uint64_t s = d->slots[i];
+    if (!s) continue;
+    size_t pos = (uint32_t)(s >> 32) & mask;
+    while (slots[pos]) pos = (pos + 1) & mask;
+    slots[pos] = s;
+  }
+  free(d->slots);
+  d->slots = slots;
+  d->n_slots = n;
+  return PF_OK;
+}
+
+pf_status pf__pq_dict_reserve_entry(pf__pq_dict *d) {
+  if (d->n < d->ent_cap) return PF_OK;
+  size_t cap = d->ent_cap ? d->ent_cap * 2 : 256;
+  pf__pq_dict_entry *e = realloc(d->ent, cap * sizeof *e);
+  if (!e) return PF_ENOMEM;
+  d->ent = e;
+  d->ent_cap = cap;
+  return PF_OK;
+}
+
+static inline uint64_t rd64(const uint8_t *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static inline uint64_t rd32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n) {
+  const uint64_t k0 = 0xA0761D6478BD642Full, k1 = 0xE7037ED1A0B428DBull;
+  uint64_t seed = k0 ^ (uint64_t)n;
+  uint64_t a, b;
+  if (n <= 16) {
+    if (n >= 4) {
+      size_t q = (n >> 3) << 2; /* 0 or 4: covers 4..16 bytes with 4 reads */
+      a = (rd32(p) << 32) | rd32(p + q);
+      b = (rd32(p + n - 4) << 32) | rd32(p + n - 4 - q);
+    } else if (n > 0) {
+      a = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
+      b = 0;
+    } else {
+      a = b = 0;
+    }
+  } else {
+    const uint8_t *q = p;
+    size_t i = n;
+    while (i > 16) {
+      seed = pf__pq_mix(rd64(q) ^ k1, rd64(q + 8) ^ seed);
+      q += 16;
+      i -= 16;
+    }
+    a = rd64(q + i - 16);
+    b = rd64(q + i - 8);
+  }
+  return (uint32_t)pf__pq_mix(k1 ^ (uint64_t)n, pf__pq_mix(a ^ k1, b ^ seed));
+}

@@ -1,0 +1,697 @@
+/* parquet_encode.c - the column chunk builder: batch column slices in,
+ * finished data pages (and a dictionary page) out.
+ *
+ * Values go through the chunk's dictionary (RLE_DICTIONARY pages) until the
+ * dictionary would pass cfg->dict_limit bytes; the page then closes and the
+ * rest of the chunk is PLAIN. Booleans are always PLAIN (bit-packed).
+ * Optional columns carry definition levels (bit width 1, RLE/bit-packed
+ * hybrid, 4-byte length prefix: data page v1). Statistics are gathered as
+ * values arrive: over new dictionary entries in dictionary mode, over every
+ * value in PLAIN mode.
+ *
+ * The loops are specialised per kind of column (no per-value indirect
+ * calls); a page is cut when its estimated encoded size passes
+ * cfg->page_bytes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "writers/parquet/parquet_writer_internal.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the Parquet writer assumes a little-endian host"
+#endif
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* Rows per slice at least, so a nearly full page does not cost a loop turn
+ * per few values. */
+#define MIN_SLICE 256
+
+static pf__pq_kind kind_of(pf_type t, int *width) {
+  *width = 0;
+  switch (t) {
+    case PF_TYPE_BOOL: return PF__PQ_K_BOOL;
+    case PF_TYPE_INT64:
+    case PF_TYPE_TIMESTAMP:
+    case PF_TYPE_TIMESTAMP_UTC:
+    case PF_TYPE_TIME: *width = 8; return PF__PQ_K_I64;
+    case PF_TYPE_DOUBLE: *width = 8; return PF__PQ_K_F64;
+    case PF_TYPE_DATE: *width = 4; return PF__PQ_K_I32;
+    case PF_TYPE_DECIMAL: *width = 16; return PF__PQ_K_DEC;
+    case PF_TYPE_STRING:
+    case PF_TYPE_BINARY: return PF__PQ_K_BYTES;
+    default: return PF__PQ_K_NULL;
+  }
+}
+
+pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int dictionary) {
+  memset(c, 0, sizeof *c);
+  c->kind = kind_of(f->type, &c->width);
+  c->optional = f->nullable || c->kind == PF__PQ_K_NULL;
+  c->use_dict = dictionary && c->kind != PF__PQ_K_NULL && c->kind != PF__PQ_K_BOOL;
+  c->dict_mode = c->use_dict;
+  pf__pq_dict_init(&c->dict);
+  pf__buf_init(&c->plain, 0);
+  pf__buf_init(&c->chunk, 0);
+  pf__buf_init(&c->dict_page, 0);
+  pf__buf_init(&c->body, 0);
+  pf__buf_init(&c->zbody, 0);
+  pf__buf_init(&c->stats.smin, 0);
+  pf__buf_init(&c->stats.smax, 0);
+  return PF_OK;
+}
+
+void pf__pq_col_free(pf__pq_col *c) {
+  if (!c) return;
+  pf__pq_dict_free(&c->dict);
+  pf__buf_free(&c->plain);
+  pf__buf_free(&c->chunk);
+  pf__buf_free(&c->dict_page);
+  pf__buf_free(&c->body);
+  pf__buf_free(&c->zbody);
+  pf__buf_free(&c->stats.smin);
+  pf__buf_free(&c->stats.smax);
+  free(c->def);
+  free(c->idx);
+  memset(c, 0, sizeof *c);
+}
+
+void pf__pq_col_reset(pf__pq_col *c) {
+  c->dict_mode = c->use_dict;
+  c->dict_used = 0;
+  pf__pq_dict_clear(&c->dict);
+  c->rows = 0;
+  c->dict_values = 0;
+  c->stats.nulls = c->stats.nans = 0;
+  c->stats.has = 0;
+  c->stats.smin.len = c->stats.smax.len = 0;
+  c->dict_pages = c->plain_pages = 0;
+  c->chunk.len = c->dict_page.len = 0;
+  c->chunk_raw = c->dict_raw = 0;
+}
+
+size_t pf__pq_col_buffered(const pf__pq_col *c) {
+  return c->chunk.len + c->dict_page.len + c->plain.len + c->n_idx +
+         c->dict.vals.len + c->page_rows / 8;
+}
+
+/* ---- statistics ---- */
+
+static ALWAYS_INLINE void st_int(pf__pq_stats *s, int64_t v) {
+  if (!s->has) {
+    s->has = 1;
+    s->imin = s->imax = v;
+  } else {
+    if (v < s->imin) s->imin = v;
+    if (v > s->imax) s->imax = v;
+  }
+}
+
+static ALWAYS_INLINE void st_dbl(pf__pq_stats *s, double v) {
+  if (v != v) {
+    s->nans++;
+    return;
+  }
+  if (!s->has) {
+    s->has = 1;
+    s->dmin = s->dmax = v;
+  } else {
+    if (v < s->dmin) s->dmin = v;
+    if (v > s->dmax) s->dmax = v;
+  }
+}
+
+/* Decimal values as (signed high, unsigned low) halves. */
+static ALWAYS_INLINE int dec_lt(int64_t ah, uint64_t al, int64_t bh, uint64_t bl) {
+  return ah < bh || (ah == bh && al < bl);
+}
+
+static ALWAYS_INLINE void st_dec(pf__pq_stats *s, int64_t hi, uint64_t lo) {
+  if (!s->has) {
+    s->has = 1;
+    s->hmin = s->hmax = hi;
+    s->lmin = s->lmax = lo;
+    return;
+  }
+  if (dec_lt(hi, lo, s->hmin, s->lmin)) {
+    s->hmin = hi;
+    s->lmin = lo;
+  }
+  if (dec_lt(s->hmax, s->lmax, hi, lo)) {
+    s->hmax = hi;
+    s->lmax = lo;
+  }
+}
+
+/* Unsigned byte-wise order, a prefix sorting first. */
+static ALWAYS_INLINE int bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b,
+                                   size_t bn) {
+  size_t m = an < bn ? an : bn;
+  int r = m ? memcmp(a, b, m) : 0;
+  if (r) return r;
+  return an < bn ? -1 : an > bn;
+}
+
+/* The first 8 bytes as a big-endian number, zero-padded: when two keys
+ * differ, the strings compare the same way. */
+static ALWAYS_INLINE uint64_t prefix_key(const uint8_t *p, size_t n) {
+  uint64_t k = 0;
+  if (n >= 8) {
+    memcpy(&k, p, 8);
+    return __builtin_bswap64(k);
+  }
+  for (size_t i = 0; i < n; i++) k |= (uint64_t)p[i] << (56 - 8 * i);
+  return k;
+}
+
+static pf_status st_set(pf__buf *b, uint64_t *key, const uint8_t *p, size_t n,
+                        uint64_t k) {
+  b->len = 0;
+  *key = k;
+  return pf__buf_append(b, p, n);
+}
+
+static ALWAYS_INLINE pf_status st_bytes(pf__pq_stats *s, const uint8_t *p, size_t n) {
+  uint64_t k = prefix_key(p, n);
+  if (!s->has) {
+    s->has = 1;
+    PF_TRY(st_set(&s->smin, &s->kmin, p, n, k));
+    return st_set(&s->smax, &s->kmax, p, n, k);
+  }
+  if (k < s->kmin || (k == s->kmin && bytes_cmp(p, n, s->smin.data, s->smin.len) < 0))
+    return st_set(&s->smin, &s->kmin, p, n, k);
+  if (k > s->kmax || (k == s->kmax && bytes_cmp(p, n, s->smax.data, s->smax.len) > 0))
+    return st_set(&s->smax, &s->kmax, p, n, k);
+  return PF_OK;
+}
+
+/* Statistics over n packed PLAIN values. */
+static void stats_plain_fixed(pf__pq_col *c, const uint8_t *v, size_t n) {
+  if (n == 0) return;
+  pf__pq_stats *s = &c->stats;
+  if (c->kind == PF__PQ_K_I64 || c->kind == PF__PQ_K_I32) {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    if (c->kind == PF__PQ_K_I64) {
+      for (size_t i = 0; i < n; i++) {
+        int64_t x;
+        memcpy(&x, v + i * 8, 8);
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+      }
+    } else {
+      for (size_t i = 0; i < n; i++) {
+        int32_t x;
+        memcpy(&x, v + i * 4, 4);
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+      }
+    }
+    st_int(s, lo);
+    st_int(s, hi);
+  } else if (c->kind == PF__PQ_K_F64) {
+    for (size_t i = 0; i < n; i++) {
+      double x;
+      memcpy(&x, v + i * 8, 8);
+      st_dbl(s, x);
+    }
+  }
+}
+
+/* ---- page buffers ---- */
+
+static pf_status idx_reserve(pf__pq_col *c, size_t n) {
+  if (c->n_idx + n <= c->idx_cap) return PF_OK;
+  size_t cap = c->idx_cap ? c->idx_cap : 4096;
+  while (cap < c->n_idx + n) cap *= 2;
+  uint32_t *p = realloc(c->idx, cap * sizeof *p);
+  if (!p) return PF_ENOMEM;
+  c->idx = p;
+  c->idx_cap = cap;
+  return PF_OK;
+}
+
+static pf_status def_append(pf__pq_col *c, const pf_column *col, size_t r0,
+                            size_t n) {
+  size_t need = (c->page_rows + n + 7) / 8 + 8;
+  if (need > c->def_cap) {
+    size_t cap = c->def_cap ? c->def_cap * 2 : 1024;
+    while (cap < need) cap *= 2;
+    uint8_t *p = realloc(c->def, cap);
+    if (!p) return PF_ENOMEM;
+    memset(p + c->def_cap, 0, cap - c->def_cap);
+    c->def = p;
+    c->def_cap = cap;
+  }
+  if (c->kind == PF__PQ_K_NULL) return PF_OK; /* every level 0 */
+  if (col->null_count == 0) pf__pq_bits_set(c->def, c->page_rows, n);
+  else pf__pq_bits_copy(c->def, c->page_rows, col->validity, r0, n);
+  return PF_OK;
+}
+
+/* Estimated encoded size of the page being built. */
+static size_t page_estimate(const pf__pq_col *c, int bw) {
+  size_t est = c->optional ? c->page_rows / 8 : 0;
+  if (c->dict_mode) est += c->n_idx * (size_t)bw / 8;
+  else est += c->plain.len;
+  return est;
+}
+
+/* Rows the page can still take at bits_per_value (at least MIN_SLICE). */
+static size_t slice_rows(const pf__pq_col *c, const pf__pq_config *cfg,
+                         size_t bits_per_value, int bw, size_t n) {
+  size_t est = page_estimate(c, bw);
+  size_t left = est < cfg->page_bytes ? cfg->page_bytes - est : 0;
+  size_t rows = left * 8 / bits_per_value + 1;
+  if (rows < MIN_SLICE) rows = MIN_SLICE;
+  size_t room = PF__PQ_MAX_PAGE_ROWS - c->page_rows;
+  if (rows > room) rows = room;
+  return rows < n ? rows : n;
+}
+
+static pf_status write_page(pf__pq_col *c, const pf__pq_config *cfg,
+                            int page_type, const uint8_t *raw, size_t raw_len,
+                            size_t num_values, int encoding, pf__buf *dst,
+                            int64_t *raw_total) {
+  const uint8_t *stored = raw;
+  size_t stored_len = raw_len;
+  if (!pf__pq_codec_is_none(cfg->codec)) {
+    PF_TRY(pf__pq_compress(cfg->codec, raw, raw_len, &c->zbody));
+    stored = c->zbody.data;
+    stored_len = c->zbody.len;
+  }
+  if (raw_len > INT32_MAX || stored_len > INT32_MAX) return PF_ELIMIT;
+  size_t before = dst->len;
+  PF_TRY(pf__pq_page_header(dst, page_type, raw_len, stored_len, num_values, encoding));
+  *raw_total += (int64_t)(dst->len - before + raw_len);
+  return pf__buf_append(dst, stored, stored_len);
+}
+
+static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg) {
+  if (c->page_rows == 0) return PF_OK;
+  pf__buf *b = &c->body;
+  b->len = 0;
+  if (c->optional) {
+    PF_TRY(pf__buf_append(b, "\0\0\0\0", 4));
+    PF_TRY(pf__pq_rle_encode_bits(c->def, c->page_rows, b));
+    uint32_t n = (uint32_t)(b->len - 4);
+    for (int i = 0; i < 4; i++) b->data[i] = (uint8_t)(n >> (8 * i));
+  }
+  int enc = PF__PQ_ENC_PLAIN;
+  if (c->dict_mode && c->n_idx > 0) {
+    int bw = pf__pq_bit_width(c->dict.n - 1);
+    PF_TRY(pf__buf_putc(b, bw));
+    PF_TRY(pf__pq_rle_encode(c->idx, c->n_idx, bw, b));
+    enc = PF__PQ_ENC_RLE_DICTIONARY;
+    c->dict_used = 1;
+    c->dict_pages++;
+  } else {
+    PF_TRY(pf__buf_append(b, c->plain.data, c->plain.len));
+    c->plain_pages++;
+  }
+  PF_TRY(write_page(c, cfg, PF__PQ_PAGE_DATA, b->data, b->len, c->page_rows, enc,
+                    &c->chunk, &c->chunk_raw));
+  if (c->def) memset(c->def, 0, (c->page_rows + 7) / 8);
+  c->page_rows = 0;
+  c->plain.len = 0;
+  c->bool_bits = 0;
+  c->n_idx = 0;
+  return PF_OK;
+}
+
+pf_status pf__pq_col_finish(pf__pq_col *c, const pf__pq_config *cfg) {
+  if (c->status != PF_OK) return c->status;
+  pf_status st = finish_page(c, cfg);
+  if (st == PF_OK && c->dict_used) {
+    st = write_page(c, cfg, PF__PQ_PAGE_DICTIONARY, c->dict.vals.data, c->dict.vals.len,
+                    c->dict.n, PF__PQ_ENC_PLAIN, &c->dict_page, &c->dict_raw);
+  }
+  if (st != PF_OK) c->status = st;
+  return st;
+}
+
+/* ---- PLAIN values ---- */
+
+/* Fixed-width values without conversion (int32, int64, double). */
+static pf_status plain_fixed(pf__pq_col *c, const pf_column *col, size_t r0,
+                             size_t n, size_t *nv) {
+  size_t w = (size_t)c->width;
+  PF_TRY(pf__buf_reserve(&c->plain, n * w));
+  uint8_t *dst = c->plain.data + c->plain.len;
+  const uint8_t *src = col->values + r0 * w;
+  size_t k = 0;
+  if (col->null_count == 0) {
+    memcpy(dst, src, n * w);
+    k = n;
+  } else if (w == 8) {
+    for (size_t i = 0; i < n; i++) {
+      if (!pf__bit_get(col->validity, r0 + i)) continue;
+      memcpy(dst + k * 8, src + i * 8, 8);
+      k++;
+    }
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      if (!pf__bit_get(col->validity, r0 + i)) continue;
+      memcpy(dst + k * 4, src + i * 4, 4);
+      k++;
+    }
+  }
+  stats_plain_fixed(c, dst, k);
+  c->plain.len += k * w;
+  *nv = k;
+  return PF_OK;
+}
+
+/* 16-byte little-endian decimal -> big-endian, with its halves. */
+static ALWAYS_INLINE void dec_load(const uint8_t *le, uint8_t be[16], int64_t *hi,
+                                   uint64_t *lo) {
+  uint64_t l, h;
+  memcpy(&l, le, 8);
+  memcpy(&h, le + 8, 8);
+  uint64_t bh = __builtin_bswap64(h), bl = __builtin_bswap64(l);
+  memcpy(be, &bh, 8);
+  memcpy(be + 8, &bl, 8);
+  *hi = (int64_t)h;
+  *lo = l;
+}
+
+static pf_status plain_dec(pf__pq_col *c, const pf_column *col, size_t r0,
+                           size_t n, size_t *nv) {
+  PF_TRY(pf__buf_reserve(&c->plain, n * 16));
+  uint8_t *dst = c->plain.data + c->plain.len;
+  int nulls = col->null_count != 0;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (nulls && !pf__bit_get(col->validity, r0 + i)) continue;
+    int64_t hi;
+    uint64_t lo;
+    dec_load(col->values + (r0 + i) * 16, dst + k * 16, &hi, &lo);
+    st_dec(&c->stats, hi, lo);
+    k++;
+  }
+  c->plain.len += k * 16;
+  *nv = k;
+  return PF_OK;
+}
+
+static pf_status plain_bool(pf__pq_col *c, const pf_column *col, size_t r0,
+                            size_t n, size_t *nv) {
+  size_t need = (c->bool_bits + n + 7) / 8 + 8;
+  if (need > c->plain.len) {
+    PF_TRY(pf__buf_reserve(&c->plain, need - c->plain.len));
+    memset(c->plain.data + c->plain.len, 0, need - c->plain.len);
+  }
+  uint8_t *bits = c->plain.data;
+  size_t k = 0, ones = 0;
+  if (col->null_count == 0) {
+    pf__pq_bits_copy(bits, c->bool_bits, col->values, r0, n);
+    for (size_t i = 0; i < n; i++) ones += pf__bit_get(col->values, r0 + i);
+    k = n;
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      if (!pf__bit_get(col->validity, r0 + i)) continue;
+      if (pf__bit_get(col->values, r0 + i)) {
+        pf__bit_set(bits, c->bool_bits + k);
+        ones++;
+      }
+      k++;
+    }
+  }
+  if (ones) st_int(&c->stats, 1);
+  if (ones < k) st_int(&c->stats, 0);
+  c->bool_bits += k;
+  c->plain.len = (c->bool_bits + 7) / 8;
+  *nv = k;
+  return PF_OK;
+}
+
+/* Byte arrays: stops after the value that fills the page. */
+static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
+                             const pf_column *col, size_t r0, size_t n,
+                             size_t *taken, size_t *nv) {
+  const int32_t *off = col->offsets;
+  int nulls = col->null_count != 0;
+  size_t limit = cfg->page_bytes;
+  size_t k = 0, i = 0;
+  pf_status st = PF_OK;
+  while (i < n) {
+    size_t r = r0 + i++;
+    if (nulls && !pf__bit_get(col->validity, r)) continue;
+    size_t len = (size_t)(off[r + 1] - off[r]);
+    const uint8_t *p = col->data + off[r];
+    if (c->plain.cap - c->plain.len < len + 5) {
+      st = pf__buf_reserve(&c->plain, len + 4 + (len + 4 < 65536 ? 65536 : 0));
+      if (st != PF_OK) break;
+    }
+    uint8_t *dst = c->plain.data + c->plain.len;
+    uint32_t l32 = (uint32_t)len;
+    memcpy(dst, &l32, 4);
+    if (len) memcpy(dst + 4, p, len);
+    c->plain.len += 4 + len;
+    k++;
+    st = st_bytes(&c->stats, p, len);
+    if (st != PF_OK) break;
+    if (c->plain.len >= limit || c->page_rows + i >= PF__PQ_MAX_PAGE_ROWS) break;
+  }
+  *taken = i;
+  *nv = k;
+  return st;
+}
+
+/* ---- dictionary values ---- */
+
+/* Called before a new entry: is the chunk so far mostly distinct values, so
+ * the dictionary costs more than it saves? (k: values of this slice so far) */
+static ALWAYS_INLINE int mostly_distinct(const pf__pq_col *c, size_t k) {
+  uint32_t n = c->dict.n;
+  if (n == 0 || n % PF__PQ_DICT_PROBE != 0) return 0;
+  return c->dict_values + k < (uint64_t)n + n / 4;
+}
+
+/* Fixed-width keys of w bytes (4, 8 or 16). Stops before the value that
+ * would take the dictionary past the limit (*overflow = 1). */
+static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cfg,
+                                          const pf_column *col, size_t r0, size_t n,
+                                          const int w, size_t *taken, size_t *nv,
+                                          int *overflow) {
+  pf__pq_dict *d = &c->dict;
+  PF_TRY(idx_reserve(c, n));
+  if (!d->n_slots) PF_TRY(pf__pq_dict_grow(d));
+  int nulls = col->null_count != 0;
+  uint32_t *idx = c->idx + c->n_idx;
+  size_t k = 0, i = 0;
+  pf_status st = PF_OK;
+  for (; i < n; i++) {
+    size_t r = r0 + i;
+    if (nulls && !pf__bit_get(col->validity, r)) continue;
+    uint8_t key[16];
+    uint64_t k0, k1 = 0;
+    int64_t hi = 0;
+    uint64_t lo = 0;
+    uint32_t h;
+    if (w == 16) {
+      dec_load(col->values + r * 16, key, &hi, &lo);
+      memcpy(&k0, key, 8);
+      memcpy(&k1, key + 8, 8);
+      h = (uint32_t)pf__pq_mix(k0 ^ 0xA0761D6478BD642Full, k1 ^ 0xE7037ED1A0B428DBull);
+    } else if (w == 8) {
+      memcpy(&k0, col->values + r * 8, 8);
+      memcpy(key, &k0, 8);
+      h = pf__pq_hash64(k0);
+    } else {
+      uint32_t v32;
+      memcpy(&v32, col->values + r * 4, 4);
+      k0 = v32;
+      memcpy(key, &v32, 4);
+      h = pf__pq_hash64(k0);
+    }
+    size_t mask = d->n_slots - 1, pos = h & mask;
+    uint32_t id;
+    for (;;) {
+      uint64_t s = d->slots[pos];
+      if (!s) break;
+      if ((uint32_t)(s >> 32) == h &&
+          memcmp(d->vals.data + (size_t)((uint32_t)s - 1) * w, key, w) == 0)
+        break;
+      pos = (pos + 1) & mask;
+    }
+    if (d->slots[pos]) {
+      id = (uint32_t)d->slots[pos] - 1;
+    } else {
+      if (d->vals.len + w > cfg->dict_limit || mostly_distinct(c, k)) {
+        *overflow = 1;
+        break;
+      }
+      if ((size_t)(d->n + 1) * 2 > d->n_slots) {
+        st = pf__pq_dict_grow(d);
+        if (st != PF_OK) break;
+        mask = d->n_slots - 1;
+        pos = h & mask;
+        while (d->slots[pos]) pos = (pos + 1) & mask;
+      }
+      st = pf__buf_append(&d->vals, key, w);
+      if (st != PF_OK) break;
+      id = d->n++;
+      d->slots[pos] = ((uint64_t)h << 32) | (id + 1);
+      if (w == 16) {
+        st_dec(&c->stats, hi, lo);
+      } else if (c->kind == PF__PQ_K_F64) {
+        double x;
+        memcpy(&x, &k0, 8);
+        if (x == x) st_dbl(&c->stats, x); /* NaNs are counted below */
+      } else if (w == 8) {
+        st_int(&c->stats, (int64_t)k0);
+      } else {
+        st_int(&c->stats, (int32_t)(uint32_t)k0);
+      }
+    }
+    /* every NaN counts, not only the first of each bit pattern */
+    if (w == 8 && c->kind == PF__PQ_K_F64 && (k0 << 1) > 0xFFE0000000000000ull) c->stats.nans++;
+    idx[k++] = id;
+  }
+  c->n_idx += k;
+  c->dict_values += k;
+  *taken = i;
+  *nv = k;
+  return st;
+}
+
+static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
+                            const pf_column *col, size_t r0, size_t n,
+                            size_t *taken, size_t *nv, int *overflow) {
+  pf__pq_dict *d = &c->dict;
+  PF_TRY(idx_reserve(c, n));
+  if (!d->n_slots) PF_TRY(pf__pq_dict_grow(d));
+  const int32_t *off = col->offsets;
+  int nulls = col->null_count != 0;
+  uint32_t *idx = c->idx + c->n_idx;
+  size_t k = 0, i = 0;
+  pf_status st = PF_OK;
+  for (; i < n; i++) {
+    size_t r = r0 + i;
+    if (nulls && !pf__bit_get(col->validity, r)) continue;
+    size_t len = (size_t)(off[r + 1] - off[r]);
+    const uint8_t *p = col->data + off[r];
+    uint32_t h = pf__pq_hash_bytes(p, len);
+    size_t mask = d->n_slots - 1, pos = h & mask;
+    for (;;) {
+      uint64_t s = d->slots[pos];
+      if (!s) break;
+      if ((uint32_t)(s >> 32) == h) {
+        const pf__pq_dict_entry *e = &d->ent[(uint32_t)s - 1];
+        if (e->len == len && (len == 0 || memcmp(d->vals.data + e->off, p, len) == 0)) break;
+      }
+      pos = (pos + 1) & mask;
+    }
+    uint32_t id;
+    if (d->slots[pos]) {
+      id = (uint32_t)d->slots[pos] - 1;
+    } else {
+      if (d->vals.len + 4 + len > cfg->dict_limit || mostly_distinct(c, k)) {
+        *overflow = 1;
+        break;
+      }
+      if ((size_t)(d->n + 1) * 2 > d->n_slots) {
+        st = pf__pq_dict_grow(d);
+        if (st != PF_OK) break;
+        mask = d->n_slots - 1;
+        pos = h & mask;
+        while (d->slots[pos]) pos = (pos + 1) & mask;
+      }
+      st = pf__pq_dict_reserve_entry(d);
+      if (st == PF_OK) st = pf__buf_reserve(&d->vals, 4 + len);
+      if (st != PF_OK) break;
+      uint32_t l32 = (uint32_t)len;
+      memcpy(d->vals.data + d->vals.len, &l32, 4);
+      if (len) memcpy(d->vals.data + d->vals.len + 4, p, len);
+      d->ent[d->n].off = (uint32_t)(d->vals.len + 4);
+      d->ent[d->n].len = l32;
+      d->vals.len += 4 + len;
+      id = d->n++;
+      d->slots[pos] = ((uint64_t)h << 32) | (id + 1);
+      st = st_bytes(&c->stats, p, len);
+      if (st != PF_OK) break;
+    }
+    idx[k++] = id;
+  }
+  c->n_idx += k;
+  c->dict_values += k;
+  *taken = i;
+  *nv = k;
+  return st;
+}
+
+/* ---- appending a slice ---- */
+
+static pf_status append_some(pf__pq_col *c, const pf__pq_config *cfg,
+                             const pf_column *col, size_t r0, size_t n,
+                             size_t *taken, int *overflow) {
+  size_t nv = 0;
+  int bw = c->dict_mode ? pf__pq_bit_width(c->dict.n) : 0;
+  pf_status st = PF_OK;
+  size_t m;
+  switch (c->kind) {
+    case PF__PQ_K_NULL:
+      m = slice_rows(c, cfg, 1, bw, n);
+      nv = 0;
+      *taken = m;
+      break;
+    case PF__PQ_K_BOOL:
+      m = slice_rows(c, cfg, 1, bw, n);
+      st = plain_bool(c, col, r0, m, &nv);
+      *taken = m;
+      break;
+    case PF__PQ_K_BYTES:
+      if (c->dict_mode) {
+        m = slice_rows(c, cfg, (size_t)bw, bw, n);
+        st = dict_bytes(c, cfg, col, r0, m, taken, &nv, overflow);
+      } else {
+        st = plain_bytes(c, cfg, col, r0, n, taken, &nv);
+      }
+      break;
+    default:
+      if (c->dict_mode) {
+        m = slice_rows(c, cfg, (size_t)bw, bw, n);
+        if (c->width == 16) st = dict_fixed(c, cfg, col, r0, m, 16, taken, &nv, overflow);
+        else if (c->width == 8) st = dict_fixed(c, cfg, col, r0, m, 8, taken, &nv, overflow);
+        else st = dict_fixed(c, cfg, col, r0, m, 4, taken, &nv, overflow);
+      } else {
+        m = slice_rows(c, cfg, (size_t)c->width * 8, bw, n);
+        st = c->kind == PF__PQ_K_DEC ? plain_dec(c, col, r0, m, &nv)
+                                     : plain_fixed(c, col, r0, m, &nv);
+        *taken = m;
+      }
+      break;
+  }
+  if (st != PF_OK) return st;
+  c->stats.nulls += (int64_t)(*taken - nv);
+  return PF_OK;
+}
+
+pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg,
+                            const pf_column *col, size_t r0, size_t n) {
+  if (c->status != PF_OK) return c->status;
+  pf_status st = PF_OK;
+  while (n > 0 && st == PF_OK) {
+    size_t taken = 0;
+    int overflow = 0;
+    st = append_some(c, cfg, col, r0, n, &taken, &overflow);
+    if (st != PF_OK) break;
+    if (c->optional) st = def_append(c, col, r0, taken);
+    if (st != PF_OK) break;
+    c->page_rows += taken;
+    c->rows += (int64_t)taken;
+    r0 += taken;
+    n -= taken;
+    int bw = c->dict_mode ? pf__pq_bit_width(c->dict.n) : 0;
+    if (overflow || page_estimate(c, bw) >= cfg->page_bytes ||
+        c->page_rows >= PF__PQ_MAX_PAGE_ROWS)
+      st = finish_page(c, cfg);
+    if (overflow) c->dict_mode = 0; /* the rest of the chunk is PLAIN */
+  }
+  if (st != PF_OK) {
+    c->status = st;
+    c->what = st == PF_ENOMEM ? "out of memory" : "page too large";
+  }
+  return st;
+}

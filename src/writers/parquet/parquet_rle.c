@@ -1,0 +1,183 @@
+/* parquet_rle.c - the RLE / bit-packed hybrid encoding Parquet uses for
+ * definition levels and dictionary indices, and bit-copy helpers.
+ *
+ * A run is either
+ *   RLE:        varint(count << 1), then the value in ceil(width/8) bytes;
+ *   bit-packed: varint(groups << 1 | 1), then groups * 8 values packed
+ *               LSB first, width bits each (groups * width bytes).
+ * Only the last bit-packed run of a page may be padded past the values.
+ */
+#include <string.h>
+
+#include "writers/parquet/parquet_writer_internal.h"
+
+int pf__pq_bit_width(uint32_t max_value) {
+  int w = 0;
+  while (max_value) {
+    w++;
+    max_value >>= 1;
+  }
+  return w ? w : 1;
+}
+
+static uint8_t *put_varint(uint8_t *p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = (uint8_t)(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = (uint8_t)v;
+  return p;
+}
+
+/* Packs n values (n <= 8 * groups; the rest of the last group is zero). */
+static uint8_t *pack(uint8_t *p, const uint32_t *v, size_t n, int width) {
+  uint64_t acc = 0;
+  int nbits = 0;
+  size_t padded = (n + 7) & ~(size_t)7;
+  for (size_t i = 0; i < padded; i++) {
+    uint64_t x = i < n ? v[i] : 0;
+    acc |= x << nbits;
+    nbits += width;
+    while (nbits >= 8) {
+      *p++ = (uint8_t)acc;
+      acc >>= 8;
+      nbits -= 8;
+    }
+  }
+  return p;
+}
+
+static uint8_t *literal_run(uint8_t *p, const uint32_t *v, size_t n, int width) {
+  size_t groups = (n + 7) / 8;
+  p = put_varint(p, ((uint64_t)groups << 1) | 1);
+  return pack(p, v, n, width);
+}
+
+static uint8_t *rle_run(uint8_t *p, uint32_t value, size_t count, int width) {
+  p = put_varint(p, (uint64_t)count << 1);
+  for (int b = 0; b < (width + 7) / 8; b++) *p++ = (uint8_t)(value >> (8 * b));
+  return p;
+}
+
+pf_status pf__pq_rle_encode(const uint32_t *v, size_t n, int width,
+                            pf__buf *out) {
+  if (width < 1 || width > 32) return PF_EINVAL;
+  size_t bound = (n / 8 + 2) * (size_t)(10 + width);
+  PF_TRY(pf__buf_reserve(out, bound));
+  uint8_t *p = out->data + out->len;
+  size_t lit = 0; /* first value not yet in a run */
+  size_t i = 0;
+  while (i < n) {
+    uint32_t x = v[i];
+    size_t j = i + 1;
+    while (j < n && v[j] == x) j++;
+    size_t run = j - i;
+    if (run >= 8) {
+      /* Literal runs hold whole groups of 8: lend the repeat a few values
+       * to round the pending literal up, if the repeat stays long. */
+      size_t pending = i - lit;
+      size_t pad = (8 - pending % 8) % 8;
+      if (run - pad >= 8) {
+        if (pending + pad) p = literal_run(p, v + lit, pending + pad, width);
+        p = rle_run(p, x, run - pad, width);
+        lit = j;
+      }
+    }
+    i = j;
+  }
+  if (lit < n) p = literal_run(p, v + lit, n - lit, width);
+  out->len = (size_t)(p - out->data);
+  return PF_OK;
+}
+
+pf_status pf__pq_rle_encode_bits(const uint8_t *bits, size_t n, pf__buf *out) {
+  size_t full = n / 8, tail = n % 8;
+  size_t bound = (full / 4 + 2) * 12 + full + 8;
+  PF_TRY(pf__buf_reserve(out, bound));
+  uint8_t *p = out->data + out->len;
+  size_t lit = 0; /* first byte not yet in a run */
+  size_t b = 0;
+  int last_rle = -1;   /* value of the run that ended at `lit`, or -1   */
+  uint8_t *last_hdr = NULL; /* where that run's header starts          */
+  size_t last_count = 0;
+  while (b < full) {
+    uint8_t x = bits[b];
+    if (x != 0 && x != 0xFF) {
+      b++;
+      continue;
+    }
+    size_t e = b + 1;
+    while (e < full && bits[e] == x) e++;
+    /* Short repeats cost more as runs than as literal bytes. */
+    if (e - b >= 4 || (b == lit && e == full)) {
+      if (b > lit) {
+        p = put_varint(p, ((uint64_t)(b - lit) << 1) | 1);
+        memcpy(p, bits + lit, b - lit);
+        p += b - lit;
+      }
+      last_hdr = p;
+      last_count = (e - b) * 8;
+      last_rle = x & 1;
+      p = rle_run(p, (uint32_t)last_rle, last_count, 1);
+      lit = e;
+    }
+    b = e;
+  }
+  if (tail) {
+    uint8_t t = bits[full] & (uint8_t)((1u << tail) - 1);
+    uint8_t same = last_rle == 1 ? (uint8_t)((1u << tail) - 1) : 0;
+    if (lit == full && last_rle >= 0 && t == same) {
+      /* the tail continues the last run: rewrite its header */
+      p = rle_run(last_hdr, (uint32_t)last_rle, last_count + tail, 1);
+    } else {
+      size_t groups = full - lit + 1;
+      p = put_varint(p, ((uint64_t)groups << 1) | 1);
+      memcpy(p, bits + lit, full - lit);
+      p += full - lit;
+      *p++ = t;
+    }
+  } else if (lit < full) {
+    p = put_varint(p, ((uint64_t)(full - lit) << 1) | 1);
+    memcpy(p, bits + lit, full - lit);
+    p += full - lit;
+  }
+  out->len = (size_t)(p - out->data);
+  return PF_OK;
+}
+
+void pf__pq_bits_set(uint8_t *dst, size_t off, size_t n) {
+  while (n && (off & 7)) {
+    dst[off >> 3] |= (uint8_t)(1u << (off & 7));
+    off++;
+    n--;
+  }
+  memset(dst + (off >> 3), 0xFF, n >> 3);
+  off += n & ~(size_t)7;
+  for (size_t i = 0; i < (n & 7); i++, off++) dst[off >> 3] |= (uint8_t)(1u << (off & 7));
+}
+
+void pf__pq_bits_copy(uint8_t *dst, size_t doff, const uint8_t *src,
+                      size_t soff, size_t n) {
+  while (n && (doff & 7)) {
+    if ((src[soff >> 3] >> (soff & 7)) & 1) dst[doff >> 3] |= (uint8_t)(1u << (doff & 7));
+    doff++;
+    soff++;
+    n--;
+  }
+  uint8_t *d = dst + (doff >> 3);
+  const uint8_t *s = src + (soff >> 3);
+  size_t bytes = n >> 3;
+  unsigned shift = (unsigned)(soff & 7);
+  if (shift == 0) {
+    memcpy(d, s, bytes);
+  } else {
+    for (size_t i = 0; i < bytes; i++)
+      d[i] = (uint8_t)((s[i] >> shift) | (s[i + 1] << (8 - shift)));
+  }
+  size_t rest = n & 7;
+  if (rest) {
+    unsigned w = s[bytes] >> shift;
+    if (shift + rest > 8) w |= (unsigned)s[bytes + 1] << (8 - shift);
+    d[bytes] |= (uint8_t)(w & ((1u << rest) - 1));
+  }
+}

@@ -1,0 +1,313 @@
+/* parquet_writer.c - the Parquet writer: options, row groups, parallelism
+ * and the file layout.
+ *
+ * File layout (all writes sequential, no seeks):
+ *   "PAR1"
+ *   row group 0: column 0 [dictionary page] data pages..., column 1 ...
+ *   row group 1 ...
+ *   FileMetaData (Thrift compact), its length (4 bytes LE), "PAR1"
+ * A row group is built in memory (encoded, compressed pages per column) and
+ * written when it reaches opts->row_group_rows rows or opts->row_group_bytes
+ * buffered bytes, so memory is bounded by one row group. Columns of a batch
+ * are encoded in parallel over the pool, and finished (last page,
+ * dictionary page) in parallel when a row group closes; the chunks are
+ * then written one after the other. Zero rows give a file with the schema
+ * and no row groups.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <time.h>
+static double dbg_t[4];
+static double dbg_now(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+ts.tv_nsec/1e9;}
+
+#include "io/output.h"
+#include "writers/parquet/parquet_writer.h"
+#include "writers/parquet/parquet_writer_internal.h"
+
+typedef struct pq_writer {
+  pf__output *out;          /* borrowed sink                               */
+  pf__pool *pool;           /* borrowed; NULL: everything on the caller    */
+  const pf__log *log;
+  pf_schema *schema;        /* owned copy                                  */
+  pf__pq_config cfg;        /* page size, dictionary, codec (owned)        */
+  int64_t rg_max_rows;
+  int64_t rg_max_bytes;
+  pf__pq_col *cols;         /* one builder per column                      */
+  size_t n_cols;
+  int64_t rg_rows;          /* rows in the row group being built           */
+  int64_t total_rows;
+  pf__buf row_groups;       /* serialised RowGroup structs, back to back   */
+  size_t n_row_groups;
+  pf__buf meta;             /* scratch: ColumnChunk list, then the footer  */
+  /* the job the pool runs */
+  const pf_batch *job_batch;
+  size_t job_row0, job_n;
+} pq_writer;
+
+static void writer_free(pq_writer *w) {
+  if (!w) return;
+  for (size_t i = 0; w->cols && i < w->n_cols; i++) pf__pq_col_free(&w->cols[i]);
+  free(w->cols);
+  pf__pq_codec_free(w->cfg.codec);
+  pf_schema_free(w->schema);
+  pf__buf_free(&w->row_groups);
+  pf__buf_free(&w->meta);
+  free(w);
+}
+
+static pf_status check_schema(const pf_schema *s, pf_error *err) {
+  PF_RETURN_ERROR_IF(!s || s->n_fields == 0, err, PF_EINVAL,
+                     "a Parquet file needs at least one column; the input has none");
+  for (size_t i = 0; i < s->n_fields; i++) {
+    const pf_field *f = &s->fields[i];
+    PF_RETURN_ERROR_IF(!f->name, err, PF_EINVAL, "column %zu has no name", i + 1);
+    PF_RETURN_ERROR_IF((int)f->type < 0 || f->type >= PF_TYPE_COUNT_, err, PF_EINVAL,
+                       "column %zu (%s) has an unknown type %d", i + 1, f->name,
+                       (int)f->type);
+    if (f->type == PF_TYPE_DECIMAL) {
+      PF_RETURN_ERROR_IF(f->precision < 1 || f->precision > 38 || f->scale < 0 ||
+                             f->scale > f->precision,
+                         err, PF_EINVAL,
+                         "column %zu (%s): decimal(%d,%d) cannot be written; precision "
+                         "must be 1..38 and scale 0..precision",
+                         i + 1, f->name, f->precision, f->scale);
+    }
+  }
+  return PF_OK;
+}
+
+static pf_status writer_open(const pf__writer_env *env, void **state,
+                             pf_error *err) {
+  *state = NULL;
+  PF_RETURN_ERROR_IF(!env || !env->out, err, PF_EINVAL,
+                     "the Parquet writer needs an output");
+  PF_TRY(check_schema(env->schema, err));
+  const pf_convert_options *o = env->opts;
+  pf_compression codec = o ? o->compression : PF_COMPRESSION_SNAPPY;
+  int level = o ? o->compression_level : 0;
+  int64_t rg_rows = o && o->row_group_rows ? o->row_group_rows : PF__PQ_DEFAULT_ROW_GROUP_ROWS;
+  int64_t rg_bytes = o && o->row_group_bytes ? o->row_group_bytes : PF__PQ_DEFAULT_ROW_GROUP_BYTES;
+  int64_t page = o && o->page_bytes ? o->page_bytes : PF__PQ_DEFAULT_PAGE_BYTES;
+  PF_RETURN_ERROR_IF(rg_rows < 1, err, PF_EINVAL,
+                     "row group size must be at least 1 row; got %lld", (long long)rg_rows);
+  PF_RETURN_ERROR_IF(rg_bytes < 1, err, PF_EINVAL,
+                     "row group byte size must be positive; got %lld", (long long)rg_bytes);
+  PF_RETURN_ERROR_IF(page < 1 || page > ((int64_t)1 << 30), err, PF_EINVAL,
+                     "page size must be between 1 byte and 1 GiB; got %lld", (long long)page);
+
+  pq_writer *w = calloc(1, sizeof *w);
+  if (!w) return pf__error_set(err, PF_ENOMEM, "out of memory");
+  w->out = env->out;
+  w->pool = env->pool;
+  w->log = env->log;
+  w->rg_max_rows = rg_rows;
+  w->rg_max_bytes = rg_bytes;
+  w->cfg.page_bytes = (size_t)page;
+  w->cfg.dict_limit = PF__PQ_DICT_LIMIT;
+  w->cfg.dictionary = o ? o->dictionary != 0 : 1;
+  pf__buf_init(&w->row_groups, 0);
+  pf__buf_init(&w->meta, 0);
+  int threads = env->pool ? pf__pool_size(env->pool) : 1;
+  pf_status st = pf__pq_codec_create(codec, level, threads + 1, &w->cfg.codec, err);
+  if (st == PF_OK) {
+    w->schema = pf__schema_copy(env->schema);
+    w->n_cols = env->schema->n_fields;
+    w->cols = calloc(w->n_cols, sizeof *w->cols);
+    if (!w->schema || !w->cols) st = pf__error_set(err, PF_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; st == PF_OK && i < w->n_cols; i++)
+    st = pf__pq_col_init(&w->cols[i], &w->schema->fields[i], w->cfg.dictionary);
+  if (st == PF_OK) st = pf__output_write(w->out, "PAR1", 4, err);
+  if (st != PF_OK) {
+    writer_free(w);
+    return st;
+  }
+  *state = w;
+  return PF_OK;
+}
+
+/* ---- parallel steps ---- */
+
+static double dbg_col[64];
+static void encode_task(void *arg, size_t i) {
+  pq_writer *w = arg;
+  double t0 = dbg_now();
+  pf__pq_col_append(&w->cols[i], &w->cfg, &w->job_batch->cols[i], w->job_row0,
+                    w->job_n);
+  if (i < 64) dbg_col[i] += dbg_now() - t0;
+}
+
+static void finish_task(void *arg, size_t i) {
+  pq_writer *w = arg;
+  pf__pq_col_finish(&w->cols[i], &w->cfg);
+}
+
+static void run_columns(pq_writer *w, pf__task_fn fn) {
+  if (w->pool && w->n_cols > 1) {
+    pf__pool_run(w->pool, w->n_cols, fn, w);
+  } else {
+    for (size_t i = 0; i < w->n_cols; i++) fn(w, i);
+  }
+}
+
+/* The first column that failed, as the call's error. */
+static pf_status column_error(pq_writer *w, pf_error *err) {
+  for (size_t i = 0; i < w->n_cols; i++) {
+    const pf__pq_col *c = &w->cols[i];
+    if (c->status == PF_OK) continue;
+    pf__error_set(err, c->status, "writing Parquet column %zu (%s): %s", i + 1,
+                  w->schema->fields[i].name, c->what ? c->what : pf_status_str(c->status));
+    pf__error_place(err, -1, -1, (int64_t)i + 1, -1);
+    pf__error_column_name(err, w->schema->fields[i].name);
+    return c->status;
+  }
+  return PF_OK;
+}
+
+/* ---- row groups ---- */
+
+static pf_status flush_row_group(pq_writer *w, pf_error *err) {
+  if (w->rg_rows == 0) return PF_OK;
+  double t0 = dbg_now();
+  run_columns(w, finish_task);
+  dbg_t[1] += dbg_now() - t0; t0 = dbg_now();
+  PF_TRY(column_error(w, err));
+
+  int codec_id = pf__pq_codec_id(w->cfg.codec);
+  int64_t rg_start = (int64_t)pf__output_size(w->out);
+  int64_t offset = rg_start, raw_total = 0, stored_total = 0;
+  w->meta.len = 0;
+  pf__tc_writer tw;
+  pf__tcw_init(&tw, &w->meta);
+  for (size_t i = 0; i < w->n_cols; i++) {
+    pf__pq_col *c = &w->cols[i];
+    pf__pq_column_chunk(&tw, c, &w->schema->fields[i], codec_id, offset);
+    if (c->dict_page.len) PF_TRY(pf__output_write(w->out, c->dict_page.data, c->dict_page.len, err));
+    if (c->chunk.len) PF_TRY(pf__output_write(w->out, c->chunk.data, c->chunk.len, err));
+    int64_t stored = (int64_t)(c->dict_page.len + c->chunk.len);
+    offset += stored;
+    stored_total += stored;
+    raw_total += c->chunk_raw + c->dict_raw;
+  }
+  if (tw.status != PF_OK)
+    return pf__error_set(err, tw.status, "out of memory building Parquet metadata");
+
+  pf__tcw_init(&tw, &w->row_groups);
+  pf__tcw_struct_begin(&tw);
+  pf__tcw_field_list_begin(&tw, 1, PF__TC_STRUCT, w->n_cols);
+  pf__tcw_raw(&tw, w->meta.data, w->meta.len);
+  pf__tcw_field_i64(&tw, 2, raw_total);
+  pf__tcw_field_i64(&tw, 3, w->rg_rows);
+  pf__tcw_field_i64(&tw, 5, rg_start);
+  pf__tcw_field_i64(&tw, 6, stored_total);
+  if (w->n_row_groups <= INT16_MAX) pf__tcw_field_i16(&tw, 7, (int16_t)w->n_row_groups);
+  pf__tcw_struct_end(&tw);
+  if (tw.status != PF_OK)
+    return pf__error_set(err, tw.status, "out of memory building Parquet metadata");
+
+  dbg_t[2] += dbg_now() - t0;
+  if (pf__log_enabled(w->log, PF_LOG_DEBUG))
+    pf__log_msg(w->log, PF_LOG_DEBUG,
+                "parquet: row group %zu written: %lld rows, %lld bytes (%lld uncompressed)",
+                w->n_row_groups, (long long)w->rg_rows, (long long)stored_total,
+                (long long)raw_total);
+  w->n_row_groups++;
+  w->total_rows += w->rg_rows;
+  w->rg_rows = 0;
+  for (size_t i = 0; i < w->n_cols; i++) pf__pq_col_reset(&w->cols[i]);
+  return PF_OK;
+}
+
+static int64_t buffered_bytes(const pq_writer *w) {
+  size_t n = 0;
+  for (size_t i = 0; i < w->n_cols; i++) n += pf__pq_col_buffered(&w->cols[i]);
+  return (int64_t)n;
+}
+
+static pf_status check_batch(const pq_writer *w, const pf_batch *b,
+                             pf_error *err) {
+  PF_RETURN_ERROR_IF(!b, err, PF_EINVAL, "no batch given to the Parquet writer");
+  PF_RETURN_ERROR_IF(b->n_cols != w->n_cols, err, PF_EINVAL,
+                     "batch has %zu columns; the Parquet schema has %zu", b->n_cols,
+                     w->n_cols);
+  for (size_t i = 0; i < w->n_cols; i++) {
+    const pf_field *f = &w->schema->fields[i];
+    const pf_column *c = &b->cols[i];
+    PF_RETURN_ERROR_IF(c->type != f->type, err, PF_EINVAL,
+                       "column %zu (%s): batch holds %s values, schema says %s", i + 1,
+                       f->name, pf_type_name(c->type), pf_type_name(f->type));
+    PF_RETURN_ERROR_IF(!f->nullable && f->type != PF_TYPE_NULL && c->null_count > 0, err,
+                       PF_EINVAL,
+                       "column %zu (%s) is declared not nullable but the batch holds "
+                       "%lld nulls",
+                       i + 1, f->name, (long long)c->null_count);
+  }
+  return PF_OK;
+}
+
+static pf_status writer_write(void *state, const pf_batch *b, pf_error *err) {
+  pq_writer *w = state;
+  PF_RETURN_ERROR_IF(!w, err, PF_EINVAL, "Parquet writer not open");
+  PF_TRY(check_batch(w, b, err));
+  size_t row = 0;
+  while (row < b->n_rows) {
+    int64_t room = w->rg_max_rows - w->rg_rows;
+    size_t n = b->n_rows - row;
+    if ((int64_t)n > room) n = (size_t)room;
+    w->job_batch = b;
+    w->job_row0 = row;
+    w->job_n = n;
+    double t0 = dbg_now();
+    run_columns(w, encode_task);
+    dbg_t[0] += dbg_now() - t0;
+    w->job_batch = NULL;
+    PF_TRY(column_error(w, err));
+    w->rg_rows += (int64_t)n;
+    row += n;
+    if (w->rg_rows >= w->rg_max_rows || buffered_bytes(w) >= w->rg_max_bytes)
+      PF_TRY(flush_row_group(w, err));
+  }
+  return PF_OK;
+}
+
+static pf_status finish_file(pq_writer *w, pf_error *err) {
+  PF_TRY(flush_row_group(w, err));
+  w->meta.len = 0;
+  pf_status st = pf__pq_file_metadata(&w->meta, w->schema, w->total_rows,
+                                      &w->row_groups, w->n_row_groups);
+  if (st != PF_OK) return pf__error_set(err, st, "out of memory building the Parquet footer");
+  PF_RETURN_ERROR_IF(w->meta.len > INT32_MAX, err, PF_ELIMIT,
+                     "Parquet footer of %zu bytes is too large; use fewer, larger row groups",
+                     w->meta.len);
+  uint8_t tail[8];
+  uint32_t n = (uint32_t)w->meta.len;
+  for (int i = 0; i < 4; i++) tail[i] = (uint8_t)(n >> (8 * i));
+  memcpy(tail + 4, "PAR1", 4);
+  PF_TRY(pf__output_write(w->out, w->meta.data, w->meta.len, err));
+  return pf__output_write(w->out, tail, 8, err);
+}
+
+static pf_status writer_close(void *state, pf_error *err) {
+  pq_writer *w = state;
+  PF_RETURN_ERROR_IF(!w, err, PF_EINVAL, "Parquet writer not open");
+  pf_status st = finish_file(w, err);
+  if (getenv("PF_PQ_TIMING")) fprintf(stderr, "encode %.3f finish %.3f write %.3f\n", dbg_t[0], dbg_t[1], dbg_t[2]);
+  memset(dbg_t, 0, sizeof dbg_t);
+  if (getenv("PF_PQ_TIMING")) { for (int k = 0; k < 10; k++) fprintf(stderr, " c%d %.3f", k, dbg_col[k]); fprintf(stderr, "\n"); }
+  memset(dbg_col, 0, sizeof dbg_col);
+  writer_free(w);
+  return st;
+}
+
+static void writer_abort(void *state) { writer_free(state); }
+
+const pf__writer_ops pf__parquet_writer_ops = {
+    "parquet",
+    "Apache Parquet: snappy, zstd, gzip, lz4_raw or no compression",
+    ".parquet",
+    writer_open,
+    writer_write,
+    writer_close,
+    writer_abort,
+};

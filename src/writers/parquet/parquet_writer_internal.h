@@ -1,0 +1,217 @@
+/* parquet_writer_internal.h - what the Parquet writer's files share: the
+ * Parquet enum values it writes, the column chunk builder, the RLE /
+ * bit-packed hybrid encoder, compression and footer serialisation.
+ *
+ * Layout of the work: parquet_writer.c owns the file (row groups, pool,
+ * output); parquet_encode.c turns batch columns into pages of one column
+ * chunk (pf__pq_col); parquet_dict.c holds the dictionary hash tables;
+ * parquet_rle.c the hybrid encoder; parquet_codec.c compression;
+ * parquet_footer_write.c page headers and FileMetaData.
+ *
+ * Thread safety: one pf__pq_col is used by one thread at a time; distinct
+ * columns may be encoded concurrently. The codec is shared and thread-safe.
+ */
+#ifndef PF_WRITERS_PARQUET_WRITER_INTERNAL_H
+#define PF_WRITERS_PARQUET_WRITER_INTERNAL_H
+
+#include <stdint.h>
+
+#include "core/batch.h"
+#include "core/buf.h"
+#include "core/thrift_compact.h"
+
+/* ---- Parquet enum values (parquet.thrift) ---- */
+enum {
+  PF__PQ_BOOLEAN = 0,
+  PF__PQ_INT32 = 1,
+  PF__PQ_INT64 = 2,
+  PF__PQ_DOUBLE = 5,
+  PF__PQ_BYTE_ARRAY = 6,
+  PF__PQ_FIXED_LEN_BYTE_ARRAY = 7
+};
+enum { PF__PQ_ENC_PLAIN = 0, PF__PQ_ENC_RLE = 3, PF__PQ_ENC_RLE_DICTIONARY = 8 };
+enum { PF__PQ_PAGE_DATA = 0, PF__PQ_PAGE_DICTIONARY = 2 };
+enum { PF__PQ_REQUIRED = 0, PF__PQ_OPTIONAL = 1 };
+
+/* Defaults and limits. */
+#define PF__PQ_DEFAULT_ROW_GROUP_ROWS ((int64_t)1048576)
+#define PF__PQ_DEFAULT_ROW_GROUP_BYTES ((int64_t)64 << 20)
+#define PF__PQ_DEFAULT_PAGE_BYTES ((int64_t)1 << 20)
+#define PF__PQ_DICT_LIMIT ((size_t)1 << 20)     /* dictionary page bytes    */
+#define PF__PQ_MAX_PAGE_ROWS ((size_t)1 << 17)  /* rows per data page: keeps
+                                                   page buffers cache-sized */
+/* Every PF__PQ_DICT_PROBE new dictionary entries the chunk's distinct ratio
+ * is checked: above 4 in 5 values distinct, the dictionary is given up. */
+#define PF__PQ_DICT_PROBE 16384
+#define PF__PQ_STATS_MAX_BYTES 64               /* longer min/max truncated */
+
+/* ---- compression (parquet_codec.c) ---- */
+typedef struct pf__pq_codec pf__pq_codec;
+
+/* Checks codec and level (PF_EINVAL with a message when out of range) and
+ * prepares up to n_ctx reusable compression contexts. */
+pf_status pf__pq_codec_create(pf_compression codec, int level, int n_ctx,
+                              pf__pq_codec **out, pf_error *err);
+void pf__pq_codec_free(pf__pq_codec *c);
+/* The CompressionCodec value written in ColumnMetaData. */
+int pf__pq_codec_id(const pf__pq_codec *c);
+int pf__pq_codec_is_none(const pf__pq_codec *c);
+/* dst = compress(src). Thread-safe. PF_ENOMEM, PF_ELIMIT, PF_EINTERNAL. */
+pf_status pf__pq_compress(pf__pq_codec *c, const uint8_t *src, size_t n,
+                          pf__buf *dst);
+
+/* ---- RLE / bit-packed hybrid (parquet_rle.c) ---- */
+
+/* Appends the hybrid encoding of n values of bit_width (1..32) bits. */
+pf_status pf__pq_rle_encode(const uint32_t *values, size_t n, int bit_width,
+                            pf__buf *out);
+/* Appends the hybrid encoding (bit width 1) of n bits stored LSB first in
+ * bits; bits past n must be zero. Used for definition levels. */
+pf_status pf__pq_rle_encode_bits(const uint8_t *bits, size_t n, pf__buf *out);
+/* Bits needed for values up to max_value (at least 1). */
+int pf__pq_bit_width(uint32_t max_value);
+/* ORs n bits from src (starting at bit soff) into dst (at bit doff); the
+ * destination bits must be zero. Reads up to one byte past src's last bit. */
+void pf__pq_bits_copy(uint8_t *dst, size_t doff, const uint8_t *src,
+                      size_t soff, size_t n);
+/* Sets n bits starting at bit off. */
+void pf__pq_bits_set(uint8_t *dst, size_t off, size_t n);
+
+/* ---- statistics of one column chunk ---- */
+typedef struct pf__pq_stats {
+  int64_t nulls;        /* null values                                     */
+  int64_t nans;         /* NaN values (double)                             */
+  int has;              /* 1 once a min/max candidate was seen             */
+  int64_t imin, imax;   /* int64-like, date, bool (0/1)                    */
+  double dmin, dmax;    /* double (NaN excluded)                           */
+  int64_t hmin, hmax;   /* decimal: high 64 bits (signed) ...              */
+  uint64_t lmin, lmax;  /* ... and low 64 bits                             */
+  pf__buf smin, smax;   /* byte arrays: exact copies                       */
+  uint64_t kmin, kmax;  /* their first 8 bytes, big-endian, zero-padded     */
+} pf__pq_stats;
+
+/* ---- dictionary (parquet_dict.c) ---- */
+typedef struct pf__pq_dict_entry {
+  uint32_t off;  /* varlen: offset of the value bytes in vals */
+  uint32_t len;
+} pf__pq_dict_entry;
+
+typedef struct pf__pq_dict {
+  uint64_t *slots;          /* open addressing: hash32 << 32 | (index + 1)  */
+  size_t n_slots;           /* power of two, 0 before first use             */
+  uint32_t n;               /* entries                                      */
+  pf__buf vals;             /* PLAIN encoding of the entries (the page)     */
+  pf__pq_dict_entry *ent;   /* varlen entries                               */
+  size_t ent_cap;
+} pf__pq_dict;
+
+void pf__pq_dict_init(pf__pq_dict *d);
+void pf__pq_dict_free(pf__pq_dict *d);
+void pf__pq_dict_clear(pf__pq_dict *d);
+/* Doubles the table (or creates it) and re-places every entry. */
+pf_status pf__pq_dict_grow(pf__pq_dict *d);
+/* Room for one more varlen entry. */
+pf_status pf__pq_dict_reserve_entry(pf__pq_dict *d);
+
+/* Hashes (wyhash-style multiply-mix; ours). */
+static inline uint64_t pf__pq_mix(uint64_t a, uint64_t b) {
+#if defined(__SIZEOF_INT128__)
+  unsigned __int128 r = (unsigned __int128)a * b;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+  uint64_t h = a * 0x9E3779B97F4A7C15ull ^ b;
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  return h ^ (h >> 32);
+#endif
+}
+static inline uint32_t pf__pq_hash64(uint64_t k) {
+  return (uint32_t)pf__pq_mix(k ^ 0xA0761D6478BD642Full, 0xE7037ED1A0B428DBull);
+}
+uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n);
+
+/* ---- one column chunk being built (parquet_encode.c) ---- */
+
+typedef enum pf__pq_kind {
+  PF__PQ_K_NULL,   /* all null: INT32 + UNKNOWN                            */
+  PF__PQ_K_BOOL,
+  PF__PQ_K_I32,    /* date                                                 */
+  PF__PQ_K_I64,    /* int64, timestamp, time                               */
+  PF__PQ_K_F64,
+  PF__PQ_K_DEC,    /* 16-byte LE in batches, FIXED_LEN_BYTE_ARRAY(16) BE   */
+  PF__PQ_K_BYTES   /* string, binary                                       */
+} pf__pq_kind;
+
+/* Settings shared by every column of a file (read-only while encoding). */
+typedef struct pf__pq_config {
+  size_t page_bytes;        /* target encoded bytes per data page          */
+  size_t dict_limit;        /* dictionary page bytes before PLAIN fallback */
+  int dictionary;           /* try dictionary encoding                     */
+  pf__pq_codec *codec;
+} pf__pq_config;
+
+typedef struct pf__pq_col {
+  /* fixed for the file */
+  pf__pq_kind kind;
+  int width;                /* PLAIN bytes per value: 4, 8, 16; else 0     */
+  int optional;             /* 1: definition levels (max level 1)          */
+  int use_dict;             /* dictionary tried for each chunk             */
+  /* the chunk being built */
+  int dict_mode;            /* 1 while values go through the dictionary    */
+  int dict_used;            /* 1 once a dictionary-encoded page exists     */
+  pf__pq_dict dict;
+  int64_t rows;             /* values (nulls included) in the chunk        */
+  pf__pq_stats stats;
+  uint64_t dict_values;     /* non-null values encoded through the dict    */
+  int dict_pages;           /* data pages encoded RLE_DICTIONARY           */
+  int plain_pages;          /* data pages encoded PLAIN                    */
+  /* the page being built */
+  size_t page_rows;         /* values, nulls included                      */
+  uint8_t *def;             /* validity bits of the page's rows (zeroed    */
+  size_t def_cap;           /*   beyond page_rows), bytes allocated        */
+  pf__buf plain;            /* PLAIN values (booleans: bits)               */
+  size_t bool_bits;         /* booleans in plain                           */
+  uint32_t *idx;            /* dictionary indices                          */
+  size_t n_idx, idx_cap;
+  /* finished pages */
+  pf__buf chunk;            /* data page headers + (compressed) bodies     */
+  pf__buf dict_page;        /* dictionary page header + body (at finish)   */
+  int64_t chunk_raw;        /* uncompressed bytes of chunk (headers incl.) */
+  int64_t dict_raw;         /* same for dict_page                          */
+  pf__buf body, zbody;      /* page scratch: raw and compressed            */
+  /* first failure of a task on this column */
+  pf_status status;
+  const char *what;
+} pf__pq_col;
+
+pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int dictionary);
+void pf__pq_col_free(pf__pq_col *c);
+/* Appends rows [row0, row0 + n) of a batch column typed like the field. */
+pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg,
+                            const pf_column *col, size_t row0, size_t n);
+/* Closes the last page and builds the dictionary page. */
+pf_status pf__pq_col_finish(pf__pq_col *c, const pf__pq_config *cfg);
+/* Empties the chunk for the next row group (keeps allocations). */
+void pf__pq_col_reset(pf__pq_col *c);
+/* Bytes the chunk holds so far (finished pages, page and dictionary). */
+size_t pf__pq_col_buffered(const pf__pq_col *c);
+
+/* ---- footer and page headers (parquet_footer_write.c) ---- */
+
+/* Appends a PageHeader for a data page (v1) or a dictionary page. */
+pf_status pf__pq_page_header(pf__buf *out, int page_type, size_t raw_size,
+                             size_t stored_size, size_t num_values,
+                             int encoding);
+/* Appends a ColumnChunk struct (a list element) for a finished chunk whose
+ * first page is at file offset `offset`. */
+void pf__pq_column_chunk(pf__tc_writer *w, const pf__pq_col *c,
+                         const pf_field *f, int codec_id, int64_t offset);
+/* Appends the whole FileMetaData struct. row_groups holds n_row_groups
+ * serialised RowGroup structs back to back. */
+pf_status pf__pq_file_metadata(pf__buf *out, const pf_schema *schema,
+                               int64_t num_rows, const pf__buf *row_groups,
+                               size_t n_row_groups);
+/* Physical type for a pf_type. */
+int pf__pq_physical_type(pf_type t);
+
+#endif

@@ -1,0 +1,173 @@
+/* test_csv_chunks.c - results do not depend on where blocks and parse
+ * parts end: PYFORGE_CSV_CHUNK_SIZE 1..64 (so every byte is a boundary
+ * somewhere: inside quotes, on a quoted line break, between \r and \n,
+ * inside a UTF-8 sequence) on 1 and 2 threads give the same schema, rows
+ * and rejects as the default. */
+#include "csv_test_util.h"
+
+static int same_at_every_size(const char *path, const pf_convert_options *o, int min_size) {
+  csvt_result base;
+  csvt_read(path, o, 2, &base);
+  if (base.st != PF_OK) {
+    fprintf(stderr, "  default read failed: %s\n", base.err.message);
+    csvt_free(&base);
+    return 0;
+  }
+  int ok = 1;
+  for (int size = min_size; size <= 64 && ok; size++) {
+    char v[16];
+    snprintf(v, sizeof v, "%d", size);
+    setenv("PYFORGE_CSV_CHUNK_SIZE", v, 1);
+    for (int threads = 1; threads <= 2 && ok; threads++) {
+      csvt_result r;
+      csvt_read(path, o, threads, &r);
+      if (r.st != PF_OK || strcmp(r.rows, base.rows) != 0 || strcmp(r.schema, base.schema) != 0 ||
+          strcmp(r.rejects, base.rejects) != 0 || r.rows_rejected != base.rows_rejected) {
+        fprintf(stderr, "  chunk size %d, %d threads: status %s (%s)\n  schema %s\n  rows:\n%s\n"
+                        "  want schema %s\n  want rows:\n%s\n  rejects:\n%s\n  want rejects:\n%s\n",
+                size, threads, pf_status_name(r.st), r.err.message, r.schema, r.rows, base.schema,
+                base.rows, r.rejects, base.rejects);
+        ok = 0;
+      }
+      csvt_free(&r);
+    }
+  }
+  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  csvt_free(&base);
+  return ok;
+}
+
+static const char tricky_crlf[] =
+    "id,name,note,amount,day\r\n"
+    "1,\"Smith, John\",\"line one\r\nline two\",1.5,2024-01-01\r\n"
+    "2,\"O\"\"Brien\",\"\",2,2024-01-02\r\n"
+    "\r\n"
+    "3,Zo\xC3\xAB \xE6\x9D\xB1,,NA,2024-01-03\r\n"
+    "4,\"x\",\"a\r\n\r\nb\",-0.25,\r\n"
+    "5,short\r\n"
+    "6,\"\"\"\",\"\"\"\"\"\",3,2024-01-06\r\n"
+    "7,last,\"no newline at end\",4e2,2024-01-07";
+
+TEST_IMPL(crlf_quoted_breaks) {
+  const char *p = csvt_file("tr1.csv", tricky_crlf, sizeof tricky_crlf - 1);
+  csvt_result r;
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,note:string,amount:double,day:date");
+  ASSERT_ROWS(r,
+              "1|'Smith, John'|'line one\\r\\nline two'|1.5|2024-01-01\n"
+              "2|'O\"Brien'|''|2|2024-01-02\n"
+              "3|'Zo\xC3\xAB \xE6\x9D\xB1'|NULL|NULL|2024-01-03\n"
+              "4|'x'|'a\\r\\n\\r\\nb'|-0.25|NULL\n"
+              "5|'short'|NULL|NULL|NULL\n"
+              "6|'\"'|'\"\"'|3|2024-01-06\n"
+              "7|'last'|'no newline at end'|400|2024-01-07\n");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, NULL, 1));
+}
+
+TEST_IMPL(lf_with_bad_rows_skipped) {
+  static const char text[] =
+      "a;b;c\n"
+      "1;\"x\ny\";2\n"
+      "2;q;3;extra\n"
+      "3;\"p;q\";4\n"
+      "4;r;5;6;7\n"
+      "5;s;6\n";
+  pf_convert_options o;
+  csvt_options(&o);
+  o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
+  const char *p = csvt_file("tr2.csv", text, sizeof text - 1);
+  csvt_result r;
+  csvt_read(p, &o, 1, &r);
+  ASSERT_ROWS(r, "1|'x\\ny'|2\n3|'p;q'|4\n5|'s'|6\n");
+  ASSERT_STR_EQ(r.rejects, "4|line 4 has 4 fields; the header has 3|2;q;3;extra\n"
+                           "6|line 6 has 5 fields; the header has 3|4;r;5;6;7\n");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, &o, 1));
+  o.csv.on_bad_rows = PF_BAD_ROWS_KEEP;
+  ASSERT(same_at_every_size(p, &o, 1));
+}
+
+TEST_IMPL(cr_only_and_backslash) {
+  static const char text[] =
+      "k|v\r"
+      "1|\"a\\\"b\r\\\\\"\r"
+      "2|\"\\\\\"\r"
+      "3|plain\r";
+  const char *p = csvt_file("tr3.csv", text, sizeof text - 1);
+  csvt_result r;
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_ROWS(r, "1|'a\"b\\r\\'\n2|'\\'\n3|'plain'\n");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, NULL, 1));
+}
+
+TEST_IMPL(skip_rows_and_header) {
+  static const char text[] =
+      "title line with \"quote\n"
+      "\n"
+      "x,y\n"
+      "1,2\n"
+      "3,4\n";
+  pf_convert_options o;
+  csvt_options(&o);
+  o.csv.skip_rows = 2;
+  const char *p = csvt_file("tr4.csv", text, sizeof text - 1);
+  csvt_result r;
+  csvt_read(p, &o, 1, &r);
+  ASSERT_STR_EQ(r.schema, "x:int64,y:int64");
+  ASSERT_ROWS(r, "1|2\n3|4\n");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, &o, 1));
+}
+
+TEST_IMPL(utf16_transcoded) {
+  /* UTF-16LE with BOM: "a,b\n1,\"x\ny\"\n2,é\n" */
+  static const char src[] = "a,b\n1,\"x\ny\"\n2,\xC3\xA9\n";
+  uint8_t buf[128];
+  size_t n = 0;
+  buf[n++] = 0xFF;
+  buf[n++] = 0xFE;
+  for (const uint8_t *s = (const uint8_t *)src; *s;) {
+    uint32_t cp = *s < 0x80 ? *s++ : (uint32_t)((s[0] & 0x1F) << 6 | (s[1] & 0x3F));
+    if (cp >= 0x80) s += 2;
+    buf[n++] = (uint8_t)(cp & 0xFF);
+    buf[n++] = (uint8_t)(cp >> 8);
+  }
+  const char *p = csvt_file("tr5.csv", buf, n);
+  csvt_result r;
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_ROWS(r, "1|'x\\ny'\n2|'\xC3\xA9'\n");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, NULL, 1));
+}
+
+TEST_IMPL(generated_many_rows) {
+  /* Enough rows for several batches at the default sizes too. */
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  pf__buf_puts(&b, "id,txt,val\r\n");
+  for (int i = 0; i < 3000; i++) {
+    if (i % 7 == 0) pf__buf_printf(&b, "%d,\"q,\"\"%d\"\"\r\nz\",%d.5\r\n", i, i, i);
+    else pf__buf_printf(&b, "%d,t%d,%d\r\n", i, i, i);
+  }
+  const char *p = csvt_file("tr6.csv", b.data, b.len);
+  pf__buf_free(&b);
+  csvt_result r;
+  csvt_read(p, NULL, 2, &r);
+  ASSERT_EQ(r.n_rows, 3000);
+  ASSERT_STR_EQ(r.schema, "id:int64,txt:string,val:double");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, NULL, 7));
+}
+
+int main(void) {
+  RUN_TEST(crlf_quoted_breaks);
+  RUN_TEST(lf_with_bad_rows_skipped);
+  RUN_TEST(cr_only_and_backslash);
+  RUN_TEST(skip_rows_and_header);
+  RUN_TEST(utf16_transcoded);
+  RUN_TEST(generated_many_rows);
+  csvt_cleanup();
+  return TEST_SUMMARY();
+}
