@@ -547,7 +547,9 @@ def main(argv=None) -> int:
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     out = args.results_dir / f"csv_{stamp}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
-    shutil.copyfile(out, args.results_dir / "latest.json")
+    # latest.json is the last full-scale run (render.py's default input).
+    latest = "latest.json" if args.scale == 1 else f"latest-s{args.scale:g}.json"
+    shutil.copyfile(out, args.results_dir / latest)
     print(f"[bench] results: {out}", file=sys.stderr)
 
     if not args.no_render:

@@ -81,6 +81,7 @@ static int parse_char(const char *s, int allow_none) {
   static const struct { const char *name; int c; } names[] = {
       {"tab", '\t'},   {"\\t", '\t'},      {"comma", ','}, {"semicolon", ';'},
       {"pipe", '|'},   {"space", ' '},     {"colon", ':'}, {"backslash", '\\'},
+      {"\\\\", '\\'},
       {"double", 0},   {"none", 0},
   };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -95,7 +96,7 @@ const char cli_read_options_help[] =
     "  --delimiter C           field delimiter: a character, or tab, comma, semicolon,\n"
     "                          pipe, space, colon (default: detected)\n"
     "  --quote C|none          quote character (default: detected, usually \")\n"
-    "  --escape C|double       escape inside quotes: double (\"\"), or e.g. '\\\\' (default: detected)\n"
+    "  --escape C|double       escape inside quotes: double (\"\") or backslash (default: detected)\n"
     "  --header / --no-header  whether the first row names the columns (default: detected)\n"
     "  --skip-rows N           lines to skip before the header or data\n"
     "  --encoding NAME         text encoding (default: detected: utf-8, utf-16, windows-1252)\n"
@@ -127,7 +128,7 @@ int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o,
   } else if (!strcmp(opt, "--escape")) {
     VALUE();
     int c = parse_char(v, 1);
-    if (c < 0) return cli_usage_error(a->cmd, "--escape takes one character (e.g. '\\') or 'double'; got '%s'", v), -1;
+    if (c < 0) return cli_usage_error(a->cmd, "--escape takes one character, 'backslash' or 'double'; got '%s'", v), -1;
     o->csv.escape = c;
   } else if (!strcmp(opt, "--header")) {
     o->csv.header = 1;

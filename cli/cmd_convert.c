@@ -125,10 +125,10 @@ int cmd_convert(int argc, char **argv, const cli_globals *gin) {
     printf("  input     %s (%s)\n", cli_fmt_bytes(b1, sizeof b1, r.bytes_in), r.input_format);
     printf("  output    %s (%s, %s)\n", cli_fmt_bytes(b2, sizeof b2, r.bytes_out), r.output_format,
            pf_compression_name(o.compression));
-    printf("  time      %.2f s  (%.1f MB/s, %s rows/s, %d threads)\n", r.seconds,
+    printf("  time      %.2f s  (%.1f MB/s, %s rows/s, %d thread%s)\n", r.seconds,
            r.seconds > 0 ? (double)r.bytes_in / 1e6 / r.seconds : 0.0,
            cli_fmt_count(b3, sizeof b3, r.seconds > 0 ? (long long)((double)r.rows / r.seconds) : 0),
-           r.threads);
+           r.threads, r.threads == 1 ? "" : "s");
   }
   if (!g.quiet)
     for (size_t i = 0; i < r.n_warnings; i++) fprintf(stderr, "pyforge: warning: %s\n", r.warnings[i]);

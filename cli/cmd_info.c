@@ -65,24 +65,28 @@ int cmd_info(int argc, char **argv, const cli_globals *g) {
     pf_free(js);
   } else {
     char b1[32], b2[32];
-    printf("File        %s\n", info.path);
-    printf("Format      %s\n", info.format);
-    printf("Size        %s (%s bytes)\n", cli_fmt_bytes(b1, sizeof b1, info.size_bytes),
+    printf("%-15s %s\n", "File", info.path);
+    printf("%-15s %s\n", "Format", info.format);
+    printf("%-15s %s (%s bytes)\n", "Size", cli_fmt_bytes(b1, sizeof b1, info.size_bytes),
            cli_fmt_count(b2, sizeof b2, (long long)info.size_bytes));
-    if (info.rows >= 0) printf("Rows        %s\n", cli_fmt_count(b1, sizeof b1, info.rows));
+    if (info.rows >= 0) printf("%-15s %s\n", "Rows", cli_fmt_count(b1, sizeof b1, info.rows));
     for (size_t i = 0; i < info.n_props; i++) {
+      if (!strcmp(info.props[i].key, "num_rows")) continue; /* shown as Rows */
       char key[64];
       snprintf(key, sizeof key, "%s", info.props[i].key);
       if (key[0] >= 'a' && key[0] <= 'z') key[0] = (char)(key[0] - 'a' + 'A');
       for (char *k = key; *k; k++) if (*k == '_') *k = ' ';
-      printf("%-11s %s\n", key, info.props[i].value);
+      printf("%-15s %s\n", key, info.props[i].value);
     }
-    printf("Columns     %zu\n", info.schema ? info.schema->n_fields : 0);
+    printf("%-15s %zu\n", "Columns", info.schema ? info.schema->n_fields : 0);
     cli_print_schema(stdout, info.schema);
     for (size_t i = 0; i < info.n_sections; i++) {
       const pf_info_section *s = &info.sections[i];
       printf("%s %s\n", s->kind, s->name);
-      for (size_t j = 0; j < s->n_props; j++) printf("  %-24s %s\n", s->props[j].key, s->props[j].value);
+      int w = 0;
+      for (size_t j = 0; j < s->n_props; j++)
+        if ((int)strlen(s->props[j].key) > w) w = (int)strlen(s->props[j].key);
+      for (size_t j = 0; j < s->n_props; j++) printf("  %-*s  %s\n", w, s->props[j].key, s->props[j].value);
     }
   }
   pf_info_free(&info);

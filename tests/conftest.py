@@ -15,9 +15,12 @@ Fixtures
   run_pyforge_bytes  the same, stdout/stderr as bytes
   data_dir      tests/data (small hand-written fixtures)
   work_dir      a fresh empty directory under pytest's tmp_path
-
   temp_files    temp_files(dir) -> names of PyForge temporaries left in dir
   assert_no_temp_files  assert_no_temp_files(dir) fails naming them
+
+Environment
+  PYFORGE_BIN            the binary under test
+  PYFORGE_UPDATE_GOLDEN  1: tests/cli rewrites its expected outputs (review!)
 
 Markers
   bigfile   tests that generate or convert large inputs (hundreds of MB);

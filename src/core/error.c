@@ -72,36 +72,45 @@ void pf__error_copy(pf_error *dst, const pf_error *src) {
   if (dst && src && dst != src) memcpy(dst, src, sizeof *dst);
 }
 
+/* Appends formatted text at *len in buf (capacity cap), never overflowing;
+ * *len counts what fit. */
+static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+    PF__PRINTF(4, 5);
+static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...) {
+  if (*len + 1 >= cap) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int w = vsnprintf(buf + *len, cap - *len, fmt, ap);
+  va_end(ap);
+  if (w > 0) *len += (size_t)w < cap - *len ? (size_t)w : cap - *len - 1;
+}
+
 size_t pf_error_format(const pf_error *err, char *buf, size_t n) {
   char tmp[4096];
   size_t len = 0;
-#define PUT(...)                                                           \
-  do {                                                                     \
-    int w_ = snprintf(tmp + len, sizeof tmp - len, __VA_ARGS__);           \
-    if (w_ > 0) len += (size_t)w_ < sizeof tmp - len ? (size_t)w_ : sizeof tmp - len - 1; \
-  } while (0)
+  const size_t cap = sizeof tmp;
+  tmp[0] = 0;
   if (!err) {
-    PUT("(no error)");
+    put(tmp, cap, &len, "(no error)");
   } else {
-    if (err->file[0]) PUT("%s: ", err->file);
-    int placed = 0;
-    if (err->sheet[0]) { PUT("sheet '%s'", err->sheet); placed = 1; }
-    if (err->xml_path[0]) { PUT("%s%s", placed ? ", " : "", err->xml_path); placed = 1; }
-    if (err->line >= 0) { PUT("%sline %lld", placed ? ", " : "", (long long)err->line); placed = 1; }
-    if (err->row >= 0) { PUT("%srow %lld", placed ? ", " : "", (long long)err->row); placed = 1; }
+    const char *sep = "";
+    if (err->file[0]) put(tmp, cap, &len, "%s: ", err->file);
+    if (err->sheet[0]) { put(tmp, cap, &len, "sheet '%s'", err->sheet); sep = ", "; }
+    if (err->xml_path[0]) { put(tmp, cap, &len, "%s%s", sep, err->xml_path); sep = ", "; }
+    if (err->line >= 0) { put(tmp, cap, &len, "%sline %lld", sep, (long long)err->line); sep = ", "; }
+    if (err->row >= 0) { put(tmp, cap, &len, "%srow %lld", sep, (long long)err->row); sep = ", "; }
     if (err->column >= 0) {
-      PUT("%scolumn %lld", placed ? ", " : "", (long long)err->column);
-      if (err->column_name[0]) PUT(" (%s)", err->column_name);
-      placed = 1;
+      put(tmp, cap, &len, "%scolumn %lld", sep, (long long)err->column);
+      if (err->column_name[0]) put(tmp, cap, &len, " (%s)", err->column_name);
+      sep = ", ";
     } else if (err->column_name[0]) {
-      PUT("%scolumn '%s'", placed ? ", " : "", err->column_name);
-      placed = 1;
+      put(tmp, cap, &len, "%scolumn '%s'", sep, err->column_name);
+      sep = ", ";
     }
-    if (err->offset >= 0 && err->line < 0) { PUT("%sbyte %lld", placed ? ", " : "", (long long)err->offset); placed = 1; }
-    if (placed) PUT(": ");
-    PUT("%s", err->message[0] ? err->message : pf_status_str(err->status));
+    if (err->offset >= 0 && err->line < 0) { put(tmp, cap, &len, "%sbyte %lld", sep, (long long)err->offset); sep = ", "; }
+    if (*sep) put(tmp, cap, &len, ": ");
+    put(tmp, cap, &len, "%s", err->message[0] ? err->message : pf_status_str(err->status));
   }
-#undef PUT
   if (n > 0) copy_str(buf, n, tmp);
   return len;
 }

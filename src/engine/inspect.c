@@ -40,6 +40,7 @@ pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
 
 typedef struct problems {
   pf_validate_result *r;
+  int64_t rejected;  /* bad rows reported by the reader */
   int64_t max;
   const char *file;
 } problems;
@@ -58,6 +59,7 @@ static pf_status keep_problem(problems *p, const pf_error *where) {
 static pf_status on_reject(void *user, int64_t line, const char *reason,
                            const char *raw, size_t raw_len, pf_error *err) {
   problems *p = user;
+  p->rejected++;
   pf_error e;
   pf_error_init(&e);
   pf__error_set(&e, PF_EBADROW, "%s", reason);
@@ -73,7 +75,7 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
   pf_error_init(err);
   if (!r || !opts) return pf__error_set(err, PF_EINVAL, "pf_validate needs options and a result");
   memset(r, 0, sizeof *r);
-  problems p = {r, opts->max_problems > 0 ? opts->max_problems : 100, opts->input};
+  problems p = {r, 0, opts->max_problems > 0 ? opts->max_problems : 100, opts->input};
   pf__session s;
   pf_status st = pf__session_open(&s, opts, err);
   if (st != PF_OK) {
@@ -107,6 +109,7 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
       /* widening is not a problem: read again with the wider schema */
       r->problems_total = 0;
       r->n_problems = 0;
+      p.rejected = 0;
       rows = 0;
       pf_error_init(&found);
       st = s.rops->rewind(s.reader, &found);
@@ -123,7 +126,7 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
     else st = PF_OK;
   }
   if (st == PF_OK) {
-    r->rows = rows;
+    r->rows = rows + p.rejected; /* rows with problems are rows too */
     r->valid = r->problems_total == 0;
     if (s.reader) r->schema = pf__schema_copy(s.rops->schema(s.reader));
   } else {

@@ -228,7 +228,7 @@ def test_file_size_limit_while_writing(pyforge_bin, tmp_path, temp_files):
     outdir.mkdir()
     out = outdir / "result.parquet"
     # bash counts -f in 1024-byte blocks: 200 KiB, far below the ~2 MB output
-    cmd = f'ulimit -f 200; exec "$0" convert "$1" "$2" --compression none'
+    cmd = 'ulimit -f 200; exec "$0" convert "$1" "$2" --compression none'
     p = subprocess.run(["bash", "-c", cmd, str(pyforge_bin), str(src), str(out)],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
     err = p.stderr.decode()

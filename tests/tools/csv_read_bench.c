@@ -1,6 +1,7 @@
 /* csv_read_bench.c - drives the CSV reader alone: opens a file, reads every
  * batch, and prints the schema, row count and throughput (or, with -d,
- * every value) . A developer tool, not a test; build with tests/tools/build.sh.
+ * every value). A developer tool, not a test; CMake builds it into
+ * <build>/tests/tools/.
  *
  *   csv_read_bench [-t threads] [-r repeats] [-d] [-a] file
  */

@@ -17,6 +17,9 @@
  *   -t THREADS         pool threads (default: the CPUs)
  *   -r REPEAT          write the file REPEAT times, report the fastest
  *                      (for profiling the writer without the generator)
+ *   -C                 generate at most 4 batches and cycle through them
+ *                      (large files in little memory; values repeat and
+ *                      the row count rounds up to whole batches)
  * Prints one JSON line: rows, seconds (writing only: batches are generated
  * first), output bytes, rows/s and MB/s of in-memory column data.
  */
@@ -238,8 +241,8 @@ int main(int argc, char **argv) {
   pf_convert_options opts;
   memset(&opts, 0, sizeof opts);
   opts.dictionary = 1;
-  int threads = 0, repeat = 1, opt;
-  while ((opt = getopt(argc, argv, "s:n:w:c:l:g:G:p:B:Dt:r:")) != -1) {
+  int threads = 0, repeat = 1, cycle = 0, opt;
+  while ((opt = getopt(argc, argv, "s:n:w:c:l:g:G:p:B:Dt:r:C")) != -1) {
     switch (opt) {
       case 's': schema_name = optarg; break;
       case 'n': rows = atoll(optarg); break;
@@ -253,6 +256,7 @@ int main(int argc, char **argv) {
       case 'D': opts.dictionary = 0; break;
       case 't': threads = atoi(optarg); break;
       case 'r': repeat = atoi(optarg); break;
+      case 'C': cycle = 1; break;
       default: return usage();
     }
   }
@@ -286,9 +290,10 @@ int main(int argc, char **argv) {
 
   /* generate every batch first so the timing is the writer's alone */
   size_t n_batches = (size_t)((rows + batch_rows - 1) / batch_rows);
+  size_t n_made = cycle && n_batches > 4 ? 4 : n_batches;
   pf_batch **batches = calloc(n_batches ? n_batches : 1, sizeof *batches);
   size_t raw = 0;
-  for (size_t k = 0; k < n_batches; k++) {
+  for (size_t k = 0; k < n_made; k++) {
     if (pf__batch_create(schema, (size_t)batch_rows, &batches[k]) != PF_OK) return 3;
     int64_t first = (int64_t)k * batch_rows;
     size_t n = (size_t)(rows - first < batch_rows ? rows - first : batch_rows);
@@ -297,6 +302,12 @@ int main(int argc, char **argv) {
     batches[k]->first_row = first;
     raw += batch_bytes(batches[k]);
   }
+  for (size_t k = n_made; k < n_batches; k++) { /* -C: full batches again */
+    batches[k] = batches[k % n_made];
+    raw += batch_bytes(batches[k]);
+  }
+  rows = 0;
+  for (size_t k = 0; k < n_batches; k++) rows += (long long)batches[k]->n_rows;
 
   pf_error err;
   pf_error_init(&err);
@@ -337,7 +348,7 @@ int main(int argc, char **argv) {
            rows, schema->n_fields, pf__pool_size(pool), secs, (unsigned long long)size, raw,
            (double)rows / secs, (double)raw / 1e6 / secs);
   }
-  for (size_t k = 0; k < n_batches; k++) pf__batch_free(batches[k]);
+  for (size_t k = 0; k < n_made; k++) pf__batch_free(batches[k]);
   free(batches);
   pf__pool_free(pool);
   pf_schema_free(schema);

@@ -142,6 +142,22 @@ TEST_IMPL(utf16_transcoded) {
   ASSERT(same_at_every_size(p, NULL, 1));
 }
 
+TEST_IMPL(cp1252_transcoded) {
+  static const char text[] =
+      "id,text,n\r\n"
+      "0,\"\n,xx\r\n\n\xe9\x93\x93\",7\r\n"
+      "1,\"\xe9,\"\",\x94\"\" \x93\x8c\x80\",3\r\n"
+      "2,caf\xe9,5\r\n";
+  const char *p = csvt_file("tr7.csv", text, sizeof text - 1);
+  csvt_result r;
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_ROWS(r, "0|'\\n,xx\\r\\n\\n\xC3\xA9\xE2\x80\x9C\xE2\x80\x9C'|7\n"
+                 "1|'\xC3\xA9,\",\xE2\x80\x9D\" \xE2\x80\x9C\xC5\x92\xE2\x82\xAC'|3\n"
+                 "2|'caf\xC3\xA9'|5\n");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, NULL, 1));
+}
+
 TEST_IMPL(generated_many_rows) {
   /* Enough rows for several batches at the default sizes too. */
   pf__buf b;
@@ -167,6 +183,7 @@ int main(void) {
   RUN_TEST(cr_only_and_backslash);
   RUN_TEST(skip_rows_and_header);
   RUN_TEST(utf16_transcoded);
+  RUN_TEST(cp1252_transcoded);
   RUN_TEST(generated_many_rows);
   csvt_cleanup();
   return TEST_SUMMARY();

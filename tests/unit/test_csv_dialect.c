@@ -114,6 +114,19 @@ TEST_IMPL(backslash_escape) {
   csvt_read(p, &o, 1, &r);
   ASSERT_ROWS(r, "1|'a\\\"b'\n");
   csvt_free(&r);
+  o.csv.escape = '"'; /* the quote itself: doubled quotes too */
+  csvt_read(p, &o, 1, &r);
+  ASSERT_ROWS(r, "1|'a\\\"b'\n");
+  csvt_free(&r);
+  /* another escape byte */
+  o.csv.escape = '^';
+  p = CSVT_FILE("bs3.csv", "id,text\n1,\"a^\"b^^c\\d\"\n");
+  csvt_read(p, &o, 1, &r);
+  ASSERT_ROWS(r, "1|'a\"b^c\\d'\n");
+  csvt_free(&r);
+  ASSERT_OK(csvt_info(p, &o, &r));
+  ASSERT_STR_EQ(r.info.props[4].value, "^");
+  csvt_free(&r);
 }
 
 TEST_IMPL(line_endings) {

@@ -162,6 +162,28 @@ TEST_IMPL(invalid_utf8_later) {
   csvt_free(&r);
 }
 
+TEST_IMPL(invalid_utf8_in_head) {
+  /* Multi-byte UTF-8 on every row and one bad byte, all inside the
+   * detection head: still UTF-8, and the bad byte is an error naming its
+   * line (not a silent decode as Windows-1252). */
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  pf__buf_puts(&b, "id,name\n");
+  for (int i = 1; i <= 2000; i++) {
+    if (i == 1500) pf__buf_puts(&b, "1500,bad \xE9 byte\n");
+    else pf__buf_printf(&b, "%d,Z\xC3\xBCrich %d\n", i, i);
+  }
+  const char *p = csvt_file("head8.csv", b.data, b.len);
+  pf__buf_free(&b);
+  csvt_result r;
+  csvt_read(p, NULL, 2, &r);
+  ASSERT_EQ(r.st, PF_EENCODING);
+  ASSERT_EQ(r.err.line, 1501);
+  csvt_free(&r);
+  char enc[64];
+  ASSERT_STR_EQ(info_encoding(p, NULL, enc, sizeof enc), "UTF-8");
+}
+
 TEST_IMPL(nul_bytes) {
   /* in the sample: binary */
   const char *p = csvt_file("bin.csv", "a,b\n1,\0\0\x01\x02\n", 12);
@@ -207,6 +229,7 @@ int main(void) {
   RUN_TEST(cp1252_detected);
   RUN_TEST(forced_encodings);
   RUN_TEST(invalid_utf8_later);
+  RUN_TEST(invalid_utf8_in_head);
   RUN_TEST(nul_bytes);
   csvt_cleanup();
   return TEST_SUMMARY();

@@ -74,9 +74,9 @@ TEST_IMPL(names_empty_and_duplicate) {
 }
 
 TEST_IMPL(names_function) {
-  pf__csv_field f[3] = {{(const uint8_t *)"k", 1, NULL, 0},
-                        {(const uint8_t *)"k", 1, NULL, 0},
-                        {(const uint8_t *)"k_2", 3, NULL, 0}};
+  pf__csv_field f[3] = {{(const uint8_t *)"k", 1, 0, 0},
+                        {(const uint8_t *)"k", 1, 2, 0},
+                        {(const uint8_t *)"k_2", 3, 4, 0}};
   char **names;
   ASSERT_OK(pf__csv_column_names(f, 3, 4, 1, &names));
   ASSERT_STR_EQ(names[0], "k");

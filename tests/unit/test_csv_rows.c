@@ -6,10 +6,10 @@ TEST_IMPL(nulls_and_tokens) {
   const char *p = CSVT_FILE("nu.csv",
                             "n,d,s,q\n"
                             "1,1.5,NULL,\"\"\n"
-                            "NA,NaN,NA,x\n"
+                            "NA,nan,NA,x\n"
                             "N/A,,null,\"NULL\"\n"
                             "null,N/A,,\n"
-                            "4,NULL,N/A,y\n");
+                            "4,NaN,N/A,y\n");
   csvt_result r;
   csvt_read(p, NULL, 1, &r);
   ASSERT_STR_EQ(r.schema, "n:int64,d:double,s:string,q:string");
@@ -171,6 +171,7 @@ TEST_IMPL(unterminated_quote) {
   csvt_read(p, NULL, 2, &r);
   ASSERT_EQ(r.st, PF_EPARSE);
   ASSERT_EQ(r.err.line, 100002);
+  ASSERT_EQ(r.err.row, 100001);
   csvt_free(&r);
 }
 
@@ -238,6 +239,13 @@ TEST_IMPL(all_strings_like_original) {
   csvt_read(p, &o, 1, &r);
   ASSERT_STR_EQ(r.schema, "id:string,amount:string,day:string,note:string");
   ASSERT_ROWS(r, "'007'|'1.50'|'2024-01-01'|'NA'\n'2'|''|'NULL'|' x '\n'3'|''|''|''\n");
+  csvt_free(&r);
+  /* explicit null values still apply */
+  static const char *const nv[] = {"NULL"};
+  o.csv.null_values = nv;
+  o.csv.n_null_values = 1;
+  csvt_read(p, &o, 1, &r);
+  ASSERT_ROWS(r, "'007'|'1.50'|'2024-01-01'|'NA'\n'2'|''|NULL|' x '\n'3'|''|''|''\n");
   csvt_free(&r);
 }
 

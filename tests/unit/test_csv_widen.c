@@ -208,6 +208,25 @@ TEST_IMPL(windows_see_late_values) {
   csvt_free(&r);
 }
 
+TEST_IMPL(no_windows_inside_long_quoted_fields) {
+  /* A 2 MB quoted field whose lines look like rows of this file ("x,y"):
+   * a window landing inside it must not make column id a string. */
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  pf__buf_puts(&b, "id,big\n1,x\n2,\"");
+  for (int i = 0; i < 200000; i++) pf__buf_puts(&b, "\xC3\xA9t\xC3\xA9,\"\"\n");
+  pf__buf_puts(&b, "\"\n3,short\n");
+  const char *p = csvt_file("longq.csv", b.data, b.len);
+  pf__buf_free(&b);
+  csvt_result r;
+  csvt_read(p, NULL, 2, &r);
+  ASSERT_EQ(r.st, PF_OK);
+  ASSERT_STR_EQ(r.schema, "id:int64,big:string");
+  ASSERT_EQ(r.n_rows, 3);
+  ASSERT_EQ(r.restarts, 0);
+  csvt_free(&r);
+}
+
 int main(void) {
   RUN_TEST(lossy_values_stay_strings);
   RUN_TEST(typed_columns);
@@ -216,6 +235,7 @@ int main(void) {
   RUN_TEST(restart_int_to_string);
   RUN_TEST(restart_date_to_timestamp);
   RUN_TEST(windows_see_late_values);
+  RUN_TEST(no_windows_inside_long_quoted_fields);
   csvt_cleanup();
   return TEST_SUMMARY();
 }

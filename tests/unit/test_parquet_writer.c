@@ -905,6 +905,57 @@ TEST_IMPL(reader_info) {
   pf_schema_free(s);
 }
 
+static void fill_extremes(pf_batch *b, size_t r, int64_t i) {
+  pf__col_set_i64(&b->cols[0], r, i ? INT64_MAX : INT64_MIN);
+  pf__col_set_i32(&b->cols[1], r, i ? INT32_MAX : INT32_MIN);
+  pf__col_set_i64(&b->cols[2], r, i ? 86399999999LL : 0);
+  __int128 big = 1;
+  for (int k = 0; k < 38; k++) big *= 10;
+  big -= 1; /* 38 nines */
+  __int128 v = i ? big : -big;
+  pf__bit_set(b->cols[3].validity, r);
+  memcpy(b->cols[3].values + r * 16, &v, 16);
+  pf__col_set_f64(&b->cols[4], r, i ? 0.1 : -1e300);
+}
+
+TEST_IMPL(reader_renders_extremes) {
+  pf_schema *s = pf__schema_new(5);
+  pf__schema_set(s, 0, "ts", PF_TYPE_TIMESTAMP_UTC, 0);
+  pf__schema_set(s, 1, "day", PF_TYPE_DATE, 0);
+  pf__schema_set(s, 2, "tm", PF_TYPE_TIME, 0);
+  pf__schema_set(s, 3, "dec", PF_TYPE_DECIMAL, 0);
+  pf__schema_set(s, 4, "f", PF_TYPE_DOUBLE, 0);
+  s->fields[3].precision = 38;
+  s->fields[3].scale = 10;
+  pf_convert_options o;
+  opts_default(&o);
+  pf_error err;
+  pf_error_init(&err);
+  const char *path = tmp_path("extremes.parquet");
+  ASSERT_OK(write_file(path, s, &o, 2, 2, fill_extremes, &err));
+  pf__reader_env env;
+  memset(&env, 0, sizeof env);
+  env.path = path;
+  void *r = NULL;
+  ASSERT_OK(pf__parquet_reader_ops.open(&env, &r, &err));
+  pf_info info;
+  memset(&info, 0, sizeof info);
+  ASSERT_OK(pf__parquet_reader_ops.info(r, &info, &err));
+  const pf_info_section *g = &info.sections[0];
+  const char *tsmin = prop(g->props, g->n_props, "ts.min");
+  ASSERT(tsmin && tsmin[0] == '-');
+  ASSERT_STR_EQ(prop(g->props, g->n_props, "ts.max"), "294247-01-10 04:00:54.775807Z");
+  ASSERT_STR_EQ(prop(g->props, g->n_props, "day.max"), "5881580-07-11");
+  ASSERT_STR_EQ(prop(g->props, g->n_props, "tm.max"), "23:59:59.999999");
+  ASSERT_STR_EQ(prop(g->props, g->n_props, "dec.min"), "-9999999999999999999999999999.9999999999");
+  ASSERT_STR_EQ(prop(g->props, g->n_props, "dec.max"), "9999999999999999999999999999.9999999999");
+  ASSERT_STR_EQ(prop(g->props, g->n_props, "f.min"), "-1e+300");
+  ASSERT_STR_EQ(prop(g->props, g->n_props, "f.max"), "0.1");
+  pf_info_free(&info);
+  pf__parquet_reader_ops.close(r);
+  pf_schema_free(s);
+}
+
 static pf_status open_bytes(const uint8_t *p, size_t n, pf_error *err) {
   const char *path = tmp_path("bad.parquet");
   FILE *f = fopen(path, "wb");
@@ -1083,6 +1134,7 @@ int main(void) {
   RUN_TEST(double_statistics);
   RUN_TEST(row_groups_by_bytes);
   RUN_TEST(reader_info);
+  RUN_TEST(reader_renders_extremes);
   RUN_TEST(reader_rejects_corrupt_footers);
   RUN_TEST(bad_arguments);
   pf__pool_free(pool);

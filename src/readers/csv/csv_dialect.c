@@ -140,6 +140,8 @@ void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
   pick.delim = o->delimiter != PF_AUTO ? (uint8_t)o->delimiter : ',';
   pick.quote = o->quote != PF_AUTO ? (uint8_t)o->quote : '"';
   pick.escape = o->escape != PF_AUTO ? (uint8_t)o->escape : 0;
+  /* An escape equal to the quote means doubled quotes. */
+  if (pick.escape && pick.escape == pick.quote) pick.escape = 0;
   for (size_t i = 0; i < nd; i++) {
     for (size_t j = 0; j < nq; j++) {
       if (ql[j] && ql[j] == dl[i]) continue;
@@ -169,5 +171,5 @@ void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
   }
   d->delim = pick.delim;
   d->quote = pick.quote;
-  d->escape = pick.quote ? pick.escape : 0;
+  d->escape = pick.quote && pick.escape != pick.quote ? pick.escape : 0;
 }

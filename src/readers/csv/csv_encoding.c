@@ -11,7 +11,10 @@
  *                       is binary data, not text: PF_EFORMAT
  *   valid UTF-8         UTF-8 (a sequence cut at the end of the sample is
  *                       allowed), passed through unchanged and validated
- *                       row by row later
+ *                       row by row later; also when the head has invalid
+ *                       sequences but at least 4 times as many valid
+ *                       multi-byte ones (and 2 or more): a UTF-8 file with
+ *                       a stray bad byte, which is then a bad row
  *   otherwise           Windows-1252 (the 5 bytes it leaves undefined map
  *                       to U+0081, U+008D, U+008F, U+0090, U+009D so that
  *                       no byte is lost)
@@ -28,6 +31,10 @@
 
 #include "readers/csv/csv_internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define RAW_CHUNK (1u << 20)
 #define NUL_WINDOW (64u * 1024)
 
@@ -40,7 +47,17 @@ static const uint16_t cp1252_hi[32] = {
 int pf__csv_utf8_valid(const uint8_t *p, size_t n, size_t *bad) {
   size_t i = 0;
   while (i < n) {
-    /* ASCII fast path, 8 bytes at a time. */
+    /* ASCII fast path, 16 (or 8) bytes at a time. */
+#if defined(__SSE2__)
+    while (i + 16 <= n) {
+      unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + i)));
+      if (m) {
+        i += (size_t)__builtin_ctz(m);
+        break;
+      }
+      i += 16;
+    }
+#endif
     while (i + 8 <= n) {
       uint64_t x;
       memcpy(&x, p + i, 8);
@@ -88,6 +105,13 @@ int pf__csv_utf8_valid(const uint8_t *p, size_t n, size_t *bad) {
     i += len;
   }
   return 1;
+}
+
+/* Lead bytes of multi-byte sequences in valid UTF-8 text. */
+static size_t count_multibyte(const uint8_t *p, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) k += p[i] >= 0xC2;
+  return k;
 }
 
 static inline uint8_t *put_utf8(uint8_t *o, uint32_t cp) {
@@ -165,22 +189,30 @@ pf_status pf__csv_detect_encoding(const uint8_t *h, size_t n, int is_all,
     size_t at = (size_t)((const uint8_t *)memchr(h, 0, nn) - h);
     pf__error_set(err, PF_EFORMAT,
                   "binary data, not a text file: a NUL byte at byte offset %zu "
-                  "(give the right --format, or --encoding if this is text in "
-                  "a wide encoding)", at);
+                  "(if it is text in a wide encoding, give it with --encoding; if "
+                  "it is another kind of file, give --input-format)", at);
     pf__error_place(err, -1, -1, -1, (int64_t)at);
     return PF_EFORMAT;
   }
-  size_t bad;
-  if (pf__csv_utf8_valid(h, n, &bad)) {
-    *enc = PF__CSV_UTF8;
-    return PF_OK;
+  /* UTF-8 unless the sample has invalid sequences and not many more valid
+   * multi-byte ones: Windows-1252 text almost never forms valid UTF-8
+   * sequences, while a UTF-8 file with a stray bad byte has plenty (that
+   * byte is then a bad row, reported with its line). */
+  size_t valid_mb = 0, invalid = 0, pos = 0;
+  while (pos < n) {
+    size_t bad;
+    if (pf__csv_utf8_valid(h + pos, n - pos, &bad)) {
+      valid_mb += count_multibyte(h + pos, n - pos);
+      break;
+    }
+    valid_mb += count_multibyte(h + pos, bad);
+    /* A multi-byte sequence cut by the end of the sample is fine. */
+    if (!is_all && n - (pos + bad) < 4 && h[pos + bad] >= 0xC2) break;
+    invalid++;
+    pos += bad + 1;
   }
-  /* A multi-byte sequence cut by the end of the sample is fine. */
-  if (!is_all && n - bad < 4 && h[bad] >= 0xC2) {
-    *enc = PF__CSV_UTF8;
-    return PF_OK;
-  }
-  *enc = PF__CSV_CP1252;
+  *enc = invalid == 0 || (valid_mb >= 2 && valid_mb >= 4 * invalid) ? PF__CSV_UTF8
+                                                                   : PF__CSV_CP1252;
   return PF_OK;
 }
 
@@ -281,6 +313,7 @@ pf_status pf__csv_text_rewind(pf__csv_text *t, pf_error *err) {
   t->raw_pos = 0;
   t->text_pos = 0;
   t->started = 0;
+  t->pend_len = t->pend_pos = 0;
   if (t->cd) iconv((iconv_t)t->cd, NULL, NULL, NULL, NULL);
   return PF_OK;
 }
@@ -396,9 +429,13 @@ static pf_status decode(pf__csv_text *t, uint8_t *dst, size_t cap, size_t *got,
   return PF_OK;
 }
 
+static pf_status read_decoded(pf__csv_text *t, uint8_t *dst, size_t cap,
+                               size_t *got, pf_error *err);
+
 pf_status pf__csv_text_read(pf__csv_text *t, uint8_t *dst, size_t cap,
                             size_t *got, pf_error *err) {
   *got = 0;
+  if (cap == 0) return PF_OK;
   PF_TRY(skip_bom(t, err));
   if (t->enc == PF__CSV_UTF8) {
     PF_TRY(pf__source_read(t->src, dst, cap, got, err));
@@ -406,15 +443,38 @@ pf_status pf__csv_text_read(pf__csv_text *t, uint8_t *dst, size_t cap,
     t->text_pos += *got;
     return PF_OK;
   }
+  if (t->pend_pos == t->pend_len && cap < sizeof t->pend) {
+    /* Decoding writes whole characters: decode into pend, hand out part. */
+    t->pend_pos = t->pend_len = 0;
+    PF_TRY(read_decoded(t, t->pend, sizeof t->pend, &t->pend_len, err));
+  }
+  if (t->pend_pos < t->pend_len) {
+    size_t k = t->pend_len - t->pend_pos;
+    if (k > cap) k = cap;
+    memcpy(dst, t->pend + t->pend_pos, k);
+    t->pend_pos += k;
+    *got = k;
+    return PF_OK;
+  }
+  return read_decoded(t, dst, cap, got, err);
+}
+
+/* Decodes into dst (cap >= 8: room for any character). */
+static pf_status read_decoded(pf__csv_text *t, uint8_t *dst, size_t cap,
+                              size_t *got, pf_error *err) {
+  *got = 0;
   for (;;) {
     /* Room for the worst case: 1 input byte -> 3 UTF-8 bytes (UTF-16:
      * 2 -> 3, 4 -> 4; iconv is told the real room). */
     size_t want = t->enc == PF__CSV_ICONV ? cap / 4 + 8 : cap / 3 + 4;
     PF_TRY(fill_raw(t, want, err));
     if (t->raw_len == 0) return PF_OK; /* end */
+    size_t before = t->raw_len;
     PF_TRY(decode(t, dst, cap, got, err));
     t->text_pos += *got;
     if (*got) return PF_OK;
+    if (t->raw_len == before && t->raw_len >= want && !t->src_eof)
+      return pf__error_set(err, PF_EINTERNAL, "the text decoder made no progress");
     if (t->src_eof) {
       if (t->raw_len) return enc_error(t, t->raw_pos, "text (a cut sequence at the end)", err);
       return PF_OK;

@@ -67,6 +67,8 @@ typedef struct pf__csv_text {
   uint64_t raw_pos;     /* input bytes consumed (decoded) so far           */
   uint64_t text_pos;    /* UTF-8 bytes produced so far                     */
   int started;          /* the BOM was skipped                             */
+  uint8_t pend[8];      /* decoded text not yet handed out (tiny reads)    */
+  size_t pend_len, pend_pos;
 } pf__csv_text;
 
 /* Decides the encoding from the first bytes of the input (head, n bytes;
@@ -80,7 +82,8 @@ pf_status pf__csv_detect_encoding(const uint8_t *head, size_t n, int is_all,
 pf_status pf__csv_text_init(pf__csv_text *t, pf__source *src,
                             const char *forced, const uint8_t *head,
                             size_t n, int is_all, pf_error *err);
-/* Reads up to cap bytes of UTF-8 (cap >= 8); *got == 0 only at the end. */
+/* Reads up to cap bytes of UTF-8 (any cap >= 1); *got == 0 only at the
+ * end. A multi-byte character may be split between reads. */
 pf_status pf__csv_text_read(pf__csv_text *t, uint8_t *dst, size_t cap,
                             size_t *got, pf_error *err);
 pf_status pf__csv_text_rewind(pf__csv_text *t, pf_error *err);
@@ -122,6 +125,7 @@ typedef struct pf__csv_scanner {
   int64_t extra;       /* line breaks inside quotes in the pending row      */
   int64_t quote_line;  /* line where the open quote is                      */
   size_t quote_pos;    /* its position in the buffer                        */
+  int64_t quoted_breaks; /* line breaks inside quotes seen in all           */
 } pf__csv_scanner;
 
 void pf__csv_scan_init(pf__csv_scanner *sc, const pf__csv_dialect *d,
@@ -139,9 +143,9 @@ void pf__csv_scan_rebase(pf__csv_scanner *sc, size_t shift);
 
 typedef struct pf__csv_field {
   const uint8_t *p;  /* value (unescaped; may point into scratch)           */
-  size_t n;
-  const uint8_t *raw;/* where the field starts in the row                   */
-  int quoted;        /* the field was quoted                                */
+  uint32_t n;        /* value bytes (rows are < 2 GiB)                      */
+  unsigned raw : 31; /* offset of the field's first byte in the row         */
+  unsigned quoted : 1; /* the field was quoted                              */
 } pf__csv_field;
 
 /* Splits row [s, e) into fields; stores at most cap of them in f (scratch:
@@ -252,9 +256,13 @@ typedef struct pf__csv_part {
   char **ev_value;           /* malloc'd text of that value (truncated)   */
   pf__csv_reject *rejects;
   size_t n_rejects, cap_rejects;
-  /* scratch */
-  pf__csv_field *fields;     /* n_cols + 1                                */
-  pf__buf scratch;
+  /* scratch: rows are split a chunk at a time, then converted by column */
+  size_t chunk_rows;         /* rows per chunk                            */
+  pf__csv_field *fields;     /* chunk_rows x (n_cols + 1)                 */
+  size_t *nf;                /* per chunk row: fields                     */
+  int64_t *ln;               /* per chunk row: line                       */
+  int64_t *rn;               /* per chunk row: 1-based data row           */
+  pf__buf scratch;           /* unescaped values of the chunk             */
   pf__buf joined;            /* keep mode: last column + extra fields     */
 } pf__csv_part;
 
@@ -312,7 +320,6 @@ typedef struct pf__csv_reader {
   pf__csv_part *parts;
   size_t n_parts, cap_parts;
   size_t next_part;            /* next part whose batch goes out           */
-  int handed_out;              /* a batch went out since open/rewind       */
   int done;                    /* no more batches                          */
   pf_status pending_st;        /* reading ahead failed: report when due    */
   pf_error pending_err;
@@ -331,6 +338,9 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
                           pf__csv_block *from, pf_error *err);
 /* Resets streaming to the start of the input (text rewound). */
 pf_status pf__csv_stream_reset(pf__csv_reader *r, pf_error *err);
+/* Reads and parses the first block (after open and rewind), widening in
+ * place; a failure is kept for next(). */
+pf_status pf__csv_prime(pf__csv_reader *r);
 /* The unterminated-quote error for the scanner's open quote. */
 pf_status pf__csv_unterminated(const pf__csv_reader *r, int64_t quote_line,
                                int64_t offset, pf_error *err);

@@ -12,12 +12,14 @@
  * - an unquoted empty field is null in every column; a quoted empty field
  *   ("") is the empty string in a string column and null in a typed one;
  * - without opts->csv.null_values, NULL, null, NA, N/A and NaN are null in
- *   typed columns (NaN is IEEE NaN in a double column) and text in string
- *   columns; with null_values, exactly those strings are null in every
- *   column (quoted or not) and the default tokens are ordinary text;
- * - --all-strings: nothing is null; every value is kept verbatim, empty
- *   and missing fields are empty strings (as the original PyForge CLI,
- *   which read with pandas na_filter=False and wrote "" for missing).
+ *   typed columns (double columns included: there "NaN" is null while
+ *   "nan", "NAN", "inf" are IEEE values) and text in string columns; with
+ *   null_values, exactly those strings are null in every column (quoted or
+ *   not) and the default tokens are ordinary text;
+ * - --all-strings: every value is kept verbatim; empty and missing fields
+ *   are empty strings and no token is null (as the original PyForge CLI,
+ *   which read with pandas dtype=str, na_filter=False, keep_default_na=False
+ *   and wrote "" for missing values); only explicit null_values are null.
  * - missing trailing fields are null; extra fields make the row bad.
  */
 #include <stdio.h>
@@ -34,20 +36,25 @@
 
 int pf__csv_is_null(const pf__csv_nulls *nl, pf_type t, const uint8_t *p,
                     size_t n) {
-  if (nl->all_strings) return 0;
   if (nl->values) {
     for (size_t i = 0; i < nl->n_values; i++)
       if (nl->lens[i] == n && memcmp(nl->values[i], p, n) == 0) return 1;
     return 0;
   }
-  if (t == PF_TYPE_STRING) return 0;
+  if (nl->all_strings || t == PF_TYPE_STRING) return 0;
   return pf__infer_default_null((const char *)p, n);
 }
+
+static size_t chunk_rows_for(size_t nc);
 
 pf_status pf__csv_part_init(pf__csv_part *p, size_t n_cols) {
   memset(p, 0, sizeof *p);
   size_t nc = n_cols ? n_cols : 1;
-  p->fields = malloc((nc + 1) * sizeof *p->fields);
+  p->chunk_rows = chunk_rows_for(n_cols);
+  p->fields = malloc(p->chunk_rows * (nc + 1) * sizeof *p->fields);
+  p->nf = malloc(p->chunk_rows * sizeof *p->nf);
+  p->ln = malloc(p->chunk_rows * sizeof *p->ln);
+  p->rn = malloc(p->chunk_rows * sizeof *p->rn);
   p->want = malloc(nc * sizeof *p->want);
   p->ev_row = malloc(nc * sizeof *p->ev_row);
   p->ev_line = malloc(nc * sizeof *p->ev_line);
@@ -55,7 +62,9 @@ pf_status pf__csv_part_init(pf__csv_part *p, size_t n_cols) {
   pf__buf_init(&p->scratch, 0);
   pf__buf_init(&p->joined, 0);
   pf_error_init(&p->err);
-  if (!p->fields || !p->want || !p->ev_row || !p->ev_line || !p->ev_value) return PF_ENOMEM;
+  if (!p->fields || !p->nf || !p->ln || !p->rn || !p->want || !p->ev_row || !p->ev_line ||
+      !p->ev_value)
+    return PF_ENOMEM;
   return PF_OK;
 }
 
@@ -75,6 +84,9 @@ void pf__csv_part_free(pf__csv_part *p, size_t n_cols) {
   free(p->ev_line);
   free(p->want);
   free(p->fields);
+  free(p->nf);
+  free(p->ln);
+  free(p->rn);
   pf__buf_free(&p->scratch);
   pf__buf_free(&p->joined);
   pf__batch_free(p->batch);
@@ -179,178 +191,246 @@ static int needs_check(const uint8_t *s, size_t n, int high) {
 
 /* ---- the task ----------------------------------------------------------- */
 
-void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
-  const size_t nc = cfg->n_cols;
-  const pf__csv_dialect *d = &cfg->d;
-  const pf_field *fl = cfg->schema->fields;
-  const int all_strings = cfg->nulls.all_strings;
-  const int custom = cfg->nulls.values != NULL;
-  pf_batch *b = p->batch;
-  pf__csv_field *f = p->fields;
-  const pf__csv_rows *rows = p->rows;
-  size_t out = 0;
-  if (p->row_begin >= p->row_end) {
-    b->n_rows = 0;
-    return;
+/* Rows are taken a chunk at a time: first split (row by row, bad rows
+ * handled), then converted column by column, so each column's loop has one
+ * type and predictable branches. */
+static size_t chunk_rows_for(size_t nc) {
+  size_t m = 16384 / (nc + 1);
+  return m < 1 ? 1 : m > 64 ? 64 : m;
+}
+
+static int too_big(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c, size_t i,
+                   const pf__csv_field *f) {
+  pf__error_set(&p->err, PF_ELIMIT,
+                "line %lld, column %zu (%s): a field of %zu bytes is larger than the "
+                "limit of %zu bytes; raise it with --max-field-size",
+                (long long)p->ln[i], c + 1, cfg->schema->fields[c].name, (size_t)f->n,
+                cfg->max_field);
+  const uint8_t *row = p->buf + p->rows->start[p->row_begin + (size_t)(p->rn[i] - p->first_row - 1)];
+  fail(cfg, p, PF_ELIMIT, p->rn[i], p->ln[i], (int64_t)c + 1, offset_of(cfg, p, row + f->raw));
+  return 0;
+}
+
+static int no_room(const pf__csv_cfg *cfg, pf__csv_part *p) {
+  pf__error_set(&p->err, PF_ELIMIT,
+                "more than 2 GiB of text in one column of one batch; lower "
+                "PYFORGE_CSV_CHUNK_SIZE or split the file");
+  fail(cfg, p, PF_ELIMIT, -1, -1, -1, -1);
+  return 0;
+}
+
+/* The loop over the chunk's rows for one typed column; SET parses v/n into
+ * the column (row `row`) and is true when the value fits. */
+#define TYPED_LOOP(SET)                                                        \
+  for (size_t i = 0; i < k; i++, f += stride) {                               \
+    const size_t row = out0 + i;                                               \
+    if (c >= p->nf[i]) {                                                       \
+      pf__col_set_null(col, row);                                              \
+      continue;                                                                \
+    }                                                                          \
+    const uint8_t *v = f->p;                                                   \
+    const size_t n = f->n;                                                     \
+    if (n > maxf) return too_big(cfg, p, c, i, f);                             \
+    if (n == 0 || (custom && pf__csv_is_null(&cfg->nulls, t, v, n))) {         \
+      pf__col_set_null(col, row);                                              \
+      continue;                                                                \
+    }                                                                          \
+    pf__value val;                                                             \
+    if (SET) continue;                                                         \
+    if (!custom && pf__infer_default_null((const char *)v, n)) {               \
+      pf__col_set_null(col, row);                                              \
+      continue;                                                                \
+    }                                                                          \
+    misfit(cfg, p, c, p->rn[i], p->ln[i], v, n);                               \
+    pf__col_set_null(col, row);                                                \
   }
-  int check = needs_check(p->buf + rows->start[p->row_begin],
-                          rows->end[p->row_end - 1] - rows->start[p->row_begin],
-                          cfg->check_utf8);
-  for (size_t r = p->row_begin; r < p->row_end; r++) {
-    const uint8_t *s = p->buf + rows->start[r];
-    const uint8_t *e = pf__csv_row_end(d, s, p->buf + rows->end[r]);
-    const int64_t row = p->first_row + (int64_t)(r - p->row_begin) + 1;
-    const int64_t line = rows->line[r];
-    const int lenient = cfg->on_bad != PF_BAD_ROWS_ERROR;
-    if (check) {
-      const uint8_t *z = memchr(s, 0, (size_t)(e - s));
-      size_t bad = 0;
-      int invalid = !z && cfg->check_utf8 && !pf__csv_utf8_valid(s, (size_t)(e - s), &bad);
-      if (z || invalid) {
-        const uint8_t *at = z ? z : s + bad;
-        int64_t off = offset_of(cfg, p, at);
-        char where[64] = "";
-        if (off >= 0) snprintf(where, sizeof where, " (byte offset %lld)", (long long)off);
-        if (!lenient) {
-          if (z)
-            pf__error_set(&p->err, PF_EBADROW,
-                          "line %lld holds a NUL byte%s: binary data in a text file. "
-                          "Use --on-bad-rows=skip to write such rows to a rejects file.",
-                          (long long)line, where);
-          else
-            pf__error_set(&p->err, PF_EENCODING,
-                          "line %lld is not valid UTF-8%s; the file was read as UTF-8 "
-                          "(give its encoding with --encoding, or use --on-bad-rows=skip "
-                          "to write such rows to a rejects file)",
-                          (long long)line, where);
-          fail(cfg, p, z ? PF_EBADROW : PF_EENCODING, row, line, -1, off);
-          b->n_rows = out;
-          return;
+
+/* Converts column c of the chunk's k rows into batch rows out0... Returns 0
+ * after a fatal problem (recorded in p). */
+static int convert_column(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c,
+                          size_t k, size_t out0) {
+  pf_column *col = &p->batch->cols[c];
+  const size_t stride = cfg->n_cols + 1;
+  const pf__csv_field *f = p->fields + c;
+  const pf_type t = col->type;
+  const int custom = cfg->nulls.values != NULL;
+  const size_t maxf = cfg->max_field;
+  const pf__infer_ctx *ictx = cfg->ictx;
+  switch (t) {
+    case PF_TYPE_STRING: {
+      const int all_strings = cfg->nulls.all_strings;
+      for (size_t i = 0; i < k; i++, f += stride) {
+        const size_t row = out0 + i;
+        if (c >= p->nf[i]) {
+          if (!all_strings) pf__col_set_null(col, row);
+          else if (pf__col_push_str(col, row, "", 0) != PF_OK) return no_room(cfg, p);
+          continue;
         }
-        char *why = z ? pf__aprintf("line %lld holds a NUL byte%s", (long long)line, where)
-                      : pf__aprintf("line %lld is not valid UTF-8%s", (long long)line, where);
-        if (!add_reject(p, line, why, s, e)) goto nomem;
-        continue;
+        const uint8_t *v = f->p;
+        const size_t n = f->n;
+        if (n > maxf) return too_big(cfg, p, c, i, f);
+        if ((!all_strings && n == 0 && !f->quoted) ||
+            (custom && pf__csv_is_null(&cfg->nulls, t, v, n)))
+          pf__col_set_null(col, row);
+        else if (pf__col_push_str(col, row, v, n) != PF_OK)
+          return no_room(cfg, p);
       }
+      return 1;
     }
-    size_t len = (size_t)(e - s);
-    if (p->scratch.cap < len + 1 && pf__buf_reserve(&p->scratch, len + 1) != PF_OK) goto nomem;
-    size_t nf = pf__csv_split_fast(d, s, e, f, nc + 1, p->scratch.data);
-    if (nf > nc) {
-      if (cfg->on_bad == PF_BAD_ROWS_KEEP && nc > 0) {
-        /* Last column: its value, the delimiter, then the rest of the row
-         * as it is in the input. */
-        pf__csv_field *last = &f[nc - 1];
-        const uint8_t *rest = f[nc].raw;
-        p->joined.len = 0;
-        if (pf__buf_append(&p->joined, last->p, last->n) != PF_OK ||
-            pf__buf_putc(&p->joined, d->delim) != PF_OK ||
-            pf__buf_append(&p->joined, rest, (size_t)(e - rest)) != PF_OK)
-          goto nomem;
-        last->p = p->joined.data;
-        last->n = p->joined.len;
-        last->quoted = 1;
-      } else {
-        char msg[160];
-        if (cfg->header)
-          snprintf(msg, sizeof msg, "line %lld has %zu fields; the header has %zu",
-                   (long long)line, nf, nc);
-        else
-          snprintf(msg, sizeof msg, "line %lld has %zu fields; the first row has %zu",
-                   (long long)line, nf, nc);
-        if (!lenient) {
-          pf__error_set(&p->err, PF_EBADROW,
-                        "%s. Use --on-bad-rows=skip to write such rows to a rejects "
-                        "file, or --on-bad-rows=keep to keep them (extra fields joined "
-                        "into the last column).", msg);
-          fail(cfg, p, PF_EBADROW, row, line, (int64_t)nc + 1, offset_of(cfg, p, s));
-          b->n_rows = out;
-          return;
+    case PF_TYPE_INT64:
+      TYPED_LOOP(pf__parse_int64((const char *)v, n, &val.i64) &&
+                 (pf__col_set_i64(col, row, val.i64), 1))
+      return 1;
+    case PF_TYPE_DOUBLE: /* the "NaN" token is null; "nan" is IEEE NaN */
+      TYPED_LOOP(pf__parse_double(ictx, (const char *)v, n, &val.f64) &&
+                 !(val.f64 != val.f64 && !custom && pf__infer_default_null((const char *)v, n)) &&
+                 (pf__col_set_f64(col, row, val.f64), 1))
+      return 1;
+    case PF_TYPE_BOOL:
+      TYPED_LOOP(pf__parse_bool((const char *)v, n, &val.b) &&
+                 (pf__col_set_bool(col, row, val.b), 1))
+      return 1;
+    case PF_TYPE_DATE:
+      TYPED_LOOP(pf__parse_date((const char *)v, n, &val.i32) &&
+                 (pf__col_set_i32(col, row, val.i32), 1))
+      return 1;
+    default:
+      TYPED_LOOP(pf__infer_parse(ictx, t, (const char *)v, n, &val) &&
+                 (pf__col_set_i64(col, row, val.i64), 1))
+      return 1;
+  }
+}
+
+static void bad_row_error(const pf__csv_cfg *cfg, pf__csv_part *p, pf_status st,
+                          int64_t row, int64_t line, int64_t col, int64_t off) {
+  p->err.status = st;
+  pf__error_file(&p->err, cfg->path);
+  pf__error_place(&p->err, row, line, col, off);
+}
+
+void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
+  const size_t nc = cfg->n_cols, stride = nc + 1;
+  const pf__csv_dialect *d = &cfg->d;
+  const pf__csv_rows *rows = p->rows;
+  const int lenient = cfg->on_bad != PF_BAD_ROWS_ERROR;
+  pf_batch *b = p->batch;
+  size_t out = 0;
+  b->n_rows = 0;
+  if (p->row_begin >= p->row_end) return;
+  /* NUL bytes and (passed-through UTF-8) invalid sequences make bad rows:
+   * check the part's text at once, row by row only if it has a problem. */
+  const uint8_t *lo = p->buf + rows->start[p->row_begin];
+  const size_t span = rows->end[p->row_end - 1] - rows->start[p->row_begin];
+  int check = needs_check(lo, span, cfg->check_utf8);
+  if (check) {
+    size_t bad;
+    check = memchr(lo, 0, span) != NULL || (cfg->check_utf8 && !pf__csv_utf8_valid(lo, span, &bad));
+  }
+  size_t r = p->row_begin;
+  while (r < p->row_end) {
+    /* Split a chunk of rows. */
+    size_t last = r + p->chunk_rows < p->row_end ? r + p->chunk_rows : p->row_end;
+    size_t bytes = rows->end[last - 1] - rows->start[r] + 1;
+    if (pf__buf_reserve(&p->scratch, bytes) != PF_OK ||
+        (cfg->on_bad == PF_BAD_ROWS_KEEP && pf__buf_reserve(&p->joined, bytes + p->chunk_rows) != PF_OK))
+      goto nomem;
+    uint8_t *sw = p->scratch.data, *jw = p->joined.data;
+    pf_status stop = PF_OK;
+    size_t k = 0;
+    for (; r < last; r++) {
+      const uint8_t *s = p->buf + rows->start[r];
+      const uint8_t *e = pf__csv_row_end(d, s, p->buf + rows->end[r]);
+      const int64_t row = p->first_row + (int64_t)(r - p->row_begin) + 1;
+      const int64_t line = rows->line[r];
+      if (check) {
+        const uint8_t *z = memchr(s, 0, (size_t)(e - s));
+        size_t bad = 0;
+        int invalid = !z && cfg->check_utf8 && !pf__csv_utf8_valid(s, (size_t)(e - s), &bad);
+        if (z || invalid) {
+          int64_t off = offset_of(cfg, p, z ? z : s + bad);
+          char where[64] = "";
+          if (off >= 0) snprintf(where, sizeof where, " (byte offset %lld)", (long long)off);
+          if (!lenient) {
+            if (z)
+              pf__error_set(&p->err, PF_EBADROW,
+                            "line %lld holds a NUL byte%s: binary data in a text file. "
+                            "Use --on-bad-rows=skip to write such rows to a rejects file.",
+                            (long long)line, where);
+            else
+              pf__error_set(&p->err, PF_EENCODING,
+                            "line %lld is not valid UTF-8%s; the file was read as UTF-8 "
+                            "(give its encoding with --encoding, or use --on-bad-rows=skip "
+                            "to write such rows to a rejects file)",
+                            (long long)line, where);
+            stop = z ? PF_EBADROW : PF_EENCODING;
+            bad_row_error(cfg, p, stop, row, line, -1, off);
+            break;
+          }
+          char *why = z ? pf__aprintf("line %lld holds a NUL byte%s", (long long)line, where)
+                        : pf__aprintf("line %lld is not valid UTF-8%s", (long long)line, where);
+          if (!add_reject(p, line, why, s, e)) goto nomem;
+          continue;
         }
-        if (!add_reject(p, line, pf__strdup(msg), s, e)) goto nomem;
-        continue;
       }
-    }
-    for (size_t c = 0; c < nc; c++) {
-      pf_column *col = &b->cols[c];
-      if (c >= nf) {
-        if (all_strings) {
-          if (pf__col_push_str(col, out, "", 0) != PF_OK) goto toobig;
+      pf__csv_field *f = p->fields + k * stride;
+      size_t nf = pf__csv_split_fast(d, s, e, f, stride, sw);
+      sw += e - s;
+      if (nf > nc) {
+        if (cfg->on_bad == PF_BAD_ROWS_KEEP && nc > 0) {
+          /* Last column: its value, the delimiter, then the rest of the
+           * row as it is in the input. */
+          pf__csv_field *lastf = &f[nc - 1];
+          const uint8_t *rest = s + f[nc].raw;
+          uint8_t *j0 = jw;
+          memcpy(jw, lastf->p, lastf->n);
+          jw += lastf->n;
+          *jw++ = d->delim;
+          memcpy(jw, rest, (size_t)(e - rest));
+          jw += e - rest;
+          lastf->p = j0;
+          lastf->n = (uint32_t)(jw - j0);
+          lastf->quoted = 1;
+          nf = nc;
         } else {
-          pf__col_set_null(col, out);
+          char msg[160];
+          snprintf(msg, sizeof msg, "line %lld has %zu fields; %s has %zu", (long long)line, nf,
+                   cfg->header ? "the header" : "the first row", nc);
+          if (!lenient) {
+            pf__error_set(&p->err, PF_EBADROW,
+                          "%s. Use --on-bad-rows=skip to write such rows to a rejects "
+                          "file, or --on-bad-rows=keep to keep them (extra fields joined "
+                          "into the last column).", msg);
+            stop = PF_EBADROW;
+            bad_row_error(cfg, p, stop, row, line, (int64_t)nc + 1, offset_of(cfg, p, s));
+            break;
+          }
+          if (!add_reject(p, line, pf__strdup(msg), s, e)) goto nomem;
+          continue;
         }
-        continue;
       }
-      const uint8_t *v = f[c].p;
-      const size_t n = f[c].n;
-      if (n > cfg->max_field) {
-        pf__error_set(&p->err, PF_ELIMIT,
-                      "line %lld, column %zu (%s): a field of %zu bytes is larger than the "
-                      "limit of %zu bytes; raise it with --max-field-size",
-                      (long long)line, c + 1, fl[c].name, n, cfg->max_field);
-        fail(cfg, p, PF_ELIMIT, row, line, (int64_t)c + 1, offset_of(cfg, p, f[c].raw));
+      p->nf[k] = nf;
+      p->ln[k] = line;
+      p->rn[k] = row;
+      k++;
+    }
+    /* Convert it, column by column. */
+    for (size_t c = 0; c < nc; c++) {
+      if (!convert_column(cfg, p, c, k, out)) {
         b->n_rows = out;
         return;
       }
-      const pf_type t = col->type;
-      if (t == PF_TYPE_STRING) {
-        if (!all_strings && ((n == 0 && !f[c].quoted) ||
-                             (custom && pf__csv_is_null(&cfg->nulls, t, v, n)))) {
-          pf__col_set_null(col, out);
-        } else if (pf__col_push_str(col, out, v, n) != PF_OK) {
-          goto toobig;
-        }
-        continue;
-      }
-      if (n == 0 || (custom && pf__csv_is_null(&cfg->nulls, t, v, n))) {
-        pf__col_set_null(col, out);
-        continue;
-      }
-      pf__value val;
-      int ok;
-      switch (t) {
-        case PF_TYPE_INT64:
-          ok = pf__parse_int64((const char *)v, n, &val.i64);
-          if (ok) pf__col_set_i64(col, out, val.i64);
-          break;
-        case PF_TYPE_DOUBLE:
-          ok = pf__parse_double(cfg->ictx, (const char *)v, n, &val.f64);
-          if (ok) pf__col_set_f64(col, out, val.f64);
-          break;
-        case PF_TYPE_BOOL:
-          ok = pf__parse_bool((const char *)v, n, &val.b);
-          if (ok) pf__col_set_bool(col, out, val.b);
-          break;
-        case PF_TYPE_DATE:
-          ok = pf__parse_date((const char *)v, n, &val.i32);
-          if (ok) pf__col_set_i32(col, out, val.i32);
-          break;
-        default:
-          ok = pf__infer_parse(cfg->ictx, t, (const char *)v, n, &val);
-          if (ok) pf__col_set_i64(col, out, val.i64);
-          break;
-      }
-      if (ok) continue;
-      if (!custom && pf__infer_default_null((const char *)v, n)) {
-        pf__col_set_null(col, out);
-        continue;
-      }
-      misfit(cfg, p, c, row, line, v, n);
-      pf__col_set_null(col, out);
     }
-    out++;
+    out += k;
+    if (stop != PF_OK) { /* the bad row, after the rows before it */
+      p->status = stop;
+      b->n_rows = out;
+      return;
+    }
   }
   b->n_rows = out;
   return;
 nomem:
   pf__error_set(&p->err, PF_ENOMEM, "out of memory parsing CSV rows");
   fail(cfg, p, PF_ENOMEM, -1, -1, -1, -1);
-  b->n_rows = out;
-  return;
-toobig:
-  pf__error_set(&p->err, PF_ELIMIT,
-                "more than 2 GiB of text in one column of one batch; lower "
-                "PYFORGE_CSV_CHUNK_SIZE or split the file");
-  fail(cfg, p, PF_ELIMIT, -1, -1, -1, -1);
   b->n_rows = out;
 }

@@ -1,7 +1,7 @@
 /* csv_reader.c - the CSV reader: streaming blocks, parallel parsing,
  * widening and restarts, bad rows, info and stats (see csv_reader.h).
  *
- * Streaming: text is read in blocks (8 MiB by default). A block starts
+ * Streaming: text is read in blocks (4 MiB by default). A block starts
  * with the incomplete row the previous block ended with, then the
  * sequential scanner (csv_scan.c) finds its complete rows. The rows are cut
  * into parts (about block/(2 x threads) bytes, at most PF_BATCH_ROWS rows)
@@ -12,10 +12,14 @@
  *
  * Widening: a value that does not fit its column (e.g. "1.5" in an int64
  * column) is noted by the part; the reader widens the column (core/infer.h
- * rules), notes it in the schema ("widened from int64 to double at row N
- * (line L): value '1.5'") and parses the block again when no batch has gone
- * out yet; otherwise next() returns PF_ERESTART and, after rewind(), the
- * input is read again with the wider schema. Values are never dropped.
+ * rules) and notes it in the schema ("widened from int64 to double at row
+ * N (line L): value '1.5'"). The first block is parsed by open() and
+ * rewind() ("priming"), before anyone relies on the schema, so a widening
+ * there just parses the block again; later, next() returns PF_ERESTART and,
+ * after rewind(), the input is read again with the wider schema (the
+ * schema changes only across PF_ERESTART, as format_api.h promises).
+ * Values are never dropped. Problems found while priming (a bad row, an
+ * unterminated quote) are returned by the first next().
  *
  * Bad rows (more fields than columns, NUL bytes, invalid UTF-8): with
  * on_bad_rows ERROR the first stops the read (PF_EBADROW; invalid UTF-8:
@@ -108,10 +112,16 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
     }
     if (r->skip_left == 0) {
       pf_status st = pf__csv_scan(sc, b->buf, b->len, eof, &b->rows, r->block_rows);
-      if (st == PF_EPARSE)
-        return pf__csv_unterminated(
+      if (st == PF_EPARSE) {
+        pf__csv_unterminated(
             r, sc->quote_line,
             r->cfg.exact_offsets ? (int64_t)(r->text.bom + b->text_off + sc->quote_pos) : -1, err);
+        /* rows before it in this block (the first may be the header) */
+        int hdr = r->header_pending && b->rows.n > 0;
+        if (err && !(r->header_pending && b->rows.n == 0))
+          err->row = r->rows_scanned + (int64_t)(b->rows.n - b->row0) - hdr + 1;
+        return PF_EPARSE;
+      }
       PF_TRY(st);
       if (r->header_pending && b->rows.n > 0) {
         b->row0 = 1;
@@ -141,12 +151,10 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
     }
     /* Read a whole block (sources return short reads). */
     size_t want = r->block_bytes;
-    /* Transcoding writes whole characters: give it room for one. */
-    const size_t min_ask = r->text.enc == PF__CSV_UTF8 ? 1 : 8;
     while (want > 0) {
-      size_t got, ask = want < min_ask ? min_ask : want;
-      PF_TRY(block_reserve(b, b->len + ask + PF__CSV_SLACK));
-      pf_status st = pf__csv_text_read(&r->text, b->buf + b->len, ask, &got, err);
+      size_t got;
+      PF_TRY(block_reserve(b, b->len + want + PF__CSV_SLACK));
+      pf_status st = pf__csv_text_read(&r->text, b->buf + b->len, want, &got, err);
       if (st != PF_OK) {
         pf__error_file(err, r->env->path);
         return st;
@@ -156,7 +164,7 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
         break;
       }
       b->len += got;
-      want -= got < want ? got : want;
+      want -= got;
     }
   }
   r->rows_scanned += (int64_t)(b->rows.n - b->row0);
@@ -179,7 +187,6 @@ pf_status pf__csv_stream_reset(pf__csv_reader *r, pf_error *err) {
     r->blk[i].last = 0;
   }
   r->n_parts = r->next_part = 0;
-  r->handed_out = 0;
   r->done = 0;
   r->pending_st = PF_OK;
   r->fatal = PF_OK;
@@ -302,9 +309,11 @@ static pf_status set_fatal(pf__csv_reader *r, pf_status st, const pf_error *e,
   return st;
 }
 
-/* Parses the current block (reading the next one alongside) until no
- * column needs widening; then reports its bad rows. */
-static pf_status parse_block(pf__csv_reader *r, pf_error *err) {
+/* Parses the current block (reading the next one alongside) and reports
+ * its bad rows. A value that does not fit its column widens the column;
+ * with in_place the block is parsed again (the schema has not been handed
+ * to anyone who depends on it yet), otherwise PF_ERESTART. */
+static pf_status parse_block(pf__csv_reader *r, int in_place, pf_error *err) {
   pf__csv_block *cur = &r->blk[r->cur], *nxt = &r->blk[r->cur ^ 1];
   pf_status st = setup_parts(r, cur);
   if (st != PF_OK) return set_fatal(r, st, NULL, err);
@@ -325,7 +334,7 @@ static pf_status parse_block(pf__csv_reader *r, pf_error *err) {
       pf_error_init(&werr);
       st = widen_columns(r, bad < r->n_parts ? bad + 1 : r->n_parts, &werr);
       if (st != PF_OK) return set_fatal(r, st, NULL, err);
-      if (r->handed_out) return set_fatal(r, PF_ERESTART, &werr, err);
+      if (!in_place) return set_fatal(r, PF_ERESTART, &werr, err);
       for (k = 0; k < r->n_parts; k++) {
         st = pf__csv_part_reset(&r->parts[k], &r->cfg);
         if (st != PF_OK) return set_fatal(r, st, NULL, err);
@@ -405,7 +414,6 @@ static pf_status csv_next(void *state, pf_batch **out, pf_error *err) {
       pf__csv_part *p = &r->parts[r->next_part++];
       if (p->batch->n_rows == 0) continue;
       p->batch->first_row = p->first_row;
-      r->handed_out = 1;
       *out = p->batch;
       return PF_OK;
     }
@@ -423,15 +431,32 @@ static pf_status csv_next(void *state, pf_batch **out, pf_error *err) {
       r->done = 1;
       return PF_OK;
     }
-    PF_TRY(parse_block(r, err));
+    PF_TRY(parse_block(r, 0, err));
   }
+}
+
+pf_status pf__csv_prime(pf__csv_reader *r) {
+  pf_error e;
+  pf_error_init(&e);
+  r->started = 1;
+  pf_status st = pf__csv_prepare(r, &r->blk[r->cur], NULL, &e);
+  if (st != PF_OK) return set_fatal(r, st, &e, NULL);
+  if (r->blk[r->cur].rows.n <= r->blk[r->cur].row0 && r->blk[r->cur].last) {
+    r->done = 1;
+    return PF_OK;
+  }
+  return parse_block(r, 1, &e);
 }
 
 static pf_status csv_rewind(void *state, pf_error *err) {
   pf__csv_reader *r = state;
   pf_status st = pf__csv_stream_reset(r, err);
-  if (st != PF_OK) pf__error_file(err, r->env->path);
-  return st;
+  if (st != PF_OK) {
+    pf__error_file(err, r->env->path);
+    return st;
+  }
+  pf__csv_prime(r); /* a failure is reported by next() */
+  return PF_OK;
 }
 
 static pf_status count_rows(pf__csv_reader *r, int64_t *n, pf_error *err) {
@@ -459,11 +484,13 @@ static void show_byte(char *out, size_t cap, int c) {
 
 static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
   pf__csv_reader *r = state;
-  char dl[16], q[16];
+  char dl[16], q[16], esc[16];
   show_byte(dl, sizeof dl, r->d.delim);
   if (r->d.quote) show_byte(q, sizeof q, r->d.quote);
   else snprintf(q, sizeof q, "none");
-  const char *esc = !r->d.quote ? "none" : r->d.escape == '\\' ? "\\" : "doubled quote";
+  if (!r->d.quote) snprintf(esc, sizeof esc, "none");
+  else if (!r->d.escape) snprintf(esc, sizeof esc, "doubled quote");
+  else show_byte(esc, sizeof esc, r->d.escape);
   const char *le = r->d.eol == '\r' ? "CR" : r->d.crlf ? "CRLF" : "LF";
   PF_TRY(pf__info_prop(info, "encoding", "%s", r->text.name));
   PF_TRY(pf__info_prop(info, "compression", "%s", pf__codec_name(pf__source_codec(r->src))));

@@ -11,6 +11,10 @@
  * (up to 8 times) and then the window is left out. A line break inside a
  * quoted field makes the field counts disagree, which is what rejects a
  * wrong start. The window's last row, cut by the window's end, is left out.
+ * No windows are read when the head holds a line break inside quotes or
+ * ends inside quotes: a quoted field longer than a window can hold text
+ * that looks like rows with the right field count (the reader then relies
+ * on widening, which never loses a value).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -145,7 +145,9 @@ pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
   while (rows->n < max_rows) {
     if (sc->in_quote) {
       const uint8_t *p = esc ? find2(buf + pos, end, q, esc) : find1(buf + pos, end, q);
-      sc->extra += (int64_t)count_byte(buf + pos, p ? p : end, eol);
+      int64_t breaks = (int64_t)count_byte(buf + pos, p ? p : end, eol);
+      sc->extra += breaks;
+      sc->quoted_breaks += breaks;
       if (!p) {
         pos = len;
         break;
@@ -156,7 +158,10 @@ pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
           if (at_eof) pos = len; /* a lone backslash at the end: data */
           break;
         }
-        if (buf[pos + 1] == eol) sc->extra++;
+        if (buf[pos + 1] == eol) {
+          sc->extra++;
+          sc->quoted_breaks++;
+        }
         pos += 2;
         continue;
       }
@@ -301,13 +306,13 @@ size_t pf__csv_split(const pf__csv_dialect *d, const uint8_t *s,
     if (store) {
       if (w0) {
         f[nf].p = w0;
-        f[nf].n = (size_t)(w - w0);
+        f[nf].n = (uint32_t)(w - w0);
       } else {
         f[nf].p = vs;
-        f[nf].n = (size_t)(ve - vs);
+        f[nf].n = (uint32_t)(ve - vs);
       }
-      f[nf].raw = fs;
-      f[nf].quoted = quoted;
+      f[nf].raw = (unsigned)(fs - s);
+      f[nf].quoted = (unsigned)quoted;
     }
     nf++;
     if (p < e) { /* at a delimiter */
@@ -354,8 +359,8 @@ size_t pf__csv_split_fast(const pf__csv_dialect *d, const uint8_t *s,
       const uint8_t *t = c + __builtin_ctzll(dm);
       if (nf < cap) {
         f[nf].p = fs;
-        f[nf].n = (size_t)(t - fs);
-        f[nf].raw = fs;
+        f[nf].n = (uint32_t)(t - fs);
+        f[nf].raw = (unsigned)(fs - s);
         f[nf].quoted = 0;
       }
       nf++;
@@ -365,8 +370,8 @@ size_t pf__csv_split_fast(const pf__csv_dialect *d, const uint8_t *s,
   }
   if (nf < cap) {
     f[nf].p = fs;
-    f[nf].n = (size_t)(e - fs);
-    f[nf].raw = fs;
+    f[nf].n = (uint32_t)(e - fs);
+    f[nf].raw = (unsigned)(fs - s);
     f[nf].quoted = 0;
   }
   return nf + 1;

@@ -21,7 +21,7 @@
 enum {
   CT_UTF8 = 0, CT_ENUM = 4, CT_DECIMAL = 5, CT_DATE = 6, CT_TIME_MILLIS = 7,
   CT_TIME_MICROS = 8, CT_TIMESTAMP_MILLIS = 9, CT_TIMESTAMP_MICROS = 10,
-  CT_UINT_8 = 11, CT_UINT_64 = 14, CT_INT_8 = 15, CT_INT_64 = 18, CT_JSON = 19
+  CT_UINT_8 = 11, CT_UINT_64 = 14, CT_JSON = 19
 };
 
 /* How a leaf column's values read, decided once from its element. */
@@ -103,8 +103,6 @@ static leaf_view view_of(const pf__pqr_element *e, pf__buf *note) {
       else if (lt == PF__PQR_LT_FLOAT16) pf__buf_puts(note, "float16");
       break;
   }
-  (void)CT_INT_8;
-  (void)CT_INT_64;
   return v;
 }
 
@@ -260,7 +258,8 @@ static void put_timestamp(pf__buf *b, int64_t v, int unit, int utc) {
   int64_t days = floor_div(v, per_day);
   put_date(b, days);
   pf__buf_putc(b, ' ');
-  put_time(b, v - days * per_day, per_sec, digits);
+  /* 128-bit: days * per_day may pass INT64_MIN for the oldest values */
+  put_time(b, (int64_t)((__int128)v - (__int128)days * per_day), per_sec, digits);
   if (utc) pf__buf_putc(b, 'Z');
 }
 
@@ -362,7 +361,9 @@ static void put_value(pf__buf *b, const leaf_view *v, pf__pqr_bytes x) {
         int32_t jd;
         memcpy(&nanos, p, 8);
         memcpy(&jd, p + 8, 4);
-        put_timestamp(b, ((int64_t)jd - 2440588) * 86400000000000LL + nanos, 3, 0);
+        __int128 t = ((__int128)jd - 2440588) * 86400000000000LL + nanos;
+        if (t < INT64_MIN || t > INT64_MAX) break; /* shown as bytes */
+        put_timestamp(b, (int64_t)t, 3, 0);
       }
       return;
     case 4:
@@ -457,7 +458,6 @@ static pf_status reader_info(void *state, pf_info *info, pf_error *err) {
                        (const char *)m->created_by.p);
   if (st == PF_OK) st = pf__info_prop(info, "format_version", "%d", (int)m->version);
   if (st == PF_OK) st = pf__info_prop(info, "num_rows", "%lld", (long long)m->num_rows);
-  if (st == PF_OK) st = pf__info_prop(info, "columns", "%zu", m->n_leaves);
   if (st == PF_OK) st = pf__info_prop(info, "row_groups", "%zu", m->n_row_groups);
   /* codecs in order of first use */
   uint32_t seen = 0;
@@ -469,7 +469,7 @@ static pf_status reader_info(void *state, pf_info *info, pf_error *err) {
       if (tmp.len) st = pf__buf_putc(&tmp, ',');
       if (st == PF_OK) st = pf__buf_puts(&tmp, pf__pqr_codec_name(codec));
     }
-  if (st == PF_OK && m->n_row_groups)
+  if (st == PF_OK && tmp.len)
     st = pf__info_prop(info, "compression", "%s", (const char *)tmp.data);
   if (st == PF_OK) st = pf__info_prop(info, "footer_bytes", "%zu", m->footer_len);
   if (st == PF_OK && m->n_key_values)

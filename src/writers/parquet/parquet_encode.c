@@ -82,7 +82,6 @@ void pf__pq_col_reset(pf__pq_col *c) {
   c->dict_used = 0;
   pf__pq_dict_clear(&c->dict);
   c->rows = 0;
-  c->dict_values = 0;
   c->stats.nulls = c->stats.nans = 0;
   c->stats.has = 0;
   c->stats.smin.len = c->stats.smax.len = 0;
@@ -298,7 +297,10 @@ static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg) {
     for (int i = 0; i < 4; i++) b->data[i] = (uint8_t)(n >> (8 * i));
   }
   int enc = PF__PQ_ENC_PLAIN;
-  if (c->dict_mode && c->n_idx > 0) {
+  int direct = !c->optional && !(c->dict_mode && c->n_idx > 0);
+  if (direct) {
+    c->plain_pages++; /* the PLAIN values are the whole page: no copy */
+  } else if (c->dict_mode && c->n_idx > 0) {
     int bw = pf__pq_bit_width(c->dict.n - 1);
     PF_TRY(pf__buf_putc(b, bw));
     PF_TRY(pf__pq_rle_encode(c->idx, c->n_idx, bw, b));
@@ -309,7 +311,8 @@ static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg) {
     PF_TRY(pf__buf_append(b, c->plain.data, c->plain.len));
     c->plain_pages++;
   }
-  PF_TRY(write_page(c, cfg, PF__PQ_PAGE_DATA, b->data, b->len, c->page_rows, enc,
+  const pf__buf *page = direct ? &c->plain : b;
+  PF_TRY(write_page(c, cfg, PF__PQ_PAGE_DATA, page->data, page->len, c->page_rows, enc,
                     &c->chunk, &c->chunk_raw));
   if (c->def) memset(c->def, 0, (c->page_rows + 7) / 8);
   c->page_rows = 0;
@@ -460,14 +463,6 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
 
 /* ---- dictionary values ---- */
 
-/* Called before a new entry: is the chunk so far mostly distinct values, so
- * the dictionary costs more than it saves? (k: values of this slice so far) */
-static ALWAYS_INLINE int mostly_distinct(const pf__pq_col *c, size_t k) {
-  uint32_t n = c->dict.n;
-  if (n == 0 || n % PF__PQ_DICT_PROBE != 0) return 0;
-  return c->dict_values + k < (uint64_t)n + n / 4;
-}
-
 /* Fixed-width keys of w bytes (4, 8 or 16). Stops before the value that
  * would take the dictionary past the limit (*overflow = 1). */
 static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cfg,
@@ -518,7 +513,7 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
     if (d->slots[pos]) {
       id = (uint32_t)d->slots[pos] - 1;
     } else {
-      if (d->vals.len + w > cfg->dict_limit || mostly_distinct(c, k)) {
+      if (d->vals.len + w > cfg->dict_limit) {
         *overflow = 1;
         break;
       }
@@ -550,7 +545,6 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
     idx[k++] = id;
   }
   c->n_idx += k;
-  c->dict_values += k;
   *taken = i;
   *nv = k;
   return st;
@@ -587,7 +581,7 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
     if (d->slots[pos]) {
       id = (uint32_t)d->slots[pos] - 1;
     } else {
-      if (d->vals.len + 4 + len > cfg->dict_limit || mostly_distinct(c, k)) {
+      if (d->vals.len + 4 + len > cfg->dict_limit) {
         *overflow = 1;
         break;
       }
@@ -615,7 +609,6 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
     idx[k++] = id;
   }
   c->n_idx += k;
-  c->dict_values += k;
   *taken = i;
   *nv = k;
   return st;

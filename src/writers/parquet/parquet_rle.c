@@ -29,20 +29,50 @@ static uint8_t *put_varint(uint8_t *p, uint64_t v) {
   return p;
 }
 
-/* Packs n values (n <= 8 * groups; the rest of the last group is zero). */
-static uint8_t *pack(uint8_t *p, const uint32_t *v, size_t n, int width) {
+/* Packs count values (a multiple of 8) of any width, bit by bit. */
+static uint8_t *pack_any(uint8_t *p, const uint32_t *v, size_t count, int width) {
   uint64_t acc = 0;
   int nbits = 0;
-  size_t padded = (n + 7) & ~(size_t)7;
-  for (size_t i = 0; i < padded; i++) {
-    uint64_t x = i < n ? v[i] : 0;
-    acc |= x << nbits;
+  for (size_t i = 0; i < count; i++) {
+    acc |= (uint64_t)v[i] << nbits;
     nbits += width;
     while (nbits >= 8) {
       *p++ = (uint8_t)acc;
       acc >>= 8;
       nbits -= 8;
     }
+  }
+  return p;
+}
+
+/* Packs one group of 8 values of width <= 16 bits: width bytes. */
+static inline uint8_t *pack8(uint8_t *p, const uint32_t *v, int width) {
+#if defined(__SIZEOF_INT128__)
+  unsigned __int128 acc = 0;
+  for (int i = 0; i < 8; i++) acc |= (unsigned __int128)v[i] << (i * width);
+  uint64_t lo = (uint64_t)acc, hi = (uint64_t)(acc >> 64);
+  uint8_t tmp[16];
+  memcpy(tmp, &lo, 8); /* little-endian host (checked in parquet_encode.c) */
+  memcpy(tmp + 8, &hi, 8);
+  memcpy(p, tmp, (size_t)width);
+  return p + width;
+#else
+  return pack_any(p, v, 8, width);
+#endif
+}
+
+/* Packs n values (n <= 8 * groups; the rest of the last group is zero). */
+static uint8_t *pack(uint8_t *p, const uint32_t *v, size_t n, int width) {
+  size_t full = n / 8 * 8;
+  if (width <= 16) {
+    for (size_t i = 0; i < full; i += 8) p = pack8(p, v + i, width);
+  } else {
+    p = pack_any(p, v, full, width);
+  }
+  if (full < n) {
+    uint32_t last[8] = {0};
+    memcpy(last, v + full, (n - full) * sizeof *v);
+    p = width <= 16 ? pack8(p, last, width) : pack_any(p, last, 8, width);
   }
   return p;
 }

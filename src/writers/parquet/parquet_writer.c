@@ -16,10 +16,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
-#include <time.h>
-static double dbg_t[4];
-static double dbg_now(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+ts.tv_nsec/1e9;}
 
 #include "io/output.h"
 #include "writers/parquet/parquet_writer.h"
@@ -129,13 +125,10 @@ static pf_status writer_open(const pf__writer_env *env, void **state,
 
 /* ---- parallel steps ---- */
 
-static double dbg_col[64];
 static void encode_task(void *arg, size_t i) {
   pq_writer *w = arg;
-  double t0 = dbg_now();
   pf__pq_col_append(&w->cols[i], &w->cfg, &w->job_batch->cols[i], w->job_row0,
                     w->job_n);
-  if (i < 64) dbg_col[i] += dbg_now() - t0;
 }
 
 static void finish_task(void *arg, size_t i) {
@@ -169,9 +162,7 @@ static pf_status column_error(pq_writer *w, pf_error *err) {
 
 static pf_status flush_row_group(pq_writer *w, pf_error *err) {
   if (w->rg_rows == 0) return PF_OK;
-  double t0 = dbg_now();
   run_columns(w, finish_task);
-  dbg_t[1] += dbg_now() - t0; t0 = dbg_now();
   PF_TRY(column_error(w, err));
 
   int codec_id = pf__pq_codec_id(w->cfg.codec);
@@ -206,7 +197,6 @@ static pf_status flush_row_group(pq_writer *w, pf_error *err) {
   if (tw.status != PF_OK)
     return pf__error_set(err, tw.status, "out of memory building Parquet metadata");
 
-  dbg_t[2] += dbg_now() - t0;
   if (pf__log_enabled(w->log, PF_LOG_DEBUG))
     pf__log_msg(w->log, PF_LOG_DEBUG,
                 "parquet: row group %zu written: %lld rows, %lld bytes (%lld uncompressed)",
@@ -258,9 +248,7 @@ static pf_status writer_write(void *state, const pf_batch *b, pf_error *err) {
     w->job_batch = b;
     w->job_row0 = row;
     w->job_n = n;
-    double t0 = dbg_now();
     run_columns(w, encode_task);
-    dbg_t[0] += dbg_now() - t0;
     w->job_batch = NULL;
     PF_TRY(column_error(w, err));
     w->rg_rows += (int64_t)n;
@@ -292,10 +280,6 @@ static pf_status writer_close(void *state, pf_error *err) {
   pq_writer *w = state;
   PF_RETURN_ERROR_IF(!w, err, PF_EINVAL, "Parquet writer not open");
   pf_status st = finish_file(w, err);
-  if (getenv("PF_PQ_TIMING")) fprintf(stderr, "encode %.3f finish %.3f write %.3f\n", dbg_t[0], dbg_t[1], dbg_t[2]);
-  memset(dbg_t, 0, sizeof dbg_t);
-  if (getenv("PF_PQ_TIMING")) { for (int k = 0; k < 10; k++) fprintf(stderr, " c%d %.3f", k, dbg_col[k]); fprintf(stderr, "\n"); }
-  memset(dbg_col, 0, sizeof dbg_col);
   writer_free(w);
   return st;
 }

@@ -40,9 +40,6 @@ enum { PF__PQ_REQUIRED = 0, PF__PQ_OPTIONAL = 1 };
 #define PF__PQ_DICT_LIMIT ((size_t)1 << 20)     /* dictionary page bytes    */
 #define PF__PQ_MAX_PAGE_ROWS ((size_t)1 << 17)  /* rows per data page: keeps
                                                    page buffers cache-sized */
-/* Every PF__PQ_DICT_PROBE new dictionary entries the chunk's distinct ratio
- * is checked: above 4 in 5 values distinct, the dictionary is given up. */
-#define PF__PQ_DICT_PROBE 16384
 #define PF__PQ_STATS_MAX_BYTES 64               /* longer min/max truncated */
 
 /* ---- compression (parquet_codec.c) ---- */
@@ -162,7 +159,6 @@ typedef struct pf__pq_col {
   pf__pq_dict dict;
   int64_t rows;             /* values (nulls included) in the chunk        */
   pf__pq_stats stats;
-  uint64_t dict_values;     /* non-null values encoded through the dict    */
   int dict_pages;           /* data pages encoded RLE_DICTIONARY           */
   int plain_pages;          /* data pages encoded PLAIN                    */
   /* the page being built */
