@@ -206,11 +206,13 @@ def chart(res, img: Path) -> None:
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)
         ax.margins(y=0.12)
-    axes[0].legend(fontsize=8, ncol=3, loc="upper right")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=8.5,
+               bbox_to_anchor=(0.5, 0.955), frameon=False)
     pf_note = "" if any(t == "pyforge" for t in tools) else "  [pyforge not measured]"
     fig.suptitle(f"CSV → Parquet (snappy), {res['threads']} threads, median of {res['repeats']} — "
                  f"{res['date'][:10]}{pf_note}", fontsize=12)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     img.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(img)
     plt.close(fig)

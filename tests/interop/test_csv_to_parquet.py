@@ -395,15 +395,16 @@ def test_backslash_escape(convert, escape_arg):
     check(out, expect(header, rows), result)
 
 
-def test_backslash_escape_as_the_help_spells_it(convert, run_pyforge):
-    """`convert --help` says: --escape ... e.g. '\\\\'. In a shell '\\\\' is
-    two backslashes; the documented spelling must work."""
+@pytest.mark.parametrize("spelling", ["backslash", "\\\\", "\\"])
+def test_backslash_escape_spellings(convert, run_pyforge, spelling):
+    """`convert --help` documents `--escape backslash`; the shell spelling
+    '\\\\' (two backslashes) and a lone backslash must work too."""
     rc, helptext, _ = run_pyforge("convert", "--help")
-    assert "e.g. '\\\\'" in helptext
+    assert "backslash" in helptext
     d = Dialect(escape="\\")
     header = ["a", "b"]
     rows = [['say "hi"', "1"], ["back\\slash", "2"]]
-    out, result, _ = convert(render(header, rows, d), "--escape", "\\\\")
+    out, result, _ = convert(render(header, rows, d), "--escape", spelling)
     check(out, expect(header, rows), result)
 
 

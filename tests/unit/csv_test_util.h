@@ -249,6 +249,8 @@ CSVT_FN pf_status csvt_info(const char *path, const pf_convert_options *o, csvt_
   if (r->st == PF_OK) {
     r->info.rows = -1;
     r->st = pf__csv_reader_ops.info(st, &r->info, &r->err);
+    /* info may widen types: the schema after it */
+    r->schema = csvt_schema_text(pf__csv_reader_ops.schema(st), &r->notes);
     pf__csv_reader_ops.close(st);
   }
   return r->st;

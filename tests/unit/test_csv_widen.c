@@ -148,6 +148,21 @@ TEST_IMPL(restart_int_to_double) {
   csvt_free(&r);
 }
 
+TEST_IMPL(info_sees_late_values) {
+  /* info() reads everything: its row count is exact and its types are the
+   * ones a conversion ends with, even beyond the first block. */
+  const char *p = gz_late("late5.csv.gz", "a,b\n", 150000, "%d,%d\n", "150001,1.5\n1,2,3\n");
+  setenv("PYFORGE_CSV_CHUNK_SIZE", "65536", 1);
+  csvt_result r;
+  csvt_info(p, NULL, &r);
+  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  ASSERT_OK(r.st);
+  ASSERT_EQ(r.info.rows, 150002); /* the bad row is a row of the file */
+  ASSERT_STR_EQ(r.schema, "a:int64,b:double");
+  ASSERT(strstr(r.notes, "at row 150001 (line 150002)") != NULL);
+  csvt_free(&r);
+}
+
 TEST_IMPL(restart_int_to_string) {
   const char *p = gz_late("late3.csv.gz", "a,b\n", 150000, "%d,%d\n", "150001,00042\n");
   setenv("PYFORGE_CSV_CHUNK_SIZE", "65536", 1);
@@ -232,6 +247,7 @@ int main(void) {
   RUN_TEST(typed_columns);
   RUN_TEST(late_value_first_block);
   RUN_TEST(restart_int_to_double);
+  RUN_TEST(info_sees_late_values);
   RUN_TEST(restart_int_to_string);
   RUN_TEST(restart_date_to_timestamp);
   RUN_TEST(windows_see_late_values);

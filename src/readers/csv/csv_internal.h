@@ -326,6 +326,7 @@ typedef struct pf__csv_reader {
   pf_status fatal;             /* sticky failure of next()                 */
   pf_error fatal_err;
   int64_t rows_rejected;
+  int quiet;                   /* info(): bad rows are not reported        */
 } pf__csv_reader;
 
 /* Opens env->path into r (zeroed): sample, dialect, header, schema. */

@@ -352,7 +352,7 @@ static pf_status parse_block(pf__csv_reader *r, int in_place, pf_error *err) {
     for (size_t i = 0; i < p->n_rejects; i++) {
       const pf__csv_reject *rj = &p->rejects[i];
       r->rows_rejected++;
-      if (!env->reject) continue;
+      if (!env->reject || r->quiet) continue;
       pf_error e2;
       pf_error_init(&e2);
       st = env->reject(env->reject_user, rj->line, rj->reason, (const char *)cur->buf + rj->raw_off,
@@ -459,20 +459,39 @@ static pf_status csv_rewind(void *state, pf_error *err) {
   return PF_OK;
 }
 
-static pf_status count_rows(pf__csv_reader *r, int64_t *n, pf_error *err) {
+/* info(): parses the whole input, so the exact row count and the types a
+ * conversion would end with (widened in place: nothing depends on the
+ * schema during info) come out; bad rows are counted as rows, not
+ * reported. Then the reader is back at the start, primed. */
+static pf_status scan_all(pf__csv_reader *r, int64_t *n, pf_error *err) {
   *n = 0;
   PF_TRY(pf__csv_stream_reset(r, err));
-  pf__csv_block *prev = NULL;
-  for (int k = 0;; k ^= 1) {
-    if (r->opts->cancel && *r->opts->cancel)
-      return pf__error_set(err, PF_ECANCELED, "canceled");
-    pf__csv_block *b = &r->blk[k];
-    PF_TRY(pf__csv_prepare(r, b, prev, err));
-    *n += (int64_t)(b->rows.n - b->row0);
-    if (b->last) break;
-    prev = b;
+  const pf_bad_rows saved = r->cfg.on_bad;
+  r->cfg.on_bad = PF_BAD_ROWS_SKIP;
+  r->quiet = 1;
+  r->started = 1;
+  pf_status st = pf__csv_prepare(r, &r->blk[r->cur], NULL, err);
+  while (st == PF_OK) {
+    if (r->opts->cancel && *r->opts->cancel) {
+      st = pf__error_set(err, PF_ECANCELED, "canceled");
+      break;
+    }
+    const pf__csv_block *cur = &r->blk[r->cur];
+    *n += (int64_t)(cur->rows.n - cur->row0);
+    if (cur->rows.n <= cur->row0 && cur->last) break;
+    st = parse_block(r, 1, err);
+    if (st == PF_OK && r->pending_st != PF_OK) {
+      st = r->pending_st;
+      pf__error_copy(err, &r->pending_err);
+    }
+    if (st != PF_OK || r->done) break;
   }
-  return pf__csv_stream_reset(r, err);
+  r->cfg.on_bad = saved;
+  r->quiet = 0;
+  if (st != PF_OK) return st;
+  PF_TRY(pf__csv_stream_reset(r, err));
+  pf__csv_prime(r);
+  return PF_OK;
 }
 
 static void show_byte(char *out, size_t cap, int c) {
@@ -500,7 +519,7 @@ static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
   PF_TRY(pf__info_prop(info, "line_ending", "%s", le));
   PF_TRY(pf__info_prop(info, "header", "%s", r->has_header ? "yes" : "no"));
   int64_t n;
-  pf_status st = count_rows(r, &n, err);
+  pf_status st = scan_all(r, &n, err);
   if (st != PF_OK) {
     if (err && !err->file[0]) pf__error_file(err, r->env->path);
     return st;
