@@ -206,7 +206,7 @@ typedef struct pf_convert_options {
   pf_compression compression; /* default snappy                            */
   int compression_level;      /* 0: the codec's default                    */
   int64_t row_group_rows;     /* 0: default (1,048,576)                    */
-  int64_t row_group_bytes;    /* 0: default (64 MiB of encoded data)       */
+  int64_t row_group_bytes;    /* 0: default (32 MiB of encoded data)       */
   int64_t page_bytes;         /* 0: default (1 MiB)                        */
   int dictionary;             /* 1 (default): try dictionary encoding      */
   int all_strings;            /* every column a string, original PyForge

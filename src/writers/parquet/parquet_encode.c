@@ -91,7 +91,7 @@ void pf__pq_col_reset(pf__pq_col *c) {
 }
 
 size_t pf__pq_col_buffered(const pf__pq_col *c) {
-  return c->chunk.len + c->dict_page.len + c->plain.len + c->n_idx +
+  return c->chunk.len + c->dict_page.len + c->plain.len + c->n_idx * sizeof *c->idx +
          c->dict.vals.len + c->page_rows / 8;
 }
 

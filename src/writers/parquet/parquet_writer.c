@@ -99,8 +99,24 @@ static pf_status writer_open(const pf__writer_env *env, void **state,
   w->log = env->log;
   w->rg_max_rows = rg_rows;
   w->rg_max_bytes = rg_bytes;
+  /* Without an explicit page size, wide schemas get smaller pages: each
+   * column holds one page of raw values plus scratch, so memory stays near
+   * the row group's encoded bytes whatever the column count (between 64 KiB
+   * and the default 1 MiB per page). */
+  if (!(o && o->page_bytes) && env->schema->n_fields > 0) {
+    int64_t per_col = rg_bytes / ((int64_t)env->schema->n_fields * 8);
+    if (per_col < ((int64_t)64 << 10)) per_col = (int64_t)64 << 10;
+    if (per_col < page) page = per_col;
+  }
   w->cfg.page_bytes = (size_t)page;
+  /* Dictionaries likewise: 1 MiB each for narrow schemas, less for wide
+   * ones (at least 64 KiB) so 200 columns do not hold 200 MiB of them. */
   w->cfg.dict_limit = PF__PQ_DICT_LIMIT;
+  if (env->schema->n_fields > 0) {
+    int64_t per_col = rg_bytes / ((int64_t)env->schema->n_fields * 4);
+    if (per_col < ((int64_t)64 << 10)) per_col = (int64_t)64 << 10;
+    if ((size_t)per_col < w->cfg.dict_limit) w->cfg.dict_limit = (size_t)per_col;
+  }
   w->cfg.dictionary = o ? o->dictionary != 0 : 1;
   pf__buf_init(&w->row_groups, 0);
   pf__buf_init(&w->meta, 0);

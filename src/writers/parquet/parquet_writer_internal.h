@@ -35,7 +35,7 @@ enum { PF__PQ_REQUIRED = 0, PF__PQ_OPTIONAL = 1 };
 
 /* Defaults and limits. */
 #define PF__PQ_DEFAULT_ROW_GROUP_ROWS ((int64_t)1048576)
-#define PF__PQ_DEFAULT_ROW_GROUP_BYTES ((int64_t)64 << 20)
+#define PF__PQ_DEFAULT_ROW_GROUP_BYTES ((int64_t)32 << 20)
 #define PF__PQ_DEFAULT_PAGE_BYTES ((int64_t)1 << 20)
 #define PF__PQ_DICT_LIMIT ((size_t)1 << 20)     /* dictionary page bytes    */
 #define PF__PQ_MAX_PAGE_ROWS ((size_t)1 << 17)  /* rows per data page: keeps
