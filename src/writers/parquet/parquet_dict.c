@@ -25,6 +25,8 @@ void pf__pq_dict_free(pf__pq_dict *d) {
 }
 
 void pf__pq_dict_clear(pf__pq_dict *d) {
+  d->lookups = 0;
+  d->sized_up = 0;
   /* A table grown for a high-cardinality chunk is dropped rather than
    * cleared slot by slot; small ones are reused. */
   if (d->n_slots > 65536) {

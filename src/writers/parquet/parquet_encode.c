@@ -500,6 +500,7 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
       memcpy(key, &v32, 4);
       h = pf__pq_hash64(k0);
     }
+    d->lookups++;
     size_t mask = d->n_slots - 1, pos = h & mask;
     uint32_t id;
     for (;;) {
@@ -513,7 +514,7 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
     if (d->slots[pos]) {
       id = (uint32_t)d->slots[pos] - 1;
     } else {
-      if (d->vals.len + w > cfg->dict_limit) {
+      if (d->vals.len + w > cfg->dict_limit || pf__pq_dict_hopeless(d)) {
         *overflow = 1;
         break;
       }
@@ -567,6 +568,7 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
     size_t len = (size_t)(off[r + 1] - off[r]);
     const uint8_t *p = col->data + off[r];
     uint32_t h = pf__pq_hash_bytes(p, len);
+    d->lookups++;
     size_t mask = d->n_slots - 1, pos = h & mask;
     for (;;) {
       uint64_t s = d->slots[pos];
@@ -581,7 +583,7 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
     if (d->slots[pos]) {
       id = (uint32_t)d->slots[pos] - 1;
     } else {
-      if (d->vals.len + 4 + len > cfg->dict_limit) {
+      if (d->vals.len + 4 + len > cfg->dict_limit || pf__pq_dict_hopeless(d)) {
         *overflow = 1;
         break;
       }

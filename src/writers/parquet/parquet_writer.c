@@ -104,7 +104,7 @@ static pf_status writer_open(const pf__writer_env *env, void **state,
    * the row group's encoded bytes whatever the column count (between 64 KiB
    * and the default 1 MiB per page). */
   if (!(o && o->page_bytes) && env->schema->n_fields > 0) {
-    int64_t per_col = rg_bytes / ((int64_t)env->schema->n_fields * 8);
+    int64_t per_col = rg_bytes / ((int64_t)env->schema->n_fields * 4);
     if (per_col < ((int64_t)64 << 10)) per_col = (int64_t)64 << 10;
     if (per_col < page) page = per_col;
   }
@@ -113,7 +113,7 @@ static pf_status writer_open(const pf__writer_env *env, void **state,
    * ones (at least 64 KiB) so 200 columns do not hold 200 MiB of them. */
   w->cfg.dict_limit = PF__PQ_DICT_LIMIT;
   if (env->schema->n_fields > 0) {
-    int64_t per_col = rg_bytes / ((int64_t)env->schema->n_fields * 4);
+    int64_t per_col = rg_bytes / ((int64_t)env->schema->n_fields * 2);
     if (per_col < ((int64_t)64 << 10)) per_col = (int64_t)64 << 10;
     if ((size_t)per_col < w->cfg.dict_limit) w->cfg.dict_limit = (size_t)per_col;
   }

@@ -100,7 +100,21 @@ typedef struct pf__pq_dict {
   pf__buf vals;             /* PLAIN encoding of the entries (the page)     */
   pf__pq_dict_entry *ent;   /* varlen entries                               */
   size_t ent_cap;
+  uint64_t lookups;         /* values looked up in this chunk               */
+  int sized_up;             /* the cardinality check has run                */
 } pf__pq_dict;
+
+/* Cardinality check: when a chunk's dictionary reaches this many entries
+ * and at least PF__PQ_DICT_NEW_PCT percent of the values looked up were
+ * new, the chunk falls back to PLAIN early: a near-unique column would
+ * pass the size limit anyway, and hashing it costs cache misses. */
+#define PF__PQ_DICT_CHECK_AT 16384u
+#define PF__PQ_DICT_NEW_PCT 97u
+static inline int pf__pq_dict_hopeless(pf__pq_dict *d) {
+  if (d->sized_up || d->n < PF__PQ_DICT_CHECK_AT) return 0;
+  d->sized_up = 1;
+  return (uint64_t)d->n * 100u >= d->lookups * PF__PQ_DICT_NEW_PCT;
+}
 
 void pf__pq_dict_init(pf__pq_dict *d);
 void pf__pq_dict_free(pf__pq_dict *d);
