@@ -177,3 +177,33 @@ int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o,
 #undef VALUE
   return 1;
 }
+
+int cli_scan_file_command(cli_args *a, const char *help, pf_convert_options *o,
+                          const char ***nulls, size_t *n_nulls, const char **file,
+                          int *json, cli_extra_option_fn extra) {
+  const char *opt, *pos;
+  while (cli_args_next(a, &opt, &pos)) {
+    if (pos) {
+      if (*file) return cli_usage_error(a->cmd, "unexpected argument '%s'", pos);
+      *file = pos;
+      continue;
+    }
+    int r = cli_read_option(a, opt, o, nulls, n_nulls);
+    if (r < 0) return EXIT_USAGE;
+    if (r > 0) continue;
+    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+      fputs(help, stdout);
+      fputs(cli_read_options_help, stdout);
+      return EXIT_OK;
+    }
+    if (!strcmp(opt, "--json")) {
+      *json = 1;
+      continue;
+    }
+    r = extra ? extra(a, opt, o, json) : 0;
+    if (r < 0) return EXIT_USAGE;
+    if (r == 0) return cli_usage_error(a->cmd, "unknown option '%s'", opt);
+  }
+  if (!*file) return cli_usage_error(a->cmd, "missing FILE");
+  return -1;
+}

@@ -47,6 +47,16 @@ int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o,
                     const char ***nulls, size_t *n_nulls);
 extern const char cli_read_options_help[];
 
+/* A subcommand's own options: 1 taken, 0 unknown, -1 bad value (reported). */
+typedef int (*cli_extra_option_fn)(cli_args *a, const char *opt,
+                                   pf_convert_options *o, int *json);
+/* Scans `pyforge CMD FILE [options]` (info, validate): FILE, the reading
+ * options, --help and --json, the rest through extra. Returns -1 when the
+ * command should run, else the exit code to return (help shown, usage). */
+int cli_scan_file_command(cli_args *a, const char *help, pf_convert_options *o,
+                          const char ***nulls, size_t *n_nulls, const char **file,
+                          int *json, cli_extra_option_fn extra);
+
 /* ---- printing (print.c) ---- */
 void cli_print_error(const pf_error *err);
 /* "1,234,567" */

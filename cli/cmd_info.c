@@ -14,40 +14,32 @@ static const char help[] =
     "  --json                 print one JSON object (also: --format json)\n"
     "\n";
 
+/* The original PyForge CLI's `info --format table|json`. */
+static int info_option(cli_args *a, const char *opt, pf_convert_options *o, int *json) {
+  (void)o;
+  if (strcmp(opt, "--format") != 0 && strcmp(opt, "-f") != 0) return 0;
+  const char *v = cli_args_value(a, opt);
+  if (!v) return -1;
+  if (!strcmp(v, "json")) *json = 1;
+  else if (strcmp(v, "table") != 0) {
+    cli_usage_error("info", "--format takes table or json; got '%s'", v);
+    return -1;
+  }
+  return 1;
+}
+
 int cmd_info(int argc, char **argv, const cli_globals *g) {
   pf_convert_options o;
   pf_convert_options_init(&o);
   const char **nulls = NULL;
   size_t n_nulls = 0;
-  const char *file = NULL, *opt, *pos, *v;
-  int json = 0, rc = EXIT_OK;
+  const char *file = NULL;
+  int json = 0;
   cli_args a;
   cli_args_init(&a, argc, argv, "info");
-  while (cli_args_next(&a, &opt, &pos)) {
-    if (pos) {
-      if (file) { rc = cli_usage_error("info", "unexpected argument '%s'", pos); goto done; }
-      file = pos;
-      continue;
-    }
-    int r = cli_read_option(&a, opt, &o, &nulls, &n_nulls);
-    if (r < 0) { rc = EXIT_USAGE; goto done; }
-    if (r > 0) continue;
-    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
-      fputs(help, stdout);
-      fputs(cli_read_options_help, stdout);
-      goto done;
-    } else if (!strcmp(opt, "--json")) {
-      json = 1;
-    } else if (!strcmp(opt, "--format") || !strcmp(opt, "-f")) {
-      if (!(v = cli_args_value(&a, opt))) { rc = EXIT_USAGE; goto done; }
-      if (!strcmp(v, "json")) json = 1;
-      else if (strcmp(v, "table")) { rc = cli_usage_error("info", "--format takes table or json; got '%s'", v); goto done; }
-    } else {
-      rc = cli_usage_error("info", "unknown option '%s'", opt);
-      goto done;
-    }
-  }
-  if (!file) { rc = cli_usage_error("info", "missing FILE"); goto done; }
+  int rc = cli_scan_file_command(&a, help, &o, &nulls, &n_nulls, &file, &json, info_option);
+  if (rc >= 0) goto done;
+  rc = EXIT_OK;
   o.input = file;
   o.log = cli_log;
   o.log_level = cli_log_level(g);

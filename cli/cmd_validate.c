@@ -15,39 +15,31 @@ static const char help[] =
     "  --max-problems N       problems listed (default 100; all are counted)\n"
     "\n";
 
+static int validate_option(cli_args *a, const char *opt, pf_convert_options *o,
+                           int *json) {
+  (void)json;
+  if (strcmp(opt, "--max-problems") != 0) return 0;
+  const char *v = cli_args_value(a, opt);
+  if (!v) return -1;
+  if (cli_parse_size(v, &o->max_problems) || o->max_problems == 0) {
+    cli_usage_error("validate", "--max-problems takes a positive number; got '%s'", v);
+    return -1;
+  }
+  return 1;
+}
+
 int cmd_validate(int argc, char **argv, const cli_globals *g) {
   pf_convert_options o;
   pf_convert_options_init(&o);
   const char **nulls = NULL;
   size_t n_nulls = 0;
-  const char *file = NULL, *opt, *pos, *v;
-  int json = 0, rc = EXIT_OK;
+  const char *file = NULL;
+  int json = 0;
   cli_args a;
   cli_args_init(&a, argc, argv, "validate");
-  while (cli_args_next(&a, &opt, &pos)) {
-    if (pos) {
-      if (file) { rc = cli_usage_error("validate", "unexpected argument '%s'", pos); goto done; }
-      file = pos;
-      continue;
-    }
-    int r = cli_read_option(&a, opt, &o, &nulls, &n_nulls);
-    if (r < 0) { rc = EXIT_USAGE; goto done; }
-    if (r > 0) continue;
-    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
-      fputs(help, stdout);
-      fputs(cli_read_options_help, stdout);
-      goto done;
-    } else if (!strcmp(opt, "--json")) {
-      json = 1;
-    } else if (!strcmp(opt, "--max-problems")) {
-      if (!(v = cli_args_value(&a, opt))) { rc = EXIT_USAGE; goto done; }
-      if (cli_parse_size(v, &o.max_problems) || o.max_problems == 0) { rc = cli_usage_error("validate", "--max-problems takes a positive number; got '%s'", v); goto done; }
-    } else {
-      rc = cli_usage_error("validate", "unknown option '%s'", opt);
-      goto done;
-    }
-  }
-  if (!file) { rc = cli_usage_error("validate", "missing FILE"); goto done; }
+  int rc = cli_scan_file_command(&a, help, &o, &nulls, &n_nulls, &file, &json, validate_option);
+  if (rc >= 0) goto done;
+  rc = EXIT_OK;
   o.input = file;
   o.log = cli_log;
   o.log_level = cli_log_level(g);

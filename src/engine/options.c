@@ -50,28 +50,6 @@ const char *pf_compression_name(pf_compression c) {
   return "unknown";
 }
 
-/* The input's path without its directory-less extensions: "d/x.csv.gz" ->
- * "d/x". Compression suffixes and then one format extension go. */
-static size_t stem_len(const char *path) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  size_t n = strlen(base);
-  static const char *const comp[] = {".gz", ".gzip", ".zst", ".zstd", ".bz2"};
-  for (size_t i = 0; i < sizeof comp / sizeof comp[0]; i++) {
-    size_t c = strlen(comp[i]);
-    if (n > c && strncasecmp(base + n - c, comp[i], c) == 0) {
-      n -= c;
-      break;
-    }
-  }
-  for (size_t i = n; i > 1; i--)
-    if (base[i - 1] == '.') {
-      n = i - 1;
-      break;
-    }
-  return (size_t)(base - path) + n;
-}
-
 pf_status pf_default_output(const pf_convert_options *opts, char *buf, size_t n,
                             pf_error *err) {
   if (!opts || !opts->input)
@@ -89,7 +67,9 @@ pf_status pf_default_output(const pf_convert_options *opts, char *buf, size_t n,
   /* the writer's first listed extension */
   const char *ext = w->extensions;
   size_t ext_len = strcspn(ext, " ");
-  size_t stem = stem_len(opts->input);
+  size_t stem;
+  const char *in_ext;
+  pf__path_ext(opts->input, &in_ext, &stem);
   if (stem + ext_len + 1 > n) return pf__error_set(err, PF_EINVAL, "output path too long");
   memcpy(buf, opts->input, stem);
   memcpy(buf + stem, ext, ext_len);

@@ -2,13 +2,12 @@
  * reader or writer. */
 #include "engine/registry.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "core/buf.h"
+#include "io/source.h"
 #include "readers/csv/csv_reader.h"
 #include "readers/parquet/parquet_reader.h"
 #include "writers/parquet/parquet_writer.h"
@@ -51,9 +50,7 @@ static int ext_listed(const char *exts, const char *ext, size_t ext_len) {
   return 0;
 }
 
-/* The extension of path's last component, compression suffix removed:
- * "a/b.CSV.gz" -> ".CSV". Returns its length (0 when none). */
-static size_t path_ext(const char *path, const char **ext) {
+size_t pf__path_ext(const char *path, const char **ext, size_t *stem) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   size_t n = strlen(base);
@@ -65,14 +62,18 @@ static size_t path_ext(const char *path, const char **ext) {
       break;
     }
   }
-  for (size_t i = n; i > 0; i--) {
+  *ext = "";
+  size_t ext_len = 0;
+  for (size_t i = n; i > 1; i--) { /* i > 1: ".hidden" has no extension */
     if (base[i - 1] == '.') {
       *ext = base + i - 1;
-      return n - (i - 1);
+      ext_len = n - (i - 1);
+      n = i - 1;
+      break;
     }
   }
-  *ext = "";
-  return 0;
+  if (stem) *stem = (size_t)(base - path) + n;
+  return ext_len;
 }
 
 static void list_names(pf__buf *b, const char *kind) {
@@ -86,6 +87,16 @@ static void list_names(pf__buf *b, const char *kind) {
   }
 }
 
+static pf_status unknown_format(pf_error *err, const char *kind, const char *name) {
+  pf__buf b;
+  pf__buf_init(&b, 4096);
+  list_names(&b, kind);
+  pf__error_set(err, PF_EINVAL, "unknown %s format '%s'; known: %s", kind, name,
+                b.data ? (char *)b.data : "");
+  pf__buf_free(&b);
+  return PF_EINVAL;
+}
+
 pf_status pf__registry_reader(const char *path, const char *format_name,
                               const pf__reader_ops **out, pf_error *err) {
   *out = NULL;
@@ -95,16 +106,10 @@ pf_status pf__registry_reader(const char *path, const char *format_name,
         *out = readers[i];
         return PF_OK;
       }
-    pf__buf b;
-    pf__buf_init(&b, 4096);
-    list_names(&b, "input");
-    pf__error_set(err, PF_EINVAL, "unknown input format '%s'; known: %s", format_name,
-                  b.data ? (char *)b.data : "");
-    pf__buf_free(&b);
-    return PF_EINVAL;
+    return unknown_format(err, "input", format_name);
   }
   const char *ext;
-  size_t ext_len = path_ext(path, &ext);
+  size_t ext_len = pf__path_ext(path, &ext, NULL);
   if (ext_len) {
     for (size_t i = 0; i < N_READERS; i++)
       if (ext_listed(readers[i]->extensions, ext, ext_len)) {
@@ -114,24 +119,27 @@ pf_status pf__registry_reader(const char *path, const char *format_name,
   }
   /* No extension we know (or stdin): look at the content. Missing files
    * are reported by the reader's open with the right status. */
+  /* Sniff the decompressed head ("data.gz" holding CSV is CSV). */
   uint8_t head[4096];
-  ssize_t n = 0;
-  if (strcmp(path, "-") != 0) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      *out = readers[0]; /* let the reader report the missing file */
-      return PF_OK;
-    }
-    n = read(fd, head, sizeof head);
-    close(fd);
-    if (n < 0) n = 0;
-  } else {
+  size_t n = 0;
+  if (strcmp(path, "-") == 0) {
     *out = readers[0]; /* stdin: delimited text unless told otherwise */
     return PF_OK;
   }
+  pf__source *src = NULL;
+  if (pf__source_open(path, &src, NULL) != PF_OK) {
+    *out = readers[0]; /* let the reader report the missing file */
+    return PF_OK;
+  }
+  while (n < sizeof head) {
+    size_t got = 0;
+    if (pf__source_read(src, head + n, sizeof head - n, &got, NULL) != PF_OK || got == 0) break;
+    n += got;
+  }
+  pf__source_close(src);
   int best = 0;
   for (size_t i = 0; i < N_READERS; i++) {
-    int score = readers[i]->sniff ? readers[i]->sniff(head, (size_t)n) : 0;
+    int score = readers[i]->sniff ? readers[i]->sniff(head, n) : 0;
     if (score > best) {
       best = score;
       *out = readers[i];
@@ -143,9 +151,9 @@ pf_status pf__registry_reader(const char *path, const char *format_name,
   list_names(&b, "input");
   pf__error_file(err, path);
   pf__error_set(err, PF_EFORMAT,
-                "cannot tell the format of %s from its name or content; supported inputs: %s "
+                "cannot tell the format from the file's name or content; supported inputs: %s "
                 "(use --input-format to choose one)",
-                path, b.data ? (char *)b.data : "");
+                b.data ? (char *)b.data : "");
   pf__buf_free(&b);
   return PF_EFORMAT;
 }
@@ -159,17 +167,11 @@ pf_status pf__registry_writer(const char *output, const char *format_name,
         *out = writers[i];
         return PF_OK;
       }
-    pf__buf b;
-    pf__buf_init(&b, 4096);
-    list_names(&b, "output");
-    pf__error_set(err, PF_EINVAL, "unknown output format '%s'; known: %s", format_name,
-                  b.data ? (char *)b.data : "");
-    pf__buf_free(&b);
-    return PF_EINVAL;
+    return unknown_format(err, "output", format_name);
   }
   if (output) {
     const char *ext;
-    size_t ext_len = path_ext(output, &ext);
+    size_t ext_len = pf__path_ext(output, &ext, NULL);
     for (size_t i = 0; ext_len && i < N_WRITERS; i++)
       if (ext_listed(writers[i]->extensions, ext, ext_len)) {
         *out = writers[i];

@@ -15,4 +15,10 @@ pf_status pf__registry_reader(const char *path, const char *format_name,
 pf_status pf__registry_writer(const char *output, const char *format_name,
                               const pf__writer_ops **out, pf_error *err);
 
+/* The extension of path's last component with any compression suffix
+ * (.gz .gzip .zst .zstd .bz2) removed: "a/b.CSV.gz" -> ".CSV" in *ext.
+ * Returns its length (0 when none; *ext then points at ""). *stem (if not
+ * NULL) gets the length of path without its extensions ("a/b"). */
+size_t pf__path_ext(const char *path, const char **ext, size_t *stem);
+
 #endif

@@ -51,13 +51,13 @@ static pf_status io_error(pf_error *err, const char *path, int e,
                           const char *what) {
   pf_status st = e == ENOENT ? PF_ENOTFOUND : PF_EINPUT;
   if (e == ENOENT)
-    pf__error_set(err, st, "no such file: %s (check the path and the current directory)", path);
+    pf__error_set(err, st, "no such file (check the path and the current directory)");
   else if (e == EACCES)
-    pf__error_set(err, st, "permission denied reading %s", path);
+    pf__error_set(err, st, "permission denied");
   else if (e == EISDIR)
-    pf__error_set(err, st, "%s is a directory, not a file", path);
+    pf__error_set(err, st, "this is a directory, not a file");
   else
-    pf__error_set(err, st, "%s %s: %s", what, path, strerror(e));
+    pf__error_set(err, st, "%s: %s", what, strerror(e));
   pf__error_file(err, path);
   return st;
 }

@@ -80,8 +80,8 @@ TEST_IMPL(lf_with_bad_rows_skipped) {
   csvt_result r;
   csvt_read(p, &o, 1, &r);
   ASSERT_ROWS(r, "1|'x\\ny'|2\n3|'p;q'|4\n5|'s'|6\n");
-  ASSERT_STR_EQ(r.rejects, "4|line 4 has 4 fields; the header has 3|2;q;3;extra\n"
-                           "6|line 6 has 5 fields; the header has 3|4;r;5;6;7\n");
+  ASSERT_STR_EQ(r.rejects, "4|4 fields where the header has 3|2;q;3;extra\n"
+                           "6|5 fields where the header has 3|4;r;5;6;7\n");
   csvt_free(&r);
   ASSERT(same_at_every_size(p, &o, 1));
   o.csv.on_bad_rows = PF_BAD_ROWS_KEEP;

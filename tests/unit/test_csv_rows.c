@@ -79,7 +79,7 @@ TEST_IMPL(extra_fields_error) {
   ASSERT_EQ(r.err.column, 5);
   ASSERT_EQ(r.err.offset, 16);
   ASSERT(strstr(r.err.file, "ex.csv") != NULL);
-  const char *want = "line 3 has 6 fields; the header has 4. Use --on-bad-rows=skip to write "
+  const char *want = "6 fields where the header has 4. Use --on-bad-rows=skip to write "
                      "such rows to a rejects file, or";
   if (strncmp(r.err.message, want, strlen(want)) != 0) TEST_FAIL_("message: %s", r.err.message);
   csvt_free(&r);
@@ -95,8 +95,8 @@ TEST_IMPL(extra_fields_skip) {
   ASSERT_ROWS(r, "1|'x'|2|'p'\n3|'z'|4|'r'\n");
   ASSERT_EQ(r.rows_rejected, 2);
   ASSERT_STR_EQ(r.rejects,
-                "3|line 3 has 6 fields; the header has 4|2,y,3,q,extra,\"more,1\"\n"
-                "5|line 5 has 5 fields; the header has 4|4,w,5,s,t\n");
+                "3|6 fields where the header has 4|2,y,3,q,extra,\"more,1\"\n"
+                "5|5 fields where the header has 4|4,w,5,s,t\n");
   csvt_free(&r);
 }
 
@@ -147,7 +147,7 @@ TEST_IMPL(validating_reports_every_bad_row) {
   ASSERT_EQ(rows, 2);
   ASSERT_EQ(stats.rows_rejected, 2);
   pf__buf_putc(&rej, 0);
-  ASSERT(strstr((char *)rej.data, "5|line 5 has 5 fields") != NULL);
+  ASSERT(strstr((char *)rej.data, "5|5 fields where the header has 4") != NULL);
   pf__buf_free(&rej);
 }
 

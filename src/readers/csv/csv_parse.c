@@ -393,7 +393,7 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
           nf = nc;
         } else {
           char msg[160];
-          snprintf(msg, sizeof msg, "line %lld has %zu fields; %s has %zu", (long long)line, nf,
+          snprintf(msg, sizeof msg, "%zu fields where %s has %zu", nf,
                    cfg->header ? "the header" : "the first row", nc);
           if (!lenient) {
             pf__error_set(&p->err, PF_EBADROW,
