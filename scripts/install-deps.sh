@@ -24,6 +24,14 @@ fi
 
 if [ "$want_tests" -eq 1 ]; then
   py=${PYTHON:-python3}
+  if ! "$py" -c "import ensurepip, venv" >/dev/null 2>&1; then
+    # Debian's system Python ships venv/ensurepip separately.
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "pyforge setup: installing python3-venv"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  fi
   if [ ! -x .venv/bin/python ]; then
     echo "pyforge setup: creating .venv"
     "$py" -m venv .venv
