@@ -57,6 +57,10 @@ int cli_scan_file_command(cli_args *a, const char *help, pf_convert_options *o,
                           const char ***nulls, size_t *n_nulls, const char **file,
                           int *json, cli_extra_option_fn extra);
 
+/* Hooks a command's options to the terminal before the library call: the
+ * log callback and level (-v/-q, PYFORGE_LOG_LEVEL) and the Ctrl-C flag. */
+void cli_prepare_run(pf_convert_options *o, const cli_globals *g);
+
 /* ---- printing (print.c) ---- */
 void cli_print_error(const pf_error *err);
 /* "1,234,567" */

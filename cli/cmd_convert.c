@@ -94,9 +94,7 @@ int cmd_convert(int argc, char **argv, const cli_globals *gin) {
   if (!input) { rc = cli_usage_error("convert", "missing INPUT"); goto done; }
   o.input = input;
   o.output = output;
-  o.log = cli_log;
-  o.log_level = cli_log_level(&g);
-  o.cancel = cli_install_signals();
+  cli_prepare_run(&o, &g);
   cli_progress progress;
   cli_progress_init(&progress, !json && !g.quiet);
   o.progress = cli_progress_cb;

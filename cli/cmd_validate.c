@@ -41,9 +41,7 @@ int cmd_validate(int argc, char **argv, const cli_globals *g) {
   if (rc >= 0) goto done;
   rc = EXIT_OK;
   o.input = file;
-  o.log = cli_log;
-  o.log_level = cli_log_level(g);
-  o.cancel = cli_install_signals();
+  cli_prepare_run(&o, g);
   pf_validate_result r;
   pf_error err;
   if (pf_validate(&o, &r, &err) != PF_OK) {

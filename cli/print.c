@@ -67,3 +67,9 @@ void cli_print_schema(FILE *f, const pf_schema *s) {
             c->note ? c->note : "");
   }
 }
+
+void cli_prepare_run(pf_convert_options *o, const cli_globals *g) {
+  o->log = cli_log;
+  o->log_level = cli_log_level(g);
+  o->cancel = cli_install_signals();
+}
