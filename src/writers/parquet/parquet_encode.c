@@ -463,6 +463,8 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
 
 /* ---- dictionary values ---- */
 
+#define PREFETCH_AHEAD 8
+
 /* Fixed-width keys of w bytes (4, 8 or 16). Stops before the value that
  * would take the dictionary past the limit (*overflow = 1). */
 static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cfg,
@@ -478,6 +480,13 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
   pf_status st = PF_OK;
   for (; i < n; i++) {
     size_t r = r0 + i;
+    /* Hide the slot's cache miss: a large table does not fit in cache, so
+     * fetch the slot of the value PREFETCH_AHEAD positions on now. */
+    if (w != 16 && i + PREFETCH_AHEAD < n) {
+      uint64_t kp = 0;
+      memcpy(&kp, col->values + (r + PREFETCH_AHEAD) * (size_t)w, (size_t)w);
+      __builtin_prefetch(&d->slots[pf__pq_hash64(kp) & (d->n_slots - 1)]);
+    }
     if (nulls && !pf__bit_get(col->validity, r)) continue;
     uint8_t key[16];
     uint64_t k0, k1 = 0;
