@@ -32,6 +32,16 @@ if [ "$want_tests" -eq 1 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
   fi
+  if ! command -v java >/dev/null 2>&1; then
+    # The Spark interop tests (pyspark 3.5, local mode) need a Java 8/11/17
+    # runtime. The JRE's postinst links its man page: slim images lack the dir.
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "pyforge setup: installing openjdk-17-jre-headless (java not found)"
+    $sudo mkdir -p /usr/share/man/man1
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null
+  fi
   if [ ! -x .venv/bin/python ]; then
     echo "pyforge setup: creating .venv"
     "$py" -m venv .venv

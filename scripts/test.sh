@@ -3,8 +3,8 @@
 # with AddressSanitizer + UndefinedBehaviorSanitizer and in Release, then
 #   1. C unit tests (ctest, sanitized build)
 #   2. CLI golden tests and
-#   3. interop tests (pytest: Parquet read back by pyarrow and DuckDB),
-#      against the sanitized binary
+#   3. interop tests (pytest: Parquet read back by pyarrow, DuckDB, polars
+#      and Spark in local mode), against the sanitized binary
 #   5. the fuzz corpus replayed through every reader harness (sanitized)
 # Benchmarks are not run here (see bench/).
 set -euo pipefail

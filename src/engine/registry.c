@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/buf.h"
 #include "io/source.h"
@@ -122,8 +123,11 @@ pf_status pf__registry_reader(const char *path, const char *format_name,
   /* Sniff the decompressed head ("data.gz" holding CSV is CSV). */
   uint8_t head[4096];
   size_t n = 0;
-  if (strcmp(path, "-") == 0) {
-    *out = readers[0]; /* stdin: delimited text unless told otherwise */
+  struct stat sb;
+  if (strcmp(path, "-") == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))) {
+    /* stdin, a pipe or a FIFO can be read once only: no sniffing; delimited
+     * text unless told otherwise (compression is still recognised). */
+    *out = readers[0];
     return PF_OK;
   }
   pf__source *src = NULL;

@@ -62,8 +62,9 @@ static pf_status io_error(pf_error *err, const char *path, int e,
   return st;
 }
 
-/* Copies stdin into an unlinked temporary file (no trace left on exit). */
-static pf_status spool_stdin(int *fd_out, pf_error *err) {
+/* Copies a stream (stdin, a pipe, a FIFO) into an unlinked temporary file
+ * (no trace left on exit), so it can be sampled and rewound. */
+static pf_status spool_stream(int in_fd, int *fd_out, pf_error *err) {
   const char *dir = getenv("TMPDIR");
   char *tmpl = pf__aprintf("%s/pyforge-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
   if (!tmpl) return PF_ENOMEM;
@@ -71,7 +72,7 @@ static pf_status spool_stdin(int *fd_out, pf_error *err) {
   if (fd < 0) {
     int e = errno;
     free(tmpl);
-    return pf__error_set(err, PF_EINPUT, "cannot create a temporary file to hold standard input: %s", strerror(e));
+    return pf__error_set(err, PF_EINPUT, "cannot create a temporary file to hold the input stream: %s", strerror(e));
   }
   unlink(tmpl);
   free(tmpl);
@@ -81,13 +82,13 @@ static pf_status spool_stdin(int *fd_out, pf_error *err) {
     return PF_ENOMEM;
   }
   for (;;) {
-    ssize_t n = read(STDIN_FILENO, buf, IN_CHUNK);
+    ssize_t n = read(in_fd, buf, IN_CHUNK);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int e = errno;
       free(buf);
       close(fd);
-      return pf__error_set(err, PF_EINPUT, "cannot read standard input: %s", strerror(e));
+      return pf__error_set(err, PF_EINPUT, "cannot read the input stream: %s", strerror(e));
     }
     if (n == 0) break;
     for (ssize_t off = 0; off < n;) {
@@ -98,7 +99,7 @@ static pf_status spool_stdin(int *fd_out, pf_error *err) {
         free(buf);
         close(fd);
         return pf__error_set(err, e == ENOSPC ? PF_ENOSPACE : PF_EINPUT,
-                             "cannot spool standard input to a temporary file: %s", strerror(e));
+                             "cannot spool the input stream to a temporary file: %s", strerror(e));
       }
       off += w;
     }
@@ -106,7 +107,7 @@ static pf_status spool_stdin(int *fd_out, pf_error *err) {
   free(buf);
   if (lseek(fd, 0, SEEK_SET) < 0) {
     close(fd);
-    return pf__error_set(err, PF_EINPUT, "cannot rewind the spooled standard input");
+    return pf__error_set(err, PF_EINPUT, "cannot rewind the spooled input stream");
   }
   *fd_out = fd;
   return PF_OK;
@@ -175,7 +176,7 @@ pf_status pf__source_open(const char *path, pf__source **out, pf_error *err) {
   }
   pf_status st = PF_OK;
   if (strcmp(path, "-") == 0) {
-    st = spool_stdin(&s->fd, err);
+    st = spool_stream(STDIN_FILENO, &s->fd, err);
   } else {
     s->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (s->fd < 0) st = io_error(err, path, errno, "cannot open");
@@ -183,6 +184,14 @@ pf_status pf__source_open(const char *path, pf__source **out, pf_error *err) {
   struct stat sb;
   if (st == PF_OK && fstat(s->fd, &sb) != 0) st = io_error(err, path, errno, "cannot stat");
   if (st == PF_OK && S_ISDIR(sb.st_mode)) st = io_error(err, path, EISDIR, "");
+  if (st == PF_OK && !S_ISREG(sb.st_mode)) {
+    /* A pipe, FIFO or device (/dev/stdin, <(cmd)): spool it like stdin. */
+    int stream = s->fd;
+    s->fd = -1;
+    st = spool_stream(stream, &s->fd, err);
+    close(stream);
+    if (st == PF_OK && fstat(s->fd, &sb) != 0) st = io_error(err, path, errno, "cannot stat");
+  }
   if (st == PF_OK) {
     s->disk_size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
     uint8_t magic[4];

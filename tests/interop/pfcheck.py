@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import math
+import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -389,10 +390,15 @@ def _short(v, n=80):
     return r if len(r) <= n else r[:n] + f"...({len(r)} chars)"
 
 
-def compare(loaded: Loaded, exp: Expected, *, max_report=5):
+def compare(loaded: Loaded, exp: Expected, *, max_report=5, type_map=None):
+    """loaded must hold exp: names, types (type_map: model type -> the
+    reader's type object; default by reader name, pyarrow or DuckDB) and
+    every value."""
     who = loaded.reader
     assert loaded.names == exp.names, f"{who}: column names {loaded.names[:20]} != {exp.names[:20]}"
-    want_types = [(ARROW_TYPES if who == "pyarrow" else DUCKDB_TYPES)[t] for t in exp.types]
+    if type_map is None:
+        type_map = ARROW_TYPES if who == "pyarrow" else DUCKDB_TYPES
+    want_types = [type_map[t] for t in exp.types]
     bad_types = [(exp.names[i], str(g), str(w)) for i, (g, w)
                  in enumerate(zip(loaded.types, want_types)) if g != w]
     assert not bad_types, f"{who}: column types differ (name, got, want): {bad_types[:10]}"
@@ -416,3 +422,120 @@ def check_parquet(path, exp: Expected):
     assert Path(path).is_file(), f"no output at {path}"
     compare(read_pyarrow(path), exp)
     compare(read_duckdb(path), exp)
+
+
+# ---- one table of every type, for the third-party reader tests ---------------
+
+UNICODE_WORDS = ["東京", "서울", "Ελλάδα", "Москва", "مرحبا", "café", "naïve", "Ångström",
+                 "e\u0301", "😀", "👩‍👩‍👧‍👦", "🇫🇷", "a\u200bb", "\u00a0nbsp", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "ß"]
+
+
+def every_type_table(seed: int = 1, n: int = 3000, ancient: bool = True):
+    """(header, rows, types): a generated table (seeded) with one column per
+    PyForge type and the values readers get wrong: int64 extremes; doubles
+    with nan/inf in several spellings, -0.0, the smallest subnormal and the
+    largest finite value, and the "NaN" null token next to the IEEE "nan";
+    booleans in any case; dates and timestamps from year 1 to 9999
+    (ancient=False keeps dates from 1582-10-15 and UTC timestamps from
+    1900-01-01Z, which Spark reads without its rebase setting); UTC
+    timestamps with offsets; strings with unicode, quoted empties, null
+    tokens (text in a string column), delimiters, quotes and line breaks;
+    and a column where every value is null. Every column has nulls
+    (unquoted empties, and the null tokens in typed columns)."""
+    rng = random.Random(seed)
+    tokens = sorted(NULL_TOKENS)
+    # Spark (3.x, default settings) refuses dates before 1582-10-15 and
+    # UTC timestamps before 1900-01-01Z from files it did not write;
+    # naive timestamps it reads as they are.
+    lo_day = dt.date(1, 1, 1) if ancient else dt.date(1582, 10, 15)
+    lo_utc = dt.date(1, 1, 2) if ancient else dt.date(1900, 1, 2)
+
+    def maybe_null(v, p=0.1):
+        r = rng.random()
+        if r < p / 2:
+            return ""
+        if r < p:
+            return rng.choice(tokens)
+        return v
+
+    def rdate(lo=dt.date(1, 1, 1), hi=dt.date(9999, 12, 31)):
+        # half of them in 1900..2100, the rest anywhere in lo..hi
+        if rng.random() < .5:
+            return dt.date(1900, 1, 1) + dt.timedelta(days=rng.randrange(73000))
+        return lo + dt.timedelta(days=rng.randrange((hi - lo).days + 1))
+
+    def rtime_text(d):
+        t = dt.datetime(d.year, d.month, d.day, rng.randrange(24), rng.randrange(60),
+                        rng.randrange(60), rng.randrange(1000000))
+        sep = rng.choice(" T")
+        form = rng.randrange(3)
+        if form == 0:
+            return t.strftime(f"%Y-%m-%d{sep}%H:%M")
+        if form == 1:
+            return t.strftime(f"%Y-%m-%d{sep}%H:%M:%S")
+        return (t.strftime(f"%Y-%m-%d{sep}%H:%M:%S.")
+                + f"{t.microsecond:06d}"[:rng.randint(1, 6)])
+
+    def rdate_text(d):
+        return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"  # strftime %Y does not pad
+
+    def fix_year(text, d):  # strftime's %Y is not zero-padded before 1000
+        return f"{d.year:04d}" + text[text.index("-"):]
+
+    def ts_text():
+        d = rdate()
+        return fix_year(rtime_text(d), d)
+
+    def tsu_text():
+        # an offset must not move the instant outside years 1..9999
+        d = rdate(lo_utc, dt.date(9999, 12, 30))
+        return fix_year(rtime_text(d), d) + rng.choice(["Z", "+02:00", "-05:30", "+00:00",
+                                                       "+14:00", "-12:00"])
+
+    special_dbl = ["nan", "NAN", "inf", "-inf", "Inf", "+inf", "Infinity", "-Infinity",
+                   "-0.0", "0.0", "0", "5e-324", "-5e-324", "1.7976931348623157e308",
+                   "-1.7976931348623157e308", "2.2250738585072014e-308", ".5", "-.25e3"]
+    text_pool = ["", Q(""), "NULL", "null", "NA", "N/A", "NaN", "nan", "123", "true",
+                 "  spaces  ", "\ttab", Q("comma, inside"), Q('a "quoted" word'),
+                 Q("line\nbreak"), Q("crlf\r\nbreak")]
+    cols = {
+        "id": (INT, lambda i: str(i + 1)),
+        "i64": (INT, lambda i: maybe_null(rng.choice([
+            str(rng.randint(-10 ** 9, 10 ** 9)), "9223372036854775807",
+            "-9223372036854775808", "0", "-0",
+            str(rng.randint(2 ** 53 + 1, 2 ** 63 - 1)), str(-rng.randint(2 ** 53 + 1, 2 ** 63))]))),
+        "dbl": (DOUBLE, lambda i: maybe_null(
+            rng.choice(special_dbl) if rng.random() < .3 else rng.choice([
+                repr(rng.uniform(-1e6, 1e6)), repr(rng.random()),
+                repr(rng.uniform(-1, 1) * 10 ** rng.randint(-300, 300)),
+                str(rng.randint(-1000, 1000))]))),
+        "flag": (BOOL, lambda i: maybe_null(rng.choice(["true", "false", "TRUE", "False", "tRuE"]))),
+        "day": (DATE, lambda i: maybe_null(rdate_text(rdate(lo_day)))),
+        "ts": (TS, lambda i: maybe_null(ts_text())),
+        "ts_utc": (TSUTC, lambda i: maybe_null(tsu_text())),
+        "text": (STRING, lambda i: rng.choice(text_pool) if rng.random() < .3 else
+                 " ".join(rng.choice(UNICODE_WORDS) for _ in range(rng.randint(1, 4)))),
+        "nothing": (STRING, lambda i: ""),
+    }
+    header = list(cols)
+    rows = [[cols[c][1](i) for c in header] for i in range(n)]
+    # the edge values, each at least once (rows 1..)
+    col = header.index
+    edges = {
+        "dbl": ["nan", "inf", "-inf", "NaN", "-0.0", "5e-324", "1.7976931348623157e308"],
+        "day": (["0001-01-01", "1582-10-04", "1582-10-14"] if ancient else [])
+        + ["1582-10-15", "1899-12-31", "1969-12-31", "1970-01-01", "2000-02-29", "9999-12-31"],
+        "ts": ["0001-01-01 00:00:00", "1582-10-04 23:59:59.999999", "1899-12-31 23:59:59.999999",
+               "1970-01-01T00:00:00.000001", "9999-12-31 23:59:59.999999"],
+        "ts_utc": (["0001-01-01T00:00:00Z", "1582-10-15T01:00:00+02:00",
+                    "1899-12-31T23:59:59.999999Z"] if ancient else [])
+        + ["1900-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.999999Z",
+           "2024-03-31T02:30:00+02:00", "9999-12-31T23:59:59.999999Z"],
+        "text": text_pool + ["😀", "👩‍👩‍👧‍👦", "e\u0301", "\u00a0nbsp"],
+        "i64": ["9223372036854775807", "-9223372036854775808", "-0"],
+        "flag": ["TRUE", "false"],
+    }
+    for name, values in edges.items():
+        for k, v in enumerate(values):
+            rows[1 + k][col(name)] = v
+    return header, rows, [cols[c][0] for c in header]

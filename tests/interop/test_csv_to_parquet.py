@@ -836,3 +836,32 @@ def test_chunk_boundaries_transcoded(convert, encoding, bom, chunk):
     out, result, _ = convert(data, "--threads", "2", "--delimiter", ",", "--quote", '"',
                              env={"PYFORGE_CSV_CHUNK_SIZE": str(chunk)}, timeout=10)
     check(out, exp, result)
+
+
+def test_pipe_and_fifo_inputs(run_pyforge, tmp_path):
+    """A path that is a stream (/dev/stdin, a FIFO) is read once, spooled
+    like `-`, and converted whole; it must not be sniffed (and emptied)
+    before the reader opens it."""
+    import os
+    import threading
+
+    text = "id,name\n1,a\n2,b\n3,c\n"
+    out1 = tmp_path / "stdin_path.parquet"
+    rc, _, err = run_pyforge("convert", "/dev/stdin", str(out1), "--quiet", input=text)
+    assert rc == 0, err
+    assert pq.read_table(out1).to_pydict() == {"id": [1, 2, 3], "name": ["a", "b", "c"]}
+
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "w") as f:
+            f.write(text)
+
+    t = threading.Thread(target=feed)
+    t.start()
+    out2 = tmp_path / "fifo.parquet"
+    rc, _, err = run_pyforge("convert", str(fifo), str(out2), "--quiet")
+    t.join(timeout=10)
+    assert rc == 0, err
+    assert pq.read_table(out2).to_pydict() == {"id": [1, 2, 3], "name": ["a", "b", "c"]}
