@@ -25,6 +25,11 @@ static pf_status column_shape(pf_column *c, pf_type t, size_t cap) {
       c->offsets = calloc(cap + 1, sizeof *c->offsets);
       if (!c->offsets) return PF_ENOMEM;
     }
+    if (!c->data) { /* never NULL: consumers compute data + offset */
+      c->data = malloc(64);
+      if (!c->data) return PF_ENOMEM;
+      c->data_cap = 64;
+    }
   } else {
     /* Fixed width: keep the largest buffer the column has had (8 bytes per
      * row covers every type but decimal). */

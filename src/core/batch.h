@@ -32,7 +32,7 @@ typedef struct pf_column {
   uint8_t *validity;   /* cap_rows bits                                    */
   uint8_t *values;     /* fixed width values or bool bitmap; NULL for varlen */
   int32_t *offsets;    /* varlen: cap_rows + 1 entries                     */
-  uint8_t *data;       /* varlen bytes                                     */
+  uint8_t *data;       /* varlen bytes (never NULL for varlen columns)     */
   size_t data_len;     /* varlen: bytes used                               */
   size_t data_cap;     /* private                                          */
   int64_t null_count;  /* nulls among the batch's n_rows                   */

@@ -140,6 +140,11 @@ pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
                        int at_eof, pf__csv_rows *rows, size_t max_rows) {
   const uint8_t q = sc->d.quote, eol = sc->d.eol, delim = sc->d.delim;
   const uint8_t esc = sc->d.escape && sc->d.escape != q ? sc->d.escape : 0;
+  static const uint8_t no_bytes[1];
+  if (!buf) { /* an empty block may have no buffer yet: NULL + 0 is UB */
+    buf = no_bytes;
+    len = 0;
+  }
   const uint8_t *const end = buf + len;
   size_t pos = sc->pos;
   while (rows->n < max_rows) {
