@@ -176,7 +176,6 @@ pf_status pf__output_write(pf__output *o, const void *p, size_t n,
 }
 
 uint64_t pf__output_size(const pf__output *o) { return o->size; }
-const char *pf__output_target(const pf__output *o) { return o->target; }
 
 static int want_fsync(void) {
   const char *e = getenv("PYFORGE_FSYNC");

@@ -35,6 +35,5 @@ uint64_t pf__output_size(const pf__output *o);
 pf_status pf__output_commit(pf__output *o, pf_error *err);
 /* Discards everything written and frees o (NULL is fine). */
 void pf__output_abort(pf__output *o);
-const char *pf__output_target(const pf__output *o);
 
 #endif

@@ -342,7 +342,6 @@ int pf__source_seekable(const pf__source *s) { return s->codec == PF__CODEC_NONE
 uint64_t pf__source_disk_size(const pf__source *s) { return s->disk_size; }
 uint64_t pf__source_disk_pos(const pf__source *s) { return s->disk_pos; }
 pf__codec pf__source_codec(const pf__source *s) { return s->codec; }
-const char *pf__source_path(const pf__source *s) { return s->path; }
 
 void pf__source_close(pf__source *s) {
   if (!s) return;

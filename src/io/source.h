@@ -42,8 +42,6 @@ uint64_t pf__source_disk_size(const pf__source *s);
 uint64_t pf__source_disk_pos(const pf__source *s);
 pf__codec pf__source_codec(const pf__source *s);
 const char *pf__codec_name(pf__codec c);
-/* The path as given ("-" for stdin). */
-const char *pf__source_path(const pf__source *s);
 void pf__source_close(pf__source *s);
 
 #endif
