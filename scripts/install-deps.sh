@@ -9,7 +9,7 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev
-      libsnappy-dev liblz4-dev libbz2-dev zstd bzip2)
+      libsnappy-dev liblz4-dev libbz2-dev libexpat1-dev zstd bzip2)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -196,6 +196,73 @@ typedef struct pf_csv_options {
   pf_bad_rows on_bad_rows;
 } pf_csv_options;
 
+/* Workbooks (xlsx): which sheets, and how several sheets become outputs. */
+typedef enum pf_sheet_mode {
+  PF_SHEETS_AUTO = 0,    /* sheets whose headers match are combined, the
+                            rest written separately (original PyForge CLI) */
+  PF_SHEETS_COMBINE,     /* like AUTO, and says so: matching sheets in one
+                            output with a sheet_name column                */
+  PF_SHEETS_SEPARATE     /* one output per sheet                            */
+} pf_sheet_mode;
+
+typedef struct pf_excel_options {
+  const char *const *sheets; /* names to read, in this order; NULL: all    */
+  size_t n_sheets;
+  pf_sheet_mode sheet_mode;
+  int64_t header_row;      /* 0: detected (first non-empty row of text
+                              cells); N: the 1-based sheet row naming the
+                              columns. csv.header = 0 means no header row.  */
+  int fill_merged;         /* copy a merged cell's value into its range    */
+} pf_excel_options;
+
+/* XML: how repeated elements inside one record become columns. */
+typedef enum pf_xml_arrays {
+  PF_XML_ARRAYS_DEFAULT = 0, /* the documented default (docs/xml.md)       */
+  PF_XML_ARRAYS_EXPLODE,     /* one output row per element ("expand")      */
+  PF_XML_ARRAYS_JOIN,        /* values joined by a separator ("concatenate") */
+  PF_XML_ARRAYS_JSON         /* a JSON array string ("json_string")        */
+} pf_xml_arrays;
+
+typedef enum pf_xml_namespaces {
+  PF_XML_NS_DEFAULT = 0,     /* the documented default (docs/xml.md)       */
+  PF_XML_NS_STRIP,           /* local names only                           */
+  PF_XML_NS_PREFIX,          /* prefix_local                               */
+  PF_XML_NS_PRESERVE         /* prefix:local as written                    */
+} pf_xml_namespaces;
+
+typedef struct pf_xml_options {
+  const char *row_tag;          /* element that forms a row; NULL: detected */
+  pf_xml_arrays arrays;
+  const char *array_separator;  /* JOIN: NULL means "; "                    */
+  pf_xml_namespaces namespaces;
+  const char *attribute_prefix; /* NULL means "_" ("@" as the original)     */
+  const char *path_separator;   /* NULL means "."                           */
+  const char *value_name;       /* text beside attributes; NULL: "_VALUE"   */
+} pf_xml_options;
+
+/* Tables (Delta Lake): what to do when the target table exists. */
+typedef enum pf_table_mode {
+  PF_TABLE_ERROR = 0,      /* refuse an existing table                       */
+  PF_TABLE_APPEND,         /* add the rows as a new version                  */
+  PF_TABLE_OVERWRITE       /* replace the rows as a new version (history kept) */
+} pf_table_mode;
+
+typedef struct pf_delta_options {
+  pf_table_mode mode;
+  const char *const *partition_by; /* partition columns, in order; may be NULL */
+  size_t n_partition_by;
+  int merge_schema;        /* append/overwrite may add new nullable columns  */
+  int timestamp_ntz;       /* naive timestamps as timestamp_ntz (needs the
+                              timestampNtz table feature) instead of
+                              timestamp (read as UTC)                        */
+  int checkpoint_interval; /* 0: a checkpoint every 10 versions             */
+} pf_delta_options;
+
+/* Called once per output with the schema about to be written (before any
+ * row is written), from the calling thread. */
+typedef void (*pf_schema_fn)(void *user, const char *output,
+                             const pf_schema *schema);
+
 typedef struct pf_convert_options {
   const char *input;          /* path, or "-" for standard input          */
   const char *output;         /* NULL: derived from input (docs)           */
@@ -216,6 +283,9 @@ typedef struct pf_convert_options {
   int64_t max_columns;        /* safety limit (default 8192)               */
   int64_t max_field_bytes;    /* safety limit on one value (default 64 MiB) */
   pf_csv_options csv;
+  pf_excel_options excel;
+  pf_xml_options xml;
+  pf_delta_options delta;
 
   pf_log_fn log;              /* NULL: no logging                          */
   void *log_user;
@@ -224,15 +294,27 @@ typedef struct pf_convert_options {
   void *progress_user;
   volatile int *cancel;       /* when non-NULL and *cancel != 0: stop with
                                  PF_ECANCELED, leaving no output behind    */
+  pf_schema_fn on_schema;     /* NULL: not called (--preview-schema)       */
+  void *on_schema_user;
 } pf_convert_options;
 
 PF_API void pf_convert_options_init(pf_convert_options *opts);
 
 /* ---- convert ------------------------------------------------------------- */
+/* One output of a conversion (a workbook can give several). */
+typedef struct pf_output_desc {
+  char *path;              /* file or table directory                      */
+  char *tables;            /* NULL, or the sheets it holds, comma-separated */
+  int64_t rows;
+  int64_t columns;
+  uint64_t bytes;          /* size on disk (a table: the files added)      */
+} pf_output_desc;
+
 typedef struct pf_convert_result {
   char *input_format;      /* "csv"                                        */
   char *output_format;     /* "parquet"                                    */
-  char *output_path;       /* where the result is                          */
+  char *output_path;       /* where the result is (several outputs: the
+                              directory holding them)                      */
   char *rejects_path;      /* NULL unless rows were rejected               */
   int64_t rows;            /* rows written                                 */
   int64_t rows_rejected;   /* rows written to the rejects file             */
@@ -242,7 +324,10 @@ typedef struct pf_convert_result {
   double seconds;          /* wall time of the conversion                  */
   int threads;             /* threads used                                 */
   int restarts;            /* times the conversion restarted to widen      */
-  pf_schema *schema;       /* the output schema, with notes                */
+  pf_schema *schema;       /* the (first) output's schema, with notes      */
+  size_t n_outputs;        /* at least 1 on success                        */
+  pf_output_desc *outputs;
+  int64_t table_version;   /* Delta: the version committed; -1 otherwise   */
   size_t n_warnings;
   char **warnings;         /* human-readable, in the order they happened   */
 } pf_convert_result;

@@ -38,6 +38,17 @@ typedef struct pf__reader_stats {
   int64_t rows_rejected;
 } pf__reader_stats;
 
+/* One table of an input that holds several (a workbook's sheets). */
+typedef struct pf__table_desc {
+  const char *name;       /* "Sheet1"; borrowed until close()              */
+  const char *signature;  /* header signature for grouping: equal strings
+                             mean the tables can share one output (e.g.
+                             lower-cased, trimmed names joined by \x1f);
+                             "" when the table has no rows              */
+  int hidden;             /* hidden in the application                    */
+  int64_t rows_hint;      /* data rows if known cheaply, else -1          */
+} pf__table_desc;
+
 typedef struct pf__reader_ops {
   const char *name;        /* "csv" */
   const char *description;
@@ -60,6 +71,18 @@ typedef struct pf__reader_ops {
   pf_status (*info)(void *state, pf_info *info, pf_error *err);
   void (*stats)(void *state, pf__reader_stats *out);
   void (*close)(void *state);
+
+  /* Optional, for inputs holding several tables (NULL otherwise). After
+   * open() every table is selected, in input order. */
+  size_t (*n_tables)(void *state);
+  pf_status (*table)(void *state, size_t i, pf__table_desc *out, pf_error *err);
+  /* Reads only tables idx[0..n) from now on, in that order, as one stream,
+   * and starts reading again from their beginning. With table_column set,
+   * a first string column of that name holds each row's table name. The
+   * schema is decided again for the selection (schema() changes; the
+   * restart rule of next() applies as after open()). */
+  pf_status (*select)(void *state, const size_t *idx, size_t n,
+                      const char *table_column, pf_error *err);
 } pf__reader_ops;
 
 /* ---- writers ---- */
@@ -68,7 +91,10 @@ typedef struct pf__output pf__output; /* src/io/output.h */
 
 typedef struct pf__writer_env {
   pf__output *out;                  /* sequential sink; the engine commits
-                                       or discards it after close/abort    */
+                                       or discards it after close/abort.
+                                       NULL for table writers (commit set) */
+  const char *target;               /* the output path (a table writer's
+                                       directory)                          */
   const pf_schema *schema;
   const pf_convert_options *opts;   /* compression, row groups, ...        */
   pf__pool *pool;
@@ -82,10 +108,18 @@ typedef struct pf__writer_ops {
   pf_status (*open)(const pf__writer_env *env, void **state, pf_error *err);
   /* Consumes a batch typed like env->schema; the batch is only borrowed. */
   pf_status (*write)(void *state, const pf_batch *batch, pf_error *err);
-  /* Writes everything still buffered and the footer, then frees state. */
+  /* Writes everything still buffered and the footer. A file writer frees
+   * state; a table writer keeps it for commit() or abort(). */
   pf_status (*close)(void *state, pf_error *err);
-  /* Frees state without finishing; the engine discards the output. */
+  /* Frees state without finishing (also after a table writer's close());
+   * the engine discards the output; a table writer removes what it wrote. */
   void (*abort)(void *state);
+
+  /* Table writers only (NULL for file writers): the writer owns its target
+   * directory (env->out is NULL). After close() succeeded, the engine calls
+   * commit() to publish everything at once (e.g. a Delta log entry), then
+   * frees nothing else: commit() frees state, even when it fails. */
+  pf_status (*commit)(void *state, int64_t *version, pf_error *err);
 } pf__writer_ops;
 
 /* ---- info helpers (src/core/info.c) ---- */

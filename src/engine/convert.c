@@ -98,7 +98,7 @@ static pf_status run_pass(pf__session *s, const pf_convert_options *opts,
   *rows = 0;
   pf_status st = pf__output_open(target, opts->force, out, err);
   if (st != PF_OK) return st;
-  pf__writer_env wenv = {*out, s->rops->schema(s->reader), opts, s->pool, &s->log};
+  pf__writer_env wenv = {*out, target, s->rops->schema(s->reader), opts, s->pool, &s->log};
   void *writer = NULL;
   st = wops->open(&wenv, &writer, err);
   if (st != PF_OK) {

@@ -11,24 +11,36 @@
 #include "io/source.h"
 #include "readers/csv/csv_reader.h"
 #include "readers/parquet/parquet_reader.h"
+#include "readers/xlsx/xlsx_reader.h"
+#include "readers/xml/xml_reader.h"
+#include "writers/delta/delta_writer.h"
 #include "writers/parquet/parquet_writer.h"
 
 /* What `pyforge formats` lists; one row per reader or writer below. */
 static const pf_format_desc format_descs[] = {
     {"csv", "input", ".csv .tsv .txt .psv (+ .gz .zst .bz2)",
      "Delimited text: dialect, encoding and column types detected", "built-in"},
+    {"xlsx", "input", ".xlsx .xlsm",
+     "Excel workbooks: sheets, dates by number format, exact numbers", "built-in"},
+    {"xml", "input", ".xml (+ .gz .zst .bz2)",
+     "XML documents: records detected and flattened, streaming", "built-in"},
     {"parquet", "input", ".parquet",
      "Parquet files (info only: schema, row groups, statistics)", "built-in"},
     {"parquet", "output", ".parquet",
      "Apache Parquet: snappy, zstd, gzip, lz4_raw or no compression", "built-in"},
+    {"delta", "output", "TABLE_DIR (a directory)",
+     "Delta Lake tables: create, append, overwrite, partitions", "built-in"},
 };
 
 static const pf__reader_ops *const readers[] = {
     &pf__csv_reader_ops,
+    &pf__xlsx_reader_ops,
+    &pf__xml_reader_ops,
     &pf__parquet_reader_ops,
 };
 static const pf__writer_ops *const writers[] = {
     &pf__parquet_writer_ops,
+    &pf__delta_writer_ops,
 };
 #define N_READERS (sizeof readers / sizeof readers[0])
 #define N_WRITERS (sizeof writers / sizeof writers[0])
@@ -174,6 +186,11 @@ pf_status pf__registry_writer(const char *output, const char *format_name,
     return unknown_format(err, "output", format_name);
   }
   if (output) {
+    /* an existing Delta table is written as one (append/overwrite) */
+    if (pf__delta_is_table(output)) {
+      *out = &pf__delta_writer_ops;
+      return PF_OK;
+    }
     const char *ext;
     size_t ext_len = pf__path_ext(output, &ext, NULL);
     for (size_t i = 0; ext_len && i < N_WRITERS; i++)

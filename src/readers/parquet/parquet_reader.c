@@ -501,15 +501,15 @@ static pf_status reader_info(void *state, pf_info *info, pf_error *err) {
 }
 
 const pf__reader_ops pf__parquet_reader_ops = {
-    "parquet",
-    "Parquet files (info only: schema, row groups, statistics)",
-    ".parquet",
-    sniff,
-    reader_open,
-    reader_schema,
-    reader_next,
-    reader_rewind,
-    reader_info,
-    reader_stats,
-    reader_close,
+    .name = "parquet",
+    .description = "Parquet files (info only: schema, row groups, statistics)",
+    .extensions = ".parquet",
+    .sniff = sniff,
+    .open = reader_open,
+    .schema = reader_schema,
+    .next = reader_next,
+    .rewind = reader_rewind,
+    .info = reader_info,
+    .stats = reader_stats,
+    .close = reader_close,
 };

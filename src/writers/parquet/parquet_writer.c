@@ -303,11 +303,11 @@ static pf_status writer_close(void *state, pf_error *err) {
 static void writer_abort(void *state) { writer_free(state); }
 
 const pf__writer_ops pf__parquet_writer_ops = {
-    "parquet",
-    "Apache Parquet: snappy, zstd, gzip, lz4_raw or no compression",
-    ".parquet",
-    writer_open,
-    writer_write,
-    writer_close,
-    writer_abort,
+    .name = "parquet",
+    .description = "Apache Parquet: snappy, zstd, gzip, lz4_raw or no compression",
+    .extensions = ".parquet",
+    .open = writer_open,
+    .write = writer_write,
+    .close = writer_close,
+    .abort = writer_abort,
 };

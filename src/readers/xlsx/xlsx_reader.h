@@ -1,0 +1,10 @@
+/* xlsx_reader.h - the Excel workbook (.xlsx/.xlsm) reader's entry in the
+ * format registry. Options: pf_convert_options.excel (pyforge.h). */
+#ifndef PF_READERS_XLSX_READER_H
+#define PF_READERS_XLSX_READER_H
+
+#include "core/format_api.h"
+
+extern const pf__reader_ops pf__xlsx_reader_ops;
+
+#endif

@@ -1,0 +1,10 @@
+/* xml_reader.h - the XML reader's entry in the format registry.
+ * Options: pf_convert_options.xml (pyforge.h). */
+#ifndef PF_READERS_XML_READER_H
+#define PF_READERS_XML_READER_H
+
+#include "core/format_api.h"
+
+extern const pf__reader_ops pf__xml_reader_ops;
+
+#endif
