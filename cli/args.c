@@ -15,6 +15,47 @@ void cli_args_init(cli_args *a, int argc, char **argv, const char *cmd) {
   a->cmd = cmd;
 }
 
+void cli_args_free(cli_args *a) {
+  free(a->nulls);
+  free(a->sheets);
+  free(a->parts);
+  for (size_t i = 0; i < a->n_copies; i++) free(a->copies[i]);
+  free(a->copies);
+  a->nulls = a->sheets = a->parts = NULL;
+  a->copies = NULL;
+  a->n_copies = 0;
+  a->n_nulls = a->n_sheets = a->n_parts = 0;
+}
+
+/* Appends v to a list; -1 when out of memory. */
+static int list_add(const char ***list, size_t *n, const char *v);
+
+int cli_add_partitions(cli_args *a, const char *v) {
+  char **nc = realloc(a->copies, (a->n_copies + 1) * sizeof *nc);
+  if (!nc) return -1;
+  a->copies = nc;
+  char *copy = strdup(v);
+  if (!copy) return -1;
+  nc[a->n_copies++] = copy;
+  for (char *p = copy, *e; p; p = e) {
+    e = strchr(p, ',');
+    if (e) *e++ = 0;
+    while (*p == ' ') p++;
+    size_t l = strlen(p);
+    while (l && p[l - 1] == ' ') p[--l] = 0;
+    if (!l || list_add(&a->parts, &a->n_parts, p)) return -1;
+  }
+  return 0;
+}
+
+static int list_add(const char ***list, size_t *n, const char *v) {
+  const char **nl = realloc(*list, (*n + 1) * sizeof *nl);
+  if (!nl) return -1;
+  nl[(*n)++] = v;
+  *list = nl;
+  return 0;
+}
+
 int cli_args_next(cli_args *a, const char **opt, const char **pos) {
   *opt = *pos = NULL;
   a->value = NULL;
@@ -91,7 +132,7 @@ static int parse_char(const char *s, int allow_none) {
 }
 
 const char cli_read_options_help[] =
-    "Reading options (CSV/TSV):\n"
+    "Reading options (all formats, CSV/TSV):\n"
     "  --input-format NAME     input format when the extension does not tell (csv)\n"
     "  --delimiter C           field delimiter: a character, or tab, comma, semicolon,\n"
     "                          pipe, space, colon (default: detected)\n"
@@ -105,10 +146,32 @@ const char cli_read_options_help[] =
     "  --all-strings           every column a string, as the original PyForge CLI did\n"
     "  --max-columns N         safety limit on columns (default 8192)\n"
     "  --max-field-size N      safety limit on one value, e.g. 256M (default 64M)\n"
-    "  --threads N             threads to use (default: all cores)\n";
+    "  --threads N             threads to use (default: all cores)\n"
+    "\n"
+    "Reading options (Excel .xlsx/.xlsm):\n"
+    "  --sheet NAME            read this sheet (repeatable; default: every sheet with data)\n"
+    "  --header-row N          the sheet row naming the columns (default: detected)\n"
+    "  --no-header             no header row: columns are named Column_1, Column_2, ...\n"
+    "  --fill-merged           copy a merged cell's value into every cell of its range\n"
+    "\n"
+    "Reading options (XML):\n"
+    "  --row-tag NAME          element that forms one row (default: detected)\n"
+    "  --array-handling MODE   repeated elements: explode (one row each), join, json\n"
+    "                          (also expand, concatenate, json_string)\n"
+    "  --array-separator S     separator for join (default \"; \")\n"
+    "  --namespace-handling M  strip, prefix (ns_name) or preserve (ns:name)\n"
+    "  --attribute-prefix S    prefix of attribute columns (default _; @ as the original)\n"
+    "  --path-separator S      between nested element names (default .)\n"
+    "  --value-name S          column of an element's text beside attributes (default _VALUE)\n";
 
-int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o,
-                    const char ***nulls, size_t *n_nulls) {
+/* A keyword among names[] (NULL-terminated, with their values); -1 if none. */
+static int keyword(const char *v, const char *const *names, const int *values) {
+  for (size_t i = 0; names[i]; i++)
+    if (strcasecmp(v, names[i]) == 0) return values[i];
+  return -1;
+}
+
+int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o) {
   const char *v;
 #define VALUE() \
   if (!(v = cli_args_value(a, opt))) return -1
@@ -144,12 +207,9 @@ int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o,
     o->csv.encoding = v;
   } else if (!strcmp(opt, "--null-value")) {
     VALUE();
-    const char **nn = realloc(*nulls, (*n_nulls + 1) * sizeof *nn);
-    if (!nn) return -1;
-    nn[(*n_nulls)++] = v;
-    *nulls = nn;
-    o->csv.null_values = *nulls;
-    o->csv.n_null_values = *n_nulls;
+    if (list_add(&a->nulls, &a->n_nulls, v)) return -1;
+    o->csv.null_values = a->nulls;
+    o->csv.n_null_values = a->n_nulls;
   } else if (!strcmp(opt, "--on-bad-rows")) {
     VALUE();
     if (!strcmp(v, "error")) o->csv.on_bad_rows = PF_BAD_ROWS_ERROR;
@@ -171,6 +231,52 @@ int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o,
     int64_t n;
     if (cli_parse_size(v, &n) || n > 256) return cli_usage_error(a->cmd, "--threads takes a number from 0 (all cores) to 256; got '%s'", v), -1;
     o->threads = (int)n;
+  } else if (!strcmp(opt, "--sheet") || !strcmp(opt, "--sheets")) {
+    VALUE();
+    if (list_add(&a->sheets, &a->n_sheets, v)) return -1;
+    o->excel.sheets = a->sheets;
+    o->excel.n_sheets = a->n_sheets;
+  } else if (!strcmp(opt, "--header-row")) {
+    VALUE();
+    int64_t n;
+    if (cli_parse_size(v, &n) || n < 1 || n > 1048576)
+      return cli_usage_error(a->cmd, "--header-row takes a sheet row number from 1 to 1048576; got '%s'", v), -1;
+    o->excel.header_row = n;
+  } else if (!strcmp(opt, "--fill-merged")) {
+    o->excel.fill_merged = 1;
+  } else if (!strcmp(opt, "--row-tag") || !strcmp(opt, "--rowTag")) {
+    VALUE();
+    if (!*v) return cli_usage_error(a->cmd, "--row-tag takes an element name"), -1;
+    o->xml.row_tag = v;
+  } else if (!strcmp(opt, "--array-handling")) {
+    VALUE();
+    static const char *const names[] = {"explode", "expand", "join", "concatenate", "json", "json_string", NULL};
+    static const int values[] = {PF_XML_ARRAYS_EXPLODE, PF_XML_ARRAYS_EXPLODE, PF_XML_ARRAYS_JOIN,
+                                 PF_XML_ARRAYS_JOIN, PF_XML_ARRAYS_JSON, PF_XML_ARRAYS_JSON};
+    int k = keyword(v, names, values);
+    if (k < 0) return cli_usage_error(a->cmd, "--array-handling takes explode, join or json (or expand, concatenate, json_string); got '%s'", v), -1;
+    o->xml.arrays = (pf_xml_arrays)k;
+  } else if (!strcmp(opt, "--array-separator")) {
+    VALUE();
+    o->xml.array_separator = v;
+  } else if (!strcmp(opt, "--namespace-handling")) {
+    VALUE();
+    static const char *const names[] = {"strip", "prefix", "preserve", NULL};
+    static const int values[] = {PF_XML_NS_STRIP, PF_XML_NS_PREFIX, PF_XML_NS_PRESERVE};
+    int k = keyword(v, names, values);
+    if (k < 0) return cli_usage_error(a->cmd, "--namespace-handling takes strip, prefix or preserve; got '%s'", v), -1;
+    o->xml.namespaces = (pf_xml_namespaces)k;
+  } else if (!strcmp(opt, "--attribute-prefix")) {
+    VALUE();
+    o->xml.attribute_prefix = v;
+  } else if (!strcmp(opt, "--path-separator")) {
+    VALUE();
+    if (!*v) return cli_usage_error(a->cmd, "--path-separator cannot be empty"), -1;
+    o->xml.path_separator = v;
+  } else if (!strcmp(opt, "--value-name")) {
+    VALUE();
+    if (!*v) return cli_usage_error(a->cmd, "--value-name cannot be empty"), -1;
+    o->xml.value_name = v;
   } else {
     return 0;
   }
@@ -179,8 +285,7 @@ int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o,
 }
 
 int cli_scan_file_command(cli_args *a, const char *help, pf_convert_options *o,
-                          const char ***nulls, size_t *n_nulls, const char **file,
-                          int *json, cli_extra_option_fn extra) {
+                          const char **file, int *json, cli_extra_option_fn extra) {
   const char *opt, *pos;
   while (cli_args_next(a, &opt, &pos)) {
     if (pos) {
@@ -188,7 +293,7 @@ int cli_scan_file_command(cli_args *a, const char *help, pf_convert_options *o,
       *file = pos;
       continue;
     }
-    int r = cli_read_option(a, opt, o, nulls, n_nulls);
+    int r = cli_read_option(a, opt, o);
     if (r < 0) return EXIT_USAGE;
     if (r > 0) continue;
     if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {

@@ -27,9 +27,23 @@ typedef struct cli_args {
   const char *value;  /* attached "=value" of the current one */
   const char *cmd;    /* subcommand name, for messages        */
   char name[128];     /* the current option's name            */
+  /* option values collected into lists (pointers into argv, or into
+   * strings this struct owns); freed by cli_args_free */
+  const char **nulls;      /* --null-value            */
+  size_t n_nulls;
+  const char **sheets;     /* --sheet                 */
+  size_t n_sheets;
+  const char **parts;      /* --partition-by a,b      */
+  size_t n_parts;
+  char **copies;           /* strings parts point into  */
+  size_t n_copies;
 } cli_args;
 
 void cli_args_init(cli_args *a, int argc, char **argv, const char *cmd);
+void cli_args_free(cli_args *a);
+/* Adds the comma-separated column names of v to a->parts; -1 on an empty
+ * name or when out of memory. */
+int cli_add_partitions(cli_args *a, const char *v);
 /* Next argument: returns 1 and sets *opt (an option, e.g. "--force" or
  * "-f") or *pos (a positional), 0 at the end. */
 int cli_args_next(cli_args *a, const char **opt, const char **pos);
@@ -43,8 +57,7 @@ int cli_parse_size(const char *s, int64_t *out);
 
 /* Shared options for reading inputs (convert, info, validate). Returns 1 if
  * opt was one of them (consuming its value), 0 if not, -1 on a bad value. */
-int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o,
-                    const char ***nulls, size_t *n_nulls);
+int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o);
 extern const char cli_read_options_help[];
 
 /* A subcommand's own options: 1 taken, 0 unknown, -1 bad value (reported). */
@@ -54,8 +67,7 @@ typedef int (*cli_extra_option_fn)(cli_args *a, const char *opt,
  * options, --help and --json, the rest through extra. Returns -1 when the
  * command should run, else the exit code to return (help shown, usage). */
 int cli_scan_file_command(cli_args *a, const char *help, pf_convert_options *o,
-                          const char ***nulls, size_t *n_nulls, const char **file,
-                          int *json, cli_extra_option_fn extra);
+                          const char **file, int *json, cli_extra_option_fn extra);
 
 /* Hooks a command's options to the terminal before the library call: the
  * log callback and level (-v/-q, PYFORGE_LOG_LEVEL) and the Ctrl-C flag. */

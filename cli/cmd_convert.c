@@ -11,8 +11,13 @@ static const char help[] =
     "result goes beside the input: data.csv -> data.parquet. An existing OUTPUT is\n"
     "left untouched unless --force is given. Nothing partial is ever left behind.\n"
     "\n"
+    "A workbook gives one output per group of sheets with the same header (or per\n"
+    "sheet with --separate): one output is a file; several go into a directory\n"
+    "(OUTPUT, default <stem>_parquet/) as <stem>_<sheet>.parquet.\n"
+    "\n"
     "Output options:\n"
-    "  -f, --format NAME         output format: parquet (default)\n"
+    "  -f, --format NAME         output format: parquet (default) or delta (a Delta\n"
+    "                            Lake table directory, default <stem>_delta)\n"
     "  -c, --compression NAME    snappy (default), zstd, gzip, lz4_raw, none\n"
     "      --compression-level N codec level (zstd 1-22, gzip 1-9)\n"
     "      --row-group-size N    rows per row group (default 1048576)\n"
@@ -20,19 +25,40 @@ static const char help[] =
     "      --no-dictionary       PLAIN encoding only\n"
     "      --force               replace an existing output\n"
     "      --rejects PATH        where skipped bad rows go (default OUTPUT.rejects.csv)\n"
+    "      --preview-schema      print each output's schema before writing it\n"
     "      --json                print the result as one JSON object\n"
     "  -q, --quiet               print nothing but errors\n"
     "  -v, --verbose             more diagnostics (-vv: debug)\n"
+    "\n"
+    "Workbook outputs:\n"
+    "      --combine             sheets with matching headers in one output with a\n"
+    "                            sheet_name column, the others separately (default)\n"
+    "      --separate            one output per sheet\n"
+    "\n"
+    "Delta Lake outputs (--format delta):\n"
+    "      --mode MODE           error (default: refuse an existing table), append,\n"
+    "                            overwrite (--force means overwrite)\n"
+    "      --partition-by COLS   partition columns, comma-separated (repeatable)\n"
+    "      --merge-schema        let append/overwrite add new nullable columns\n"
+    "      --timestamp-ntz       naive timestamps as timestamp_ntz (not read as UTC)\n"
+    "      --checkpoint-interval N  a checkpoint every N versions (default 10)\n"
     "\n";
+
+/* --preview-schema: the schema of each output before it is written. */
+static void print_preview(void *user, const char *output, const pf_schema *schema) {
+  FILE *f = user;
+  fprintf(f, "Schema for %s (%zu column%s):\n", output, schema->n_fields,
+          schema->n_fields == 1 ? "" : "s");
+  cli_print_schema(f, schema);
+  fflush(f);
+}
 
 int cmd_convert(int argc, char **argv, const cli_globals *gin) {
   cli_globals g = *gin;
   pf_convert_options o;
   pf_convert_options_init(&o);
-  const char **nulls = NULL;
-  size_t n_nulls = 0;
   const char *input = NULL, *output = NULL;
-  int json = 0, rc = EXIT_OK;
+  int json = 0, preview = 0, rc = EXIT_OK;
   cli_args a;
   cli_args_init(&a, argc, argv, "convert");
   const char *opt, *pos, *v;
@@ -43,7 +69,7 @@ int cmd_convert(int argc, char **argv, const cli_globals *gin) {
       else { rc = cli_usage_error("convert", "unexpected argument '%s'", pos); goto done; }
       continue;
     }
-    int r = cli_read_option(&a, opt, &o, &nulls, &n_nulls);
+    int r = cli_read_option(&a, opt, &o);
     if (r < 0) { rc = EXIT_USAGE; goto done; }
     if (r > 0) continue;
     if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
@@ -80,6 +106,32 @@ int cmd_convert(int argc, char **argv, const cli_globals *gin) {
       o.rejects_path = v;
     } else if (!strcmp(opt, "--json")) {
       json = 1;
+    } else if (!strcmp(opt, "--preview-schema")) {
+      preview = 1;
+    } else if (!strcmp(opt, "--combine")) {
+      o.excel.sheet_mode = PF_SHEETS_COMBINE;
+    } else if (!strcmp(opt, "--separate")) {
+      o.excel.sheet_mode = PF_SHEETS_SEPARATE;
+    } else if (!strcmp(opt, "--mode")) {
+      if (!(v = cli_args_value(&a, opt))) { rc = EXIT_USAGE; goto done; }
+      if (!strcmp(v, "error") || !strcmp(v, "errorifexists")) o.delta.mode = PF_TABLE_ERROR;
+      else if (!strcmp(v, "append")) o.delta.mode = PF_TABLE_APPEND;
+      else if (!strcmp(v, "overwrite")) o.delta.mode = PF_TABLE_OVERWRITE;
+      else { rc = cli_usage_error("convert", "--mode takes error, append or overwrite; got '%s'", v); goto done; }
+    } else if (!strcmp(opt, "--partition-by")) {
+      if (!(v = cli_args_value(&a, opt))) { rc = EXIT_USAGE; goto done; }
+      if (cli_add_partitions(&a, v) != 0) { rc = cli_usage_error("convert", "--partition-by takes column names separated by commas; got '%s'", v); goto done; }
+      o.delta.partition_by = a.parts;
+      o.delta.n_partition_by = a.n_parts;
+    } else if (!strcmp(opt, "--merge-schema")) {
+      o.delta.merge_schema = 1;
+    } else if (!strcmp(opt, "--timestamp-ntz")) {
+      o.delta.timestamp_ntz = 1;
+    } else if (!strcmp(opt, "--checkpoint-interval")) {
+      if (!(v = cli_args_value(&a, opt))) { rc = EXIT_USAGE; goto done; }
+      int64_t n;
+      if (cli_parse_size(v, &n) || n < 1 || n > 1000000) { rc = cli_usage_error("convert", "--checkpoint-interval takes a number of versions from 1 to 1000000; got '%s'", v); goto done; }
+      o.delta.checkpoint_interval = (int)n;
     } else if (!strcmp(opt, "-q") || !strcmp(opt, "--quiet")) {
       g.quiet = 1;
     } else if (!strcmp(opt, "-v") || !strcmp(opt, "--verbose")) {
@@ -99,6 +151,10 @@ int cmd_convert(int argc, char **argv, const cli_globals *gin) {
   cli_progress_init(&progress, !json && !g.quiet);
   o.progress = cli_progress_cb;
   o.progress_user = &progress;
+  if (preview) {
+    o.on_schema = print_preview;
+    o.on_schema_user = json ? stderr : stdout;
+  }
 
   pf_convert_result r;
   pf_error err;
@@ -117,6 +173,11 @@ int cmd_convert(int argc, char **argv, const cli_globals *gin) {
   } else if (!g.quiet) {
     char b1[32], b2[32], b3[32];
     printf("Converted %s -> %s\n", input, r.output_path);
+    if (r.n_outputs > 1 || (r.n_outputs == 1 && r.outputs[0].tables))
+      for (size_t i = 0; i < r.n_outputs; i++)
+        printf("  %s  %s rows  (%s)\n", r.outputs[i].path, cli_fmt_count(b1, sizeof b1, r.outputs[i].rows),
+               r.outputs[i].tables);
+    if (r.table_version >= 0) printf("  version   %lld\n", (long long)r.table_version);
     printf("  rows      %s", cli_fmt_count(b1, sizeof b1, r.rows));
     if (r.rows_rejected) printf("  (%s rejected: %s)", cli_fmt_count(b2, sizeof b2, r.rows_rejected), r.rejects_path);
     printf("\n  columns   %lld\n", (long long)r.columns);
@@ -132,6 +193,6 @@ int cmd_convert(int argc, char **argv, const cli_globals *gin) {
     for (size_t i = 0; i < r.n_warnings; i++) fprintf(stderr, "pyforge: warning: %s\n", r.warnings[i]);
   pf_convert_result_free(&r);
 done:
-  free(nulls);
+  cli_args_free(&a);
   return rc;
 }

@@ -31,13 +31,11 @@ static int validate_option(cli_args *a, const char *opt, pf_convert_options *o,
 int cmd_validate(int argc, char **argv, const cli_globals *g) {
   pf_convert_options o;
   pf_convert_options_init(&o);
-  const char **nulls = NULL;
-  size_t n_nulls = 0;
   const char *file = NULL;
   int json = 0;
   cli_args a;
   cli_args_init(&a, argc, argv, "validate");
-  int rc = cli_scan_file_command(&a, help, &o, &nulls, &n_nulls, &file, &json, validate_option);
+  int rc = cli_scan_file_command(&a, help, &o, &file, &json, validate_option);
   if (rc >= 0) goto done;
   rc = EXIT_OK;
   o.input = file;
@@ -74,6 +72,6 @@ int cmd_validate(int argc, char **argv, const cli_globals *g) {
   rc = r.valid ? EXIT_OK : EXIT_FAIL;
   pf_validate_result_free(&r);
 done:
-  free(nulls);
+  cli_args_free(&a);
   return rc;
 }

@@ -17,6 +17,7 @@
 
 #include "core/buf.h"
 #include "engine/engine.h"
+#include "engine/plan.h"
 #include "engine/registry.h"
 #include "engine/rejects.h"
 #include "io/output.h"
@@ -91,14 +92,22 @@ static int same_file(const char *a, const char *b) {
 }
 
 /* One pass: output + writer opened, every batch moved. On success the
- * writer is closed (file complete) and *out holds the uncommitted output. */
+ * writer is closed: a file writer's file is complete in *out (not yet
+ * committed); a table writer's state is in *writer, awaiting commit(). */
 static pf_status run_pass(pf__session *s, const pf_convert_options *opts,
                           const pf__writer_ops *wops, const char *target,
-                          pf__output **out, int64_t *rows, pf_error *err) {
+                          pf__output **out, void **writer_out, int64_t *rows,
+                          pf_error *err) {
   *rows = 0;
-  pf_status st = pf__output_open(target, opts->force, out, err);
-  if (st != PF_OK) return st;
-  pf__writer_env wenv = {*out, target, s->rops->schema(s->reader), opts, s->pool, &s->log};
+  *out = NULL;
+  *writer_out = NULL;
+  pf_status st = PF_OK;
+  if (!wops->commit) {
+    st = pf__output_open(target, opts->force, out, err);
+    if (st != PF_OK) return st;
+  }
+  pf__writer_env wenv = {.out = *out, .target = target, .schema = s->rops->schema(s->reader),
+                         .opts = opts, .pool = s->pool, .log = &s->log};
   void *writer = NULL;
   st = wops->open(&wenv, &writer, err);
   if (st != PF_OK) {
@@ -124,6 +133,13 @@ static pf_status run_pass(pf__session *s, const pf_convert_options *opts,
     }
   }
   st = wops->close(writer, err);
+  if (wops->commit) {
+    if (st == PF_OK) {
+      *writer_out = writer;
+      return PF_OK;
+    }
+    goto fail; /* a table writer keeps its state after close: abort it */
+  }
   writer = NULL;
   if (st != PF_OK) goto fail;
   return PF_OK;
@@ -139,6 +155,114 @@ static char *rejects_path_for(const pf_convert_options *opts, const char *target
   return pf__aprintf("%s.rejects.csv", target);
 }
 
+/* An output written but not yet published. */
+typedef struct pending {
+  pf__output *out;   /* file writers: the finished temp file          */
+  void *writer;      /* table writers: state awaiting commit()        */
+  int64_t rows;
+  pf_schema *schema;
+} pending;
+
+static void pending_discard(const pf__writer_ops *wops, pending *p) {
+  pf__output_abort(p->out);
+  if (p->writer) wops->abort(p->writer);
+  p->out = NULL;
+  p->writer = NULL;
+}
+
+/* Reads one job's tables into its target, restarting when a column
+ * widens; leaves the finished output in *pd. */
+static pf_status run_job(pf__session *s, const pf_convert_options *opts,
+                         const pf__writer_ops *wops, const pf__job *job,
+                         pf__rejects *rejects, pf_convert_result *result,
+                         pending *pd, pf_error *err) {
+  pf_status st = PF_OK;
+  if (job->tables) {
+    st = s->rops->select(s->reader, job->tables, job->n_tables, job->table_column, err);
+    if (st != PF_OK) return st;
+  }
+  if (opts->on_schema) opts->on_schema(opts->on_schema_user, job->target, s->rops->schema(s->reader));
+  for (;;) {
+    st = run_pass(s, opts, wops, job->target, &pd->out, &pd->writer, &pd->rows, err);
+    if (st != PF_ERESTART) break;
+    /* A column widened after row groups were written: start again with
+     * the wider schema; nothing written so far is kept. */
+    result->restarts++;
+    pf__log_msg(&s->log, PF_LOG_INFO, "restarting %s with a widened schema (restart %d)",
+                job->target, result->restarts);
+    pf__rejects_reset(rejects);
+    pf_error_init(err);
+    st = s->rops->rewind(s->reader, err);
+    if (st == PF_OK && result->restarts > 64)
+      st = pf__error_set(err, PF_EINTERNAL, "too many restarts while widening column types");
+    if (st != PF_OK) return st;
+  }
+  if (st == PF_OK) {
+    pd->schema = pf__schema_copy(s->rops->schema(s->reader));
+    if (!pd->schema) {
+      pending_discard(wops, pd);
+      st = pf__error_set(err, PF_ENOMEM, "out of memory");
+    }
+  }
+  return st;
+}
+
+static uint64_t path_bytes(const char *path) {
+  struct stat sb;
+  return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+}
+
+/* Fills the result once every output is published. */
+static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
+                             const pf__plan *plan, pending *pd,
+                             const pf__rejects *rejects, pf_convert_result *result) {
+  pf__reader_stats rs = {0};
+  if (s->rops->stats) s->rops->stats(s->reader, &rs);
+  result->input_format = pf__strdup(s->rops->name);
+  result->output_format = pf__strdup(wops->name);
+  result->output_path = pf__strdup(plan->dir ? plan->dir : plan->jobs[0].target);
+  result->outputs = calloc(plan->n_jobs, sizeof *result->outputs);
+  if (!result->input_format || !result->output_format || !result->output_path || !result->outputs)
+    return PF_ENOMEM;
+  result->n_outputs = plan->n_jobs;
+  for (size_t j = 0; j < plan->n_jobs; j++) {
+    pf_output_desc *o = &result->outputs[j];
+    o->path = pf__strdup(plan->jobs[j].target);
+    o->tables = pf__strdup(plan->jobs[j].table_names);
+    o->rows = pd[j].rows;
+    o->columns = (int64_t)pd[j].schema->n_fields;
+    o->bytes = path_bytes(plan->jobs[j].target);
+    if (!o->path || (plan->jobs[j].table_names && !o->tables)) return PF_ENOMEM;
+    result->rows += pd[j].rows;
+    result->bytes_out += o->bytes;
+  }
+  result->rows_rejected = rejects->count;
+  result->columns = result->outputs[0].columns;
+  result->bytes_in = rs.bytes_read;
+  result->threads = pf__pool_size(s->pool);
+  result->schema = pd[0].schema;
+  pd[0].schema = NULL;
+  if (rejects->count > 0) {
+    result->rejects_path = pf__strdup(rejects->path);
+    add_warning(result, "%lld row%s left out and written with line numbers and reasons to %s",
+                (long long)rejects->count, rejects->count == 1 ? "" : "s", rejects->path);
+  }
+  for (size_t i = 0; i < plan->n_skipped; i++)
+    add_warning(result, "sheet '%s' holds no data: no output for it", plan->skipped[i]);
+  for (size_t j = 0; j < plan->n_jobs; j++) {
+    const pf_schema *sc = j == 0 ? result->schema : pd[j].schema;
+    for (size_t i = 0; i < sc->n_fields; i++)
+      if (sc->fields[i].note) {
+        if (plan->n_jobs > 1)
+          add_warning(result, "%s: column '%s': %s", plan->jobs[j].target, sc->fields[i].name,
+                      sc->fields[i].note);
+        else
+          add_warning(result, "column '%s': %s", sc->fields[i].name, sc->fields[i].note);
+      }
+  }
+  return PF_OK;
+}
+
 pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
                      pf_error *err) {
   pf_error local;
@@ -146,16 +270,23 @@ pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
   pf_error_init(err);
   if (!result || !opts) return pf__error_set(err, PF_EINVAL, "pf_convert needs options and a result");
   memset(result, 0, sizeof *result);
+  result->table_version = -1;
   double t0 = pf__now();
 
   char target[4096];
   PF_TRY(pf_default_output(opts, target, sizeof target, err));
-  if (strcmp(opts->input, "-") != 0 && same_file(opts->input, target))
-    return pf__error_set(err, PF_EINVAL, "the output %s would overwrite the input; choose another output path", target);
   const pf__writer_ops *wops;
   PF_TRY(pf__registry_writer(target, opts->output_format, &wops, err));
+  if (!wops->commit && (opts->delta.n_partition_by || opts->delta.mode != PF_TABLE_ERROR ||
+                        opts->delta.merge_schema || opts->delta.timestamp_ntz))
+    return pf__error_set(err, PF_EINVAL,
+                         "--mode, --partition-by, --merge-schema and --timestamp-ntz apply to "
+                         "tables (--format delta), not to %s output", wops->name);
 
   pf__session s;
+  pf__plan plan;
+  memset(&plan, 0, sizeof plan);
+  pending *pd = NULL;
   pf_status st = pf__session_open(&s, opts, err);
   if (st != PF_OK) {
     pf__session_close(&s);
@@ -172,57 +303,61 @@ pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
   s.renv.reject = pf__rejects_add;
   s.renv.reject_user = &rejects;
   st = pf__session_open_reader(&s, err);
+  if (st == PF_OK) {
+    const char *ext = wops->extensions;
+    char ext1[32];
+    snprintf(ext1, sizeof ext1, "%.*s", (int)strcspn(ext, " "), ext);
+    st = pf__plan_build(&plan, s.rops, s.reader, opts, target, wops->commit != NULL, ext1, err);
+  }
+  for (size_t j = 0; st == PF_OK && j < plan.n_jobs; j++)
+    if (strcmp(opts->input, "-") != 0 && same_file(opts->input, plan.jobs[j].target))
+      st = pf__error_set(err, PF_EINVAL, "the output %s would overwrite the input; choose another output path",
+                         plan.jobs[j].target);
+  if (st == PF_OK) {
+    pd = calloc(plan.n_jobs, sizeof *pd);
+    if (!pd) st = PF_ENOMEM;
+  }
+  if (st == PF_OK) st = pf__plan_make_dir(&plan, err);
 
-  pf__output *out = NULL;
-  int64_t rows = 0;
-  while (st == PF_OK) {
-    st = run_pass(&s, opts, wops, target, &out, &rows, err);
-    if (st != PF_ERESTART) break;
-    /* A column widened after row groups were written: start again with
-     * the wider schema; nothing written so far is kept. */
-    result->restarts++;
-    pf__log_msg(&s.log, PF_LOG_INFO, "restarting the conversion with a widened schema (restart %d)",
-                result->restarts);
-    pf__rejects_reset(&rejects);
-    pf_error_init(err);
-    st = s.rops->rewind(s.reader, err);
-    if (st == PF_OK && result->restarts > 64)
-      st = pf__error_set(err, PF_EINTERNAL, "too many restarts while widening column types");
+  /* every output is written before any is published */
+  for (size_t j = 0; st == PF_OK && j < plan.n_jobs; j++) {
+    st = run_job(&s, opts, wops, &plan.jobs[j], &rejects, result, &pd[j], err);
+    if (st != PF_OK && err->sheet[0] == 0 && plan.jobs[j].n_tables == 1)
+      snprintf(err->sheet, sizeof err->sheet, "%s", plan.jobs[j].table_names);
   }
   if (st == PF_OK) st = pf__rejects_commit(&rejects, err);
-  if (st == PF_OK) {
-    st = pf__output_commit(out, err);
-    out = NULL;
-    if (st != PF_OK && rejects.count > 0 && rejects.path) remove(rejects.path);
+  size_t published = 0;
+  for (; st == PF_OK && published < plan.n_jobs; published++) {
+    pending *p = &pd[published];
+    if (wops->commit) {
+      int64_t version = -1;
+      void *w = p->writer;
+      p->writer = NULL;
+      st = wops->commit(w, &version, err);
+      if (st == PF_OK && published == 0) result->table_version = version;
+    } else {
+      st = pf__output_commit(p->out, err);
+      p->out = NULL;
+    }
+    if (st != PF_OK && !err->file[0]) pf__error_file(err, plan.jobs[published].target);
   }
-  pf__output_abort(out);
+  if (st != PF_OK) {
+    /* Outputs published before a later one failed stay (each is complete
+     * and valid on its own); the error names the one that failed. */
+    for (size_t j = 0; pd && j < plan.n_jobs; j++) pending_discard(wops, &pd[j]);
+    if (published == 0) {
+      if (rejects.count > 0 && rejects.path) remove(rejects.path);
+      pf__plan_undo_dir(&plan);
+    }
+  }
 
   if (st == PF_OK) {
-    const pf_schema *schema = s.rops->schema(s.reader);
-    pf__reader_stats rs = {0};
-    if (s.rops->stats) s.rops->stats(s.reader, &rs);
-    struct stat sb;
-    result->input_format = pf__strdup(s.rops->name);
-    result->output_format = pf__strdup(wops->name);
-    result->output_path = pf__strdup(target);
-    result->rows = rows;
-    result->rows_rejected = rejects.count;
-    result->columns = (int64_t)schema->n_fields;
-    result->bytes_in = rs.bytes_read;
-    result->bytes_out = stat(target, &sb) == 0 ? (uint64_t)sb.st_size : 0;
-    result->threads = pf__pool_size(s.pool);
-    result->schema = pf__schema_copy(schema);
-    if (rejects.count > 0) {
-      result->rejects_path = pf__strdup(rejects.path);
-      add_warning(result, "%lld row%s left out and written with line numbers and reasons to %s",
-                  (long long)rejects.count, rejects.count == 1 ? "" : "s", rejects.path);
-    }
-    for (size_t i = 0; i < schema->n_fields; i++)
-      if (schema->fields[i].note)
-        add_warning(result, "column '%s': %s", schema->fields[i].name, schema->fields[i].note);
-    if (!result->input_format || !result->output_format || !result->output_path || !result->schema)
-      st = pf__error_set(err, PF_ENOMEM, "out of memory");
+    st = fill_result(&s, wops, &plan, pd, &rejects, result);
+    if (st == PF_ENOMEM) pf__error_set(err, PF_ENOMEM, "out of memory");
   }
+  for (size_t j = 0; pd && j < plan.n_jobs; j++) pf_schema_free(pd[j].schema);
+  free(pd);
+  pf__plan_free(&plan);
   pf__rejects_free(&rejects);
   pf__session_close(&s);
   result->seconds = pf__now() - t0;
@@ -241,6 +376,11 @@ void pf_convert_result_free(pf_convert_result *r) {
   free(r->output_path);
   free(r->rejects_path);
   pf_schema_free(r->schema);
+  for (size_t i = 0; i < r->n_outputs; i++) {
+    free(r->outputs[i].path);
+    free(r->outputs[i].tables);
+  }
+  free(r->outputs);
   for (size_t i = 0; i < r->n_warnings; i++) free(r->warnings[i]);
   free(r->warnings);
   memset(r, 0, sizeof *r);

@@ -1,12 +1,15 @@
 /* inspect.c - `info` (what a file holds) and `validate` (can it be
  * converted, and where are its problems) over the same readers convert
  * uses. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "core/buf.h"
 #include "engine/engine.h"
+#include "engine/plan.h"
+#include "writers/delta/delta_writer.h"
 
 pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
                        pf_error *err) {
@@ -15,6 +18,16 @@ pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
   pf_error_init(err);
   if (!info || !opts) return pf__error_set(err, PF_EINVAL, "pf_info_read needs options and a result");
   memset(info, 0, sizeof *info);
+  if (opts->input && pf__delta_is_table(opts->input)) {
+    /* a table directory written by a table writer: described from its log */
+    pf_status dst = pf__delta_table_info(opts->input, opts, info, err);
+    if (dst != PF_OK) {
+      if (!err->file[0]) pf__error_file(err, opts->input);
+      pf_info_free(info);
+    }
+    err->status = dst;
+    return dst;
+  }
   pf__session s;
   pf_status st = pf__session_open(&s, opts, err);
   if (st == PF_OK) st = pf__session_open_reader(&s, err);
@@ -68,6 +81,35 @@ static pf_status on_reject(void *user, int64_t line, const char *reason,
   return keep_problem(p, &e);
 }
 
+/* Reads the selected input to its end, counting rows; a widening restarts
+ * the count. Problems with rows arrive through on_reject. */
+static pf_status validate_stream(pf__session *s, const pf_convert_options *opts,
+                                 problems *p, pf_error *found, int64_t *rows,
+                                 pf_error *err) {
+  pf_validate_result *r = p->r;
+  size_t first_problem = r->n_problems;
+  int64_t problems_before = r->problems_total, rejected_before = p->rejected, rows_before = *rows;
+  pf_status st = PF_OK;
+  while (st == PF_OK) {
+    if (pf__canceled(opts)) return pf__error_set(err, PF_ECANCELED, "validation canceled");
+    pf_batch *b = NULL;
+    st = s->rops->next(s->reader, &b, found);
+    if (st == PF_ERESTART) {
+      /* widening is not a problem: read again with the wider schema */
+      r->problems_total = problems_before;
+      r->n_problems = first_problem;
+      p->rejected = rejected_before;
+      *rows = rows_before;
+      pf_error_init(found);
+      st = s->rops->rewind(s->reader, found);
+      continue;
+    }
+    if (st != PF_OK || !b) break;
+    *rows += (int64_t)b->n_rows;
+  }
+  return st;
+}
+
 pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
                       pf_error *err) {
   pf_error local;
@@ -98,25 +140,38 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
     return st;
   }
   int64_t rows = 0;
-  while (st == PF_OK) {
-    if (pf__canceled(opts)) {
-      st = pf__error_set(err, PF_ECANCELED, "validation canceled");
-      break;
+  if (st == PF_OK && s.rops->n_tables) {
+    /* a workbook: every selected sheet on its own, problems name it */
+    pf_convert_options one = *opts;
+    one.excel.sheet_mode = PF_SHEETS_SEPARATE;
+    pf__plan plan;
+    st = pf__plan_build(&plan, s.rops, s.reader, &one, "", 0, ".parquet", &found);
+    if (st != PF_OK) {
+      /* an unknown --sheet: the check cannot run as asked */
+      pf__error_copy(err, &found);
+      pf__session_close(&s);
+      pf_validate_result_free(r);
+      return st;
     }
-    pf_batch *b = NULL;
-    st = s.rops->next(s.reader, &b, &found);
-    if (st == PF_ERESTART) {
-      /* widening is not a problem: read again with the wider schema */
-      r->problems_total = 0;
-      r->n_problems = 0;
-      p.rejected = 0;
-      rows = 0;
-      pf_error_init(&found);
-      st = s.rops->rewind(s.reader, &found);
-      continue;
+    for (size_t j = 0; st == PF_OK && j < plan.n_jobs; j++) {
+      size_t before = r->n_problems;
+      const char *sheet = plan.jobs[j].table_names;
+      st = s.rops->select(s.reader, plan.jobs[j].tables, 1, NULL, &found);
+      if (st == PF_OK) st = validate_stream(&s, opts, &p, &found, &rows, err);
+      if (st != PF_OK && st != PF_ECANCELED && st != PF_ENOMEM) {
+        /* a sheet that cannot be read is a problem of that sheet; the
+         * others are still checked */
+        if (!found.file[0]) pf__error_file(&found, opts->input);
+        st = keep_problem(&p, &found);
+        pf_error_init(&found);
+      }
+      for (size_t k = before; k < r->n_problems; k++)
+        if (!r->problems[k].sheet[0])
+          snprintf(r->problems[k].sheet, sizeof r->problems[k].sheet, "%s", sheet);
     }
-    if (st != PF_OK || !b) break;
-    rows += (int64_t)b->n_rows;
+    pf__plan_free(&plan);
+  } else if (st == PF_OK) {
+    st = validate_stream(&s, opts, &p, &found, &rows, err);
   }
   if (st == PF_EUNSUPPORTED && rows == 0 && s.reader) {
     st = PF_OK; /* a format we can describe but not read (Parquet): valid */

@@ -1,5 +1,6 @@
 /* options.c - option defaults, names of codecs, default output paths and
  * the version: the small public functions around pf_convert. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -64,8 +65,14 @@ pf_status pf_default_output(const pf_convert_options *opts, char *buf, size_t n,
                          "reading standard input needs an output path: pyforge convert - OUTPUT");
   const pf__writer_ops *w;
   PF_TRY(pf__registry_writer(NULL, opts->output_format, &w, err));
-  /* the writer's first listed extension */
+  /* the writer's first listed extension; a table writer's directory is
+   * named <stem>_<format> (data.csv -> data_delta) */
+  char table_suffix[64];
   const char *ext = w->extensions;
+  if (w->commit) {
+    snprintf(table_suffix, sizeof table_suffix, "_%s", w->name);
+    ext = table_suffix;
+  }
   size_t ext_len = strcspn(ext, " ");
   size_t stem;
   const char *in_ext;

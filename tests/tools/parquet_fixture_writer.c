@@ -320,7 +320,7 @@ int main(int argc, char **argv) {
     void *w = NULL;
     double t0 = now();
     st = pf__output_open(argv[optind], 1, &out, &err);
-    pf__writer_env env = {out, schema, &opts, pool, NULL};
+    pf__writer_env env = {.out = out, .schema = schema, .opts = &opts, .pool = pool};
     if (st == PF_OK) st = pf__parquet_writer_ops.open(&env, &w, &err);
     for (size_t k = 0; st == PF_OK && k < n_batches; k++)
       st = pf__parquet_writer_ops.write(w, batches[k], &err);

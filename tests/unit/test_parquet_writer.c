@@ -235,7 +235,7 @@ static pf_status write_file(const char *path, const pf_schema *s,
   pf__output *out = NULL;
   pf_status st = pf__output_open(path, 1, &out, err);
   if (st != PF_OK) return st;
-  pf__writer_env env = {out, s, o, pool, NULL};
+  pf__writer_env env = {.out = out, .schema = s, .opts = o, .pool = pool};
   void *w = NULL;
   st = pf__parquet_writer_ops.open(&env, &w, err);
   pf_batch *b = NULL;
@@ -1050,7 +1050,7 @@ static pf_status try_open(const pf_schema *s, const pf_convert_options *o,
                           pf_error *err) {
   pf__output *out = NULL;
   PF_TRY(pf__output_open(tmp_path("args.parquet"), 1, &out, err));
-  pf__writer_env env = {out, s, o, pool, NULL};
+  pf__writer_env env = {.out = out, .schema = s, .opts = o, .pool = pool};
   void *w = NULL;
   pf_status st = pf__parquet_writer_ops.open(&env, &w, err);
   if (w) pf__parquet_writer_ops.abort(w);
@@ -1092,7 +1092,7 @@ TEST_IMPL(bad_arguments) {
   /* batches that do not fit the schema */
   pf__output *out = NULL;
   ASSERT_OK(pf__output_open(tmp_path("args.parquet"), 1, &out, &err));
-  pf__writer_env env = {out, s, &o, pool, NULL};
+  pf__writer_env env = {.out = out, .schema = s, .opts = &o, .pool = pool};
   void *w = NULL;
   ASSERT_OK(pf__parquet_writer_ops.open(&env, &w, &err));
   pf_schema *other = all_schema();

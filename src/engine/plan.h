@@ -1,0 +1,41 @@
+/* plan.h - which outputs one conversion makes. A single-table input gives
+ * one output; a workbook's sheets are selected (--sheet), grouped (sheets
+ * with the same header signature share an output unless --separate) and
+ * named (one output: a file; several: files in a directory). */
+#ifndef PF_ENGINE_PLAN_H
+#define PF_ENGINE_PLAN_H
+
+#include "core/format_api.h"
+
+typedef struct pf__job {
+  char *target;          /* output path                                  */
+  size_t *tables;        /* table indexes read into it (NULL: the input)  */
+  size_t n_tables;
+  char *table_names;     /* "Sheet1,Sheet2" (NULL for single tables)     */
+  const char *table_column; /* "sheet_name" when tables are combined     */
+} pf__job;
+
+typedef struct pf__plan {
+  size_t n_jobs;
+  pf__job *jobs;
+  char *dir;             /* the directory holding several outputs, or NULL */
+  int dir_created;       /* 1 if this conversion created dir              */
+  size_t n_skipped;      /* tables left out because they hold no rows     */
+  char **skipped;
+} pf__plan;
+
+/* Builds the plan for an opened reader. target is pf_default_output()'s
+ * answer (the OUTPUT given, or the default single-output path);
+ * table_writer says outputs are directories (Delta) rather than files
+ * with extension ext. Does not create anything on disk. */
+pf_status pf__plan_build(pf__plan *plan, const pf__reader_ops *rops,
+                         void *reader, const pf_convert_options *opts,
+                         const char *target, int table_writer,
+                         const char *ext, pf_error *err);
+/* Creates plan->dir when the plan needs one (PF_EOUTPUT if it cannot). */
+pf_status pf__plan_make_dir(pf__plan *plan, pf_error *err);
+/* Removes plan->dir if this conversion created it and it is empty. */
+void pf__plan_undo_dir(pf__plan *plan);
+void pf__plan_free(pf__plan *plan);
+
+#endif
