@@ -89,6 +89,21 @@ char *pf_convert_result_json(const pf_convert_result *r) {
                    (long long)r->rows, (long long)r->rows_rejected, (long long)r->columns,
                    (unsigned long long)r->bytes_in, (unsigned long long)r->bytes_out, r->seconds,
                    mbps, r->threads, r->restarts));
+  if (r->table_version >= 0) J(pf__buf_printf(&b, ",\"table_version\":%lld", (long long)r->table_version));
+  else J(pf__buf_puts(&b, ",\"table_version\":null"));
+  J(pf__json_key(&b, "outputs", 0));
+  J(pf__buf_putc(&b, '['));
+  for (size_t i = 0; i < r->n_outputs; i++) {
+    const pf_output_desc *o = &r->outputs[i];
+    J(pf__buf_puts(&b, i ? ",{" : "{"));
+    J(pf__json_key(&b, "path", 1));
+    J(pf__json_cstr(&b, o->path));
+    J(pf__json_key(&b, "sheets", 0));
+    J(pf__json_cstr(&b, o->tables));
+    J(pf__buf_printf(&b, ",\"rows\":%lld,\"columns\":%lld,\"bytes\":%llu}", (long long)o->rows,
+                     (long long)o->columns, (unsigned long long)o->bytes));
+  }
+  J(pf__buf_putc(&b, ']'));
   J(pf__json_key(&b, "schema", 0));
   J(schema_json(&b, r->schema));
   J(pf__json_key(&b, "warnings", 0));
