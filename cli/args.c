@@ -156,10 +156,10 @@ const char cli_read_options_help[] =
     "\n"
     "Reading options (XML):\n"
     "  --row-tag NAME          element that forms one row (default: detected)\n"
-    "  --array-handling MODE   repeated elements: explode (one row each), join, json\n"
+    "  --array-handling MODE   repeated elements: explode (one row each), join (default), json\n"
     "                          (also expand, concatenate, json_string)\n"
     "  --array-separator S     separator for join (default \"; \")\n"
-    "  --namespace-handling M  strip, prefix (ns_name) or preserve (ns:name)\n"
+    "  --namespace-handling M  strip, prefix (ns_name, default) or preserve (ns:name)\n"
     "  --attribute-prefix S    prefix of attribute columns (default _; @ as the original)\n"
     "  --path-separator S      between nested element names (default .)\n"
     "  --value-name S          column of an element's text beside attributes (default _VALUE)\n";

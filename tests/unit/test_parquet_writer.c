@@ -12,7 +12,7 @@
 #include "core/pool.h"
 #include "core/thrift_compact.h"
 #include "io/output.h"
-#include "readers/parquet/parquet_footer_read.h"
+#include "core/parquet_footer_read.h"
 #include "readers/parquet/parquet_reader.h"
 #include "test.h"
 #include "writers/parquet/parquet_writer.h"

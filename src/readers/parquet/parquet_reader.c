@@ -15,7 +15,7 @@
 
 #include "core/buf.h"
 #include "core/schema.h"
-#include "readers/parquet/parquet_footer_read.h"
+#include "core/parquet_footer_read.h"
 
 /* ConvertedType values used here. */
 enum {

@@ -1,5 +1,6 @@
 /* xml_reader.h - the XML reader's entry in the format registry.
- * Options: pf_convert_options.xml (pyforge.h). */
+ * Options: pf_convert_options.xml (pyforge.h); the rules users see are in
+ * docs/xml.md, the design in xml_internal.h. */
 #ifndef PF_READERS_XML_READER_H
 #define PF_READERS_XML_READER_H
 

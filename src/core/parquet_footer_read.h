@@ -1,5 +1,5 @@
 /* parquet_footer_read.h - decoding a Parquet file's footer (FileMetaData)
- * into plain structs, for `pyforge info` and for tests that check what the
+ * into plain structs, for `pyforge info`, Delta checkpoints and for tests that check what the
  * writer produced.
  *
  * The footer is untrusted: the decoder is bounded (see thrift_compact.h),
@@ -8,8 +8,8 @@
  * wrong. Strings and statistics point into the footer bytes the meta owns,
  * so they live as long as the pf__pqr_meta.
  */
-#ifndef PF_READERS_PARQUET_FOOTER_READ_H
-#define PF_READERS_PARQUET_FOOTER_READ_H
+#ifndef PF_CORE_PARQUET_FOOTER_READ_H
+#define PF_CORE_PARQUET_FOOTER_READ_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* parquet_footer_read.c - reads and decodes a Parquet footer (FileMetaData)
  * with the bounded Thrift decoder; see parquet_footer_read.h. */
-#include "readers/parquet/parquet_footer_read.h"
+#include "core/parquet_footer_read.h"
 
 #include <errno.h>
 #include <fcntl.h>
