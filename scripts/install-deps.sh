@@ -42,6 +42,16 @@ if [ "$want_tests" -eq 1 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null
   fi
+  if ! command -v mvn >/dev/null 2>&1; then
+    # The Delta interop tests give Spark the delta-spark jars, fetched once
+    # from Maven Central with Maven (never by Spark at run time).
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "pyforge setup: installing maven (mvn not found)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends maven >/dev/null
+  fi
+  scripts/fetch-delta-jars.sh >/dev/null
   if [ ! -x .venv/bin/python ]; then
     echo "pyforge setup: creating .venv"
     "$py" -m venv .venv

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "core/buf.h"
+#include "core/format_api.h"
 #include "engine/engine.h"
 #include "engine/plan.h"
 #include "writers/delta/delta_writer.h"
@@ -40,6 +41,28 @@ pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
     if (!info->path || !info->format) st = PF_ENOMEM;
   }
   if (st == PF_OK) st = s.rops->info(s.reader, info, err);
+  if (st == PF_OK && s.rops->n_tables && s.rops->n_tables(s.reader) > 1) {
+    /* A workbook: the sections describe each sheet; the top-level columns
+     * are those of the first output a conversion would write, and the
+     * groups say which sheets share an output. */
+    char target[4096];
+    pf__plan plan;
+    st = pf_default_output(opts, target, sizeof target, err);
+    if (st == PF_OK) st = pf__plan_build(&plan, s.rops, s.reader, opts, target, 0, ".parquet", err);
+    if (st == PF_OK) {
+      pf__buf b;
+      pf__buf_init(&b, 1 << 20);
+      for (size_t j = 0; j < plan.n_jobs; j++)
+        pf__buf_printf(&b, "%s%s", j ? "; " : "", plan.jobs[j].table_names);
+      st = pf__info_prop(info, "outputs", "%zu (%s)", plan.n_jobs, b.data ? (char *)b.data : "");
+      pf__buf_free(&b);
+      if (st == PF_OK) st = s.rops->select(s.reader, plan.jobs[0].tables, plan.jobs[0].n_tables,
+                                           plan.jobs[0].table_column, err);
+      if (st == PF_OK && plan.n_jobs > 1)
+        st = pf__info_prop(info, "columns_of", "the first output (%s)", plan.jobs[0].table_names);
+      pf__plan_free(&plan);
+    }
+  }
   if (st == PF_OK) {
     /* info may read the whole input and widen types: take the schema last */
     info->schema = pf__schema_copy(s.rops->schema(s.reader));

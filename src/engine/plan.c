@@ -77,8 +77,10 @@ static char *sanitize(const char *name) {
   return s;
 }
 
+/* Is path already the target of an earlier job (the last job is the one
+ * being named)? Compared ignoring case, for case-insensitive filesystems. */
 static int name_taken(const pf__plan *p, const char *path) {
-  for (size_t i = 0; i < p->n_jobs; i++)
+  for (size_t i = 0; i + 1 < p->n_jobs; i++)
     if (p->jobs[i].target && strcasecmp(p->jobs[i].target, path) == 0) return 1;
   return 0;
 }
@@ -119,7 +121,7 @@ static pf_status select_named(const pf__reader_ops *rops, void *reader,
       pf__error_set(err, PF_ENOTFOUND, "no sheet named '%s'; the workbook has: %s", want,
                     b.data ? (char *)b.data : "");
       pf__buf_free(&b);
-      snprintf(err->sheet, sizeof err->sheet, "%s", want);
+      pf__error_file(err, opts->input);
       return PF_ENOTFOUND;
     }
     int dup = 0;

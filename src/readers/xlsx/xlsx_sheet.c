@@ -1,0 +1,647 @@
+/* xlsx_sheet.c - one worksheet's XML as a stream of rows of cells.
+ *
+ * The sheet part is inflated 64 KiB at a time into expat's buffer and
+ * parsed as it comes, so a sheet is never whole in memory. The handlers
+ * collect a row's cells (<c r= s= t=> with <v>, or <is><t> for inline
+ * strings; rich-text runs joined, phonetic <rPh> runs left out; <f>
+ * formulas ignored in favour of their cached <v>) and call the row
+ * callback at </row>. Rows and cells without r= attributes follow the
+ * previous one. The callback may suspend the parse (expat's resumable
+ * stop) so a reader can hand out a full batch and continue later.
+ *
+ * Merged cells (fill_merged): <mergeCells> comes after <sheetData>, so a
+ * first pass over the part collects the ranges; during the real pass the
+ * top-left cell's value is copied into every empty cell of its range,
+ * including rows the XML leaves out (synthesised between rows).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "readers/xlsx/xlsx_internal.h"
+
+#define CHUNK (64u << 10)
+#define MAX_MERGES 1000000u
+
+typedef struct merge {
+  uint32_t r1, c1, r2, c2;
+  int have;         /* the top-left value was seen       */
+  uint8_t kind, fmt;
+  char *val;
+  size_t n;
+} merge;
+
+struct pf__xlsx_scan {
+  pf__xlsx_book *b;
+  pf__xlsx_sheet *sh;
+  pf__zip_stream *zs;
+  XML_Parser p;
+  pf__xlsx_row_fn fn;
+  void *user;
+  /* row being read */
+  int64_t row;          /* current row number                  */
+  int64_t last_row;     /* last row reported (or synthesised)  */
+  uint32_t col;         /* last cell's column                  */
+  pf__xlsx_cell *cells;
+  uint64_t *coff;       /* text offsets of cells while parsing */
+  size_t n, cap;
+  pf__buf text;
+  /* cell being read */
+  int in_c, has_val, capture, in_is, rph, in_data;
+  uint8_t kind, fmt;
+  size_t val_start;
+  /* state */
+  int suspended, finished, fed_final;
+  int no_r;             /* a row without r= was seen (chunk mode)  */
+  pf_status st;
+  pf_error err;
+  /* merged ranges */
+  merge *m;
+  size_t n_m, cap_m;
+  int64_t synth_next, synth_end; /* rows to synthesise before the next one */
+  pf__xlsx_cell *fill;
+  size_t cap_fill;
+};
+
+static int parse_ref(const char *r, uint32_t *col, int64_t *row) {
+  uint32_t c = 0;
+  while (*r >= 'A' && *r <= 'Z') {
+    c = c * 26 + (uint32_t)(*r - 'A' + 1);
+    if (c > PF__XLSX_MAX_COLS) return 0;
+    r++;
+  }
+  while (*r == '$') r++;
+  int64_t rw = 0;
+  while (*r >= '0' && *r <= '9') {
+    rw = rw * 10 + (*r - '0');
+    if (rw > PF__XLSX_MAX_ROWS) return 0;
+    r++;
+  }
+  *col = c;
+  if (row) *row = rw;
+  return c > 0 || rw > 0;
+}
+
+static void fail(pf__xlsx_scan *s, pf_status st) {
+  if (s->st == PF_OK) s->st = st;
+  XML_StopParser(s->p, XML_FALSE);
+}
+
+static void fail_cell(pf__xlsx_scan *s, pf_status st, const char *what) {
+  char ref[32];
+  pf__xlsx_cell_ref(s->col, s->row, ref, sizeof ref);
+  pf__error_set(&s->err, st, "%s at %s!%s", what, s->sh->name, ref);
+  pf__error_place(&s->err, -1, s->row, s->col, -1);
+  fail(s, st);
+}
+
+/* ---- merged ranges ---- */
+static void XMLCALL merge_start(void *arg, const XML_Char *name, const XML_Char **atts) {
+  pf__xlsx_scan *s = XML_GetUserData((XML_Parser)arg);
+  if (strcmp(pf__xlsx_local(name), "mergeCell") != 0) return;
+  const char *ref = pf__xlsx_attr(atts, "ref");
+  const char *colon = ref ? strchr(ref, ':') : NULL;
+  merge g;
+  memset(&g, 0, sizeof g);
+  int64_t r1, r2;
+  uint32_t c1, c2;
+  if (!colon || !parse_ref(ref, &c1, &r1) || !parse_ref(colon + 1, &c2, &r2) || r1 < 1 || r2 < r1 ||
+      c1 < 1 || c2 < c1)
+    return;
+  if (s->n_m >= MAX_MERGES) return;
+  if (s->n_m == s->cap_m) {
+    size_t nc = s->cap_m ? s->cap_m * 2 : 16;
+    merge *nm = realloc(s->m, nc * sizeof *nm);
+    if (!nm) {
+      fail(s, PF_ENOMEM);
+      return;
+    }
+    s->m = nm;
+    s->cap_m = nc;
+  }
+  g.r1 = (uint32_t)r1, g.r2 = (uint32_t)r2, g.c1 = c1, g.c2 = c2;
+  s->m[s->n_m++] = g;
+}
+static void XMLCALL no_end(void *arg, const XML_Char *name) { (void)arg, (void)name; }
+
+static pf_status read_merges(pf__xlsx_scan *s, const pf__zip_entry *e, pf_error *err) {
+  pf__zip_stream *zs = NULL;
+  PF_TRY(pf__zip_stream_open(s->b->zip, e, &zs, err));
+  XML_Parser p = pf__xlsx_parser_new();
+  if (!p) {
+    pf__zip_stream_close(zs);
+    return PF_ENOMEM;
+  }
+  s->p = p;
+  XML_SetUserData(p, s);
+  XML_SetElementHandler(p, merge_start, no_end);
+  pf_status st = PF_OK;
+  for (;;) {
+    void *buf = XML_GetBuffer(p, CHUNK);
+    size_t got = 0;
+    if (!buf) st = PF_ENOMEM;
+    else st = pf__zip_stream_read(zs, buf, CHUNK, &got, err);
+    if (st != PF_OK) break;
+    if (XML_ParseBuffer(p, (int)got, got == 0) != XML_STATUS_OK) {
+      st = s->st != PF_OK ? s->st : pf__xlsx_xml_error(s->b, p, s->sh->part, err);
+      break;
+    }
+    if (got == 0) break;
+  }
+  XML_ParserFree(p);
+  s->p = NULL;
+  pf__zip_stream_close(zs);
+  return st;
+}
+
+static int fill_add(pf__xlsx_scan *s, size_t *nf, const merge *g, uint32_t col) {
+  if (*nf == s->cap_fill) {
+    size_t nc = s->cap_fill ? s->cap_fill * 2 : 64;
+    pf__xlsx_cell *nv = realloc(s->fill, nc * sizeof *nv);
+    if (!nv) return 0;
+    s->fill = nv;
+    s->cap_fill = nc;
+  }
+  pf__xlsx_cell *c = &s->fill[(*nf)++];
+  c->col = col;
+  c->kind = g->kind;
+  c->fmt = g->fmt;
+  c->p = g->val;
+  c->n = g->n;
+  return 1;
+}
+
+/* Builds row `row`'s cells with merged values filled in (into s->fill);
+ * returns the count, or (size_t)-1 when out of memory. */
+static size_t apply_merges(pf__xlsx_scan *s, int64_t row, const pf__xlsx_cell *cells, size_t n) {
+  size_t nf = 0;
+  for (size_t i = 0; i < s->n_m; i++) {
+    merge *g = &s->m[i];
+    if (row < g->r1 || row > g->r2) continue;
+    if (row == g->r1) {
+      free(g->val);
+      g->val = NULL;
+      g->have = 0;
+      for (size_t k = 0; k < n; k++)
+        if (cells[k].col == g->c1) {
+          g->val = malloc(cells[k].n + 1);
+          if (!g->val) return (size_t)-1;
+          memcpy(g->val, cells[k].p, cells[k].n);
+          g->val[cells[k].n] = 0;
+          g->n = cells[k].n;
+          g->kind = cells[k].kind;
+          g->fmt = cells[k].fmt;
+          g->have = 1;
+        }
+    }
+    if (!g->have) continue;
+    for (uint32_t c = g->c1; c <= g->c2; c++) {
+      if (row == g->r1 && c == g->c1) continue;
+      int present = 0;
+      for (size_t k = 0; k < n && !present; k++) present = cells[k].col == c;
+      if (!present && !fill_add(s, &nf, g, c)) return (size_t)-1;
+    }
+  }
+  if (nf == 0) return 0;
+  for (size_t k = 0; k < n; k++) {
+    if (nf == s->cap_fill) {
+      size_t nc = s->cap_fill * 2;
+      pf__xlsx_cell *nv = realloc(s->fill, nc * sizeof *nv);
+      if (!nv) return (size_t)-1;
+      s->fill = nv;
+      s->cap_fill = nc;
+    }
+    s->fill[nf++] = cells[k];
+  }
+  /* Insertion sort by column (rows are short, mostly sorted). */
+  for (size_t i = 1; i < nf; i++) {
+    pf__xlsx_cell t = s->fill[i];
+    size_t j = i;
+    while (j > 0 && s->fill[j - 1].col > t.col) {
+      s->fill[j] = s->fill[j - 1];
+      j--;
+    }
+    s->fill[j] = t;
+  }
+  return nf;
+}
+
+/* Calls the row callback (with merges applied); returns its verdict. */
+static int deliver(pf__xlsx_scan *s, int64_t row, const pf__xlsx_cell *cells, size_t n) {
+  s->last_row = row;
+  if (s->n_m) {
+    size_t nf = apply_merges(s, row, cells, n);
+    if (nf == (size_t)-1) {
+      fail(s, PF_ENOMEM);
+      return -1;
+    }
+    if (nf) {
+      cells = s->fill;
+      n = nf;
+    }
+  }
+  if (n == 0) return 0;
+  return s->fn(s->user, row, cells, n);
+}
+
+/* Synthesises rows the XML left out that merged ranges cover; returns 1
+ * when the callback asked to suspend, -1 on a stop. */
+static int synthesise(pf__xlsx_scan *s) {
+  while (s->synth_next <= s->synth_end) {
+    int64_t r = s->synth_next++;
+    int covered = 0;
+    for (size_t i = 0; i < s->n_m && !covered; i++)
+      covered = s->m[i].have && r > s->m[i].r1 && r <= s->m[i].r2;
+    if (!covered) continue;
+    int v = deliver(s, r, NULL, 0);
+    if (v != 0) return v;
+  }
+  return 0;
+}
+
+static void stop_for(pf__xlsx_scan *s, int v) {
+  if (v > 0) XML_StopParser(s->p, XML_TRUE);
+  else if (v < 0) fail(s, PF_ECANCELED);
+}
+
+/* ---- sheet XML handlers ---- */
+static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **atts) {
+  pf__xlsx_scan *s = XML_GetUserData((XML_Parser)arg);
+  const char *l = pf__xlsx_local(name);
+  switch (l[0]) {
+    case 'c':
+      if (l[1] == 0 && s->in_data) {
+        s->in_c = 1;
+        s->has_val = 0;
+        s->kind = PF__XK_NUM;
+        s->fmt = PF__XF_NUMBER;
+        uint32_t col = s->col + 1;
+        for (size_t i = 0; atts[i]; i += 2) {
+          const char *a = pf__xlsx_local(atts[i]), *v = atts[i + 1];
+          if (a[1]) continue;
+          if (a[0] == 'r') {
+            uint32_t c;
+            if (parse_ref(v, &c, NULL) && c > 0) col = c;
+          } else if (a[0] == 's') {
+            unsigned long x = strtoul(v, NULL, 10);
+            if (x < s->b->n_xf) s->fmt = s->b->xf_fmt[x];
+          } else if (a[0] == 't') {
+            if (v[0] == 's' && v[1] == 0) s->kind = PF__XK_SST;
+            else if (strcmp(v, "str") == 0 || strcmp(v, "inlineStr") == 0) s->kind = PF__XK_STR;
+            else if (v[0] == 'b') s->kind = PF__XK_BOOL;
+            else if (v[0] == 'e') s->kind = PF__XK_ERR;
+            else if (v[0] == 'd') s->kind = PF__XK_ISO;
+          }
+        }
+        if (col > PF__XLSX_MAX_COLS) col = PF__XLSX_MAX_COLS;
+        s->col = col;
+      }
+      return;
+    case 'v':
+      if (l[1] == 0 && s->in_c) {
+        s->capture = 1;
+        s->has_val = 1;
+        s->val_start = s->text.len;
+      }
+      return;
+    case 'i':
+      if (l[1] == 's' && l[2] == 0 && s->in_c) {
+        s->in_is = 1;
+        s->has_val = 1;
+        s->kind = PF__XK_STR;
+        s->val_start = s->text.len;
+      }
+      return;
+    case 't':
+      if (l[1] == 0 && s->in_is && !s->rph) s->capture = 1;
+      return;
+    case 'r':
+      if (l[1] == 'o' && strcmp(l, "row") == 0 && s->in_data) {
+        int64_t r = s->row + 1;
+        const char *rv = pf__xlsx_attr(atts, "r");
+        if (rv) {
+          long long x = strtoll(rv, NULL, 10);
+          if (x > 0 && x <= PF__XLSX_MAX_ROWS) r = x;
+        } else {
+          s->no_r = 1;
+        }
+        s->row = r;
+        s->col = 0;
+        s->n = 0;
+        s->text.len = 0;
+        if (s->n_m && r > s->last_row + 1) {
+          s->synth_next = s->last_row + 1;
+          s->synth_end = r - 1;
+          stop_for(s, synthesise(s));
+        }
+      } else if (strcmp(l, "rPh") == 0) {
+        s->rph++;
+      }
+      return;
+    case 's':
+      if (strcmp(l, "sheetData") == 0) s->in_data = 1;
+      return;
+    case 'd':
+      if (strcmp(l, "dimension") == 0 && !s->sh->dimension) {
+        const char *ref = pf__xlsx_attr(atts, "ref");
+        if (ref && !(s->sh->dimension = pf__strdup(ref))) fail(s, PF_ENOMEM);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+static void end_cell(pf__xlsx_scan *s) {
+  s->in_c = 0;
+  s->capture = 0;
+  if (!s->has_val) return;
+  size_t len = s->text.len - s->val_start;
+  if (len == 0 && s->kind != PF__XK_STR) {
+    s->text.len = s->val_start;
+    return;
+  }
+  if (s->n == s->cap) {
+    size_t nc = s->cap ? s->cap * 2 : 64;
+    pf__xlsx_cell *nv = realloc(s->cells, nc * sizeof *nv);
+    uint64_t *no = nv ? realloc(s->coff, nc * sizeof *no) : NULL;
+    if (nv) s->cells = nv;
+    if (!nv || !no) {
+      fail(s, PF_ENOMEM);
+      return;
+    }
+    s->coff = no;
+    s->cap = nc;
+  }
+  /* Cells arrive in column order in files Excel writes; keep it so. */
+  if (s->n && s->cells[s->n - 1].col >= s->col) {
+    fail_cell(s, PF_EPARSE, "cells out of column order (or repeated)");
+    return;
+  }
+  pf__xlsx_cell *c = &s->cells[s->n];
+  c->col = s->col;
+  c->kind = s->kind;
+  c->fmt = s->fmt;
+  c->n = len;
+  s->coff[s->n++] = s->val_start;
+}
+
+static void end_row(pf__xlsx_scan *s) {
+  /* Resolve texts now that the buffer stops moving. */
+  for (size_t i = 0; i < s->n; i++) {
+    pf__xlsx_cell *c = &s->cells[i];
+    if (c->kind == PF__XK_SST) {
+      const char *t = (const char *)s->text.data + s->coff[i];
+      uint64_t idx = 0;
+      size_t k = 0;
+      while (k < c->n && t[k] >= '0' && t[k] <= '9' && idx <= UINT32_MAX) idx = idx * 10 + (uint64_t)(t[k++] - '0');
+      if (k != c->n || idx >= s->b->n_sst) {
+        s->col = c->col;
+        fail_cell(s, PF_EPARSE, "a shared string index that the workbook does not have");
+        return;
+      }
+      c->p = s->b->sst + s->b->sst_off[idx];
+      c->n = s->b->sst_len[idx];
+    } else {
+      c->p = (const char *)s->text.data + s->coff[i];
+    }
+  }
+  stop_for(s, deliver(s, s->row, s->cells, s->n));
+}
+
+static void XMLCALL on_end(void *arg, const XML_Char *name) {
+  pf__xlsx_scan *s = XML_GetUserData((XML_Parser)arg);
+  const char *l = pf__xlsx_local(name);
+  switch (l[0]) {
+    case 'c':
+      if (l[1] == 0 && s->in_c) end_cell(s);
+      return;
+    case 'v':
+      if (l[1] == 0) s->capture = 0;
+      return;
+    case 't':
+      if (l[1] == 0 && s->in_is) s->capture = 0;
+      return;
+    case 'i':
+      if (l[1] == 's' && l[2] == 0) s->in_is = 0;
+      return;
+    case 'r':
+      if (l[1] == 'o' && strcmp(l, "row") == 0 && s->in_data) end_row(s);
+      else if (strcmp(l, "rPh") == 0 && s->rph > 0) s->rph--;
+      return;
+    case 's':
+      if (strcmp(l, "sheetData") == 0) {
+        s->in_data = 0;
+        /* Merged ranges reaching past the last row written. */
+        if (s->n_m) {
+          int64_t end = s->last_row;
+          for (size_t i = 0; i < s->n_m; i++)
+            if (s->m[i].have && s->m[i].r2 > end) end = s->m[i].r2;
+          s->synth_next = s->last_row + 1;
+          s->synth_end = end;
+          int v = synthesise(s);
+          if (v != 0) {
+            stop_for(s, v);
+            return;
+          }
+        }
+        /* Nothing after sheetData matters (merges were read before). */
+        s->finished = 1;
+        XML_StopParser(s->p, XML_FALSE);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+static void XMLCALL on_text(void *arg, const XML_Char *t, int len) {
+  pf__xlsx_scan *s = XML_GetUserData((XML_Parser)arg);
+  if (!s->capture) return;
+  if (s->text.len - s->val_start + (size_t)len > s->b->max_field) {
+    fail_cell(s, PF_ELIMIT, "a cell longer than the limit on one value (--max-field-bytes)");
+    return;
+  }
+  if (pf__buf_append(&s->text, t, (size_t)len) != PF_OK) fail(s, PF_ENOMEM);
+}
+
+pf_status pf__xlsx_scan_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, int fill_merged,
+                             pf__xlsx_row_fn fn, void *user, pf__xlsx_scan **out,
+                             pf_error *err) {
+  *out = NULL;
+  const pf__zip_entry *e = pf__zip_find(b->zip, sh->part);
+  if (!e) {
+    pf__error_set(err, PF_EPARSE,
+                  "the sheet '%s' is missing from the workbook: no part %s in the archive (the "
+                  "file is damaged)",
+                  sh->name, sh->part);
+    pf__error_file(err, b->path);
+    snprintf(err ? err->sheet : (char[1]){0}, err ? sizeof err->sheet : 1, "%s", sh->name);
+    return PF_EPARSE;
+  }
+  pf__xlsx_scan *s = calloc(1, sizeof *s);
+  if (!s) return PF_ENOMEM;
+  s->b = b;
+  s->sh = sh;
+  s->fn = fn;
+  s->user = user;
+  pf__buf_init(&s->text, 0);
+  pf_error_init(&s->err);
+  pf_status st = PF_OK;
+  if (fill_merged) st = read_merges(s, e, err);
+  s->st = PF_OK;
+  if (st == PF_OK) st = pf__zip_stream_open(b->zip, e, &s->zs, err);
+  if (st == PF_OK && !(s->p = pf__xlsx_parser_new())) st = PF_ENOMEM;
+  if (st != PF_OK) {
+    pf__xlsx_scan_close(s);
+    if (err && !err->sheet[0]) snprintf(err->sheet, sizeof err->sheet, "%s", sh->name);
+    return st;
+  }
+  XML_SetUserData(s->p, s);
+  XML_SetElementHandler(s->p, on_start, on_end);
+  XML_SetCharacterDataHandler(s->p, on_text);
+  *out = s;
+  return PF_OK;
+}
+
+/* Turns a parse result into the run's outcome. */
+static pf_status outcome(pf__xlsx_scan *s, enum XML_Status r, int *done, pf_error *err) {
+  if (r == XML_STATUS_SUSPENDED) {
+    s->suspended = 1;
+    return PF_OK;
+  }
+  if (r == XML_STATUS_ERROR) {
+    if (s->st != PF_OK) {
+      if (s->err.status != PF_OK) {
+        pf__error_copy(err, &s->err);
+        pf__error_file(err, s->b->path);
+      }
+      if (err) snprintf(err->sheet, sizeof err->sheet, "%s", s->sh->name);
+      return s->st;
+    }
+    if (s->finished) {
+      *done = 1;
+      return PF_OK;
+    }
+    pf_status st = pf__xlsx_xml_error(s->b, s->p, s->sh->part, err);
+    if (err) snprintf(err->sheet, sizeof err->sheet, "%s", s->sh->name);
+    return st;
+  }
+  if (s->fed_final) {
+    s->finished = 1;
+    *done = 1;
+  }
+  return PF_OK;
+}
+
+pf_status pf__xlsx_scan_run(pf__xlsx_scan *s, int *done, pf_error *err) {
+  *done = 0;
+  if (s->finished) {
+    *done = 1;
+    return PF_OK;
+  }
+  if (s->suspended) {
+    int v = synthesise(s);
+    if (v > 0) return PF_OK;
+    if (v < 0) return outcome(s, XML_STATUS_ERROR, done, err);
+    s->suspended = 0;
+    PF_TRY(outcome(s, XML_ResumeParser(s->p), done, err));
+    if (s->suspended || *done) return PF_OK;
+  }
+  for (;;) {
+    void *buf = XML_GetBuffer(s->p, CHUNK);
+    if (!buf) return PF_ENOMEM;
+    size_t got = 0;
+    pf_status st = pf__zip_stream_read(s->zs, buf, CHUNK, &got, err);
+    if (st != PF_OK) {
+      if (err) snprintf(err->sheet, sizeof err->sheet, "%s", s->sh->name);
+      return st;
+    }
+    s->fed_final = got == 0;
+    PF_TRY(outcome(s, XML_ParseBuffer(s->p, (int)got, got == 0), done, err));
+    if (s->suspended || *done) return PF_OK;
+  }
+}
+
+/* ---- chunk mode: rows cut out of the sheetData by the parallel reader ---- */
+static void setup_parser(pf__xlsx_scan *s) {
+  XML_SetUserData(s->p, s);
+  XML_SetElementHandler(s->p, on_start, on_end);
+  XML_SetCharacterDataHandler(s->p, on_text);
+}
+
+pf_status pf__xlsx_chunk_new(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__xlsx_row_fn fn, void *user,
+                             pf__xlsx_scan **out) {
+  *out = NULL;
+  pf__xlsx_scan *s = calloc(1, sizeof *s);
+  if (!s) return PF_ENOMEM;
+  s->b = b;
+  s->sh = sh;
+  s->fn = fn;
+  s->user = user;
+  pf__buf_init(&s->text, 0);
+  pf_error_init(&s->err);
+  if (!(s->p = pf__xlsx_parser_new())) {
+    free(s);
+    return PF_ENOMEM;
+  }
+  setup_parser(s);
+  *out = s;
+  return PF_OK;
+}
+
+pf_status pf__xlsx_chunk_parse(pf__xlsx_scan *s, const char *data, size_t n, int *no_r,
+                               pf_error *err) {
+  if (!XML_ParserReset(s->p, "UTF-8")) return PF_ENOMEM;
+  XML_UseParserAsHandlerArg(s->p);
+  XML_SetStartDoctypeDeclHandler(s->p, NULL);
+  setup_parser(s);
+  s->in_data = 1;
+  s->in_c = s->in_is = s->rph = s->capture = 0;
+  s->row = s->last_row = 0;
+  s->n = 0;
+  s->text.len = 0;
+  s->no_r = 0;
+  s->st = PF_OK;
+  pf_error_init(&s->err);
+  int ok = XML_Parse(s->p, "<w>", 3, 0) == XML_STATUS_OK;
+  while (ok && n > 0) {
+    int k = n > (1u << 30) ? (1 << 30) : (int)n;
+    ok = XML_Parse(s->p, data, k, 0) == XML_STATUS_OK;
+    data += k;
+    n -= (size_t)k;
+  }
+  if (ok) ok = XML_Parse(s->p, "</w>", 4, 1) == XML_STATUS_OK;
+  *no_r = s->no_r;
+  if (ok) return PF_OK;
+  int done = 0;
+  pf_status st = outcome(s, XML_STATUS_ERROR, &done, err);
+  if (st == PF_EPARSE && s->st == PF_OK && err) {
+    /* Lines and columns count from the cut, not the part: say where. */
+    char was[sizeof err->message];
+    memcpy(was, err->message, sizeof was);
+    char *at = strstr(was, " at line ");
+    char *colon = at ? strchr(at, ':') : NULL;
+    if (at && colon)
+      pf__error_set(err, PF_EPARSE, "%.*s in the rows after sheet row %lld%s", (int)(at - was), was,
+                    (long long)s->row, colon);
+    err->line = -1;
+    err->offset = -1;
+  }
+  return st;
+}
+
+uint64_t pf__xlsx_scan_bytes(const pf__xlsx_scan *s) { return s->zs ? pf__zip_stream_in(s->zs) : 0; }
+
+void pf__xlsx_scan_close(pf__xlsx_scan *s) {
+  if (!s) return;
+  if (s->p) XML_ParserFree(s->p);
+  pf__zip_stream_close(s->zs);
+  for (size_t i = 0; i < s->n_m; i++) free(s->m[i].val);
+  free(s->m);
+  free(s->fill);
+  free(s->cells);
+  free(s->coff);
+  pf__buf_free(&s->text);
+  free(s);
+}
