@@ -17,11 +17,22 @@ mkdir -p "$out"
 for f in samples/*; do
   name=$(basename "$f")
   stem=${name%%.*}
-  echo "\$ pyforge convert $f $out/$stem.parquet"
-  "$bin" convert "$f" "$out/$stem.parquet"
+  case "$name" in
+    *.xlsx) target="$out/$stem" ;;   # several sheet groups: a directory
+    *) target="$out/$stem.parquet" ;;
+  esac
+  echo "\$ pyforge convert $f $target"
+  "$bin" convert "$f" "$target"
   echo
 done
 echo "\$ pyforge info $out/sales.parquet"
 "$bin" info "$out/sales.parquet"
 echo
-echo "Outputs are in $out/. Try: $bin info samples/sales.csv"
+echo "\$ pyforge convert samples/sales.csv $out/sales_delta --format delta --partition-by region"
+"$bin" convert samples/sales.csv "$out/sales_delta" --format delta --partition-by region
+echo "\$ pyforge convert samples/sales.csv $out/sales_delta --mode append"
+"$bin" convert samples/sales.csv "$out/sales_delta" --mode append
+echo "\$ pyforge info $out/sales_delta"
+"$bin" info "$out/sales_delta"
+echo
+echo "Outputs are in $out/. Try: $bin info samples/quarterly_sales.xlsx"

@@ -101,6 +101,13 @@ typedef struct pf__writer_env {
   const pf__log *log;
 } pf__writer_env;
 
+/* What a table writer's commit() published. */
+typedef struct pf__commit_info {
+  int64_t version;         /* the table version committed                  */
+  int64_t files;           /* data files added                             */
+  uint64_t bytes;          /* their size                                   */
+} pf__commit_info;
+
 typedef struct pf__writer_ops {
   const char *name;        /* "parquet" */
   const char *description;
@@ -119,7 +126,7 @@ typedef struct pf__writer_ops {
    * directory (env->out is NULL). After close() succeeded, the engine calls
    * commit() to publish everything at once (e.g. a Delta log entry), then
    * frees nothing else: commit() frees state, even when it fails. */
-  pf_status (*commit)(void *state, int64_t *version, pf_error *err);
+  pf_status (*commit)(void *state, pf__commit_info *info, pf_error *err);
 } pf__writer_ops;
 
 /* ---- info helpers (src/core/info.c) ---- */

@@ -160,6 +160,7 @@ typedef struct pending {
   pf__output *out;   /* file writers: the finished temp file          */
   void *writer;      /* table writers: state awaiting commit()        */
   int64_t rows;
+  uint64_t bytes;    /* table writers: bytes of the files added       */
   pf_schema *schema;
 } pending;
 
@@ -231,7 +232,7 @@ static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
     o->tables = pf__strdup(plan->jobs[j].table_names);
     o->rows = pd[j].rows;
     o->columns = (int64_t)pd[j].schema->n_fields;
-    o->bytes = path_bytes(plan->jobs[j].target);
+    o->bytes = wops->commit ? pd[j].bytes : path_bytes(plan->jobs[j].target);
     if (!o->path || (plan->jobs[j].table_names && !o->tables)) return PF_ENOMEM;
     result->rows += pd[j].rows;
     result->bytes_out += o->bytes;
@@ -330,11 +331,12 @@ pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
   for (; st == PF_OK && published < plan.n_jobs; published++) {
     pending *p = &pd[published];
     if (wops->commit) {
-      int64_t version = -1;
+      pf__commit_info ci = {-1, 0, 0};
       void *w = p->writer;
       p->writer = NULL;
-      st = wops->commit(w, &version, err);
-      if (st == PF_OK && published == 0) result->table_version = version;
+      st = wops->commit(w, &ci, err);
+      p->bytes = ci.bytes;
+      if (st == PF_OK && published == 0) result->table_version = ci.version;
     } else {
       st = pf__output_commit(p->out, err);
       p->out = NULL;

@@ -1,0 +1,56 @@
+/* delta_state.c - lifetime of a pf__delta_state (delta_state.h): init sets
+ * every field to its "absent" value, free releases every owned string and
+ * array and leaves the state re-initialised. */
+#include "writers/delta/delta_state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void free_strv(char **v, size_t n) {
+  if (!v) return;
+  for (size_t i = 0; i < n; i++) free(v[i]);
+  free(v);
+}
+
+static void free_map(pf__delta_map *m) {
+  free_strv(m->keys, m->n);
+  free_strv(m->values, m->n);
+  m->keys = NULL;
+  m->values = NULL;
+  m->n = 0;
+}
+
+static void free_file(pf__delta_file *f) {
+  free(f->path);
+  free_map(&f->partition_values);
+  free(f->stats);
+  free_map(&f->tags);
+}
+
+void pf__delta_state_init(pf__delta_state *st) {
+  memset(st, 0, sizeof *st);
+  st->version = -1;
+  st->metadata.created_time = -1;
+}
+
+void pf__delta_state_free(pf__delta_state *st) {
+  if (!st) return;
+  free_strv(st->protocol.reader_features, st->protocol.n_reader_features);
+  free_strv(st->protocol.writer_features, st->protocol.n_writer_features);
+  pf__delta_metadata *md = &st->metadata;
+  free(md->id);
+  free(md->name);
+  free(md->description);
+  free(md->format_provider);
+  free_map(&md->format_options);
+  free(md->schema_string);
+  free_strv(md->partition_columns, md->n_partition_columns);
+  free_map(&md->configuration);
+  for (size_t i = 0; i < st->n_adds; i++) free_file(&st->adds[i]);
+  free(st->adds);
+  for (size_t i = 0; i < st->n_removes; i++) free_file(&st->removes[i]);
+  free(st->removes);
+  for (size_t i = 0; i < st->n_txns; i++) free(st->txns[i].app_id);
+  free(st->txns);
+  pf__delta_state_init(st);
+}
