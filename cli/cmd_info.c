@@ -53,20 +53,23 @@ int cmd_info(int argc, char **argv, const cli_globals *g) {
     pf_free(js);
   } else {
     char b1[32], b2[32];
-    printf("%-15s %s\n", "File", info.path);
-    printf("%-15s %s\n", "Format", info.format);
-    printf("%-15s %s (%s bytes)\n", "Size", cli_fmt_bytes(b1, sizeof b1, info.size_bytes),
+    int kw = 15; /* key column: the longest key decides */
+    for (size_t i = 0; i < info.n_props; i++)
+      if ((int)strlen(info.props[i].key) > kw) kw = (int)strlen(info.props[i].key);
+    printf("%-*s %s\n", kw, "File", info.path);
+    printf("%-*s %s\n", kw, "Format", info.format);
+    printf("%-*s %s (%s bytes)\n", kw, "Size", cli_fmt_bytes(b1, sizeof b1, info.size_bytes),
            cli_fmt_count(b2, sizeof b2, (long long)info.size_bytes));
-    if (info.rows >= 0) printf("%-15s %s\n", "Rows", cli_fmt_count(b1, sizeof b1, info.rows));
+    if (info.rows >= 0) printf("%-*s %s\n", kw, "Rows", cli_fmt_count(b1, sizeof b1, info.rows));
     for (size_t i = 0; i < info.n_props; i++) {
       if (!strcmp(info.props[i].key, "num_rows")) continue; /* shown as Rows */
       char key[64];
       snprintf(key, sizeof key, "%s", info.props[i].key);
       if (key[0] >= 'a' && key[0] <= 'z') key[0] = (char)(key[0] - 'a' + 'A');
       for (char *k = key; *k; k++) if (*k == '_') *k = ' ';
-      printf("%-15s %s\n", key, info.props[i].value);
+      printf("%-*s %s\n", kw, key, info.props[i].value);
     }
-    printf("%-15s %zu\n", "Columns", info.schema ? info.schema->n_fields : 0);
+    printf("%-*s %zu\n", kw, "Columns", info.schema ? info.schema->n_fields : 0);
     cli_print_schema(stdout, info.schema);
     for (size_t i = 0; i < info.n_sections; i++) {
       const pf_info_section *s = &info.sections[i];
