@@ -30,11 +30,13 @@ for q, start in (("Q1", dt.date(2026, 1, 1)), ("Q2", dt.date(2026, 4, 1))):
         ws.write_number(r, 0, 1000 + i + (0 if q == "Q1" else 500))
         ws.write_datetime(r, 1, dt.datetime.combine(start + dt.timedelta(days=2 * i), dt.time()), date_f)
         ws.write_string(r, 2, regions[i % 4])
-        ws.write_number(r, 3, rng.randint(1, 50))
-        ws.write_number(r, 4, round(rng.uniform(2, 90), 2), money_f)
-        ws.write_number(r, 5, rng.choice([0, 0.05, 0.1]), pct_f)
+        units, price, disc = rng.randint(1, 50), round(rng.uniform(2, 90), 2), rng.choice([0, 0.05, 0.1])
+        ws.write_number(r, 3, units)
+        ws.write_number(r, 4, price, money_f)
+        ws.write_number(r, 5, disc, pct_f)
+        # the cached value a spreadsheet application would store
         ws.write_formula(r, 6, f"=D{r + 1}*E{r + 1}*(1-F{r + 1})", money_f,
-                         None)
+                         round(units * price * (1 - disc), 2))
     ws.write_formula(3 + 40, 6, "=1/0", None, "#DIV/0!")
 ws = wb.add_worksheet("Targets")
 ws.write_row(0, 0, ["region", "target_units", "review_at"])

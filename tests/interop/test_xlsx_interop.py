@@ -144,8 +144,25 @@ def model(path, sheets, *, header_row=None, no_header=False, fill_merged=False,
             hdr_row = header_row
             rows = [r for r in rows if r > header_row]
         elif not no_header and rows:
-            first = [v for (r, _), v in grid.items() if r == rows[0]]
-            if all(t == STRING for t, _ in first):
+            def cells(r):
+                return [v for (rr, _), v in grid.items() if rr == r]
+
+            def one_text(r):
+                c = cells(r)
+                return len(c) == 1 and c[0][0] == STRING
+            # leading rows of one text cell (at most 10): titles when a row
+            # of two or more text cells follows, else a one-column table
+            k = 0
+            while k < len(rows) and k < 10 and one_text(rows[k]):
+                k += 1
+            nxt = cells(rows[k]) if k < len(rows) else []
+            if k and len(nxt) >= 2 and all(t == STRING for t, _ in nxt):
+                hdr_row = rows[k]
+                rows = rows[k + 1:]
+            elif k:
+                hdr_row = rows[0]
+                rows = rows[1:]
+            elif all(t == STRING for t, _ in cells(rows[0])):
                 hdr_row = rows[0]
                 rows = rows[1:]
         cols = [c for (r, c) in grid if r in rows or r == hdr_row]
@@ -351,9 +368,54 @@ def test_header_row_and_no_header(work_dir, convert_sheet):
     exp = model(book, ["S"], no_header=True)
     assert exp[0] == ["Column_1", "Column_2", "Column_3"]
     check(out, exp)
-    # Detected: the first non-empty row is all text, so it is the header.
+    # Detected: the one-cell row above the row of text cells is a title,
+    # left out; row 3 names the columns.
     out, _ = convert_sheet(book)
-    check(out, model(book, ["S"]))
+    exp = model(book, ["S"])
+    assert exp[0] == ["a", "b", "a_2"]
+    check(out, exp)
+
+
+def test_title_rows_and_one_column_tables(work_dir, convert_sheet):
+    # a merged caption and a subtitle above the header, as reports have
+    book = work_dir / "titles.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    ws = wb.add_worksheet("Report")
+    ws.merge_range(0, 0, 0, 3, "Sales report", wb.add_format({"bold": True}))
+    ws.write_string(1, 1, "generated 2026-11-21")
+    ws.write_row(3, 0, ["region", "units", "price", "day"])
+    for i in range(20):
+        ws.write_row(4 + i, 0, [f"r{i % 3}", i, i / 4])
+        ws.write_datetime(4 + i, 3, dt.datetime(2026, 1, 1 + i), wb.add_format({"num_format": "yyyy-mm-dd"}))
+    wb.close()
+    out, _ = convert_sheet(book)
+    exp = model(book, ["Report"])
+    assert exp[0] == ["region", "units", "price", "day"] and len(exp[2][0]) == 20
+    check(out, exp)
+    # a one-column table of text: the first cell names it, the rest is data
+    book = work_dir / "onecol.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Names"
+    for v in ["name", "Ann", "Bob", "Chloé"]:
+        ws.append([v])
+    wb.save(book)
+    out, _ = convert_sheet(book)
+    exp = model(book, ["Names"])
+    assert exp[0] == ["name"] and exp[2] == [["Ann", "Bob", "Chloé"]]
+    check(out, exp)
+    # more one-cell rows than the title limit, then numbers
+    book = work_dir / "long1col.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "L"
+    for v in ["code", *[f"c{i}" for i in range(14)], 7, 8]:
+        ws.append([v])
+    wb.save(book)
+    out, _ = convert_sheet(book)
+    exp = model(book, ["L"])
+    assert exp[0] == ["code"] and len(exp[2][0]) == 16
+    check(out, exp)
 
 
 def test_merged_cells(work_dir, convert_sheet):

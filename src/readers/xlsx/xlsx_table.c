@@ -10,6 +10,11 @@
  *   is text (shared, inline or formula strings); a first row holding a
  *   number, date, boolean or error is data, and the columns are named
  *   Column_1..Column_N.
+ * - Title rows: rows holding one text cell each (up to 10, e.g. a report
+ *   title, a merged caption) followed by a row of two or more text cells
+ *   are titles above the table: that row is the header and the titles are
+ *   left out. Followed by anything else, the first of them is the header
+ *   (a one-column table) and the others are data.
  * Blank rows before the first data row are skipped, blank rows after the
  * last one trimmed; blank rows between data rows are rows of nulls. The
  * columns are those from the leftmost to the rightmost used in the header
@@ -149,6 +154,7 @@ void pf__xlsx_cell_text(const pf__xlsx_book *b, const pf__xlsx_cell *c, char *tm
 }
 
 /* ---- sampling ---- */
+#define MAX_TITLE_ROWS 10
 typedef struct sample_ctx {
   pf__xlsx_book *b;
   pf__xlsx_sheet *sh;
@@ -161,6 +167,12 @@ typedef struct sample_ctx {
   int64_t lo, hi;
   int64_t sampled;
   pf_status st;
+  /* rows of one text cell before the header is decided: titles or a
+   * one-column table (see the header rule above) */
+  size_t n_pend;
+  int64_t pend_row[MAX_TITLE_ROWS];
+  uint32_t pend_col[MAX_TITLE_ROWS];
+  char *pend_text[MAX_TITLE_ROWS];
 } sample_ctx;
 
 static int reserve_cols(sample_ctx *c, uint32_t col) {
@@ -191,6 +203,37 @@ static int all_text(const pf__xlsx_cell *cells, size_t n) {
   return 1;
 }
 
+/* A text cell of a data row: typing and extent. */
+static void data_text(sample_ctx *c, int64_t row, uint32_t col) {
+  if (c->sh->first_data == 0) c->sh->first_data = row;
+  c->sh->last_data = row;
+  pf__infer_col *ic = &c->types[col];
+  ic->type = pf__infer_widen(ic->type, ic->big, PF_TYPE_STRING, 0);
+  ic->values++;
+  span(c, col);
+}
+
+/* The pending one-cell rows were not titles: the first names the column,
+ * the others are data. */
+static int settle_pending(sample_ctx *c) {
+  if (c->n_pend == 0) return 0;
+  c->sh->header_row = c->pend_row[0];
+  free(c->hdr[c->pend_col[0]]);
+  c->hdr[c->pend_col[0]] = c->pend_text[0];
+  c->pend_text[0] = NULL;
+  span(c, c->pend_col[0]);
+  for (size_t i = 1; i < c->n_pend; i++) {
+    data_text(c, c->pend_row[i], c->pend_col[i]);
+    if (c->max_rows >= 0 && ++c->sampled >= c->max_rows) return 1;
+  }
+  return 0;
+}
+
+static void free_pending(sample_ctx *c) {
+  for (size_t i = 0; i < c->n_pend; i++) free(c->pend_text[i]);
+  c->n_pend = 0;
+}
+
 static int sample_row(void *user, int64_t row, const pf__xlsx_cell *cells, size_t n) {
   sample_ctx *c = user;
   if (!reserve_cols(c, cells[n - 1].col)) {
@@ -200,9 +243,34 @@ static int sample_row(void *user, int64_t row, const pf__xlsx_cell *cells, size_
   if (c->o->header_row > 0 && row < c->o->header_row) return 0;
   int is_header = 0;
   if (!c->decided) {
+    int text = all_text(cells, n);
+    if (c->o->header_row <= 0 && !c->o->no_header && text && n == 1 &&
+        c->n_pend < MAX_TITLE_ROWS) {
+      /* a title, or the header of a one-column table: the next row says */
+      char tmp[64];
+      const char *p;
+      size_t k;
+      pf__xlsx_cell_text(c->b, &cells[0], tmp, &p, &k);
+      if (!(c->pend_text[c->n_pend] = pf__strndup(p, k))) {
+        c->st = PF_ENOMEM;
+        return -1;
+      }
+      c->pend_row[c->n_pend] = row;
+      c->pend_col[c->n_pend++] = cells[0].col;
+      return 0;
+    }
     c->decided = 1;
-    if (c->o->header_row > 0) is_header = row == c->o->header_row;
-    else if (!c->o->no_header) is_header = all_text(cells, n);
+    if (c->o->header_row > 0) {
+      is_header = row == c->o->header_row;
+    } else if (!c->o->no_header) {
+      if (text && n >= 2) {
+        is_header = 1; /* the pending rows were titles */
+      } else if (settle_pending(c)) {
+        free_pending(c);
+        return 1;
+      }
+    }
+    free_pending(c);
   }
   if (is_header) {
     c->sh->header_row = row;
@@ -286,6 +354,8 @@ pf_status pf__xlsx_sample(pf__xlsx_book *b, pf__xlsx_sheet *sh, const pf__xlsx_h
   if (st == PF_OK) st = pf__xlsx_scan_run(s, &done, err);
   if (st == PF_ECANCELED && c.st != PF_OK) st = c.st;
   pf__xlsx_scan_close(s);
+  if (st == PF_OK && !c.decided) settle_pending(&c); /* only one-cell rows */
+  free_pending(&c);
   if (st == PF_OK && c.lo) {
     sh->col_lo = c.lo;
     sh->col_hi = c.hi;
