@@ -3,7 +3,9 @@
  * cells without r=, rich text with phonetic runs, t="d"/"e"/"b"/"str"/
  * inlineStr, 1904 dates, merged ranges over rows the XML leaves out, blank
  * gaps wider than a batch, late widening), plus the number-format rules
- * and serial-date arithmetic in xlsx_numfmt.c. */
+ * and serial-date arithmetic in xlsx_numfmt.c; and the specialised sheet
+ * scanner (xlsx_fast.c) against the expat path on XML snippets and on every
+ * workbook in tests/data/xlsx, fuzz/corpus/xlsx and $PF_XLSX_DIFF_DIR. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include <zlib.h>
 
 #include "core/pool.h"
+#include "readers/xlsx/xlsx_fast.h"
 #include "readers/xlsx/xlsx_internal.h"
 #include "readers/xlsx/xlsx_reader.h"
 #include "test.h"
@@ -94,7 +97,8 @@ static void book(const char *path, const char *wb_extra, const char *s1, const c
 
 /* ---- driving the reader ---- */
 typedef struct rd {
-  int threads; /* 0 or 1: one thread (serial reading); more: xlsx_par.c */
+  int threads; /* 0: serial reading (PYFORGE_XLSX_PARALLEL=0); 1 or more:
+                  xlsx_par.c on that many threads */
   pf_convert_options o;
   pf__pool *pool;
   pf__reader_env env;
@@ -104,6 +108,8 @@ typedef struct rd {
 
 static pf_status rd_open(rd *d, const char *path) {
   d->o.input = path;
+  if (d->threads == 0) setenv("PYFORGE_XLSX_PARALLEL", "0", 1);
+  else unsetenv("PYFORGE_XLSX_PARALLEL");
   pf__pool_create(d->threads > 1 ? d->threads : 1, &d->pool);
   memset(&d->env, 0, sizeof d->env);
   d->env.path = path;
@@ -321,8 +327,8 @@ TEST_IMPL(merged_headers_and_selection) {
 
 /* Rows 2 and 150000 hold values: the blank rows between are nulls spread
  * over batches (the second row waits for room). Row 1500 widens column B
- * from int64 to string after the sample. Read by one thread and by three
- * (parallel parts, rows taken on a worker). */
+ * from int64 to string after the sample. Read serially, in parts on one
+ * thread, and in parts on three (rows taken on a worker). */
 static void gaps_and_late_widening(int threads) {
   char path[512], ty[256];
   snprintf(path, sizeof path, "%s/gap.xlsx", tmpdir);
@@ -390,7 +396,8 @@ static void gaps_and_late_widening(int threads) {
   free(s1);
 }
 
-TEST_IMPL(gaps_and_late_widening_serial) { gaps_and_late_widening(1); }
+TEST_IMPL(gaps_and_late_widening_serial) { gaps_and_late_widening(0); }
+TEST_IMPL(gaps_and_late_widening_one_thread) { gaps_and_late_widening(1); }
 TEST_IMPL(gaps_and_late_widening_parallel) { gaps_and_late_widening(3); }
 
 TEST_IMPL(errors_name_the_place) {
@@ -430,6 +437,199 @@ TEST_IMPL(errors_name_the_place) {
   ASSERT_EQ(rd_open(&d, path), PF_ELIMIT);
   ASSERT(strstr(d.err.message, "One!C1") != NULL);
   rd_close(&d);
+  /* A row inside a cell (its text offset would pass the row's text). */
+  snprintf(s1, sizeof s1, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>5</v></c><c r=\"B1\" "
+           "t=\"inlineStr\"><is><t>ab</t><row r=\"2\"/></is></c></row></sheetData></worksheet>");
+  book(path, "", s1, NULL, NULL);
+  pf_convert_options_init(&d.o);
+  ASSERT_EQ(rd_open(&d, path), PF_EPARSE);
+  ASSERT(strstr(d.err.message, "a row inside a cell") != NULL);
+  rd_close(&d);
+  snprintf(s1, sizeof s1, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>5</v></c><c r=\"B1\">"
+           "<v>1<row r=\"2\"/>2</v></c></row></sheetData></worksheet>");
+  book(path, "", s1, NULL, NULL);
+  pf_convert_options_init(&d.o);
+  ASSERT_EQ(rd_open(&d, path), PF_EPARSE);
+  ASSERT(strstr(d.err.message, "a row inside a cell") != NULL);
+  rd_close(&d);
+}
+
+
+/* ---- the specialised scanner against expat ---- */
+typedef struct snip {
+  char want; /* 'S': the scanner decides; 'U': it leaves the bytes to expat */
+  const char *xml;
+} snip;
+
+static const snip SNIPS[] = {
+    {'S', "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\" s=\"1\"><v>45000.5</v></c></row>"},
+    {'S', "<row r='2' spans='1:3'><c r='A2' t='s'><v>1</v></c><c r='C2' t='inlineStr'><is><t>x</t></is></c></row>"},
+    {'S', "<x:row r=\"3\"><x:c r=\"A3\" t=\"str\"><x:f>A1&amp;B1</x:f><x:v>a&lt;b&gt;&quot;&apos;&amp;</x:v></x:c></x:row>"},
+    {'S', "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><r><rPr><b/><sz val=\"11\"/></rPr><t xml:space=\"preserve\"> a </t></r>"
+          "<r><t>b&#10;c&#x263A;&#128512;</t></r><rPh sb=\"0\" eb=\"1\"><t>PH</t></rPh><phoneticPr fontId=\"1\"/></is></c></row>"},
+    {'S', "<row r=\"5\" ><c r=\"A5\" t=\"b\" ><v>1</v></c><c r=\"B5\" t=\"e\"><v>#N/A</v></c><c r=\"C5\" t=\"d\"><v>2024-01-05T10:30:00</v></c></row>"},
+    {'S', "<row r=\"6\"><c r=\"A6\"/><c r=\"B6\"><v></v></c><c r=\"C6\" t=\"inlineStr\"><is/></c><c><v>7</v></c></row>\n  "},
+    {'S', "<row r=\"7\"><c r=\"A7\"><extLst><ext uri=\"u\"><a:b xmlns:a=\"n\"><a:c/><a:v>9</a:v></a:b></ext></extLst><v>8</v></c></row>"},
+    {'S', "<row r=\"8\"><c r=\"A8\" s=\"99\"><v>1</v></c><c r=\"B8\" t=\"zz\"><v>2</v></c><c r=\"$C$8\"><v>3</v></c></row>"},
+    {'S', "<row><c><v>1</v></c></row><row><c><v>2</v></c></row>"},
+    {'S', "<row r=\"0\"><c><v>1</v></c></row><row r=\"\"><c><v>2</v></c></row><row r=\"2000000\"><c><v>3</v></c></row>"},
+    {'S', "<row r=\"9\"><c r=\"XFE9\"><v>1</v></c><c r=\"9\"><v>2</v></c></row>"},
+    {'S', "<row r=\"10\"><c r=\"A10\" t=\"inlineStr\"><is><t>caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 ]] ] > \t</t></is></c></row>"},
+    {'S', "<row r=\"11\"><c r=\"A11\"><v>1</v></c></row><foo><row r=\"12\"><c><v>2</v></c></row></foo><bar/>"},
+    {'S', "<row r=\"13\"><c r=\"A13\" t=\"s\"><v>2</v></c><c r=\"B13\" x:t=\"s\" xmlns:x=\"q\"><v>0</v></c></row>"},
+    {'S', "<row r=\"14\"><c r=\"A14\"><v>1</v><v>2</v></c><c r=\"B14\" t=\"inlineStr\"><v>3</v><is><t>4</t></is></c></row>"},
+    {'S', "<row r=\"15\" r2=\"x\"><c r=\"A15\" t=\"inlineStr\"><is><t>&#13;</t></is></c></row>"},
+    {'S', "<row r=\"1\"><c t=\"inlineStr\"><is/></c><c t=\"inlineStr\"><is><t/></is></c></row>"},
+    {'S', ""},
+    {'S', "  \n\t"},
+    /* left to expat: it decides values or errors */
+    {'U', "<row r=\"1\"><!-- c --><c><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v><![CDATA[1]]></v></c></row>"},
+    {'U', "<row r=\"1\"><?pi x?><c><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>1\r\n</v></c></row>"},
+    {'U', "<row r=\"1\" spans=\"1&amp;2\"><c><v>1</v></c></row>"},
+    {'U', "<row r=\" 1\"><c><v>1</v></c></row>"},
+    {'U', "<row r=\"+1\"><c><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><c s=\"-1\"><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"},
+    {'U', "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"},
+    {'U', "<row r=\"1\"><c t=\"s\"><v>3</v></c></row>"},
+    {'U', "<row r=\"1\"><c t=\"s\"><v>x</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>12345678901234567890123456789012345678901234567890123456789012345</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>1</v></c></row></sheetData>"},
+    {'U', "<dimension ref=\"A1\"/><row r=\"1\"><c><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>&nbsp;</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>&#0;</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>&#xD800;</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>1]]>2</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>1\x01</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>\xc0\xaf</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>\xed\xa0\x80</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>\xef\xbf\xbe</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>\xf4\x90\x80\x80</v></c></row>"},
+    {'U', "<row r=\"1\"><c><v>1</v></c>"},
+    {'U', "<row r=\"1\"><c><v>1</c></v></row>"},
+    {'U', "<row r=\"1\"><c r=\"A1\"r=\"A1\"><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><c r=\"A1\" r=\"B1\"><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><c r=A1><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><c r=\"A1'><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><c r=\"<\"><v>1</v></c></row>"},
+    {'U', "<row r=\"1\"><1c><v>1</v></1c></row>"},
+    {'U', "<row r=\"1\"><caf\xc3\xa9><v>1</v></caf\xc3\xa9></row>"},
+    {'U', "</row>"},
+    {'U', "<row r=\"1\"><c><v>5</v></c><c t=\"inlineStr\"><is><t>ab</t><row r=\"2\"></row></is></c></row>"},
+    {'U', "<row r=\"1\"><c><v>5</v></c><c><v>1<row r=\"2\"/>2</v></c></row>"},
+    {'U', "<row r=\"1\"><c/ ></row>"},
+    {'U', "<row r=\"1\"><x:><v>1</v></x:></row>"},
+};
+
+TEST_IMPL(scanner_matches_expat_snippets) {
+  for (size_t i = 0; i < sizeof SNIPS / sizeof SNIPS[0]; i++) {
+    const snip *t = &SNIPS[i];
+    int unsure = -1;
+    pf_error e;
+    pf_error_init(&e);
+    pf_status st = pf__xlsx_fast_diff_rows(t->xml, strlen(t->xml), &unsure, &e);
+    if (st != PF_OK || unsure != (t->want == 'U')) {
+      fprintf(stderr, "snippet %zu (%s): status %s, unsure %d: %s\n", i, t->xml, pf_status_name(st), unsure,
+              e.message);
+      ASSERT(0);
+    }
+    /* Every cut of a sure snippet (the rows as pieces) agrees too. */
+    for (size_t k = 1; t->want == 'S' && k < strlen(t->xml); k++) {
+      ASSERT_OK(pf__xlsx_fast_diff_rows(t->xml, k, &unsure, &e));
+      ASSERT_OK(pf__xlsx_fast_diff_rows(t->xml + k, strlen(t->xml) - k, &unsure, &e));
+    }
+  }
+}
+
+/* The rows the scanner hands over, rendered, for a few exact values. */
+static int render(void *user, int64_t row, const pf__xlsx_cell *cells, size_t n) {
+  char *out = user;
+  size_t len = strlen(out);
+  len += (size_t)snprintf(out + len, 1024 - len, "%lld:", (long long)row);
+  for (size_t i = 0; i < n; i++)
+    len += (size_t)snprintf(out + len, 1024 - len, "[%u %d %d %.*s]", cells[i].col, cells[i].kind,
+                            cells[i].fmt, (int)cells[i].n, cells[i].p);
+  snprintf(out + len, 1024 - len, "\n");
+  return 0;
+}
+
+TEST_IMPL(scanner_values) {
+  static const uint8_t xf[2] = {PF__XF_NUMBER, PF__XF_DATE};
+  static char sst[] = "a\0bb";
+  uint64_t off[3] = {0, 2, 5};
+  uint32_t len[2] = {1, 2};
+  pf__xlsx_book b;
+  memset(&b, 0, sizeof b);
+  b.xf_fmt = (uint8_t *)xf;
+  b.n_xf = 2;
+  b.sst = sst;
+  b.sst_off = off;
+  b.sst_len = len;
+  b.n_sst = 2;
+  b.max_field = 100;
+  pf__xlsx_fast *f = pf__xlsx_fast_new();
+  ASSERT(f != NULL);
+  char out[1024] = "";
+  int no_r = -1;
+  const char *x = "<x:row r='3'><x:c r='B3' s='1'><x:v>4.5</x:v></x:c><c r=\"D3\" t=\"s\"><v>1</v></c>"
+                  "<c t=\"inlineStr\"><is><r><t>a&amp;</t></r><rPh><t>no</t></rPh><r><t>&#x41;\xc3\xa9</t></r></is></c>"
+                  "</x:row><row><c><f>1+1</f><v>2</v></c><c><v/></c></row>";
+  ASSERT_EQ(pf__xlsx_fast_parse(f, &b, x, strlen(x), render, out, &no_r), 0);
+  ASSERT_STR_EQ(out, "3:[2 0 1 4.5][4 1 0 bb][5 2 0 a&A\xc3\xa9]\n4:[1 0 0 2]\n");
+  ASSERT_EQ(no_r, 1);
+  pf__xlsx_fast_free(f);
+}
+
+static void diff_dir(const char *dir, size_t *files, size_t *sure, size_t *unsure) {
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "find '%s' -maxdepth 3 -type f -name '*.xls*' 2>/dev/null | sort", dir);
+  FILE *l = popen(cmd, "r");
+  if (!l) return;
+  char path[1024];
+  while (fgets(path, sizeof path, l)) {
+    path[strcspn(path, "\n")] = 0;
+    size_t s = 0, u = 0;
+    pf_error e;
+    pf_error_init(&e);
+    pf_status st = pf__xlsx_fast_diff_book(path, &s, &u, &e);
+    if (st == PF_EINTERNAL) fprintf(stderr, "%s: %s\n", path, e.message);
+    ASSERT(st != PF_EINTERNAL);
+    *files += 1;
+    *sure += s;
+    *unsure += u;
+  }
+  pclose(l);
+}
+
+TEST_IMPL(scanner_matches_expat_workbooks) {
+  size_t files = 0, sure = 0, unsure = 0;
+  diff_dir(PF_TEST_DATA_DIR "/xlsx", &files, &sure, &unsure);
+  diff_dir(PF_TEST_DATA_DIR "/../../fuzz/corpus/xlsx", &files, &sure, &unsure);
+  /* The workbooks the interop tests write (openpyxl, XlsxWriter): keep
+   * them with --basetemp and point PF_XLSX_DIFF_DIR at that directory. */
+  const char *extra = getenv("PF_XLSX_DIFF_DIR");
+  if (extra) diff_dir(extra, &files, &sure, &unsure);
+  fprintf(stderr, "scanner vs expat: %zu workbooks, %zu pieces compared, %zu left to expat\n", files,
+          sure, unsure);
+  ASSERT(files >= 4);
+  ASSERT(sure > unsure);
+  /* A workbook written here with every detail the scanner decides. */
+  char path[400];
+  snprintf(path, sizeof path, "%s/scan.xlsx", tmpdir);
+  char s1[4096];
+  snprintf(s1, sizeof s1,
+           SHEET("<row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>h&amp;1</t></is></c><c r=\"C2\" t=\"s\"><v>0</v></c></row>"
+                 "<row r=\"3\" spans=\"2:3\"><c r=\"B3\" s=\"1\"><v>45000</v></c><c r='C3'><f>1</f><v>2.5</v></c></row>"),
+           "");
+  book(path, "", s1, NULL, "<sst><si><t>s0</t></si></sst>");
+  size_t s = 0, u = 0;
+  pf_error e;
+  pf_error_init(&e);
+  ASSERT_OK(pf__xlsx_fast_diff_book(path, &s, &u, &e));
+  ASSERT_EQ(u, 0);
+  ASSERT_EQ(s, 3);
 }
 
 int main(void) {
@@ -439,8 +639,12 @@ int main(void) {
   RUN_TEST(cells_kinds_prefixes_1904);
   RUN_TEST(merged_headers_and_selection);
   RUN_TEST(gaps_and_late_widening_serial);
+  RUN_TEST(gaps_and_late_widening_one_thread);
   RUN_TEST(gaps_and_late_widening_parallel);
   RUN_TEST(errors_name_the_place);
+  RUN_TEST(scanner_matches_expat_snippets);
+  RUN_TEST(scanner_values);
+  RUN_TEST(scanner_matches_expat_workbooks);
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) return 2;

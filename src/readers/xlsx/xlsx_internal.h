@@ -9,8 +9,11 @@
  *   xlsx_sheet.c   one sheet's XML as a stream of rows of cells (suspendable,
  *                  so next() can return a full batch and continue later);
  *                  merged-cell filling.
- *   xlsx_par.c     one sheet read by several threads: rows cut at "<row"
- *                  starts, parsed in parallel, handed over in order.
+ *   xlsx_par.c     one sheet read in parts: rows cut at "<row" starts,
+ *                  parsed in parallel, handed over in order.
+ *   xlsx_fast.c    a scanner for those parts, used instead of expat where
+ *                  it is sure to give the same rows (xlsx_fast.h;
+ *                  xlsx_fast_check.c compares the two).
  *   xlsx_table.c   per-sheet sampling: header row, used column range, column
  *                  types, signature; the schema over selected sheets.
  *   xlsx_reader.c  the reader ops: open, next (rows -> batches, widening

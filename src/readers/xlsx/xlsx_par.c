@@ -1,17 +1,19 @@
-/* xlsx_par.c - reading one sheet with several threads.
+/* xlsx_par.c - reading one sheet in parts, with several threads.
  *
- * Expat parsing is most of the work of reading a sheet, and one expat
- * parser is sequential; but a sheet's <sheetData> is a flat run of <row>
+ * Parsing is most of the work of reading a sheet, and one parser is
+ * sequential; but a sheet's <sheetData> is a flat run of <row>
  * elements, and in XML text a "<row" can only start an element outside
  * comments, CDATA sections and processing instructions (text and attribute
  * values escape '<'). So a round of inflated bytes is cut at "<row" starts
- * into parts that chunk parsers (xlsx_sheet.c, chunk mode) read at the same
- * time on the pool, each into its own row store. Meanwhile one task hands
- * the previous round's rows, in order, to the reader (which turns them into
- * a batch) and another inflates the round after: parsing, converting and
- * inflating overlap. Row stores come in two sets (one taken from, one being
- * filled); they copy what they keep, so a round's bytes can be reused as
- * soon as it is parsed.
+ * into parts read at the same time on the pool, each into its own row
+ * store: by the specialised scanner (xlsx_fast.c) or, where it is unsure,
+ * by a chunk parser (xlsx_sheet.c, chunk mode, expat). Meanwhile one task
+ * hands the previous round's rows, in order, to the reader (which turns
+ * them into a batch) and another inflates the round after: parsing,
+ * converting and inflating overlap. On a pool of one thread the same tasks
+ * run one after the other (the scanner still does the parsing). Row stores
+ * come in two sets (one taken from, one being filled); they copy what they
+ * keep, so a round's bytes can be reused as soon as it is parsed.
  *
  * Where the cut rule could be wrong the sheet goes back to the serial
  * reader (the caller skips the rows already taken): "<!" or "<?" inside
@@ -26,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "readers/xlsx/xlsx_internal.h"
+#include "readers/xlsx/xlsx_fast.h"
 
 #define ROUND_PER_THREAD (1u << 20)
 #define MAX_PARTS 64
@@ -40,6 +42,7 @@ typedef struct prow {
 typedef struct part {
   struct pf__xlsx_par *par;
   pf__xlsx_scan *scan;
+  pf__xlsx_fast *fast;     /* the specialised scanner (xlsx_fast.c)     */
   const char *data;        /* NULL: unused in this round               */
   size_t len;
   prow *rows;
@@ -50,12 +53,15 @@ typedef struct part {
   pf_status st;
   pf_error err;
   int no_r;
+  int unsure;              /* the scanner left this part to expat        */
 } part;
 
 struct pf__xlsx_par {
   pf__xlsx_book *b;
   pf__xlsx_sheet *sh;
   pf__pool *pool;
+  int mode;                /* PF__XLSX_SCAN_* (PYFORGE_XLSX_SCANNER)      */
+  size_t n_sure, n_unsure; /* parts the scanner decided / left to expat   */
   pf__zip_stream *zs;
   pf__buf cur, next;       /* this round's bytes; the next round's         */
   int eof;                 /* the stream is used up (after cur/next)       */
@@ -116,17 +122,46 @@ oom:
   return -1;
 }
 
-static void parse_part(part *pt) {
+static void reset_part(part *pt) {
+  pt->unsure = 0;
   pt->n_rows = pt->n_cells = 0;
   pt->text.len = 0;
   pt->st = PF_OK;
   pt->no_r = 0;
   pf_error_init(&pt->err);
-  pf_status st = pf__xlsx_chunk_parse(pt->scan, pt->data, pt->len, &pt->no_r, &pt->err);
-  if (st == PF_ECANCELED && pt->st != PF_OK) st = pt->st;
-  if (st != PF_OK) {
-    pt->st = st;
-    return;
+}
+
+/* The scanner first (unless PYFORGE_XLSX_SCANNER=expat); where it is
+ * unsure, the same bytes again with expat. */
+static void parse_part(part *pt) {
+  pf__xlsx_par *p = pt->par;
+  reset_part(pt);
+  if (p->mode == PF__XLSX_SCAN_CHECK) {
+    pf_status st = pf__xlsx_fast_diff(p->b, p->sh, pt->data, pt->len, NULL, &pt->err);
+    if (st != PF_OK) {
+      pt->st = st;
+      return;
+    }
+  }
+  int v = 1;
+  if (p->mode != PF__XLSX_SCAN_EXPAT) {
+    v = pf__xlsx_fast_parse(pt->fast, p->b, pt->data, pt->len, collect, pt, &pt->no_r);
+    if (v < 0) {
+      if (pt->st == PF_OK) pt->st = PF_ECANCELED;
+      return;
+    }
+    if (v > 0) {
+      reset_part(pt);
+      pt->unsure = 1;
+    }
+  }
+  if (v > 0) {
+    pf_status st = pf__xlsx_chunk_parse(pt->scan, pt->data, pt->len, &pt->no_r, &pt->err);
+    if (st == PF_ECANCELED && pt->st != PF_OK) st = pt->st;
+    if (st != PF_OK) {
+      pt->st = st;
+      return;
+    }
   }
   for (size_t i = 0; i < pt->n_cells; i++) {
     pf__xlsx_cell *c = &pt->cells[i];
@@ -175,9 +210,20 @@ static int take_rows(pf__xlsx_par *p) {
   return 0;
 }
 
+/* Tasks in the order the pool hands them out: the longest single tasks
+ * first (inflating the next round, then taking rows), the parts last, so
+ * that the threads finish the round together. */
 static void run_task(void *arg, size_t i) {
   job *j = arg;
   pf__xlsx_par *p = j->p;
+  if (j->inflate) {
+    if (i == 0) {
+      pf_error_init(&p->inflate_err);
+      p->inflate_st = fill(p, &p->next, p->round + p->next.len, &p->inflate_err);
+      return;
+    }
+    i--;
+  }
   if (j->take) {
     if (i == 0) {
       p->take_verdict = take_rows(p);
@@ -185,12 +231,7 @@ static void run_task(void *arg, size_t i) {
     }
     i--;
   }
-  if (i < j->n_parse) {
-    parse_part(&p->parts[j->set][i]);
-    return;
-  }
-  pf_error_init(&p->inflate_err);
-  p->inflate_st = fill(p, &p->next, p->round + p->next.len, &p->inflate_err);
+  parse_part(&p->parts[j->set][i]);
 }
 
 static const char *find(const char *h, size_t n, const char *needle) {
@@ -286,6 +327,7 @@ pf_status pf__xlsx_par_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__pool *pool
   p->b = b;
   p->sh = sh;
   p->pool = pool;
+  p->mode = pf__xlsx_scanner_mode();
   int threads = pf__pool_size(pool);
   p->n_parts = (size_t)(threads * 2 > MAX_PARTS ? MAX_PARTS : threads * 2);
   p->round = (size_t)threads * ROUND_PER_THREAD;
@@ -298,6 +340,7 @@ pf_status pf__xlsx_par_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__pool *pool
       pt->par = p;
       pf__buf_init(&pt->text, 0);
       st = pf__xlsx_chunk_new(b, sh, collect, pt, &pt->scan);
+      if (st == PF_OK && !(pt->fast = pf__xlsx_fast_new())) st = PF_ENOMEM;
     }
   if (st != PF_OK) {
     pf__xlsx_par_close(p);
@@ -418,7 +461,13 @@ pf_status pf__xlsx_par_step(pf__xlsx_par *p, pf__xlsx_take_fn take, void *user, 
         return pt->st;
       }
       if (pt->no_r) p->fallback = 1; /* drop this round: the serial reader redoes it */
+      pt->unsure ? p->n_unsure++ : p->n_sure++;
     }
+    /* A sheet the scanner keeps leaving to expat (say, one written with
+     * CR LF line ends inside the values) goes to expat directly: the
+     * scanner's work on it would only be lost. */
+    if (p->mode == PF__XLSX_SCAN_FAST && p->n_unsure >= 8 && p->n_unsure > 4 * p->n_sure)
+      p->mode = PF__XLSX_SCAN_EXPAT;
     if (p->inflate_st != PF_OK) {
       pf__error_copy(err, &p->inflate_err);
       return p->inflate_st;
@@ -445,6 +494,7 @@ void pf__xlsx_par_close(pf__xlsx_par *p) {
     for (size_t i = 0; i < MAX_PARTS; i++) {
       part *pt = &p->parts[k][i];
       pf__xlsx_scan_close(pt->scan);
+      pf__xlsx_fast_free(pt->fast);
       free(pt->rows);
       free(pt->cells);
       pf__buf_free(&pt->text);

@@ -352,10 +352,20 @@ static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **a
   }
 }
 
+/* A <row> start inside a cell dropped the text the cell's value had begun
+ * in (its offset is past the end of the row's text now). */
+static void row_in_cell(pf__xlsx_scan *s) {
+  fail_cell(s, PF_EPARSE, "a row inside a cell (the sheet XML is damaged; open and re-save it)");
+}
+
 static void end_cell(pf__xlsx_scan *s) {
   s->in_c = 0;
   s->capture = 0;
   if (!s->has_val) return;
+  if (s->text.len < s->val_start) {
+    row_in_cell(s);
+    return;
+  }
   size_t len = s->text.len - s->val_start;
   if (len == 0 && s->kind != PF__XK_STR) {
     s->text.len = s->val_start;
@@ -403,7 +413,9 @@ static void end_row(pf__xlsx_scan *s) {
       c->p = s->b->sst + s->b->sst_off[idx];
       c->n = s->b->sst_len[idx];
     } else {
-      c->p = (const char *)s->text.data + s->coff[i];
+      /* No text read yet in this part (empty inline strings only): the
+       * buffer has no memory; an empty value still needs a pointer. */
+      c->p = s->text.data ? (const char *)s->text.data + s->coff[i] : "";
     }
   }
   stop_for(s, deliver(s, s->row, s->cells, s->n));
@@ -458,6 +470,10 @@ static void XMLCALL on_end(void *arg, const XML_Char *name) {
 static void XMLCALL on_text(void *arg, const XML_Char *t, int len) {
   pf__xlsx_scan *s = XML_GetUserData((XML_Parser)arg);
   if (!s->capture) return;
+  if (s->text.len < s->val_start) {
+    row_in_cell(s);
+    return;
+  }
   if (s->text.len - s->val_start + (size_t)len > s->b->max_field) {
     fail_cell(s, PF_ELIMIT, "a cell longer than the limit on one value (--max-field-bytes)");
     return;
