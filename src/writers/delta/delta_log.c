@@ -140,23 +140,6 @@ static void replay_free(replay *r) {
   free(r->removes.slot);
 }
 
-static void free_map(pf__delta_map *m) {
-  for (size_t i = 0; i < m->n; i++) {
-    free(m->keys[i]);
-    free(m->values[i]);
-  }
-  free(m->keys);
-  free(m->values);
-  memset(m, 0, sizeof *m);
-}
-
-static void free_file(pf__delta_file *f) {
-  free(f->path);
-  free(f->stats);
-  free_map(&f->partition_values);
-  free_map(&f->tags);
-  memset(f, 0, sizeof *f);
-}
 
 static pf_status parse_map(const pf__json *o, pf__delta_map *m) {
   memset(m, 0, sizeof *m);
@@ -225,7 +208,7 @@ static pf_status put_file(pf__delta_file **files, size_t *n, size_t *cap, pathma
   size_t h = map_find(m, *files, f->path, &found);
   if (found) {
     size_t i = m->slot[h] - 1;
-    free_file(&(*files)[i]);
+    pf__delta_file_free(&(*files)[i]);
     (*files)[i] = *f;
     return PF_OK;
   }
@@ -252,7 +235,7 @@ static void drop_file(pf__delta_file *files, size_t *n, pathmap *m, const char *
   if (!found) return;
   size_t i = m->slot[h] - 1;
   m->slot[h] = SIZE_MAX;
-  free_file(&files[i]);
+  pf__delta_file_free(&files[i]);
   size_t last = *n - 1;
   if (i != last) {
     size_t hl = map_find(m, files, files[last].path, &found);
@@ -364,7 +347,7 @@ static pf_status apply_text(replay *r, const char *text, size_t n, const char *w
         drop_file(st->removes, &st->n_removes, &r->removes, f.path);
         rc = put_file(&st->adds, &st->n_adds, &r->cap_adds, &r->adds, &f);
       }
-      if (rc != PF_OK) free_file(&f);
+      if (rc != PF_OK) pf__delta_file_free(&f);
     } else if ((a = pf__json_get(j, "remove")) != NULL) {
       pf__delta_file f;
       rc = parse_file(a, 0, &f);
@@ -374,7 +357,7 @@ static pf_status apply_text(replay *r, const char *text, size_t n, const char *w
         drop_file(st->adds, &st->n_adds, &r->adds, f.path);
         rc = put_file(&st->removes, &st->n_removes, &r->cap_removes, &r->removes, &f);
       }
-      if (rc != PF_OK) free_file(&f);
+      if (rc != PF_OK) pf__delta_file_free(&f);
     } else if ((a = pf__json_get(j, "metaData")) != NULL) {
       r->changed |= 1;
       rc = apply_metadata(st, a);

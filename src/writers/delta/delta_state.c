@@ -12,19 +12,18 @@ static void free_strv(char **v, size_t n) {
   free(v);
 }
 
-static void free_map(pf__delta_map *m) {
+void pf__delta_map_free(pf__delta_map *m) {
   free_strv(m->keys, m->n);
   free_strv(m->values, m->n);
-  m->keys = NULL;
-  m->values = NULL;
-  m->n = 0;
+  memset(m, 0, sizeof *m);
 }
 
-static void free_file(pf__delta_file *f) {
+void pf__delta_file_free(pf__delta_file *f) {
   free(f->path);
-  free_map(&f->partition_values);
+  pf__delta_map_free(&f->partition_values);
   free(f->stats);
-  free_map(&f->tags);
+  pf__delta_map_free(&f->tags);
+  memset(f, 0, sizeof *f);
 }
 
 void pf__delta_state_init(pf__delta_state *st) {
@@ -42,13 +41,13 @@ void pf__delta_state_free(pf__delta_state *st) {
   free(md->name);
   free(md->description);
   free(md->format_provider);
-  free_map(&md->format_options);
+  pf__delta_map_free(&md->format_options);
   free(md->schema_string);
   free_strv(md->partition_columns, md->n_partition_columns);
-  free_map(&md->configuration);
-  for (size_t i = 0; i < st->n_adds; i++) free_file(&st->adds[i]);
+  pf__delta_map_free(&md->configuration);
+  for (size_t i = 0; i < st->n_adds; i++) pf__delta_file_free(&st->adds[i]);
   free(st->adds);
-  for (size_t i = 0; i < st->n_removes; i++) free_file(&st->removes[i]);
+  for (size_t i = 0; i < st->n_removes; i++) pf__delta_file_free(&st->removes[i]);
   free(st->removes);
   for (size_t i = 0; i < st->n_txns; i++) free(st->txns[i].app_id);
   free(st->txns);

@@ -76,6 +76,9 @@ typedef struct pf__delta_state {
 
 void pf__delta_state_init(pf__delta_state *st);
 void pf__delta_state_free(pf__delta_state *st);
+/* Free what one map or file owns and zero it (NULL-safe fields). */
+void pf__delta_map_free(pf__delta_map *m);
+void pf__delta_file_free(pf__delta_file *f);
 
 /* ---- checkpoints (delta_checkpoint.c, delta_checkpoint_read.c) ----
  * A classic single-file checkpoint, <table>/_delta_log/<20-digit

@@ -40,21 +40,6 @@ static pf_status put_strv(pf__buf *b, char *const *v, size_t n) {
   return pf__buf_putc(b, ']');
 }
 
-static void free_map(pf__delta_map *m) {
-  for (size_t i = 0; i < m->n; i++) {
-    free(m->keys[i]);
-    free(m->values[i]);
-  }
-  free(m->keys);
-  free(m->values);
-}
-
-static void free_file(pf__delta_file *f) {
-  free(f->path);
-  free(f->stats);
-  free_map(&f->partition_values);
-  free_map(&f->tags);
-}
 
 static const char *mode_name(const delta_w *w) {
   return w->mode == PF_TABLE_OVERWRITE ? "Overwrite" : w->mode == PF_TABLE_APPEND ? "Append" : "ErrorIfExists";
@@ -193,7 +178,7 @@ static void maybe_checkpoint(delta_w *w, int64_t v) {
   for (size_t i = 0; i < w->st.n_removes; i++) {
     pf__delta_file *f = &w->st.removes[i];
     if (f->deletion_timestamp >= 0 && f->deletion_timestamp < cutoff) {
-      free_file(f);
+      pf__delta_file_free(f);
       continue;
     }
     w->st.removes[k++] = *f;
