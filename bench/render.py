@@ -259,6 +259,10 @@ def render(results_path: Path, doc: Path, img: Path) -> None:
                if res.get("load_before") else "")
     if res.get("note"):
         out.append(f"> Note: {res['note']}\n")
+    out.append("Other formats, each measured by its own harness against its own peers: "
+               "[Excel → Parquet](benchmarks_xlsx.md) (bench/bench_xlsx.py), "
+               "[XML → Parquet](benchmarks_xml.md) (bench/bench_xml.py), "
+               "[CSV → Delta Lake](benchmarks_delta.md) (bench/bench_delta.py).\n")
 
     out.append("## Goals\n")
     out.append("Targets the C engine is built to (see the project plan); each is checked against the peers "
