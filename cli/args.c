@@ -133,7 +133,7 @@ static int parse_char(const char *s, int allow_none) {
 
 const char cli_read_options_help[] =
     "Reading options (all formats, CSV/TSV):\n"
-    "  --input-format NAME     input format when the extension does not tell (csv)\n"
+    "  --input-format NAME     input format when the extension does not tell (csv, xlsx, xml)\n"
     "  --delimiter C           field delimiter: a character, or tab, comma, semicolon,\n"
     "                          pipe, space, colon (default: detected)\n"
     "  --quote C|none          quote character (default: detected, usually \")\n"
