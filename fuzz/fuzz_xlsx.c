@@ -7,14 +7,10 @@
  * input: the bytes as raw <row> elements (seeds rows_*.xml) and, when they
  * are a workbook, every sheet whole and row by row; a difference aborts. Built with libFuzzer under clang
  * (-DPF_FUZZ_LIBFUZZER=ON) or as a corpus replayer with replay_main.c. */
-#define _GNU_SOURCE
-#include <stdint.h>
-#include <stdlib.h>
-#include <stdio.h>
-#include <sys/mman.h>
-#include <unistd.h>
+#include "fuzz_common.h" /* first: it sets _GNU_SOURCE for memfd_create */
 
-#include "pyforge/pyforge.h"
+#include <stdlib.h>
+
 #include "readers/xlsx/xlsx_fast.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,42 +21,24 @@ static void same_or_abort(pf_status st, const pf_error *e) {
   abort();
 }
 
+static void tune(pf_convert_options *o, const uint8_t *data, size_t size, int converting) {
+  o->max_columns = 20000;
+  o->excel.fill_merged = size & 1; /* both paths, decided by the input */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char in_path[64], out_path[64];
   pf_error e;
   pf_error_init(&e);
   same_or_abort(pf__xlsx_fast_diff_rows((const char *)data, size, NULL, &e), &e);
-  int in = memfd_create("pf-fuzz-in.xlsx", 0);
-  if (in < 0) return 0;
-  if (size && write(in, data, size) != (ssize_t)size) {
-    close(in);
-    return 0;
+  if (size >= 4 && data[0] == 'P' && data[1] == 'K') {
+    char path[64];
+    int fd = pf_fuzz_input_file(data, size, path, sizeof path);
+    if (fd >= 0) {
+      size_t sure, unsure;
+      pf_error_init(&e);
+      same_or_abort(pf__xlsx_fast_diff_book(path, &sure, &unsure, &e), &e);
+      close(fd);
+    }
   }
-  snprintf(in_path, sizeof in_path, "/proc/self/fd/%d", in);
-  size_t sure, unsure;
-  pf_error_init(&e);
-  if (size >= 4 && data[0] == 'P' && data[1] == 'K')
-    same_or_abort(pf__xlsx_fast_diff_book(in_path, &sure, &unsure, &e), &e);
-  snprintf(out_path, sizeof out_path, "/tmp/pf-fuzz-%d.parquet", (int)getpid());
-
-  pf_convert_options o;
-  pf_convert_options_init(&o);
-  o.input = in_path;
-  o.input_format = "xlsx";
-  o.max_columns = 20000;
-  o.excel.fill_merged = size & 1; /* both paths, decided by the input */
-  o.threads = 2;
-  o.max_field_bytes = 1 << 20;
-
-  pf_validate_result vr;
-  if (pf_validate(&o, &vr, NULL) == PF_OK) pf_validate_result_free(&vr);
-  pf_info info;
-  if (pf_info_read(&o, &info, NULL) == PF_OK) pf_info_free(&info);
-  o.output = out_path;
-  o.force = 1;
-  pf_convert_result r;
-  if (pf_convert(&o, &r, NULL) == PF_OK) pf_convert_result_free(&r);
-  unlink(out_path);
-  close(in);
-  return 0;
+  return pf_fuzz_run(data, size, "xlsx", tune);
 }

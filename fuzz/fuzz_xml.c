@@ -5,46 +5,16 @@
  * a bug; every outcome must be a status code. Built with libFuzzer under
  * clang (-DPF_FUZZ_LIBFUZZER=ON) or as a corpus replayer with
  * replay_main.c. */
-#define _GNU_SOURCE
-#include <stdint.h>
-#include <stdio.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
-#include "pyforge/pyforge.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void tune(pf_convert_options *o, const uint8_t *data, size_t size, int converting) {
+  o->max_columns = 512;
+  o->xml.arrays = (pf_xml_arrays)(size % 4);
+  o->xml.namespaces = (pf_xml_namespaces)((size / 4) % 4);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char in_path[64], out_path[64];
-  int in = memfd_create("pf-fuzz-in.xml", 0);
-  if (in < 0) return 0;
-  if (size && write(in, data, size) != (ssize_t)size) {
-    close(in);
-    return 0;
-  }
-  snprintf(in_path, sizeof in_path, "/proc/self/fd/%d", in);
-  snprintf(out_path, sizeof out_path, "/tmp/pf-fuzz-xml-%d.parquet", (int)getpid());
-
-  pf_convert_options o;
-  pf_convert_options_init(&o);
-  o.input = in_path;
-  o.input_format = "xml";
-  o.threads = 2;
-  o.max_field_bytes = 1 << 20;
-  o.max_columns = 512;
-  o.xml.arrays = (pf_xml_arrays)(size % 4);
-  o.xml.namespaces = (pf_xml_namespaces)((size / 4) % 4);
-
-  pf_validate_result vr;
-  if (pf_validate(&o, &vr, NULL) == PF_OK) pf_validate_result_free(&vr);
-  pf_info info;
-  if (pf_info_read(&o, &info, NULL) == PF_OK) pf_info_free(&info);
-  o.output = out_path;
-  o.force = 1;
-  pf_convert_result r;
-  if (pf_convert(&o, &r, NULL) == PF_OK) pf_convert_result_free(&r);
-  unlink(out_path);
-  close(in);
-  return 0;
+  return pf_fuzz_run(data, size, "xml", tune);
 }

@@ -1,0 +1,64 @@
+/* fuzz_common.h - what the public-API fuzz harnesses share: the input bytes
+ * as an in-memory file (memfd, named by /proc/self/fd), and one pass of
+ * pf_validate + pf_info_read + pf_convert over it. Each outcome must be a
+ * status code; crashes, sanitizer reports and leaks are the bugs. */
+#ifndef PF_FUZZ_COMMON_H
+#define PF_FUZZ_COMMON_H
+
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pyforge/pyforge.h"
+
+/* Sets format-specific options; converting is 0 for validate/info, 1 for
+ * convert. */
+typedef void (*pf_fuzz_tune_fn)(pf_convert_options *o, const uint8_t *data,
+                                size_t size, int converting);
+
+/* The input as a file: writes data to a memfd and its /proc path into path.
+ * Returns the descriptor (close it), or -1. */
+static inline int pf_fuzz_input_file(const uint8_t *data, size_t size,
+                                     char *path, size_t n) {
+  int fd = memfd_create("pf-fuzz-in", 0);
+  if (fd < 0) return -1;
+  if (size && write(fd, data, size) != (ssize_t)size) {
+    close(fd);
+    return -1;
+  }
+  snprintf(path, n, "/proc/self/fd/%d", fd);
+  return fd;
+}
+
+/* validate, info and convert of the bytes as input_format. */
+static inline int pf_fuzz_run(const uint8_t *data, size_t size,
+                              const char *input_format, pf_fuzz_tune_fn tune) {
+  char in_path[64], out_path[96];
+  int in = pf_fuzz_input_file(data, size, in_path, sizeof in_path);
+  if (in < 0) return 0;
+  snprintf(out_path, sizeof out_path, "/tmp/pf-fuzz-%s-%d.parquet", input_format, (int)getpid());
+
+  pf_convert_options o;
+  pf_convert_options_init(&o);
+  o.input = in_path;
+  o.input_format = input_format;
+  o.threads = 2;
+  o.max_field_bytes = 1 << 20;
+  if (tune) tune(&o, data, size, 0);
+  pf_validate_result vr;
+  if (pf_validate(&o, &vr, NULL) == PF_OK) pf_validate_result_free(&vr);
+  pf_info info;
+  if (pf_info_read(&o, &info, NULL) == PF_OK) pf_info_free(&info);
+  o.output = out_path;
+  o.force = 1;
+  if (tune) tune(&o, data, size, 1);
+  pf_convert_result r;
+  if (pf_convert(&o, &r, NULL) == PF_OK) pf_convert_result_free(&r);
+  unlink(out_path);
+  close(in);
+  return 0;
+}
+
+#endif
