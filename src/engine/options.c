@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/buf.h"
 #include "engine/registry.h"
@@ -58,6 +59,25 @@ pf_status pf_default_output(const pf_convert_options *opts, char *buf, size_t n,
   if (opts->output && *opts->output) {
     if (strlen(opts->output) >= n) return pf__error_set(err, PF_EINVAL, "output path too long");
     strcpy(buf, opts->output);
+    /* An existing directory as OUTPUT of a file writer: the file goes into
+     * it with the default name (like cp). Table writers own directories. */
+    struct stat sb;
+    const pf__writer_ops *w;
+    if (strcmp(opts->input, "-") != 0 && stat(opts->output, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+        pf__registry_writer(opts->output, opts->output_format, &w, NULL) == PF_OK && !w->commit) {
+      const char *in_ext;
+      size_t stem;
+      pf__path_ext(opts->input, &in_ext, &stem);
+      const char *base = opts->input;
+      for (size_t i = 0; i < stem; i++)
+        if (opts->input[i] == '/') base = opts->input + i + 1;
+      size_t dl = strlen(opts->output);
+      while (dl > 1 && opts->output[dl - 1] == '/') dl--;
+      int k = snprintf(buf, n, "%.*s/%.*s%.*s", (int)dl, opts->output,
+                       (int)(opts->input + stem - base), base, (int)strcspn(w->extensions, " "),
+                       w->extensions);
+      if (k < 0 || (size_t)k >= n) return pf__error_set(err, PF_EINVAL, "output path too long");
+    }
     return PF_OK;
   }
   if (strcmp(opts->input, "-") == 0)
