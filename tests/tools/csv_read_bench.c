@@ -11,40 +11,9 @@
 #include <time.h>
 
 #include "core/format_api.h"
+#include "tool_util.h"
 #include "readers/csv/csv_reader.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void dump_value(const pf_column *c, size_t i) {
-  if (!pf__col_is_valid(c, i)) {
-    printf("NULL");
-    return;
-  }
-  size_t n;
-  const uint8_t *p;
-  switch (c->type) {
-    case PF_TYPE_STRING:
-      p = pf__col_str(c, i, &n);
-      putchar('\'');
-      for (size_t k = 0; k < n; k++) {
-        if (p[k] == '\n') fputs("\\n", stdout);
-        else if (p[k] == '\r') fputs("\\r", stdout);
-        else putchar(p[k]);
-      }
-      putchar('\'');
-      break;
-    case PF_TYPE_INT64: case PF_TYPE_TIMESTAMP: case PF_TYPE_TIMESTAMP_UTC:
-      printf("%lld", (long long)pf__col_i64(c, i)); break;
-    case PF_TYPE_DOUBLE: printf("%.17g", pf__col_f64(c, i)); break;
-    case PF_TYPE_DATE: printf("%d", pf__col_i32(c, i)); break;
-    case PF_TYPE_BOOL: printf("%s", pf__col_bool(c, i) ? "true" : "false"); break;
-    default: printf("?");
-  }
-}
 
 int main(int argc, char **argv) {
   int threads = 0, repeats = 1, dump = 0, all_strings = 0;
@@ -76,7 +45,7 @@ int main(int argc, char **argv) {
     pf_error err;
     pf_error_init(&err);
     void *st;
-    double t0 = now();
+    double t0 = tool_now();
     pf_status s = pf__csv_reader_ops.open(&env, &st, &err);
     if (s != PF_OK) {
       char buf[2048];
@@ -84,7 +53,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "open: %s: %s\n", pf_status_name(s), buf);
       return 1;
     }
-    double t1 = now();
+    double t1 = tool_now();
     int64_t rows = 0, batches = 0;
     for (;;) {
       pf_batch *b;
@@ -106,14 +75,14 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < b->n_rows; i++) {
           for (size_t c = 0; c < b->n_cols; c++) {
             if (c) printf("|");
-            dump_value(&b->cols[c], i);
+            tool_dump_value(&b->cols[c], i);
           }
           printf("\n");
         }
       rows += (int64_t)b->n_rows;
       batches++;
     }
-    double t2 = now();
+    double t2 = tool_now();
     pf__reader_stats stt;
     pf__csv_reader_ops.stats(st, &stt);
     const pf_schema *sc = pf__csv_reader_ops.schema(st);

@@ -16,40 +16,9 @@
 #include <time.h>
 
 #include "core/format_api.h"
+#include "tool_util.h"
 #include "readers/xlsx/xlsx_reader.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void dump_value(const pf_column *c, size_t i) {
-  if (!pf__col_is_valid(c, i)) {
-    printf("NULL");
-    return;
-  }
-  size_t n;
-  const uint8_t *p;
-  switch (c->type) {
-    case PF_TYPE_STRING:
-      p = pf__col_str(c, i, &n);
-      putchar('\'');
-      for (size_t k = 0; k < n; k++) {
-        if (p[k] == '\n') fputs("\\n", stdout);
-        else if (p[k] == '\r') fputs("\\r", stdout);
-        else putchar(p[k]);
-      }
-      putchar('\'');
-      break;
-    case PF_TYPE_INT64: case PF_TYPE_TIMESTAMP: case PF_TYPE_TIMESTAMP_UTC: case PF_TYPE_TIME:
-      printf("%lld", (long long)pf__col_i64(c, i)); break;
-    case PF_TYPE_DOUBLE: printf("%.17g", pf__col_f64(c, i)); break;
-    case PF_TYPE_DATE: printf("%d", pf__col_i32(c, i)); break;
-    case PF_TYPE_BOOL: printf("%s", pf__col_bool(c, i) ? "true" : "false"); break;
-    default: printf("?");
-  }
-}
 
 static void print_error(const pf_error *e) {
   char buf[2048];
@@ -93,7 +62,7 @@ int main(int argc, char **argv) {
   pf_error err;
   pf_error_init(&err);
   void *r = NULL;
-  double t0 = now();
+  double t0 = tool_now();
   pf_status st = ops->open(&env, &r, &err);
   if (st != PF_OK) {
     print_error(&err);
@@ -170,7 +139,7 @@ int main(int argc, char **argv) {
         printf("row %lld:", (long long)(b->first_row + (int64_t)i));
         for (size_t c = 0; c < b->n_cols; c++) {
           putchar(' ');
-          dump_value(&b->cols[c], i);
+          tool_dump_value(&b->cols[c], i);
         }
         putchar('\n');
       }
@@ -181,7 +150,7 @@ int main(int argc, char **argv) {
   const pf_schema *s = ops->schema(r);
   for (size_t i = 0; s && i < s->n_fields; i++)
     if (s->fields[i].note) printf("note %s: %s\n", s->fields[i].name, s->fields[i].note);
-  double t = now() - t0;
+  double t = tool_now() - t0;
   printf("rows: %lld columns: %zu restarts: %d seconds: %.3f\n", (long long)rows,
          s ? s->n_fields : 0, restarts, t);
   ops->close(r);
