@@ -467,6 +467,18 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
 
 /* Fixed-width keys of w bytes (4, 8 or 16). Stops before the value that
  * would take the dictionary past the limit (*overflow = 1). */
+
+/* Before a new dictionary entry: grows the hash table when it would pass
+ * half full, and finds the entry's free slot (*pos) in the grown table. */
+static inline pf_status dict_make_room(pf__pq_dict *d, uint32_t h, size_t *mask, size_t *pos) {
+  if ((size_t)(d->n + 1) * 2 <= d->n_slots) return PF_OK;
+  PF_TRY(pf__pq_dict_grow(d));
+  *mask = d->n_slots - 1;
+  *pos = h & *mask;
+  while (d->slots[*pos]) *pos = (*pos + 1) & *mask;
+  return PF_OK;
+}
+
 static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cfg,
                                           const pf_column *col, size_t r0, size_t n,
                                           const int w, size_t *taken, size_t *nv,
@@ -527,13 +539,8 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
         *overflow = 1;
         break;
       }
-      if ((size_t)(d->n + 1) * 2 > d->n_slots) {
-        st = pf__pq_dict_grow(d);
-        if (st != PF_OK) break;
-        mask = d->n_slots - 1;
-        pos = h & mask;
-        while (d->slots[pos]) pos = (pos + 1) & mask;
-      }
+      st = dict_make_room(d, h, &mask, &pos);
+      if (st != PF_OK) break;
       st = pf__buf_append(&d->vals, key, w);
       if (st != PF_OK) break;
       id = d->n++;
@@ -596,13 +603,8 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
         *overflow = 1;
         break;
       }
-      if ((size_t)(d->n + 1) * 2 > d->n_slots) {
-        st = pf__pq_dict_grow(d);
-        if (st != PF_OK) break;
-        mask = d->n_slots - 1;
-        pos = h & mask;
-        while (d->slots[pos]) pos = (pos + 1) & mask;
-      }
+      st = dict_make_room(d, h, &mask, &pos);
+      if (st != PF_OK) break;
       st = pf__pq_dict_reserve_entry(d);
       if (st == PF_OK) st = pf__buf_reserve(&d->vals, 4 + len);
       if (st != PF_OK) break;
