@@ -481,6 +481,33 @@ static void XMLCALL on_text(void *arg, const XML_Char *t, int len) {
   if (pf__buf_append(&s->text, t, (size_t)len) != PF_OK) fail(s, PF_ENOMEM);
 }
 
+static void setup_parser(pf__xlsx_scan *s) {
+  XML_SetUserData(s->p, s);
+  XML_SetElementHandler(s->p, on_start, on_end);
+  XML_SetCharacterDataHandler(s->p, on_text);
+}
+
+/* A scanner without parser or input yet; NULL when out of memory. */
+static pf__xlsx_scan *scan_new(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__xlsx_row_fn fn,
+                               void *user) {
+  pf__xlsx_scan *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->b = b;
+  s->sh = sh;
+  s->fn = fn;
+  s->user = user;
+  pf__buf_init(&s->text, 0);
+  pf_error_init(&s->err);
+  return s;
+}
+
+/* Gives s its sheet parser with the cell handlers. */
+static pf_status scan_parser(pf__xlsx_scan *s) {
+  if (!(s->p = pf__xlsx_parser_new())) return PF_ENOMEM;
+  setup_parser(s);
+  return PF_OK;
+}
+
 pf_status pf__xlsx_scan_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, int fill_merged,
                              pf__xlsx_row_fn fn, void *user, pf__xlsx_scan **out,
                              pf_error *err) {
@@ -495,27 +522,19 @@ pf_status pf__xlsx_scan_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, int fill_merg
     snprintf(err ? err->sheet : (char[1]){0}, err ? sizeof err->sheet : 1, "%s", sh->name);
     return PF_EPARSE;
   }
-  pf__xlsx_scan *s = calloc(1, sizeof *s);
+  pf__xlsx_scan *s = scan_new(b, sh, fn, user);
   if (!s) return PF_ENOMEM;
-  s->b = b;
-  s->sh = sh;
-  s->fn = fn;
-  s->user = user;
-  pf__buf_init(&s->text, 0);
-  pf_error_init(&s->err);
   pf_status st = PF_OK;
   if (fill_merged) st = read_merges(s, e, err);
   s->st = PF_OK;
   if (st == PF_OK) st = pf__zip_stream_open(b->zip, e, &s->zs, err);
-  if (st == PF_OK && !(s->p = pf__xlsx_parser_new())) st = PF_ENOMEM;
+  /* after the merge pre-pass, which uses a parser of its own */
+  if (st == PF_OK) st = scan_parser(s);
   if (st != PF_OK) {
     pf__xlsx_scan_close(s);
     if (err && !err->sheet[0]) snprintf(err->sheet, sizeof err->sheet, "%s", sh->name);
     return st;
   }
-  XML_SetUserData(s->p, s);
-  XML_SetElementHandler(s->p, on_start, on_end);
-  XML_SetCharacterDataHandler(s->p, on_text);
   *out = s;
   return PF_OK;
 }
@@ -580,28 +599,14 @@ pf_status pf__xlsx_scan_run(pf__xlsx_scan *s, int *done, pf_error *err) {
 }
 
 /* ---- chunk mode: rows cut out of the sheetData by the parallel reader ---- */
-static void setup_parser(pf__xlsx_scan *s) {
-  XML_SetUserData(s->p, s);
-  XML_SetElementHandler(s->p, on_start, on_end);
-  XML_SetCharacterDataHandler(s->p, on_text);
-}
-
 pf_status pf__xlsx_chunk_new(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__xlsx_row_fn fn, void *user,
                              pf__xlsx_scan **out) {
-  *out = NULL;
-  pf__xlsx_scan *s = calloc(1, sizeof *s);
+  pf__xlsx_scan *s = scan_new(b, sh, fn, user);
   if (!s) return PF_ENOMEM;
-  s->b = b;
-  s->sh = sh;
-  s->fn = fn;
-  s->user = user;
-  pf__buf_init(&s->text, 0);
-  pf_error_init(&s->err);
-  if (!(s->p = pf__xlsx_parser_new())) {
+  if (scan_parser(s) != PF_OK) {
     free(s);
     return PF_ENOMEM;
   }
-  setup_parser(s);
   *out = s;
   return PF_OK;
 }
