@@ -133,14 +133,15 @@ static int parse_char(const char *s, int allow_none) {
 
 const char cli_read_options_help[] =
     "Reading options (all formats, CSV/TSV):\n"
-    "  --input-format NAME     input format when the extension does not tell (csv, xlsx, xml)\n"
+    "  --input-format NAME     input format when the extension does not tell (csv, xlsx, xml, dbf)\n"
     "  --delimiter C           field delimiter: a character, or tab, comma, semicolon,\n"
     "                          pipe, space, colon (default: detected)\n"
     "  --quote C|none          quote character (default: detected, usually \")\n"
     "  --escape C|double       escape inside quotes: double (\"\") or backslash (default: detected)\n"
     "  --header / --no-header  whether the first row names the columns (default: detected)\n"
     "  --skip-rows N           lines to skip before the header or data\n"
-    "  --encoding NAME         text encoding (default: detected: utf-8, utf-16, windows-1252)\n"
+    "  --encoding NAME         text encoding (default: detected: utf-8, utf-16, windows-1252;\n"
+    "                          dBase: the .cpg file or language driver, else detected)\n"
     "  --null-value S          a value read as null in every column (repeatable)\n"
     "  --on-bad-rows MODE      error (default), skip (to a rejects file) or keep\n"
     "  --all-strings           every column a string, as the original PyForge CLI did\n"
@@ -162,7 +163,14 @@ const char cli_read_options_help[] =
     "  --namespace-handling M  strip, prefix (ns_name, default) or preserve (ns:name)\n"
     "  --attribute-prefix S    prefix of attribute columns (default _; @ as the original)\n"
     "  --path-separator S      between nested element names (default .)\n"
-    "  --value-name S          column of an element's text beside attributes (default _VALUE)\n";
+    "  --value-name S          column of an element's text beside attributes (default _VALUE)\n"
+    "\n"
+    "Reading options (dBase .dbf):\n"
+    "  --keep-deleted          keep deleted records, with a _deleted column (default: left out)\n"
+    "  --ignore-missing-memo   convert without the memo columns when the memo file is missing\n"
+    "  --allow-truncated       a file with fewer records than its header says: convert those\n"
+    "                          there, with a warning (default: an error)\n"
+    "  --on-bad-rows skip      records that cannot be read go to the rejects file\n";
 
 /* A keyword among names[] (NULL-terminated, with their values); -1 if none. */
 static int keyword(const char *v, const char *const *names, const int *values) {
@@ -205,6 +213,13 @@ int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o) {
   } else if (!strcmp(opt, "--encoding")) {
     VALUE();
     o->csv.encoding = v;
+    o->dbf.encoding = v;
+  } else if (!strcmp(opt, "--keep-deleted")) {
+    o->dbf.keep_deleted = 1;
+  } else if (!strcmp(opt, "--ignore-missing-memo")) {
+    o->dbf.ignore_missing_memo = 1;
+  } else if (!strcmp(opt, "--allow-truncated")) {
+    o->dbf.allow_truncated = 1;
   } else if (!strcmp(opt, "--null-value")) {
     VALUE();
     if (list_add(&a->nulls, &a->n_nulls, v)) return -1;

@@ -240,6 +240,18 @@ typedef struct pf_xml_options {
   const char *value_name;       /* text beside attributes; NULL: "_VALUE"   */
 } pf_xml_options;
 
+/* dBase tables (.dbf). Few and isolated on purpose: they become the keys
+ * dbf.encoding, dbf.keep_deleted, dbf.ignore_missing_memo and
+ * dbf.allow_truncated when options move to keyed tables. */
+typedef struct pf_dbf_options {
+  const char *encoding;    /* NULL: the .cpg file, the language driver byte,
+                              else detected; otherwise an iconv name       */
+  int keep_deleted;        /* keep deleted records, with a _deleted column */
+  int ignore_missing_memo; /* no memo file: convert without memo columns  */
+  int allow_truncated;     /* fewer records than the header says: convert
+                              those there with a warning (default: error) */
+} pf_dbf_options;
+
 /* Tables (Delta Lake): what to do when the target table exists. */
 typedef enum pf_table_mode {
   PF_TABLE_ERROR = 0,      /* refuse an existing table                       */
@@ -286,6 +298,7 @@ typedef struct pf_convert_options {
   pf_excel_options excel;
   pf_xml_options xml;
   pf_delta_options delta;
+  pf_dbf_options dbf;
 
   pf_log_fn log;              /* NULL: no logging                          */
   void *log_user;

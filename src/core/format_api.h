@@ -83,6 +83,12 @@ typedef struct pf__reader_ops {
    * restart rule of next() applies as after open()). */
   pf_status (*select)(void *state, const size_t *idx, size_t n,
                       const char *table_column, pf_error *err);
+
+  /* Optional (NULL otherwise): what the reader has to say about the input
+   * once it was read to its end (records left out and why, a damaged
+   * file read leniently), as human-readable lines the engine adds to the
+   * result's warnings. *out is valid until the next call on state. */
+  size_t (*warnings)(void *state, const char *const **out);
 } pf__reader_ops;
 
 /* ---- writers ---- */

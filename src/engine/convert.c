@@ -248,6 +248,11 @@ static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
     add_warning(result, "%lld row%s left out and written with line numbers and reasons to %s",
                 (long long)rejects->count, rejects->count == 1 ? "" : "s", rejects->path);
   }
+  if (s->rops->warnings) {
+    const char *const *w;
+    size_t n = s->rops->warnings(s->reader, &w);
+    for (size_t i = 0; i < n; i++) add_warning(result, "%s", w[i]);
+  }
   for (size_t i = 0; i < plan->n_skipped; i++)
     add_warning(result, "sheet '%s' holds no data: no output for it", plan->skipped[i]);
   for (size_t j = 0; j < plan->n_jobs; j++) {

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "io/source.h"
 #include "readers/csv/csv_reader.h"
+#include "readers/dbf/dbf_reader.h"
 #include "readers/parquet/parquet_reader.h"
 #include "readers/xlsx/xlsx_reader.h"
 #include "readers/xml/xml_reader.h"
@@ -24,6 +25,8 @@ static const pf_format_desc format_descs[] = {
      "Excel workbooks: sheets, dates by number format, exact numbers", "built-in"},
     {"xml", "input", ".xml (+ .gz .zst .bz2)",
      "XML documents: records detected and flattened, streaming", "built-in"},
+    {"dbf", "input", ".dbf (+ .dbt .fpt memo files)",
+     "dBase III-7, FoxPro, Visual FoxPro tables: memos, code pages, deleted records", "built-in"},
     {"parquet", "input", ".parquet",
      "Parquet files (info only: schema, row groups, statistics)", "built-in"},
     {"parquet", "output", ".parquet",
@@ -36,6 +39,7 @@ static const pf__reader_ops *const readers[] = {
     &pf__csv_reader_ops,
     &pf__xlsx_reader_ops,
     &pf__xml_reader_ops,
+    &pf__dbf_reader_ops,
     &pf__parquet_reader_ops,
 };
 static const pf__writer_ops *const writers[] = {
