@@ -201,7 +201,6 @@ typedef struct pf__dbf_reader {
   size_t n_tasks_alloc;     /* tasks allocated                                 */
   size_t n_tasks, task_next;/* of the current block                           */
   size_t recs_per_task;
-  int handed_out;           /* batches returned since the last (re)start      */
   int64_t rows_out;
   int64_t deleted_total;    /* deleted records seen (whole input, last pass)  */
   int64_t bad_total;

@@ -401,8 +401,7 @@ static pf_status decode_block(pf__dbf_reader *r) {
 }
 
 /* After a block: errors, end markers and misfits, in record order. */
-static pf_status settle_block(pf__dbf_reader *r, int *redo, pf_error *err) {
-  *redo = 0;
+static pf_status settle_block(pf__dbf_reader *r, pf_error *err) {
   for (size_t i = 0; i < r->n_tasks; i++) {
     pf__dbf_task *t = &r->tasks[i];
     if (t->st != PF_OK) {
@@ -431,10 +430,11 @@ static pf_status settle_block(pf__dbf_reader *r, int *redo, pf_error *err) {
   int any = 0;
   for (size_t i = 0; i < r->n_tasks; i++) any |= r->tasks[i].misfit;
   if (any) {
+    /* the writer was opened with the old schema, even before the first
+     * batch: the engine must start again */
     int widened;
     PF_TRY(widen_misfits(r, &widened, err));
-    if (widened && r->handed_out) return PF_ERESTART;
-    *redo = widened;
+    if (widened) return PF_ERESTART;
   }
   return PF_OK;
 }
@@ -487,7 +487,6 @@ static pf_status dbf_next(void *state, pf_batch **out, pf_error *err) {
       if (t->batch->n_rows == 0) continue;
       t->batch->first_row = r->rows_out;
       r->rows_out += (int64_t)t->batch->n_rows;
-      r->handed_out = 1;
       *out = t->batch;
       return PF_OK;
     }
@@ -500,18 +499,14 @@ static pf_status dbf_next(void *state, pf_batch **out, pf_error *err) {
     }
     PF_TRY(read_block(r, err));
     if (r->n_tasks == 0) continue;
-    for (int redo = 1; redo;) {
-      PF_TRY(decode_block(r));
-      pf_status st = settle_block(r, &redo, err);
-      if (st != PF_OK) return st;
-    }
+    PF_TRY(decode_block(r));
+    PF_TRY(settle_block(r, err));
   }
 }
 
 static pf_status dbf_rewind(void *state, pf_error *err) {
   pf__dbf_reader *r = state;
   r->n_tasks = r->task_next = 0;
-  r->handed_out = 0;
   r->rows_out = 0;
   r->deleted_total = r->overflow_total = r->bad_total = 0;
   /* keep the notes about the file itself (truncation, memo), drop counts */
