@@ -475,9 +475,7 @@ static void finish_notes(pf__dbf_reader *r, int64_t overflow) {
                             (long long)overflow, overflow == 1 ? "" : "s"));
 }
 
-static pf_status dbf_next(void *state, pf_batch **out, pf_error *err) {
-  pf__dbf_reader *r = state;
-  *out = NULL;
+static pf_status next_batch(pf__dbf_reader *r, pf_batch **out, pf_error *err) {
   for (;;) {
     while (r->task_next < r->n_tasks) {
       pf__dbf_task *t = &r->tasks[r->task_next++];
@@ -502,6 +500,14 @@ static pf_status dbf_next(void *state, pf_batch **out, pf_error *err) {
     PF_TRY(decode_block(r));
     PF_TRY(settle_block(r, err));
   }
+}
+
+static pf_status dbf_next(void *state, pf_batch **out, pf_error *err) {
+  pf__dbf_reader *r = state;
+  *out = NULL;
+  pf_status st = next_batch(r, out, err);
+  if (st != PF_OK && st != PF_ERESTART) pf__error_file(err, r->env->path);
+  return st;
 }
 
 static pf_status dbf_rewind(void *state, pf_error *err) {
