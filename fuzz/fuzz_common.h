@@ -32,12 +32,11 @@ static inline int pf_fuzz_input_file(const uint8_t *data, size_t size,
   return fd;
 }
 
-/* validate, info and convert of the bytes as input_format. */
-static inline int pf_fuzz_run(const uint8_t *data, size_t size,
-                              const char *input_format, pf_fuzz_tune_fn tune) {
-  char in_path[64], out_path[96];
-  int in = pf_fuzz_input_file(data, size, in_path, sizeof in_path);
-  if (in < 0) return 0;
+/* validate, info and convert of the file at in_path as input_format; the
+ * output goes to /tmp and is removed. */
+static inline int pf_fuzz_run_path(const char *in_path, const uint8_t *data, size_t size,
+                                   const char *input_format, pf_fuzz_tune_fn tune) {
+  char out_path[96];
   snprintf(out_path, sizeof out_path, "/tmp/pf-fuzz-%s-%d.parquet", input_format, (int)getpid());
 
   pf_convert_options o;
@@ -57,6 +56,16 @@ static inline int pf_fuzz_run(const uint8_t *data, size_t size,
   pf_convert_result r;
   if (pf_convert(&o, &r, NULL) == PF_OK) pf_convert_result_free(&r);
   unlink(out_path);
+  return 0;
+}
+
+/* validate, info and convert of the bytes as input_format. */
+static inline int pf_fuzz_run(const uint8_t *data, size_t size,
+                              const char *input_format, pf_fuzz_tune_fn tune) {
+  char in_path[64];
+  int in = pf_fuzz_input_file(data, size, in_path, sizeof in_path);
+  if (in < 0) return 0;
+  pf_fuzz_run_path(in_path, data, size, input_format, tune);
   close(in);
   return 0;
 }
