@@ -422,3 +422,19 @@ def test_info_fields_and_code_page(run_pyforge, work_dir):
     assert rc == 0, se
     assert "0x30 Visual FoxPro" in so and "CP1251" in so and "language driver 0xC9" in so
     assert "N(20,4)" in so and "decimal(19,4)" in so and "(null flags, not a column)" in so
+
+
+def test_what_real_writers_do(run_pyforge, work_dir):
+    # exponents in N fields (shapelib writes them when a number is too wide),
+    # a NUL deletion flag for kept records, a zero-length field, NUL padding
+    fields = [Field("E", "N", 18, 4), Field("Z", "C", 0), Field("P", "N", 8)]
+    recs = [Record([fx.num("1.5e+002", 18), b"", b"3444165\0"]),
+            Record([fx.num("-2.5E-3", 18), b"", fx.num(7, 8)])]
+    data = bytearray(fx.table_bytes(Table(fields, recs)))
+    data[len(fx.header_bytes(Table(fields, recs)))] = 0  # record 1's flag: NUL
+    path = work_dir / "real.dbf"
+    path.write_bytes(bytes(data))
+    out = convert(run_pyforge, path)
+    assert str(pq.read_schema(out).field("E").type) == "decimal128(17, 4)"
+    check_both(out, [{"E": Decimal("150.0000"), "Z": "", "P": 3444165},
+                     {"E": Decimal("-0.0025"), "Z": "", "P": 7}])

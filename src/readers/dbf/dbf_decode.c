@@ -100,6 +100,29 @@ static int parse_num(const uint8_t *p, size_t n, num *v) {
   return seen;
 }
 
+/* Folds the exponent into the digits: 1.5e3 -> "1500", 1.5e-3 -> "0015"
+ * with 4 fraction digits. 0 when that needs more than 76 digits. */
+static int apply_exp(num *v) {
+  if (!v->has_exp) return 1;
+  long f = (long)v->frac - v->exp;
+  if (v->nd == 0) f = 0; /* zero with any exponent */
+  if (f < 0) {
+    if (v->nd - f > 76) return 0;
+    memset(v->digits + v->nd, '0', (size_t)-f);
+    v->nd += (int)-f;
+    f = 0;
+  } else if (f > v->nd) {
+    if (f > 76) return 0;
+    int pad = (int)f - v->nd;
+    memmove(v->digits + pad, v->digits, (size_t)v->nd);
+    memset(v->digits, '0', (size_t)pad);
+    v->nd += pad;
+  }
+  v->frac = (int)f;
+  v->has_exp = 0;
+  return 1;
+}
+
 static int frac_zero_from(const num *v, int from) {
   for (int i = from; i < v->nd; i++)
     if (v->digits[i] != '0') return 0;
@@ -297,7 +320,7 @@ static pf_status put_texty(const pf__dbf_reader *r, pf__dbf_task *t, size_t fi, 
     }
     if (as_text) return pf__col_push_str(c, row, p, n);
     num v;
-    int ok = parse_num(p, n, &v);
+    int ok = parse_num(p, n, &v) && apply_exp(&v);
     if (ok && f->type == PF_TYPE_INT64) {
       int64_t x;
       if ((ok = num_to_i64(&v, &x))) pf__col_set_i64(c, row, x);
@@ -534,7 +557,7 @@ static pf_status put_field(const pf__dbf_reader *r, pf__dbf_task *t, size_t fi, 
         }
         n = len;
       }
-      if (f->kind == PF__DBF_VARBINARY || f->type == PF_TYPE_BINARY) goto binary;
+      if (f->kind == PF__DBF_VARBINARY) goto binary;
       goto text;
     case PF__DBF_NUMBER:
     case PF__DBF_LOGICAL:
@@ -601,7 +624,7 @@ void pf__dbf_decode_task(const pf__dbf_reader *r, pf__dbf_task *t) {
       t->eof_at = recno;
       break;
     }
-    int deleted = flag == '*';
+    int deleted = flag == '*'; /* ' ' active; some writers use NUL for it */
     if (deleted && !r->o.keep_deleted) {
       t->deleted++;
       continue;
@@ -611,9 +634,9 @@ void pf__dbf_decode_task(const pf__dbf_reader *r, pf__dbf_task *t) {
     bad.reason[0] = 0;
     pf_status st = PF_OK;
     const pf__dbf_field *badf = NULL;
-    if (flag != ' ' && flag != '*') {
+    if (flag != ' ' && flag != '*' && flag != 0) {
       snprintf(bad.reason, sizeof bad.reason,
-               "the record's deletion flag is 0x%02X, neither ' ' (kept) nor '*' (deleted); the "
+               "the record's deletion flag is 0x%02X, not ' ' (kept) or '*' (deleted); the "
                "record is damaged", flag);
       st = PF_EPARSE;
     }

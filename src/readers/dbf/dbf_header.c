@@ -89,7 +89,8 @@ static pf_status decide_kind(pf__dbf_reader *r, pf__dbf_field *f, pf_error *err)
   f->precision = f->scale = 0;
   switch (f->dtype) {
     case 'C': f->kind = PF__DBF_TEXT; f->type = PF_TYPE_STRING; break;
-    case 'V': f->kind = PF__DBF_VARCHAR; f->type = (f->flags & 0x04) ? PF_TYPE_BINARY : PF_TYPE_STRING; break;
+    /* VFP's 0x04 flag (NOCPTRANS) on C, V and M fields holds text too */
+    case 'V': f->kind = PF__DBF_VARCHAR; f->type = PF_TYPE_STRING; break;
     case 'Q': f->kind = PF__DBF_VARBINARY; f->type = PF_TYPE_BINARY; break;
     case 'N':
     case 'F': {
@@ -146,7 +147,7 @@ static pf_status decide_kind(pf__dbf_reader *r, pf__dbf_field *f, pf_error *err)
       break;
     case 'M':
       f->kind = PF__DBF_MEMO;
-      f->type = (f->flags & 0x04) ? PF_TYPE_BINARY : PF_TYPE_STRING;
+      f->type = PF_TYPE_STRING;
       break;
     case 'G':
     case 'P':
@@ -197,10 +198,10 @@ static pf_status read_fields(pf__dbf_reader *r, const uint8_t *h, size_t hn, pf_
     f->flags = r->dbase7 ? 0 : d[18];
     f->null_bit = f->var_bit = -1;
     f->offset = off;
-    if (f->length == 0)
+    if (f->length == 0 && (f->dtype == 'V' || f->dtype == 'Q'))
       return pf__error_set(err, PF_EPARSE,
-                           "field %zu ('%s') has length 0; the header is damaged",
-                           r->n_fields + 1, f->raw_name);
+                           "field %zu ('%s') of type %c has length 0; the header is damaged",
+                           r->n_fields + 1, f->raw_name, f->dtype);
     off += f->length;
     if (off > r->rec_len)
       return pf__error_set(err, PF_EPARSE,
@@ -257,6 +258,11 @@ pf_status pf__dbf_read_header(pf__dbf_reader *r, pf_error *err) {
   if (r->rec_len == 0)
     return pf__error_set(err, PF_EPARSE, "the header says records are 0 bytes long; the header is "
                                          "damaged or this is not a dBase table");
+  if (r->version == 0x02 && (r->header_len < first + 1 || r->n_records > 0xFFFF))
+    return pf__error_set(err, PF_EUNSUPPORTED,
+                         "this looks like a dBase II table (version byte 0x02 with a header PyForge "
+                         "cannot read as FoxBASE); dBase II is not supported: save it as dBase III "
+                         "or later");
   if (r->header_len < first + 1)
     return pf__error_set(err, PF_EPARSE,
                          "the header says it is %u bytes long, too short to describe a field; the "
