@@ -301,6 +301,41 @@ typedef struct bad_ctx {
   char reason[384];
 } bad_ctx;
 
+/* The common shapes without the general parser: [-]digits into an int64
+ * column (at most 18 digits), [-]digits[.digits] of at most 15 digits into
+ * a double column (exact: m / 10^k with m < 2^53 and k <= 22 is correctly
+ * rounded). 0: not such a shape, use the general path. */
+static int fast_number(pf_type t, const uint8_t *p, size_t n, pf_column *c, size_t row) {
+  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  size_t i = 0;
+  int neg = 0;
+  if (i < n && p[i] == '-') neg = 1, i++;
+  uint64_t m = 0;
+  int digits = 0, frac = -1;
+  for (; i < n; i++) {
+    if (p[i] >= '0' && p[i] <= '9') {
+      m = m * 10 + (uint64_t)(p[i] - '0');
+      if (++digits > 15 + (t == PF_TYPE_INT64) * 3) return 0;
+      if (frac >= 0) frac++;
+    } else if (p[i] == '.' && frac < 0 && t == PF_TYPE_DOUBLE) {
+      frac = 0;
+    } else {
+      return 0;
+    }
+  }
+  if (digits == 0) return 0;
+  if (t == PF_TYPE_INT64) {
+    pf__col_set_i64(c, row, neg ? -(int64_t)m : (int64_t)m);
+    return 1;
+  }
+  if (t != PF_TYPE_DOUBLE) return 0;
+  double d = (double)m;
+  if (frac > 0) d /= pow10[frac];
+  pf__col_set_f64(c, row, neg ? -d : d);
+  return 1;
+}
+
 /* Numbers, logicals and dates: the typed value, the raw text when the
  * column is a string (all_strings or widened), or a misfit. */
 static pf_status put_texty(const pf__dbf_reader *r, pf__dbf_task *t, size_t fi, pf_column *c,
@@ -319,6 +354,7 @@ static pf_status put_texty(const pf__dbf_reader *r, pf__dbf_task *t, size_t fi, 
       return PF_OK;
     }
     if (as_text) return pf__col_push_str(c, row, p, n);
+    if (fast_number(f->type, p, n, c, row)) return PF_OK;
     num v;
     int ok = parse_num(p, n, &v) && apply_exp(&v);
     if (ok && f->type == PF_TYPE_INT64) {

@@ -115,43 +115,56 @@ void pf__dbf_memo_close(pf__dbf_memo *m) {
   m->fd = -1;
 }
 
-static pf_status read_at(const pf__dbf_memo *m, uint64_t off, size_t n, pf__buf *out) {
-  out->len = 0;
+/* Reads n bytes at off into out->data + at (out->len becomes at + n). */
+static pf_status read_at(const pf__dbf_memo *m, uint64_t off, size_t at, size_t n, pf__buf *out) {
+  out->len = at;
   PF_TRY(pf__buf_reserve(out, n + 1));
   size_t done = 0;
   while (done < n) {
-    ssize_t r = pread(m->fd, out->data + done, n - done, (off_t)(off + done));
+    ssize_t r = pread(m->fd, out->data + at + done, n - done, (off_t)(off + done));
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return PF_EINPUT;
     done += (size_t)r;
   }
-  out->len = n;
+  out->len = at + n;
   return PF_OK;
 }
 
-/* dBase III: text up to the first 0x1A (or the end of the file). */
-static pf_status read_terminated(const pf__dbf_memo *m, uint64_t off, size_t max, pf__buf *out,
-                                 char *why, size_t whyn) {
-  out->len = 0;
+/* The memo's bytes [from, from + len) of the block at off, of which the
+ * first `have` bytes of the block are already in out: moved to the front,
+ * the rest read. */
+static pf_status take(const pf__dbf_memo *m, uint64_t off, size_t have, size_t from, size_t len,
+                      pf__buf *out) {
+  size_t in = have > from ? have - from : 0;
+  if (in > len) in = len;
+  memmove(out->data, out->data + from, in);
+  out->len = in;
+  if (in == len) return PF_OK;
+  return read_at(m, off + from + in, in, len - in, out);
+}
+
+/* dBase III: text up to the first 0x1A (or the end of the file); the first
+ * `have` bytes are in out already. */
+static pf_status read_terminated(const pf__dbf_memo *m, uint64_t off, size_t have, size_t max,
+                                 pf__buf *out, char *why, size_t whyn) {
+  out->len = have;
+  size_t scanned = 0;
   for (;;) {
-    size_t chunk = 4096;
-    if (off + out->len >= m->size) return PF_OK;
-    if (off + out->len + chunk > m->size) chunk = (size_t)(m->size - off - out->len);
-    PF_TRY(pf__buf_reserve(out, chunk + 1));
-    ssize_t r = pread(m->fd, out->data + out->len, chunk, (off_t)(off + out->len));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return PF_EINPUT;
-    uint8_t *end = memchr(out->data + out->len, 0x1A, (size_t)r);
+    uint8_t *end = memchr(out->data + scanned, 0x1A, out->len - scanned);
     if (end) {
       out->len = (size_t)(end - out->data);
       return PF_OK;
     }
-    out->len += (size_t)r;
+    scanned = out->len;
     if (out->len > max) {
       snprintf(why, whyn, "a memo is longer than the limit of %zu bytes (raise it with "
                "--max-field-size)", max);
       return PF_ELIMIT;
     }
+    if (off + out->len >= m->size) return PF_OK;
+    size_t chunk = 65536;
+    if (off + out->len + chunk > m->size) chunk = (size_t)(m->size - off - out->len);
+    PF_TRY(read_at(m, off + out->len, out->len, chunk, out));
   }
 }
 
@@ -165,11 +178,12 @@ pf_status pf__dbf_memo_read(const pf__dbf_memo *m, uint64_t block, size_t max, p
              (unsigned long long)block, m->path, (unsigned long long)m->size);
     return PF_EPARSE;
   }
-  uint8_t h[8] = {0};
-  size_t hn = m->size - off < 8 ? (size_t)(m->size - off) : 8;
-  if (pread(m->fd, h, hn, (off_t)off) != (ssize_t)hn) return PF_EINPUT;
+  /* one read for the block's header and, mostly, the whole memo */
   uint64_t avail = m->size - off;
-  if (hn == 8 && h[0] == 0xFF && h[1] == 0xFF && h[2] == 0x08 && h[3] == 0x00) {
+  size_t have = avail < 1024 ? (size_t)avail : 1024;
+  PF_TRY(read_at(m, off, 0, have, out));
+  const uint8_t *h = out->data;
+  if (have >= 8 && h[0] == 0xFF && h[1] == 0xFF && h[2] == 0x08 && h[3] == 0x00) {
     uint64_t len = le32(h + 4);
     len = len >= 8 ? len - 8 : len;
     if (len > avail - 8) {
@@ -179,25 +193,25 @@ pf_status pf__dbf_memo_read(const pf__dbf_memo *m, uint64_t block, size_t max, p
       return PF_EPARSE;
     }
     if (len > max) goto too_long;
-    PF_TRY(read_at(m, off + 8, (size_t)len, out));
+    PF_TRY(take(m, off, have, 8, (size_t)len, out));
     uint8_t *t = memchr(out->data, 0x1F, out->len);
     if (t) out->len = (size_t)(t - out->data);
     return PF_OK;
   }
-  int fpt_like = hn == 8 && be32(h) <= 2 && be32(h + 4) <= avail - 8;
+  int fpt_like = have >= 8 && be32(h) <= 2 && be32(h + 4) <= avail - 8;
   if (m->kind == PF__DBF_MEMO_FPT || (m->kind == PF__DBF_MEMO_DBT4 && fpt_like)) {
-    if (hn < 8 || be32(h + 4) > avail - 8) {
+    if (have < 8 || be32(h + 4) > avail - 8) {
       snprintf(why, whyn, "memo block %llu says it holds %u bytes but the memo file %s ends "
-               "after %llu", (unsigned long long)block, hn == 8 ? be32(h + 4) : 0, m->path,
+               "after %llu", (unsigned long long)block, have >= 8 ? be32(h + 4) : 0, m->path,
                (unsigned long long)(avail > 8 ? avail - 8 : 0));
       return PF_EPARSE;
     }
     uint64_t len = be32(h + 4);
     if (len > max) goto too_long;
     *binary = be32(h) != 1;
-    return read_at(m, off + 8, (size_t)len, out);
+    return take(m, off, have, 8, (size_t)len, out);
   }
-  return read_terminated(m, off, max, out, why, whyn);
+  return read_terminated(m, off, have, max, out, why, whyn);
 too_long:
   snprintf(why, whyn, "memo block %llu is longer than the limit of %zu bytes (raise it with "
            "--max-field-size)", (unsigned long long)block, max);
