@@ -104,5 +104,6 @@ int cmd_convert(int argc, char **argv, const cli_globals *g);
 int cmd_info(int argc, char **argv, const cli_globals *g);
 int cmd_validate(int argc, char **argv, const cli_globals *g);
 int cmd_formats(int argc, char **argv, const cli_globals *g);
+int cmd_env(int argc, char **argv, const cli_globals *g); /* cmd_env.c */
 
 #endif

@@ -14,6 +14,7 @@ static const char usage[] =
     "  info FILE                formats, dialect, columns, types, rows\n"
     "  validate FILE            check a file converts; list problems with their lines\n"
     "  formats                  list input and output formats\n"
+    "  env                      where PyForge runs (Databricks, serverless, ...) and why\n"
     "\n"
     "Options:\n"
     "  -v, --verbose            more diagnostics (repeat for debug)\n"
@@ -57,6 +58,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "info")) return cmd_info(sub_argc, sub_argv, &g);
   if (!strcmp(cmd, "validate")) return cmd_validate(sub_argc, sub_argv, &g);
   if (!strcmp(cmd, "formats")) return cmd_formats(sub_argc, sub_argv, &g);
+  if (!strcmp(cmd, "env")) return cmd_env(sub_argc, sub_argv, &g);
   if (!strcmp(cmd, "help")) {
     fputs(usage, stdout);
     return EXIT_OK;

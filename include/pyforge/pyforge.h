@@ -419,6 +419,193 @@ typedef struct pf_format_desc {
 /* Number of registered formats; *out points to a static read-only array. */
 PF_API size_t pf_formats_list(const pf_format_desc **out);
 
+/* ==== environment and Unity Catalog Volumes ===============================
+ * Where PyForge runs (Databricks serverless or classic compute, a machine
+ * with Databricks Connect client settings, a laptop), and the paths of Unity
+ * Catalog Volumes. Everything here reads the process environment and the
+ * file system only: no Spark, no network. docs/databricks.md explains the
+ * rules; docs/security.md what is never shown. */
+
+typedef enum pf_compute_type {
+  PF_COMPUTE_LOCAL = 0,    /* not on Databricks (a laptop, CI, a client)   */
+  PF_COMPUTE_CLASSIC,      /* a Databricks cluster (dedicated or standard)  */
+  PF_COMPUTE_SERVERLESS    /* Databricks serverless compute                 */
+} pf_compute_type;
+
+/* "local", "classic", "serverless"; never NULL. */
+PF_API const char *pf_compute_type_name(pf_compute_type t);
+
+/* A Databricks runtime version, parsed so it can be compared. */
+typedef struct pf_runtime_version {
+  int serverless;          /* 1: a serverless environment ("client.3.1")   */
+  int major;               /* DBR "15.4" -> 15; serverless -> environment
+                              version (3); -1 when unknown                 */
+  int minor;               /* DBR "15.4" -> 4; serverless -> 1; -1 unknown */
+} pf_runtime_version;
+
+/* Parses "15.4", "13.3.x-scala2.12", "15.4 LTS", "client.3.1". PF_EINVAL
+ * (with the reason) for anything else. */
+PF_API pf_status pf_runtime_version_parse(const char *text,
+                                          pf_runtime_version *out,
+                                          pf_error *err);
+/* <0, 0, >0 as a is older, the same, newer than b (major, then minor).
+ * A serverless environment and a DBR version are not comparable: 0. */
+PF_API int pf_runtime_version_compare(const pf_runtime_version *a,
+                                      const pf_runtime_version *b);
+
+/* What pf_env_detect found. Allocated by the library (fields may be added
+ * at the end); read-only for the caller; free with pf_env_free(). Strings
+ * are NULL when unknown. */
+typedef struct pf_env {
+  int is_databricks;          /* running on Databricks compute            */
+  pf_compute_type compute_type;
+  int spark_connect;          /* Spark Connect (serverless; standard/shared
+                                 access mode clusters)                      */
+  int databricks_client;      /* Databricks Connect/SDK client settings
+                                 (DATABRICKS_HOST, SPARK_REMOTE, ...) seen
+                                 while not on Databricks: a client talking
+                                 to Databricks, not running on it           */
+  char *runtime_version;      /* as found: "15.4", "client.3.1"           */
+  char *runtime_source;       /* "DATABRICKS_RUNTIME_VERSION" or the path
+                                 of the DBR_VERSION file                    */
+  pf_runtime_version runtime; /* parsed (-1s when unknown)                  */
+  char *cluster_id;
+  char *workspace_id;
+  char *databricks_root;      /* where /databricks is looked for          */
+  char *volumes_root;         /* where /Volumes is looked for             */
+  int volumes_available;      /* the Volumes root is a directory here     */
+  char *os_name;              /* "Linux"                                  */
+  char *os_release;           /* kernel release                           */
+  char *os_pretty;            /* /etc/os-release PRETTY_NAME              */
+  char *arch;                 /* "x86_64", "aarch64"                      */
+  char *libc;                 /* "glibc 2.35"                             */
+  char *python_version;       /* the hosting Python's version when the
+                                 library runs inside a Python process       */
+  size_t n_reasons;
+  pf_prop *reasons;           /* why: key = the conclusion (is_databricks,
+                                 compute_type, runtime_version,
+                                 spark_connect, databricks_client), value =
+                                 the evidence, in words                     */
+  size_t n_notes;
+  char **notes;               /* hints seen but not relied on (IS_SERVERLESS
+                                 alone, a version that does not parse)      */
+  size_t n_variables;
+  pf_prop *variables;         /* the Databricks/Spark variables that were
+                                 looked at, sorted by name; secret ones
+                                 show "<redacted>", others are masked by
+                                 the credential rules (docs/security.md)    */
+  double detect_seconds;      /* how long the (uncached) look took        */
+  int cached;                 /* 1: this answer came from the cache        */
+} pf_env;
+
+#define PF_ENV_FRESH 1u /* look again instead of answering from the cache */
+
+/* Detects the environment: computed once per process and cached (thread-
+ * safe); flags PF_ENV_FRESH looks again and refreshes the cache. *out is
+ * a copy the caller owns. Detection reads environment variables and a few
+ * small files (/databricks/DBR_VERSION, /etc/os-release); it touches no
+ * Spark and no network, and takes well under a millisecond. */
+PF_API pf_status pf_env_detect(unsigned flags, pf_env **out, pf_error *err);
+PF_API void pf_env_free(pf_env *env);
+/* One JSON object (docs/databricks.md); free with pf_free(). NULL when out
+ * of memory. */
+PF_API char *pf_env_json(const pf_env *env);
+
+/* Masks credentials in text (URL passwords, token=, Databricks tokens, ...:
+ * docs/security.md). A new string; free with pf_free(). */
+PF_API char *pf_redact(const char *text);
+
+/* ---- Unity Catalog Volume paths ---- */
+typedef enum pf_path_kind {
+  PF_PATH_LOCAL = 0,   /* an ordinary path                                  */
+  PF_PATH_VOLUME,      /* /Volumes/<catalog>/<schema>/<volume>/<path>, also
+                          dbfs:/Volumes/... and /dbfs/Volumes/...           */
+  PF_PATH_DBFS         /* another dbfs:/ path (DBFS root or a mount):
+                          PyForge does not read or write those              */
+} pf_path_kind;
+
+typedef struct pf_volume_path {
+  pf_path_kind kind;
+  char *catalog;       /* Volume: the three names, as written              */
+  char *schema;
+  char *volume;
+  char *subpath;       /* Volume: inside the volume, "" for its root        */
+  char *full_name;     /* Volume: "catalog.schema.volume"                  */
+  char *fuse_path;     /* Volume: "/Volumes/c/s/v/sub"                     */
+  char *uri;           /* Volume and DBFS: "dbfs:/Volumes/c/s/v/sub" (what
+                          Spark and other JVM code take)                    */
+  char *local_path;    /* Volume and local: where this process reaches it
+                          (the Volumes root may be overridden: tests)       */
+} pf_volume_path;
+
+/* Recognises and checks a path. An ordinary path gives PF_PATH_LOCAL; a
+ * malformed Volume path is PF_EINVAL with a message showing the expected
+ * shape /Volumes/<catalog>/<schema>/<volume>/... and which part is wrong
+ * (missing, empty, ".", "..", or a character Unity Catalog names cannot
+ * hold). Free *out with pf_volume_path_free(). */
+PF_API pf_status pf_volume_path_parse(const char *path, pf_volume_path **out,
+                                      pf_error *err);
+PF_API void pf_volume_path_free(pf_volume_path *p);
+
+/* ---- file and directory metadata (local paths and Volumes) ---- */
+typedef enum pf_entry_kind {
+  PF_ENTRY_FILE = 1,
+  PF_ENTRY_DIR = 2,
+  PF_ENTRY_OTHER = 3   /* symbolic link (never followed), device, ...      */
+} pf_entry_kind;
+
+typedef struct pf_path_info {
+  pf_entry_kind kind;
+  uint64_t size;       /* a file: its bytes; a directory with
+                          PF_STAT_TOTALS: the bytes of the files counted    */
+  int64_t mtime_ns;    /* last modification, ns since the epoch            */
+  uint64_t files;      /* PF_STAT_TOTALS: regular files counted            */
+  uint64_t dirs;       /* PF_STAT_TOTALS: directories counted              */
+  uint64_t others;     /* PF_STAT_TOTALS: other entries (links, ...)       */
+  int64_t newest_mtime_ns; /* PF_STAT_TOTALS: the newest file's mtime     */
+  uint64_t reserved[4];
+} pf_path_info;
+
+#define PF_STAT_TOTALS 1u    /* directories: count what they hold          */
+#define PF_STAT_RECURSIVE 2u /* ... at every depth, not only the top level */
+
+/* Metadata of a file or directory. A missing path is PF_ENOTFOUND; on a
+ * Volume the messages say when Volumes are not available on this machine
+ * and which privilege (READ VOLUME) a refusal needs. Directory totals are
+ * streamed: memory does not grow with the number of entries. */
+PF_API pf_status pf_path_stat(const char *path, unsigned flags,
+                              pf_path_info *info, pf_error *err);
+
+#define PF_CHECK_READ 1u  /* the file can be opened for reading            */
+#define PF_CHECK_WRITE 2u /* a file can be created at this path (its
+                             directory exists and is writable; a Volume
+                             needs DBR 13.3+ on classic compute)            */
+/* Checks a path before use, with the same messages convert would give. */
+PF_API pf_status pf_path_check(const char *path, unsigned what, pf_error *err);
+
+/* A streamed directory listing: one entry at a time, in the order the
+ * file system gives (not sorted), in bounded memory. */
+typedef struct pf_dir_entry {
+  const char *name;    /* borrowed until the next call: the entry's name   */
+  const char *path;    /* borrowed: its path relative to the listed
+                          directory ("a/b.csv" when recursive)              */
+  pf_entry_kind kind;
+  uint64_t size;
+  int64_t mtime_ns;
+  int depth;           /* 0 for the top level                              */
+} pf_dir_entry;
+
+typedef struct pf_dir_list pf_dir_list;
+
+/* flags: PF_STAT_RECURSIVE descends into subdirectories (after listing
+ * each; symbolic links are listed, never followed). */
+PF_API pf_status pf_dir_list_open(const char *path, unsigned flags,
+                                  pf_dir_list **out, pf_error *err);
+/* The next entry, or *entry = NULL at the end. */
+PF_API pf_status pf_dir_list_next(pf_dir_list *list, const pf_dir_entry **entry,
+                                  pf_error *err);
+PF_API void pf_dir_list_close(pf_dir_list *list);
+
 /* ---- memory -------------------------------------------------------------- */
 /* Frees memory the library returned as a bare pointer (JSON text). */
 PF_API void pf_free(void *p);

@@ -1,6 +1,8 @@
 /* error.c - the status table (one X-macro in pyforge.h) and pf_error. */
 #include "core/error.h"
 
+#include "core/redact.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,15 +46,17 @@ static void copy_str(char *dst, size_t cap, const char *src) {
 pf_status pf__error_set(pf_error *err, pf_status st, const char *fmt, ...) {
   if (!err) return st;
   err->status = st;
+  char text[sizeof err->message];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
+  pf__redact(text, err->message, sizeof err->message); /* no credential in a message */
   return st;
 }
 
 void pf__error_file(pf_error *err, const char *file) {
-  if (err) copy_str(err->file, sizeof err->file, file);
+  if (err) pf__redact(file ? file : "", err->file, sizeof err->file);
 }
 
 void pf__error_place(pf_error *err, int64_t row, int64_t line, int64_t column,

@@ -42,3 +42,12 @@ pf_status pf__json_key(pf__buf *b, const char *key, int first) {
   PF_TRY(pf__json_cstr(b, key));
   return pf__buf_putc(b, ':');
 }
+
+pf_status pf__json_props(pf__buf *b, const pf_prop *p, size_t n) {
+  PF_TRY(pf__buf_putc(b, '{'));
+  for (size_t i = 0; i < n; i++) {
+    PF_TRY(pf__json_key(b, p[i].key, i == 0));
+    PF_TRY(pf__json_cstr(b, p[i].value));
+  }
+  return pf__buf_putc(b, '}');
+}

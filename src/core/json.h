@@ -11,5 +11,7 @@ pf_status pf__json_str(pf__buf *b, const char *s, size_t n);
 pf_status pf__json_cstr(pf__buf *b, const char *s); /* NULL -> null */
 /* Appends `"key":` (with a leading comma unless first). */
 pf_status pf__json_key(pf__buf *b, const char *key, int first);
+/* Appends {"key":"value",...} for n key/value pairs. */
+pf_status pf__json_props(pf__buf *b, const pf_prop *p, size_t n);
 
 #endif

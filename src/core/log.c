@@ -6,13 +6,16 @@
 #include <stdio.h>
 #include <strings.h>
 
+#include "core/redact.h"
+
 void pf__log_msg(const pf__log *log, pf_log_level level, const char *fmt, ...) {
   if (!pf__log_enabled(log, level)) return;
-  char msg[2048];
+  char text[2048], msg[2048];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
+  pf__redact(text, msg, sizeof msg); /* no credential in the log */
   log->fn(log->user, level, msg);
 }
 

@@ -20,6 +20,7 @@
 #include "engine/plan.h"
 #include "engine/registry.h"
 #include "engine/rejects.h"
+#include "env/env.h"
 #include "io/output.h"
 
 double pf__now(void) {
@@ -103,7 +104,8 @@ static pf_status run_pass(pf__session *s, const pf_convert_options *opts,
   *writer_out = NULL;
   pf_status st = PF_OK;
   if (!wops->commit) {
-    st = pf__output_open(target, opts->force, out, err);
+    pf__output_opts oo = {opts->force, 0, &s->log};
+    st = pf__output_open_ex(target, &oo, out, err);
     if (st != PF_OK) return st;
   }
   pf__writer_env wenv = {.out = *out, .target = target, .schema = s->rops->schema(s->reader),
@@ -269,12 +271,10 @@ static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
   return PF_OK;
 }
 
-pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
-                     pf_error *err) {
-  pf_error local;
-  if (!err) err = &local;
-  pf_error_init(err);
-  if (!result || !opts) return pf__error_set(err, PF_EINVAL, "pf_convert needs options and a result");
+/* pf_convert once Volume paths are mapped to where this process reaches
+ * them (src/env/volume_path.c). */
+static pf_status convert_local(const pf_convert_options *opts, pf_convert_result *result,
+                               pf_error *err) {
   memset(result, 0, sizeof *result);
   result->table_version = -1;
   double t0 = pf__now();
@@ -373,6 +373,22 @@ pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
     if (!err->file[0] && st >= 200 && st < 300) pf__error_file(err, target);
   }
   err->status = st;
+  return st;
+}
+
+pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
+                     pf_error *err) {
+  pf_error local;
+  if (!err) err = &local;
+  pf_error_init(err);
+  if (!result || !opts) return pf__error_set(err, PF_EINVAL, "pf_convert needs options and a result");
+  memset(result, 0, sizeof *result);
+  pf_convert_options lo;
+  char *owned[2];
+  pf_status st = pf__volume_localize_opts(opts, &lo, owned, err);
+  if (st == PF_OK) st = convert_local(&lo, result, err);
+  free(owned[0]);
+  free(owned[1]);
   return st;
 }
 

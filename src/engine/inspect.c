@@ -10,15 +10,22 @@
 #include "core/format_api.h"
 #include "engine/engine.h"
 #include "engine/plan.h"
+#include "env/env.h"
 #include "writers/delta/delta_writer.h"
 
-pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
-                       pf_error *err) {
-  pf_error local;
-  if (!err) err = &local;
-  pf_error_init(err);
-  if (!info || !opts) return pf__error_set(err, PF_EINVAL, "pf_info_read needs options and a result");
-  memset(info, 0, sizeof *info);
+static int is_plain_dir(const char *path) {
+  struct stat sb;
+  return path && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static pf_status info_local(const pf_convert_options *opts, pf_info *info, pf_error *err) {
+  if (opts->input && !pf__delta_is_table(opts->input) && is_plain_dir(opts->input)) {
+    /* a directory that is no table (a Volume's folder): what it holds */
+    pf_status dst = pf__dir_info(opts->input, info, err);
+    if (dst != PF_OK) pf_info_free(info);
+    err->status = dst;
+    return dst;
+  }
   if (opts->input && pf__delta_is_table(opts->input)) {
     /* a table directory written by a table writer: described from its log */
     pf_status dst = pf__delta_table_info(opts->input, opts, info, err);
@@ -71,6 +78,22 @@ pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
   pf__session_close(&s);
   if (st != PF_OK) pf_info_free(info);
   err->status = st;
+  return st;
+}
+
+pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
+                       pf_error *err) {
+  pf_error local;
+  if (!err) err = &local;
+  pf_error_init(err);
+  if (!info || !opts) return pf__error_set(err, PF_EINVAL, "pf_info_read needs options and a result");
+  memset(info, 0, sizeof *info);
+  pf_convert_options lo;
+  char *owned[2];
+  pf_status st = pf__volume_localize_opts(opts, &lo, owned, err);
+  if (st == PF_OK) st = info_local(&lo, info, err);
+  free(owned[0]);
+  free(owned[1]);
   return st;
 }
 
@@ -133,13 +156,8 @@ static pf_status validate_stream(pf__session *s, const pf_convert_options *opts,
   return st;
 }
 
-pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
-                      pf_error *err) {
-  pf_error local;
-  if (!err) err = &local;
-  pf_error_init(err);
-  if (!r || !opts) return pf__error_set(err, PF_EINVAL, "pf_validate needs options and a result");
-  memset(r, 0, sizeof *r);
+static pf_status validate_local(const pf_convert_options *opts, pf_validate_result *r,
+                                pf_error *err) {
   problems p = {r, 0, opts->max_problems > 0 ? opts->max_problems : 100, opts->input};
   pf__session s;
   pf_status st = pf__session_open(&s, opts, err);
@@ -213,6 +231,22 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
   }
   pf__session_close(&s);
   err->status = st;
+  return st;
+}
+
+pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
+                      pf_error *err) {
+  pf_error local;
+  if (!err) err = &local;
+  pf_error_init(err);
+  if (!r || !opts) return pf__error_set(err, PF_EINVAL, "pf_validate needs options and a result");
+  memset(r, 0, sizeof *r);
+  pf_convert_options lo;
+  char *owned[2];
+  pf_status st = pf__volume_localize_opts(opts, &lo, owned, err);
+  if (st == PF_OK) st = validate_local(&lo, r, err);
+  free(owned[0]);
+  free(owned[1]);
   return st;
 }
 

@@ -31,15 +31,6 @@ static pf_status schema_json(pf__buf *b, const pf_schema *s) {
   return pf__buf_putc(b, ']');
 }
 
-static pf_status props_json(pf__buf *b, const pf_prop *p, size_t n) {
-  PF_TRY(pf__buf_putc(b, '{'));
-  for (size_t i = 0; i < n; i++) {
-    PF_TRY(pf__json_key(b, p[i].key, i == 0));
-    PF_TRY(pf__json_cstr(b, p[i].value));
-  }
-  return pf__buf_putc(b, '}');
-}
-
 static pf_status error_json(pf__buf *b, const pf_error *e) {
   PF_TRY(pf__buf_putc(b, '{'));
   PF_TRY(pf__json_key(b, "status", 1));
@@ -131,7 +122,7 @@ char *pf_info_json(const pf_info *info) {
   if (info->rows >= 0) J(pf__buf_printf(&b, ",\"rows\":%lld", (long long)info->rows));
   else J(pf__buf_puts(&b, ",\"rows\":null"));
   J(pf__json_key(&b, "properties", 0));
-  J(props_json(&b, info->props, info->n_props));
+  J(pf__json_props(&b, info->props, info->n_props));
   J(pf__json_key(&b, "columns", 0));
   J(schema_json(&b, info->schema));
   J(pf__json_key(&b, "sections", 0));
@@ -145,7 +136,7 @@ char *pf_info_json(const pf_info *info) {
     J(pf__json_key(&b, "name", 0));
     J(pf__json_cstr(&b, s->name));
     J(pf__json_key(&b, "properties", 0));
-    J(props_json(&b, s->props, s->n_props));
+    J(pf__json_props(&b, s->props, s->n_props));
     J(pf__buf_putc(&b, '}'));
   }
   J(pf__buf_puts(&b, "]}"));

@@ -1,5 +1,7 @@
 /* output.c - atomic output files: temp file, then rename or sequential copy
- * (see output.h for the strategies and why they exist). */
+ * (see output.h for the strategies and why they exist, tempfile.h for the
+ * temporaries). */
+#define _GNU_SOURCE /* renameat2, RENAME_NOREPLACE */
 #include "io/output.h"
 
 #include <errno.h>
@@ -12,6 +14,8 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "env/env.h"
+#include "io/tempfile.h"
 
 #define OUT_BUF (1u << 20)
 
@@ -19,8 +23,8 @@ typedef enum strategy { STRATEGY_RENAME, STRATEGY_COPY } strategy;
 
 struct pf__output {
   char *target;        /* final path                                        */
-  char *temp;          /* temporary file being written                      */
-  int fd;
+  char *temp;          /* rename strategy: the temporary beside the target  */
+  int fd;              /* the temporary (copy: anonymous, read back)        */
   int force;
   strategy how;
   uint8_t *buf;        /* write buffer                                      */
@@ -28,15 +32,11 @@ struct pf__output {
   uint64_t size;       /* bytes accepted so far                             */
 };
 
-static int is_volume_path(const char *p) {
-  return strncmp(p, "/Volumes/", 9) == 0 || strncmp(p, "/dbfs/Volumes/", 14) == 0;
-}
-
 static strategy choose_strategy(const char *target) {
   const char *env = getenv("PYFORGE_OUTPUT_STRATEGY");
   if (env && strcmp(env, "copy") == 0) return STRATEGY_COPY;
   if (env && strcmp(env, "rename") == 0) return STRATEGY_RENAME;
-  return is_volume_path(target) ? STRATEGY_COPY : STRATEGY_RENAME;
+  return pf__volume_is_local(target) ? STRATEGY_COPY : STRATEGY_RENAME;
 }
 
 static pf_status write_error(pf_error *err, const char *path, int e) {
@@ -50,13 +50,20 @@ static pf_status write_error(pf_error *err, const char *path, int e) {
   return st;
 }
 
+/* The Volume explanation of e on target when it is on a Volume (privilege,
+ * not mounted, ...), else the plain message. */
+static pf_status target_error(pf_error *err, const char *target, int e) {
+  pf_status st = pf__volume_io_error(target, e, 1, err);
+  return st != PF_OK ? st : write_error(err, target, e);
+}
+
 static pf_status write_all(int fd, const void *p, size_t n, const char *path,
                            pf_error *err) {
   const char *c = p;
   while (n > 0) {
     ssize_t w = write(fd, c, n);
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return write_error(err, path, errno);
+    if (w < 0) return target_error(err, path, errno);
     if (w == 0) return write_error(err, path, ENOSPC);
     c += w;
     n -= (size_t)w;
@@ -72,17 +79,14 @@ static char *dir_of(const char *path) {
   return pf__strndup(path, (size_t)(slash - path));
 }
 
-static const char *base_of(const char *path) {
-  const char *slash = strrchr(path, '/');
-  return slash ? slash + 1 : path;
-}
-
 static pf_status check_target(const char *target, int force, pf_error *err) {
   pf__error_file(err, target);
   if (!*target || target[strlen(target) - 1] == '/')
     return pf__error_set(err, PF_EINVAL, "output path '%s' names a directory; give a file name", target);
   struct stat sb;
-  if (stat(target, &sb) == 0) {
+  /* lstat: a symbolic link at the target's name is the thing replaced
+   * (with force), never the file it points to */
+  if (lstat(target, &sb) == 0) {
     if (S_ISDIR(sb.st_mode))
       return pf__error_set(err, PF_EOUTPUT, "output %s is an existing directory; give a file name", target);
     if (!force)
@@ -94,9 +98,10 @@ static pf_status check_target(const char *target, int force, pf_error *err) {
   if (!dir) return PF_ENOMEM;
   pf_status st = PF_OK;
   if (stat(dir, &sb) != 0) {
-    if (errno == ENOTDIR)
+    int e = errno;
+    if (e == ENOTDIR)
       st = pf__error_set(err, PF_EOUTPUT, "cannot write %s: a part of the path is a regular file, not a directory", target);
-    else
+    else if ((st = pf__volume_io_error(target, e, 1, err)) == PF_OK)
       st = pf__error_set(err, PF_EOUTPUT, "cannot write %s: directory %s does not exist (create it first)", target, dir);
   } else if (!S_ISDIR(sb.st_mode)) {
     st = pf__error_set(err, PF_EOUTPUT, "cannot write %s: %s is not a directory", target, dir);
@@ -105,39 +110,29 @@ static pf_status check_target(const char *target, int force, pf_error *err) {
   return st;
 }
 
-static pf_status make_temp(pf__output *o, pf_error *err) {
-  char *dir = NULL;
-  if (o->how == STRATEGY_COPY) {
-    const char *t = getenv("TMPDIR");
-    dir = pf__strdup(t && *t ? t : "/tmp");
-  } else {
-    dir = dir_of(o->target);
-  }
-  if (!dir) return PF_ENOMEM;
-  o->temp = pf__aprintf("%s/.%s.pyforge-tmp-XXXXXX", dir, base_of(o->target));
-  free(dir);
-  if (!o->temp) return PF_ENOMEM;
-  o->fd = mkstemp(o->temp);
-  if (o->fd < 0) {
-    int e = errno;
-    pf__error_file(err, o->target);
-    if (e == EACCES || e == EPERM || e == EROFS)
-      return pf__error_set(err, PF_EOUTPUT, "cannot write %s: permission denied in its directory (%s)",
-                           o->target, strerror(e));
-    return write_error(err, o->temp, e);
-  }
-  (void)fchmod(o->fd, 0644); /* mkstemp makes 0600; outputs are ordinary files */
-  return PF_OK;
+static pf_status make_temp(pf__output *o, const pf__output_opts *opts, pf_error *err) {
+  if (o->how == STRATEGY_COPY) return pf__temp_anon("an output being built", &o->fd, err);
+  if (!opts->no_sweep) pf__temp_sweep(o->target, 0, opts->log);
+  int e = 0;
+  pf_status st = pf__temp_beside(o->target, &o->fd, &o->temp, &e);
+  if (st == PF_OK) return PF_OK;
+  if (!e) return pf__error_set(err, PF_ENOMEM, "out of memory");
+  pf__error_file(err, o->target);
+  if ((st = pf__volume_io_error(o->target, e, 1, err)) != PF_OK) return st;
+  if (e == EACCES || e == EPERM || e == EROFS)
+    return pf__error_set(err, PF_EOUTPUT, "cannot write %s: permission denied in its directory (%s)", o->target,
+                         strerror(e));
+  return write_error(err, o->target, e);
 }
 
-pf_status pf__output_open(const char *target, int force, pf__output **out,
-                          pf_error *err) {
+pf_status pf__output_open_ex(const char *target, const pf__output_opts *opts, pf__output **out,
+                             pf_error *err) {
   *out = NULL;
-  PF_TRY(check_target(target, force, err));
+  PF_TRY(check_target(target, opts->force, err));
   pf__output *o = calloc(1, sizeof *o);
   if (!o) return PF_ENOMEM;
   o->fd = -1;
-  o->force = force;
+  o->force = opts->force;
   o->target = pf__strdup(target);
   o->buf = malloc(OUT_BUF);
   if (!o->target || !o->buf) {
@@ -145,13 +140,19 @@ pf_status pf__output_open(const char *target, int force, pf__output **out,
     return PF_ENOMEM;
   }
   o->how = choose_strategy(target);
-  pf_status st = make_temp(o, err);
+  pf_status st = make_temp(o, opts, err);
   if (st != PF_OK) {
     pf__output_abort(o);
     return st;
   }
   *out = o;
   return PF_OK;
+}
+
+pf_status pf__output_open(const char *target, int force, pf__output **out,
+                          pf_error *err) {
+  pf__output_opts opts = {force, 0, NULL};
+  return pf__output_open_ex(target, &opts, out, err);
 }
 
 static pf_status flush_buf(pf__output *o, pf_error *err) {
@@ -182,66 +183,125 @@ static int want_fsync(void) {
   return !(e && strcmp(e, "0") == 0);
 }
 
-/* Sequential copy of the finished temp file to the target; a failure
- * removes the partial target. */
-static pf_status copy_to_target(pf__output *o, pf_error *err) {
-  int in = open(o->temp, O_RDONLY | O_CLOEXEC);
-  if (in < 0) return write_error(err, o->temp, errno);
-  int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (o->force ? 0 : O_EXCL);
-  int outfd = open(o->target, flags, 0644);
-  if (outfd < 0) {
+static int fsync_failed(int fd) {
+  return want_fsync() && fsync(fd) != 0 && errno != EINVAL && errno != ENOSYS && errno != EROFS;
+}
+
+/* Creates the target exclusively (O_EXCL|O_NOFOLLOW: never through a
+ * symlink, never into an existing file). With force an existing name (a
+ * file or a planted symlink) is removed first. */
+static pf_status create_target(pf__output *o, int *fd, pf_error *err) {
+  for (int attempt = 0; attempt < 3; attempt++) {
+    *fd = open(o->target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (*fd >= 0) return PF_OK;
     int e = errno;
-    close(in);
+    if (e == EEXIST && o->force) {
+      struct stat sb;
+      if (lstat(o->target, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        pf__error_file(err, o->target);
+        return pf__error_set(err, PF_EOUTPUT, "output %s is an existing directory; give a file name", o->target);
+      }
+      if (unlink(o->target) != 0 && errno != ENOENT) return target_error(err, o->target, errno);
+      continue;
+    }
     pf__error_file(err, o->target);
     if (e == EEXIST)
       return pf__error_set(err, PF_EEXIST, "output %s appeared while converting; use --force to replace it", o->target);
-    return write_error(err, o->target, e);
+    return target_error(err, o->target, e);
   }
+  pf__error_file(err, o->target);
+  return pf__error_set(err, PF_EOUTPUT, "cannot create %s: another process keeps creating that name", o->target);
+}
+
+/* Sequential copy of the finished temporary (read from in, from its first
+ * byte) to the target; a failure removes the partial target. */
+static pf_status copy_to_target(pf__output *o, int in, pf_error *err) {
+  if (lseek(in, 0, SEEK_SET) != 0) return write_error(err, o->target, errno);
+  int outfd;
+  PF_TRY(create_target(o, &outfd, err));
   pf_status st = PF_OK;
   for (;;) {
     ssize_t n = read(in, o->buf, OUT_BUF);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      st = write_error(err, o->temp, errno);
+      st = write_error(err, o->target, errno);
       break;
     }
     if (n == 0) break;
     st = write_all(outfd, o->buf, (size_t)n, o->target, err);
     if (st != PF_OK) break;
   }
-  if (st == PF_OK && want_fsync() && fsync(outfd) != 0 && errno != EINVAL && errno != ENOSYS)
-    st = write_error(err, o->target, errno);
+  if (st == PF_OK && fsync_failed(outfd)) st = write_error(err, o->target, errno);
   if (close(outfd) != 0 && st == PF_OK) st = write_error(err, o->target, errno);
-  close(in);
   if (st != PF_OK) unlink(o->target);
   return st;
 }
 
+/* rename(2), refusing to replace a target that appeared meanwhile unless
+ * force. Returns 0 or an errno. */
+static int put_in_place(const pf__output *o) {
+  if (!o->force) {
+#ifdef RENAME_NOREPLACE
+    if (renameat2(AT_FDCWD, o->temp, AT_FDCWD, o->target, RENAME_NOREPLACE) == 0) return 0;
+    if (errno != EINVAL && errno != ENOSYS) return errno;
+#endif
+    /* no RENAME_NOREPLACE here: the check, then the rename */
+    struct stat sb;
+    if (lstat(o->target, &sb) == 0) return EEXIST;
+  }
+  return rename(o->temp, o->target) == 0 ? 0 : errno;
+}
+
+static void sync_dir_of(const char *path) {
+  if (!want_fsync()) return;
+  char *dir = dir_of(path);
+  int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+  if (dfd >= 0) {
+    (void)fsync(dfd); /* the new directory entry: best effort */
+    close(dfd);
+  }
+  free(dir);
+}
+
+static pf_status commit_rename(pf__output *o, pf_error *err) {
+  int e = put_in_place(o);
+  if (e == 0) {
+    sync_dir_of(o->target);
+    free(o->temp);
+    o->temp = NULL; /* renamed: nothing to remove */
+    return PF_OK;
+  }
+  if (e == EEXIST) {
+    pf__error_file(err, o->target);
+    return pf__error_set(err, PF_EEXIST, "output %s appeared while converting; use --force to replace it", o->target);
+  }
+  if (e == ENOSYS || e == EXDEV || e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) {
+    /* FUSE mounts without rename: copy the temporary, then remove it */
+    int in = open(o->temp, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return write_error(err, o->target, errno);
+    pf_status st = copy_to_target(o, in, err);
+    close(in);
+    return st;
+  }
+  return target_error(err, o->target, e);
+}
+
 pf_status pf__output_commit(pf__output *o, pf_error *err) {
   pf_status st = flush_buf(o, err);
-  if (st == PF_OK && o->how == STRATEGY_RENAME && want_fsync() && fsync(o->fd) != 0 &&
-      errno != EINVAL && errno != ENOSYS)
-    st = write_error(err, o->target, errno);
-  if (close(o->fd) != 0 && st == PF_OK) st = write_error(err, o->target, errno);
-  o->fd = -1;
-  if (st == PF_OK) {
-    if (o->how == STRATEGY_RENAME) {
-      if (!o->force && access(o->target, F_OK) == 0) {
-        pf__error_file(err, o->target);
-        st = pf__error_set(err, PF_EEXIST, "output %s appeared while converting; use --force to replace it", o->target);
-      } else if (rename(o->temp, o->target) != 0) {
-        int e = errno;
-        if (e == ENOSYS || e == EXDEV || e == EPERM || e == ENOTSUP)
-          st = copy_to_target(o, err); /* FUSE mounts without rename */
-        else
-          st = write_error(err, o->target, e);
-      } else {
-        free(o->temp);
-        o->temp = NULL; /* renamed: nothing to remove */
-      }
-    } else {
-      st = copy_to_target(o, err);
+  if (st == PF_OK && o->how == STRATEGY_RENAME) {
+    if (fsync_failed(o->fd)) st = write_error(err, o->target, errno);
+    /* the finished file gets the mode any file the user creates gets */
+    if (st == PF_OK) (void)fchmod(o->fd, pf__umask_mode());
+    /* renamed while still open: the lock keeps a sweep away until the
+     * name is the target's */
+    if (st == PF_OK) st = commit_rename(o, err);
+    if (close(o->fd) != 0 && st == PF_OK) {
+      st = write_error(err, o->target, errno);
+      if (!o->temp) unlink(o->target); /* in place but not known good */
     }
+    o->fd = -1;
+  } else if (st == PF_OK) {
+    st = copy_to_target(o, o->fd, err);
   }
   pf__output_abort(o); /* removes the temp file if still there, frees */
   return st;
@@ -249,8 +309,8 @@ pf_status pf__output_commit(pf__output *o, pf_error *err) {
 
 void pf__output_abort(pf__output *o) {
   if (!o) return;
+  if (o->temp) unlink(o->temp); /* before close: never unlocked with a name */
   if (o->fd >= 0) close(o->fd);
-  if (o->temp) unlink(o->temp);
   free(o->temp);
   free(o->target);
   free(o->buf);

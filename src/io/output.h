@@ -3,12 +3,19 @@
  * The bytes go to a temporary file; pf__output_commit() puts the finished
  * file at the target, pf__output_abort() removes every trace. The way the
  * file reaches its target is one strategy, chosen here for every writer:
- *   rename  temp file beside the target, then rename(2) (default);
- *   copy    temp file in the local temp directory, then a sequential copy
- *           to the target (Unity Catalog Volumes: /Volumes/... FUSE mounts
- *           have no rename; also used when rename fails with ENOSYS/EXDEV/
- *           EPERM). A failed copy removes the partial target.
+ *   rename  a locked temporary beside the target (tempfile.h), then
+ *           rename(2) (default). Without force the rename refuses to
+ *           replace a file that appeared meanwhile (RENAME_NOREPLACE).
+ *   copy    an anonymous temporary in the local temp directory, then a
+ *           sequential copy to the target (Unity Catalog Volumes: the
+ *           /Volumes FUSE mount has no rename, link, append or seek-back
+ *           write; also used when rename fails with ENOSYS/EXDEV/EPERM/
+ *           ENOTSUP). The target is created exclusively; force removes the
+ *           old name first, so a symlink planted there is replaced, never
+ *           followed. A failed copy removes the partial target.
  * PYFORGE_OUTPUT_STRATEGY=rename|copy forces one (tests).
+ * Temporaries are 0600; the finished file gets the mode the umask gives
+ * (0666 & ~umask), like any file the user creates.
  * Writes are sequential only: no seeks, no appends, no reads back.
  */
 #ifndef PF_IO_OUTPUT_H
@@ -17,12 +24,25 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/log.h"
 
 typedef struct pf__output pf__output;
 
+typedef struct pf__output_opts {
+  int force;            /* replace an existing target                      */
+  int no_sweep;         /* skip looking for abandoned temporaries of the
+                           target (names that are new every time: Delta
+                           data files)                                      */
+  const pf__log *log;   /* where removed abandoned temporaries are told    */
+} pf__output_opts;
+
 /* Creates the temporary file for target. Refuses an existing target unless
  * force (PF_EEXIST), a missing parent directory or one that is not a
- * directory (PF_EOUTPUT). */
+ * directory (PF_EOUTPUT). Before that, removes the target's temporaries
+ * that earlier conversions abandoned (killed), unless opts->no_sweep. */
+pf_status pf__output_open_ex(const char *target, const pf__output_opts *opts, pf__output **out,
+                             pf_error *err);
+/* pf__output_open_ex with {force} and no log. */
 pf_status pf__output_open(const char *target, int force, pf__output **out,
                           pf_error *err);
 /* Buffered sequential write. PF_ENOSPACE on a full disk or size limit. */

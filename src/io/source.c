@@ -3,7 +3,7 @@
  * Plain files are read with read(2) in large chunks; gzip (zlib), zstd and
  * bzip2 are recognised by magic bytes, not by name, and decompressed as a
  * stream (concatenated members/frames included). Standard input is copied
- * to an unlinked temporary file first so that every source can rewind.
+ * to an anonymous temporary file first so that every source can rewind.
  */
 #include "io/source.h"
 
@@ -18,6 +18,8 @@
 #include <zstd.h>
 
 #include "core/buf.h"
+#include "env/env.h"
+#include "io/tempfile.h"
 
 #define IN_CHUNK (256 * 1024)
 
@@ -49,7 +51,9 @@ const char *pf__codec_name(pf__codec c) {
 
 static pf_status io_error(pf_error *err, const char *path, int e,
                           const char *what) {
-  pf_status st = e == ENOENT ? PF_ENOTFOUND : PF_EINPUT;
+  pf_status st = pf__volume_io_error(path, e, 0, err); /* a Volume says more */
+  if (st != PF_OK) return st;
+  st = e == ENOENT ? PF_ENOTFOUND : PF_EINPUT;
   if (e == ENOENT)
     pf__error_set(err, st, "no such file (check the path and the current directory)");
   else if (e == EACCES)
@@ -62,20 +66,12 @@ static pf_status io_error(pf_error *err, const char *path, int e,
   return st;
 }
 
-/* Copies a stream (stdin, a pipe, a FIFO) into an unlinked temporary file
- * (no trace left on exit), so it can be sampled and rewound. */
+/* Copies a stream (stdin, a pipe, a FIFO) into an anonymous temporary file
+ * (tempfile.h: private, no name, no trace left even when killed), so it can
+ * be sampled and rewound. */
 static pf_status spool_stream(int in_fd, int *fd_out, pf_error *err) {
-  const char *dir = getenv("TMPDIR");
-  char *tmpl = pf__aprintf("%s/pyforge-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
-  if (!tmpl) return PF_ENOMEM;
-  int fd = mkstemp(tmpl);
-  if (fd < 0) {
-    int e = errno;
-    free(tmpl);
-    return pf__error_set(err, PF_EINPUT, "cannot create a temporary file to hold the input stream: %s", strerror(e));
-  }
-  unlink(tmpl);
-  free(tmpl);
+  int fd;
+  PF_TRY(pf__temp_anon("the input stream", &fd, err));
   char *buf = malloc(IN_CHUNK);
   if (!buf) {
     close(fd);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/schema.h"
+#include "io/tempfile.h"
 #include "writers/delta/delta_write.h"
 #include "writers/delta/delta_writer.h"
 
@@ -421,6 +422,17 @@ static pf_status plan(delta_w *w, pf_error *err) {
   return PF_OK;
 }
 
+
+/* Temporaries of data files and checkpoints that a killed writer left in
+ * the table directory and its log (io/tempfile.h: removed only when no
+ * process holds them). Partition directories are not walked. */
+static void sweep_abandoned(const delta_w *w) {
+  pf__temp_sweep(w->dir, 1, w->log);
+  char *log_dir = pf__aprintf("%s/_delta_log", w->dir);
+  if (log_dir) pf__temp_sweep(log_dir, 1, w->log);
+  free(log_dir);
+}
+
 static pf_status delta_open(const pf__writer_env *env, void **state, pf_error *err) {
   *state = NULL;
   PF_RETURN_ERROR_IF(!env->target || !env->target[0], err, PF_EINVAL, "the Delta writer needs a table directory");
@@ -468,6 +480,7 @@ static pf_status delta_open(const pf__writer_env *env, void **state, pf_error *e
     st = pf__error_set(err, PF_EOUTPUT, "cannot use %s: %s", w->dir, strerror(errno));
     goto fail;
   }
+  sweep_abandoned(w);
   if ((st = pf__delta_log_read(w->dir, &w->st, w->log, err)) != PF_OK) goto fail;
   w->exists = w->st.version >= 0;
   if (w->exists && w->mode == PF_TABLE_ERROR) {
