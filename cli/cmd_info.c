@@ -69,8 +69,10 @@ int cmd_info(int argc, char **argv, const cli_globals *g) {
       for (char *k = key; *k; k++) if (*k == '_') *k = ' ';
       printf("%-*s %s\n", kw, key, info.props[i].value);
     }
-    printf("%-*s %zu\n", kw, "Columns", info.schema ? info.schema->n_fields : 0);
-    cli_print_schema(stdout, info.schema);
+    if (info.schema) { /* a directory has none */
+      printf("%-*s %zu\n", kw, "Columns", info.schema->n_fields);
+      cli_print_schema(stdout, info.schema);
+    }
     for (size_t i = 0; i < info.n_sections; i++) {
       const pf_info_section *s = &info.sections[i];
       printf("%s %s\n", s->kind, s->name);

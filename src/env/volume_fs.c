@@ -71,7 +71,7 @@ pf_status pf_dir_list_open(const char *path, unsigned flags, pf_dir_list **out, 
   if (!out) return pf__error_set(err, PF_EINVAL, "pf_dir_list_open needs somewhere to put the list");
   *out = NULL;
   char *owned = NULL;
-  const char *local;
+  const char *local = NULL;
   PF_TRY(localize(path, &owned, &local, err));
   pf_dir_list *l = calloc(1, sizeof *l);
   if (!l || !(l->root = pf__strdup(local))) {
@@ -199,7 +199,7 @@ pf_status pf_path_stat(const char *path, unsigned flags, pf_path_info *info, pf_
   if (!info) return pf__error_set(err, PF_EINVAL, "pf_path_stat needs somewhere to put the result");
   memset(info, 0, sizeof *info);
   char *owned = NULL;
-  const char *local;
+  const char *local = NULL;
   PF_TRY(localize(path, &owned, &local, err));
   struct stat sb;
   pf_status st = PF_OK;
@@ -236,7 +236,7 @@ static pf_status check_write(const char *local, pf_error *err) {
 
 pf_status pf_path_check(const char *path, unsigned what, pf_error *err) {
   char *owned = NULL;
-  const char *local;
+  const char *local = NULL;
   PF_TRY(localize(path, &owned, &local, err));
   pf_status st = PF_OK;
   if (what & PF_CHECK_READ) {

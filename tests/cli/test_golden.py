@@ -10,7 +10,8 @@ text is its lines each ended by "\\n", or nothing for an empty block. The
 modifier `noeol` drops the final "\\n".
 
   @@ copy SRC DST        copy a file (setup)
-  @@ write PATH          block: create PATH with the block's text (setup)
+  @@ write PATH          block: create PATH (and its missing parent
+                         directories) with the block's text (setup)
   @@ run pyforge ARGS    run the binary; ARGS are split like a POSIX shell
                          (shlex). The run's working directory is {tmp}.
   @@ stdin PATH          (after run) the run's standard input
@@ -28,6 +29,12 @@ MODS for stdout/stderr:
   json                   compare as JSON values rather than text
   ignore=K1,K2           (with json) drop keys K1, K2 at any depth from both
                          sides first (timings: seconds, mb_per_second)
+
+Every run starts without the host's Databricks and Spark variables
+(DATABRICKS_*, DB_*, SPARK_*, PYSPARK_*, IS_SERVERLESS), so that `pyforge env`
+cases mean the same on a laptop and on a Databricks machine; a case sets
+what it simulates with @@ env (and fake files under PYFORGE_DATABRICKS_ROOT /
+PYFORGE_VOLUMES_ROOT).
 
 Placeholders, substituted in arguments, paths and expected texts:
   {data}     tests/data (small checked-in fixtures; never written to)
@@ -63,6 +70,8 @@ VERSION = (TESTS_DIR.parent / "VERSION").read_text().strip()
 UPDATE = os.environ.get("PYFORGE_UPDATE_GOLDEN") == "1"
 
 BLOCKS = {"write", "stdout", "stderr", "file"}
+# what environment detection reads: never taken from the host (see above)
+HOST_ENV_PREFIXES = ("DATABRICKS_", "DB_", "SPARK_", "PYSPARK_", "IS_SERVERLESS")
 KNOWN = BLOCKS | {"copy", "run", "stdin", "env", "exit", "nofile", "notemp"}
 
 
@@ -272,7 +281,9 @@ def test_golden(case_path: Path, pyforge_bin: Path, run_pyforge, tmp_path: Path)
                 src, dst = (sub.fwd(x) for x in shlex.split(d.arg))
                 shutil.copyfile(src, dst)
             elif d.name == "write":
-                Path(sub.fwd(d.arg.split()[0])).write_text(d.text(), encoding="utf-8")
+                dst = Path(sub.fwd(d.arg.split()[0]))
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                dst.write_text(d.text(), encoding="utf-8")
             elif d.name == "file":
                 p = Path(sub.fwd(d.arg.split()[0]))
                 if not p.is_file():
@@ -298,7 +309,8 @@ def test_golden(case_path: Path, pyforge_bin: Path, run_pyforge, tmp_path: Path)
         argv = [sub.fwd(a) for a in shlex.split(r.directive.arg)]
         assert argv and argv[0] == "pyforge", \
             f"{case_path.name}:{r.directive.lineno}: a run starts with 'pyforge'"
-        env = {k: sub.fwd(v) for k, v in r.env.items()}
+        env = {k: None for k in os.environ if k.startswith(HOST_ENV_PREFIXES)}
+        env.update({k: sub.fwd(v) for k, v in r.env.items()})
         stdin = Path(sub.fwd(r.stdin)) if r.stdin else None
         rc, out, err = run_pyforge(*argv[1:], input=stdin, env=env, cwd=tmp)
         where = f"run at line {r.directive.lineno} ({r.directive.arg})"
