@@ -92,16 +92,20 @@ char *pf__strndup(const char *s, size_t n) {
   return p;
 }
 
-char *pf__aprintf(const char *fmt, ...) {
+char *pf__vaprintf(const char *fmt, va_list ap) {
   pf__buf b;
   pf__buf_init(&b, 0);
-  va_list ap;
-  va_start(ap, fmt);
-  pf_status st = pf__buf_vprintf(&b, fmt, ap);
-  va_end(ap);
-  if (st != PF_OK) {
+  if (pf__buf_vprintf(&b, fmt, ap) != PF_OK) {
     pf__buf_free(&b);
     return NULL;
   }
   return pf__buf_take(&b);
+}
+
+char *pf__aprintf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = pf__vaprintf(fmt, ap);
+  va_end(ap);
+  return s;
 }

@@ -37,5 +37,6 @@ char *pf__strdup(const char *s);
 char *pf__strndup(const char *s, size_t n);
 /* printf into fresh memory; NULL on failure. */
 char *pf__aprintf(const char *fmt, ...) PF__PRINTF(1, 2);
+char *pf__vaprintf(const char *fmt, va_list ap);
 
 #endif

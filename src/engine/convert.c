@@ -273,9 +273,8 @@ static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
 
 /* pf_convert once Volume paths are mapped to where this process reaches
  * them (src/env/volume_path.c). */
-static pf_status convert_local(const pf_convert_options *opts, pf_convert_result *result,
-                               pf_error *err) {
-  memset(result, 0, sizeof *result);
+static pf_status convert_local(const pf_convert_options *opts, void *out, pf_error *err) {
+  pf_convert_result *result = out;
   result->table_version = -1;
   double t0 = pf__now();
 
@@ -383,13 +382,7 @@ pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
   pf_error_init(err);
   if (!result || !opts) return pf__error_set(err, PF_EINVAL, "pf_convert needs options and a result");
   memset(result, 0, sizeof *result);
-  pf_convert_options lo;
-  char *owned[2];
-  pf_status st = pf__volume_localize_opts(opts, &lo, owned, err);
-  if (st == PF_OK) st = convert_local(&lo, result, err);
-  free(owned[0]);
-  free(owned[1]);
-  return st;
+  return pf__volume_run(opts, convert_local, result, err);
 }
 
 void pf_convert_result_free(pf_convert_result *r) {

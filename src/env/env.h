@@ -62,6 +62,10 @@ pf_status pf__volume_localize(const char *path, char **local, pf_error *err);
  * free afterwards (NULL when unchanged). */
 pf_status pf__volume_localize_opts(const pf_convert_options *in, pf_convert_options *out,
                                    char *owned[2], pf_error *err);
+/* Runs fn with opts' paths localized and checked (as above) and frees
+ * what that made: how convert, info and validate start. */
+typedef pf_status (*pf__local_fn)(const pf_convert_options *opts, void *result, pf_error *err);
+pf_status pf__volume_run(const pf_convert_options *opts, pf__local_fn fn, void *result, pf_error *err);
 /* Explains an errno met on path: for a Volume path, which of "Volumes are
  * not available here", "the volume does not exist", "READ VOLUME / WRITE
  * VOLUME is missing" applies; returns PF_OK (err untouched) when path is

@@ -93,33 +93,28 @@ static void add_prop(builder *b, pf_prop **arr, size_t *n, const char *key, char
 
 static void reason(builder *b, const char *key, const char *fmt, ...) PF__PRINTF(3, 4);
 static void reason(builder *b, const char *key, const char *fmt, ...) {
-  pf__buf t;
-  pf__buf_init(&t, 0);
   va_list ap;
   va_start(ap, fmt);
-  pf_status s = pf__buf_vprintf(&t, fmt, ap);
+  char *text = pf__vaprintf(fmt, ap);
   va_end(ap);
-  add_prop(b, &b->e->reasons, &b->e->n_reasons, key, s == PF_OK ? pf__buf_take(&t) : NULL);
-  pf__buf_free(&t);
+  add_prop(b, &b->e->reasons, &b->e->n_reasons, key, text);
 }
 
 static void note(builder *b, const char *fmt, ...) PF__PRINTF(2, 3);
 static void note(builder *b, const char *fmt, ...) {
   if (b->st != PF_OK) return;
-  pf__buf t;
-  pf__buf_init(&t, 0);
   va_list ap;
   va_start(ap, fmt);
-  pf_status s = pf__buf_vprintf(&t, fmt, ap);
+  char *text = pf__vaprintf(fmt, ap);
   va_end(ap);
-  char **a = s == PF_OK ? realloc(b->e->notes, (b->e->n_notes + 1) * sizeof *a) : NULL;
+  char **a = text ? realloc(b->e->notes, (b->e->n_notes + 1) * sizeof *a) : NULL;
   if (!a) {
-    pf__buf_free(&t);
+    free(text);
     b->st = PF_ENOMEM;
     return;
   }
   b->e->notes = a;
-  a[b->e->n_notes++] = pf__buf_take(&t);
+  a[b->e->n_notes++] = text;
 }
 
 /* ---- runtime versions ---- */

@@ -332,3 +332,13 @@ pf_status pf__volume_localize_opts(const pf_convert_options *in, pf_convert_opti
   }
   return st;
 }
+
+pf_status pf__volume_run(const pf_convert_options *opts, pf__local_fn fn, void *result, pf_error *err) {
+  pf_convert_options lo;
+  char *owned[2];
+  pf_status st = pf__volume_localize_opts(opts, &lo, owned, err);
+  if (st == PF_OK) st = fn(&lo, result, err);
+  free(owned[0]);
+  free(owned[1]);
+  return st;
+}

@@ -62,9 +62,7 @@ REAL(linkat, int, int, const char *, int, const char *, int)
 REAL(symlink, int, const char *, const char *)
 REAL(symlinkat, int, const char *, int, const char *)
 REAL(open, int, const char *, int, ...)
-REAL(open64, int, const char *, int, ...)
 REAL(openat, int, int, const char *, int, ...)
-REAL(openat64, int, int, const char *, int, ...)
 REAL(write, ssize_t, int, const void *, size_t)
 REAL(pwrite, ssize_t, int, const void *, size_t, off_t)
 REAL(pwrite64, ssize_t, int, const void *, size_t, off_t)
@@ -222,42 +220,39 @@ static mode_t mode_arg(int flags, va_list ap) {
   return needs ? (mode_t)va_arg(ap, int) : 0;
 }
 
-#define OPEN_BODY(realname, dirfd_expr, ...)           \
-  char abs[PATH_MAX];                                  \
-  if (check_open((dirfd_expr), path, flags, abs)) return -1; \
-  if (abs[0] && getenv("PF_FUSE_LOG_OPENS")) log_line("open", abs); \
-  resolve_##realname();                                \
-  int fd = real_##realname(__VA_ARGS__);               \
-  if (abs[0]) track(fd, flags, abs);                   \
+/* Every open is an openat (64-bit offsets are the only ones on the 64-bit
+ * systems this runs on). */
+static int shim_open(int dirfd, const char *path, int flags, mode_t m) {
+  char abs[PATH_MAX];
+  if (check_open(dirfd, path, flags, abs)) return -1;
+  if (abs[0] && getenv("PF_FUSE_LOG_OPENS")) log_line("open", abs);
+  resolve_openat();
+  int fd = real_openat(dirfd, path, flags, m);
+  if (abs[0]) track(fd, flags, abs);
   return fd;
+}
+
+#define MODE_OF(flags) \
+  va_list ap;          \
+  va_start(ap, flags); \
+  mode_t m = mode_arg(flags, ap); \
+  va_end(ap)
 
 int open(const char *path, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  mode_t m = mode_arg(flags, ap);
-  va_end(ap);
-  OPEN_BODY(open, AT_FDCWD, path, flags, m)
+  MODE_OF(flags);
+  return shim_open(AT_FDCWD, path, flags, m);
 }
 int open64(const char *path, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  mode_t m = mode_arg(flags, ap);
-  va_end(ap);
-  OPEN_BODY(open64, AT_FDCWD, path, flags, m)
+  MODE_OF(flags);
+  return shim_open(AT_FDCWD, path, flags, m);
 }
 int openat(int dirfd, const char *path, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  mode_t m = mode_arg(flags, ap);
-  va_end(ap);
-  OPEN_BODY(openat, dirfd, dirfd, path, flags, m)
+  MODE_OF(flags);
+  return shim_open(dirfd, path, flags, m);
 }
 int openat64(int dirfd, const char *path, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  mode_t m = mode_arg(flags, ap);
-  va_end(ap);
-  OPEN_BODY(openat64, dirfd, dirfd, path, flags, m)
+  MODE_OF(flags);
+  return shim_open(dirfd, path, flags, m);
 }
 int creat(const char *path, mode_t m) { return open(path, O_WRONLY | O_CREAT | O_TRUNC, m); }
 
@@ -307,19 +302,20 @@ ssize_t write(int fd, const void *buf, size_t n) {
   wrote(fd, pos, k);
   return k;
 }
-ssize_t pwrite(int fd, const void *buf, size_t n, off_t off) {
-  resolve_pwrite();
+static ssize_t checked_pwrite(ssize_t (*fn)(int, const void *, size_t, off_t), int fd, const void *buf, size_t n,
+                              off_t off) {
   if (tracked(fd) && check_write(fd, off, n)) return -1;
-  ssize_t k = real_pwrite(fd, buf, n, off);
+  ssize_t k = fn(fd, buf, n, off);
   if (tracked(fd)) wrote(fd, off, k);
   return k;
 }
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off) {
+  resolve_pwrite();
+  return checked_pwrite(real_pwrite, fd, buf, n, off);
+}
 ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off) {
   resolve_pwrite64();
-  if (tracked(fd) && check_write(fd, off, n)) return -1;
-  ssize_t k = real_pwrite64(fd, buf, n, off);
-  if (tracked(fd)) wrote(fd, off, k);
-  return k;
+  return checked_pwrite(real_pwrite64, fd, buf, n, off);
 }
 int ftruncate(int fd, off_t len) {
   resolve_ftruncate();
