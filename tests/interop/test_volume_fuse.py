@@ -306,3 +306,27 @@ def test_failed_delta_copy_leaves_table_unchanged(run_pyforge, mount, tmp_path):
     assert after == before
     compare(read_rs(mount.vol / "t", sort="id"), as_delta(first), type_map=DELTA_ARROW)
     mount.assert_clean()
+
+
+# ---- a missing privilege is named ------------------------------------------------
+
+def test_missing_privilege_is_named(run_pyforge, tmp_path):
+    """The shim refuses opens with EACCES the way the mount does for a user
+    without READ VOLUME / WRITE VOLUME (the tests may run as root, whom
+    file modes do not stop)."""
+    m = Mount(tmp_path, known=True)
+    (m.vol / "in.csv").write_text("id\n1\n")
+    rc, so, se = run(run_pyforge, m, "convert", m.path("in.csv"), tmp_path / "o.parquet", ok=False,
+                     PF_FUSE_DENY="read")
+    assert rc == 1
+    assert "needs the READ VOLUME privilege" in se and "GRANT READ VOLUME ON VOLUME main.sales.raw" in se, se
+    rc, so, se = run(run_pyforge, m, "convert", m.vol / "in.csv",
+                     m.path("out.parquet"), ok=False, PF_FUSE_DENY="write", PYFORGE_OUTPUT_STRATEGY="copy")
+    assert rc == 1
+    assert "needs the WRITE VOLUME privilege" in se and "GRANT WRITE VOLUME ON VOLUME main.sales.raw" in se, se
+    assert not (m.vol / "out.parquet").exists()
+    rc, so, se = run(run_pyforge, m, "convert", m.vol / "in.csv", m.path("lake"), "--format", "delta", ok=False,
+                     PF_FUSE_DENY="write")
+    assert rc == 1 and not (m.vol / "lake").exists(), se
+    assert "needs the WRITE VOLUME privilege" in se, se
+    m.assert_clean()

@@ -16,6 +16,10 @@
  *                         fails with EIO: a copy that breaks half-way
  *   PF_FUSE_LOG=path      one line per refused call ("rename ENOSYS <path>")
  *                         and per file created ("create <path>")
+ *   PF_FUSE_DENY=read|write  opens under the directories for reading
+ *                         (read) or for writing and mkdir (write) fail with
+ *                         EACCES: a missing READ VOLUME / WRITE VOLUME
+ *                         privilege (the tests run as any user, root too)
  *   PF_FUSE_LOG_OPENS=1   also one line per open of anything under the
  *                         directories ("open <path>"): proves what a run
  *                         never touched
@@ -189,6 +193,19 @@ int symlink(const char *t, const char *n) {
   return real_symlink(t, n);
 }
 
+REAL(mkdir, int, const char *, mode_t)
+
+int mkdir(const char *path, mode_t m) {
+  char a[PATH_MAX];
+  const char *deny = getenv("PF_FUSE_DENY");
+  if (deny && !strcmp(deny, "write") && restricted_at(AT_FDCWD, path, a)) {
+    errno = EACCES;
+    return -1;
+  }
+  resolve_mkdir();
+  return real_mkdir(path, m);
+}
+
 /* ---- open ---- */
 
 static void track(int fd, int flags, const char *abs) {
@@ -209,6 +226,12 @@ static int check_open(int dirfd, const char *path, int flags, char *abs) {
   if ((flags & O_TMPFILE) == O_TMPFILE) return refuse("open(O_TMPFILE)", EOPNOTSUPP, abs);
 #endif
   if ((flags & O_APPEND) && (flags & O_ACCMODE) != O_RDONLY) return refuse("open(O_APPEND)", EPERM, abs);
+  const char *deny = getenv("PF_FUSE_DENY");
+  int writing = (flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT);
+  if (deny && !strcmp(deny, writing ? "write" : "read")) {
+    errno = EACCES;
+    return -1;
+  }
   return 0;
 }
 

@@ -1,6 +1,7 @@
 /* test_env.c - environment detection rules (one test per rule, each with
  * fake variables and fake /databricks files), runtime versions, the cache,
  * the JSON shape and credential redaction. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -235,6 +236,39 @@ TEST_IMPL(cache_and_fresh_look) {
   pf_env_free(e);
 }
 
+static void *hammer(void *arg) {
+  long fresh_every = (long)arg;
+  for (long i = 0; i < 300; i++) {
+    pf_env *e = NULL;
+    if (pf_env_detect(fresh_every && i % fresh_every == 0 ? PF_ENV_FRESH : 0, &e, NULL) != PF_OK) return (void *)1;
+    /* read the whole answer: a refresh in another thread must not free it */
+    int bad = e->compute_type != PF_COMPUTE_CLASSIC || strcmp(e->runtime_version, "15.4") != 0 || e->n_reasons != 5;
+    pf_env_free(e);
+    if (bad) return (void *)1;
+  }
+  return NULL;
+}
+
+TEST_IMPL(cache_is_thread_safe) {
+  setenv("DATABRICKS_RUNTIME_VERSION", "15.4", 1);
+  pf_env *first = NULL;
+  ASSERT_OK(pf_env_detect(PF_ENV_FRESH, &first, NULL)); /* the cache holds 15.4 from here on */
+  pf_env_free(first);
+  pthread_t t[4];
+  for (long i = 0; i < 4; i++) pthread_create(&t[i], NULL, hammer, (void *)(i % 2 ? 7L : 0L));
+  int failures = 0;
+  for (int i = 0; i < 4; i++) {
+    void *r;
+    pthread_join(t[i], &r);
+    failures += r != NULL;
+  }
+  unsetenv("DATABRICKS_RUNTIME_VERSION");
+  pf_env *e = NULL;
+  ASSERT_OK(pf_env_detect(PF_ENV_FRESH, &e, NULL));
+  pf_env_free(e);
+  ASSERT_EQ(failures, 0);
+}
+
 TEST_IMPL(json_shape) {
   char *envp[] = {"DATABRICKS_RUNTIME_VERSION=15.4", "DATABRICKS_WORKSPACE_ID=123", NULL};
   pf_env *e = detect(envp);
@@ -322,6 +356,7 @@ int main(void) {
   RUN_TEST(unparseable_version_is_noted);
   RUN_TEST(runtime_versions_parse_and_compare);
   RUN_TEST(cache_and_fresh_look);
+  RUN_TEST(cache_is_thread_safe);
   RUN_TEST(json_shape);
   RUN_TEST(redaction_rules);
   RUN_TEST(errors_and_logs_are_redacted);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/schema.h"
+#include "env/env.h"
 #include "io/tempfile.h"
 #include "writers/delta/delta_write.h"
 #include "writers/delta/delta_writer.h"
@@ -469,9 +470,11 @@ static pf_status delta_open(const pf__writer_env *env, void **state, pf_error *e
     }
   } else if (errno == ENOENT) {
     if (mkdir(w->dir, 0777) != 0) {
+      int e = errno;
       pf__error_file(err, w->dir);
-      st = pf__error_set(err, PF_EOUTPUT, "cannot create the table directory %s: %s (does its parent exist?)",
-                         w->dir, strerror(errno));
+      if ((st = pf__volume_io_error(w->dir, e, 1, err)) == PF_OK) /* a Volume names the privilege */
+        st = pf__error_set(err, PF_EOUTPUT, "cannot create the table directory %s: %s (does its parent exist?)",
+                           w->dir, strerror(e));
       goto fail;
     }
     w->created_dir = 1;
