@@ -15,7 +15,8 @@ static const char help[] =
     "for each conclusion. Reads environment variables and a few small files only:\n"
     "no Spark, no network. Tokens and secrets are never shown.\n"
     "\n"
-    "  --json                 print one JSON object (keys in docs/databricks.md)\n"
+    "  --json                 print one JSON object (keys in docs/databricks.md;\n"
+    "                         also: --format json)\n"
     "\n";
 
 static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
@@ -61,9 +62,15 @@ int cmd_env(int argc, char **argv, const cli_globals *g) {
   (void)g;
   int json = 0;
   for (int i = 0; i < argc; i++) {
-    if (!strcmp(argv[i], "--json") || (!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[++i], "json")))
+    const char *fmt = !strcmp(argv[i], "--format") ? (i + 1 < argc ? argv[++i] : "") :
+                      !strncmp(argv[i], "--format=", 9) ? argv[i] + 9 : NULL;
+    if (fmt && strcmp(fmt, "json") != 0 && strcmp(fmt, "table") != 0)
+      return cli_usage_error("env", "--format takes table or json; got '%s'", fmt);
+    if (fmt) {
+      json = !strcmp(fmt, "json");
+    } else if (!strcmp(argv[i], "--json")) {
       json = 1;
-    else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+    } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
       fputs(help, stdout);
       return EXIT_OK;
     } else {

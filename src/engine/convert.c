@@ -271,10 +271,16 @@ static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
   return PF_OK;
 }
 
-/* pf_convert once Volume paths are mapped to where this process reaches
- * them (src/env/volume_path.c). */
-static pf_status convert_local(const pf_convert_options *opts, void *out, pf_error *err) {
-  pf_convert_result *result = out;
+pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
+                     pf_error *err) {
+  pf_error local;
+  if (!err) err = &local;
+  pf_error_init(err);
+  if (!result || !opts) return pf__error_set(err, PF_EINVAL, "pf_convert needs options and a result");
+  memset(result, 0, sizeof *result);
+  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
+  PF_TRY(pf__volume_localize_opts(opts, &lp, err));
+  opts = &lp.opts;
   result->table_version = -1;
   double t0 = pf__now();
 
@@ -373,16 +379,6 @@ static pf_status convert_local(const pf_convert_options *opts, void *out, pf_err
   }
   err->status = st;
   return st;
-}
-
-pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
-                     pf_error *err) {
-  pf_error local;
-  if (!err) err = &local;
-  pf_error_init(err);
-  if (!result || !opts) return pf__error_set(err, PF_EINVAL, "pf_convert needs options and a result");
-  memset(result, 0, sizeof *result);
-  return pf__volume_run(opts, convert_local, result, err);
 }
 
 void pf_convert_result_free(pf_convert_result *r) {

@@ -18,8 +18,16 @@ static int is_plain_dir(const char *path) {
   return path && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-static pf_status info_local(const pf_convert_options *opts, void *out, pf_error *err) {
-  pf_info *info = out;
+pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
+                       pf_error *err) {
+  pf_error local;
+  if (!err) err = &local;
+  pf_error_init(err);
+  if (!info || !opts) return pf__error_set(err, PF_EINVAL, "pf_info_read needs options and a result");
+  memset(info, 0, sizeof *info);
+  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
+  PF_TRY(pf__volume_localize_opts(opts, &lp, err));
+  opts = &lp.opts;
   if (opts->input && !pf__delta_is_table(opts->input) && is_plain_dir(opts->input)) {
     /* a directory that is no table (a Volume's folder): what it holds */
     pf_status dst = pf__dir_info(opts->input, info, err);
@@ -82,16 +90,6 @@ static pf_status info_local(const pf_convert_options *opts, void *out, pf_error 
   return st;
 }
 
-pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
-                       pf_error *err) {
-  pf_error local;
-  if (!err) err = &local;
-  pf_error_init(err);
-  if (!info || !opts) return pf__error_set(err, PF_EINVAL, "pf_info_read needs options and a result");
-  memset(info, 0, sizeof *info);
-  return pf__volume_run(opts, info_local, info, err);
-}
-
 typedef struct problems {
   pf_validate_result *r;
   int64_t rejected;  /* bad rows reported by the reader */
@@ -151,8 +149,16 @@ static pf_status validate_stream(pf__session *s, const pf_convert_options *opts,
   return st;
 }
 
-static pf_status validate_local(const pf_convert_options *opts, void *out, pf_error *err) {
-  pf_validate_result *r = out;
+pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
+                      pf_error *err) {
+  pf_error local;
+  if (!err) err = &local;
+  pf_error_init(err);
+  if (!r || !opts) return pf__error_set(err, PF_EINVAL, "pf_validate needs options and a result");
+  memset(r, 0, sizeof *r);
+  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
+  PF_TRY(pf__volume_localize_opts(opts, &lp, err));
+  opts = &lp.opts;
   problems p = {r, 0, opts->max_problems > 0 ? opts->max_problems : 100, opts->input};
   pf__session s;
   pf_status st = pf__session_open(&s, opts, err);
@@ -227,16 +233,6 @@ static pf_status validate_local(const pf_convert_options *opts, void *out, pf_er
   pf__session_close(&s);
   err->status = st;
   return st;
-}
-
-pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
-                      pf_error *err) {
-  pf_error local;
-  if (!err) err = &local;
-  pf_error_init(err);
-  if (!r || !opts) return pf__error_set(err, PF_EINVAL, "pf_validate needs options and a result");
-  memset(r, 0, sizeof *r);
-  return pf__volume_run(opts, validate_local, r, err);
 }
 
 void pf_validate_result_free(pf_validate_result *r) {

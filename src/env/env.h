@@ -56,16 +56,17 @@ int pf__volume_is_local(const char *path);
  * (*local = NULL then). Refuses a malformed Volume path and other dbfs:/
  * paths (PF_EINVAL, PF_EUNSUPPORTED). */
 pf_status pf__volume_localize(const char *path, char **local, pf_error *err);
-/* The options with input and output localized and checked: a Volume input
- * must be there and readable, a Volume output needs its directory and, on
- * classic compute, DBR 13.3 or newer. owned[0..1] receive the strings to
- * free afterwards (NULL when unchanged). */
-pf_status pf__volume_localize_opts(const pf_convert_options *in, pf_convert_options *out,
-                                   char *owned[2], pf_error *err);
-/* Runs fn with opts' paths localized and checked (as above) and frees
- * what that made: how convert, info and validate start. */
-typedef pf_status (*pf__local_fn)(const pf_convert_options *opts, void *result, pf_error *err);
-pf_status pf__volume_run(const pf_convert_options *opts, pf__local_fn fn, void *result, pf_error *err);
+/* The options of one engine call with their Volume paths mapped. */
+typedef struct pf__local_paths {
+  pf_convert_options opts; /* the caller's, with input/output replaced      */
+  char input[4096];        /* storage for a mapped input                    */
+  char output[4096];       /* storage for a mapped output                   */
+} pf__local_paths;
+/* Fills lp->opts with in's options, input and output localized and checked:
+ * a Volume input must be there and readable, a Volume output needs its
+ * directory and, on classic compute, DBR 13.3 or newer. Nothing to free:
+ * how convert, info and validate start. */
+pf_status pf__volume_localize_opts(const pf_convert_options *in, pf__local_paths *lp, pf_error *err);
 /* Explains an errno met on path: for a Volume path, which of "Volumes are
  * not available here", "the volume does not exist", "READ VOLUME / WRITE
  * VOLUME is missing" applies; returns PF_OK (err untouched) when path is

@@ -307,38 +307,32 @@ static pf_status check_volume_output(const char *target, pf_error *err) {
   return pf__volume_io_error(target, errno, 1, err);
 }
 
-pf_status pf__volume_localize_opts(const pf_convert_options *in, pf_convert_options *out, char *owned[2],
-                                   pf_error *err) {
-  *out = *in;
-  owned[0] = owned[1] = NULL;
-  pf_status st = pf__volume_localize(in->input, &owned[0], err);
-  if (st == PF_OK) st = pf__volume_localize(in->output, &owned[1], err);
-  if (st == PF_OK) {
-    if (owned[0]) out->input = owned[0];
-    if (owned[1]) out->output = owned[1];
-    st = check_volume_input(out->input, err);
+/* Maps path into buf (unchanged paths are kept as they are). */
+static pf_status localize_into(const char *path, char *buf, size_t n, const char **out, pf_error *err) {
+  *out = path;
+  char *local = NULL;
+  PF_TRY(pf__volume_localize(path, &local, err));
+  if (!local) return PF_OK;
+  size_t len = strlen(local);
+  if (len >= n) {
+    free(local);
+    pf__error_file(err, path);
+    return pf__error_set(err, PF_EINVAL, "path too long: %s", path);
   }
-  if (st == PF_OK && out->input) {
-    char target[4096];
-    const char *t = out->output;
-    if (!t && pf_default_output(out, target, sizeof target, NULL) == PF_OK) t = target;
-    if (t) st = check_volume_output(t, err);
-  }
-  if (st != PF_OK) {
-    free(owned[0]);
-    free(owned[1]);
-    owned[0] = owned[1] = NULL;
-    *out = *in;
-  }
-  return st;
+  memcpy(buf, local, len + 1);
+  free(local);
+  *out = buf;
+  return PF_OK;
 }
 
-pf_status pf__volume_run(const pf_convert_options *opts, pf__local_fn fn, void *result, pf_error *err) {
-  pf_convert_options lo;
-  char *owned[2];
-  pf_status st = pf__volume_localize_opts(opts, &lo, owned, err);
-  if (st == PF_OK) st = fn(&lo, result, err);
-  free(owned[0]);
-  free(owned[1]);
-  return st;
+pf_status pf__volume_localize_opts(const pf_convert_options *in, pf__local_paths *lp, pf_error *err) {
+  lp->opts = *in;
+  PF_TRY(localize_into(in->input, lp->input, sizeof lp->input, &lp->opts.input, err));
+  PF_TRY(localize_into(in->output, lp->output, sizeof lp->output, &lp->opts.output, err));
+  PF_TRY(check_volume_input(lp->opts.input, err));
+  if (!lp->opts.input) return PF_OK;
+  char target[4096];
+  const char *t = lp->opts.output;
+  if (!t && pf_default_output(&lp->opts, target, sizeof target, NULL) == PF_OK) t = target;
+  return t ? check_volume_output(t, err) : PF_OK;
 }
