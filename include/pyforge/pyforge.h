@@ -332,7 +332,8 @@ typedef struct pf_convert_result {
   int64_t rows;            /* rows written                                 */
   int64_t rows_rejected;   /* rows written to the rejects file             */
   int64_t columns;
-  uint64_t bytes_in;       /* input bytes read (decompressed)              */
+  uint64_t bytes_in;       /* the input's size as stored (compressed size
+                              for .gz/.zst/.bz2 inputs and workbooks)     */
   uint64_t bytes_out;      /* size of the output                           */
   double seconds;          /* wall time of the conversion                  */
   int threads;             /* threads used                                 */

@@ -26,6 +26,11 @@
 #define PF_BATCH_ROWS 65536
 /* Hard cap on string bytes in one column of one batch (int32 offsets). */
 #define PF_BATCH_MAX_DATA ((size_t)INT32_MAX)
+/* String bytes (all columns) past which a reader should end a batch early,
+ * with fewer than PF_BATCH_ROWS rows: memory stays bounded and the cap
+ * above is never reached when values are large (a 1 MB text in every
+ * row). Consumers take batches of any row count. */
+#define PF_BATCH_DATA_BUDGET ((size_t)64 << 20)
 
 typedef struct pf_column {
   pf_type type;        /* read-only                                        */

@@ -241,7 +241,11 @@ static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
   }
   result->rows_rejected = rejects->count;
   result->columns = result->outputs[0].columns;
-  result->bytes_in = rs.bytes_read;
+  /* One rule for every input: the bytes of the input as stored (a
+   * workbook's or a .gz file's compressed bytes), not what the reader
+   * inflated or decoded from them. */
+  result->bytes_in = rs.bytes_total ? rs.bytes_total : path_bytes(s->renv.path);
+  if (!result->bytes_in) result->bytes_in = rs.bytes_read;
   result->threads = pf__pool_size(s->pool);
   result->schema = pd[0].schema;
   pd[0].schema = NULL;

@@ -412,6 +412,15 @@ pf_status pf__zip_stream_read(pf__zip_stream *s, void *buf, size_t n, size_t *go
   return check_limits(s, err);
 }
 
+pf_status pf__zip_stream_drain(pf__zip_stream *s, pf_error *err) {
+  uint8_t buf[16384];
+  for (;;) {
+    size_t got = 0;
+    PF_TRY(pf__zip_stream_read(s, buf, sizeof buf, &got, err));
+    if (got == 0) return PF_OK;
+  }
+}
+
 uint64_t pf__zip_stream_in(const pf__zip_stream *s) { return s->in_used; }
 uint64_t pf__zip_stream_out(const pf__zip_stream *s) { return s->out; }
 

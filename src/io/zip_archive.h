@@ -70,6 +70,10 @@ pf_status pf__zip_stream_open(pf__zip *z, const pf__zip_entry *e,
  * the size and CRC-32 were checked). */
 pf_status pf__zip_stream_read(pf__zip_stream *s, void *buf, size_t n,
                               size_t *got, pf_error *err);
+/* Reads the rest of the member, discarding it, so that its size and
+ * CRC-32 are checked (a reader that stops at the data it needs still
+ * notices a damaged member). Errors as pf__zip_stream_read. */
+pf_status pf__zip_stream_drain(pf__zip_stream *s, pf_error *err);
 /* Compressed bytes consumed so far (for progress). */
 uint64_t pf__zip_stream_in(const pf__zip_stream *s);
 /* Inflated bytes produced so far. */

@@ -491,9 +491,19 @@ static const snip SNIPS[] = {
     {'U', "<row r=\" 1\"><c><v>1</v></c></row>"},
     {'U', "<row r=\"+1\"><c><v>1</v></c></row>"},
     {'U', "<row r=\"1\"><c s=\"-1\"><v>1</v></c></row>"},
-    {'U', "<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"},
-    {'U', "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"},
-    {'U', "<row r=\"1\"><c t=\"s\"><v>3</v></c></row>"},
+    {'S', "<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"},
+    {'S', "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"},
+    /* issue 9: repeated row numbers join, lower-case references, empty
+     * texts are no cells, _xHHHH_ escapes */
+    {'S', "<row r=\"4\"><c r=\"B4\"><v>1</v></c></row><row r=\"4\"><c r=\"A4\" t=\"s\"><v>1</v></c></row>"
+          "<row r=\"4\"><c r=\"B4\"><v>9</v></c></row><row r=\"5\"><c r=\"A5\"><v>5</v></c></row>"},
+    {'S', "<row r=\"2\"><c r=\"c2\"><v>1</v></c><c r=\"aa2\"><v>2</v></c><c r=\"$b$2\"><v>3</v></c></row>"},
+    {'S', "<row r=\"3\"><c r=\"A3\" t=\"str\"><f>x</f><v/></c><c r=\"B3\" t=\"s\"><v>3</v></c>"
+          "<c r=\"C3\" t=\"inlineStr\"><is><t></t></is></c><c r=\"D3\" t=\"str\"><v></v></c></row>"},
+    {'S', "<row r=\"6\"><c t=\"inlineStr\"><is><t>a_x000D_b_x005F_x0041__xD83D__xDE00_</t></is></c>"
+          "<c t=\"str\"><v>_x0041</v></c></row>"},
+    {'U', "<row r=\"1\"><c t=\"s\"><v>4</v></c></row>"},
+    {'U', "<row r=\"1\"><c><row r=\"1\"/></c></row>"},
     {'U', "<row r=\"1\"><c t=\"s\"><v>x</v></c></row>"},
     {'U', "<row r=\"1\"><c><v>12345678901234567890123456789012345678901234567890123456789012345</v></c></row>"},
     {'U', "<row r=\"1\"><c><v>1</v></c></row></sheetData>"},
@@ -632,6 +642,80 @@ TEST_IMPL(scanner_matches_expat_workbooks) {
   ASSERT_EQ(s, 3);
 }
 
+/* issue 9: t="d" text with long fractions, and text escapes. */
+TEST_IMPL(iso_text_and_escapes) {
+  int32_t d;
+  int64_t us;
+  const int64_t DAY = 86400000000LL;
+  const char *a = "2021-12-31T23:59:59.9999996";
+  ASSERT_EQ(pf__xlsx_parse_iso(a, strlen(a), &d, &us), PF_TYPE_TIMESTAMP);
+  ASSERT_EQ(us, pf__days_from_civil(2022, 1, 1) * DAY);
+  a = "2009-01-01T11:00:00.00000020954757600";
+  ASSERT_EQ(pf__xlsx_parse_iso(a, strlen(a), &d, &us), PF_TYPE_TIMESTAMP);
+  ASSERT_EQ(us, pf__days_from_civil(2009, 1, 1) * DAY + 11 * 3600 * 1000000LL);
+  a = "2009-01-01T11:00:00.1234565";
+  ASSERT_EQ(pf__xlsx_parse_iso(a, strlen(a), &d, &us), PF_TYPE_TIMESTAMP);
+  ASSERT_EQ(us % 1000000, 123457);
+  a = "2020-03-01T10:00:00+02:00";
+  ASSERT_EQ(pf__xlsx_parse_iso(a, strlen(a), &d, &us), PF_TYPE_TIMESTAMP_UTC);
+  ASSERT_EQ(us, pf__days_from_civil(2020, 3, 1) * DAY + 8 * 3600 * 1000000LL);
+  a = "2020-03-01";
+  ASSERT_EQ(pf__xlsx_parse_iso(a, strlen(a), &d, &us), PF_TYPE_DATE);
+  ASSERT_EQ(d, pf__days_from_civil(2020, 3, 1));
+  a = "10:59:59.9999999999984025";
+  ASSERT_EQ(pf__xlsx_parse_iso(a, strlen(a), &d, &us), PF_TYPE_TIME);
+  ASSERT_EQ(us, 11 * 3600 * 1000000LL);
+  a = "23:59:59.9999999";
+  ASSERT_EQ(pf__xlsx_parse_iso(a, strlen(a), &d, &us), PF_TYPE_TIME);
+  ASSERT_EQ(us, DAY - 1);
+  static const char *bad[] = {"2020-13-01", "2020-01-01T", "2020-01-01T10:00:00.", "24:00", "2020-01-01X",
+                              "2020-01-01T10:00:00+2", "n/a"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    ASSERT_EQ(pf__xlsx_parse_iso(bad[i], strlen(bad[i]), &d, &us), PF_TYPE_STRING);
+  static const struct {
+    const char *in, *out;
+  } esc[] = {{"a_x000D_b", "a\rb"},         {"_x005F_x000D_", "_x000D_"},
+             {"_x005F_x005F_", "_x005F_"},   {"_xD83D__xDE00_!", "\xf0\x9f\x98\x80!"},
+             {"_xD800_", "_xD800_"},         {"_x00e9__x20AC_", "\xc3\xa9\xe2\x82\xac"},
+             {"_X0041_ _x41_ _x0041", "_X0041_ _x41_ _x0041"}, {"plain", "plain"}};
+  for (size_t i = 0; i < sizeof esc / sizeof esc[0]; i++) {
+    char buf[64];
+    size_t n = strlen(esc[i].in);
+    memcpy(buf, esc[i].in, n);
+    n = pf__xlsx_unescape(buf, n);
+    buf[n] = 0;
+    ASSERT_STR_EQ(buf, esc[i].out);
+  }
+}
+
+/* PYFORGE_XLSX_SCANNER=check compares the parallel reader's rows with the
+ * serial reader's: rows the parallel reader did not give (what a UTF-16
+ * sheet did) or gave differently are an internal error naming the sheet. */
+TEST_IMPL(check_mode_catches_lost_rows) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/shadow.xlsx", tmpdir);
+  char s1[1024];
+  snprintf(s1, sizeof s1, SHEET("<row r=\"2\"><c r=\"B2\"><v>1</v></c></row><row r=\"3\"><c r=\"B3\"><v>2</v></c></row>"), "");
+  book(path, "", s1, NULL, NULL);
+  pf__xlsx_book b;
+  pf_error e;
+  pf_error_init(&e);
+  ASSERT_OK(pf__xlsx_book_open(&b, path, 1u << 20, NULL, &e));
+  pf__xlsx_shadow *w = NULL;
+  ASSERT_OK(pf__xlsx_shadow_open(&b, &b.sheets[0], &w, &e));
+  ASSERT_EQ(pf__xlsx_shadow_end(w, &e), PF_EINTERNAL);
+  ASSERT(strstr(e.message, "sheet 'One'") && strstr(e.message, "rows the parallel one did not give"));
+  pf__xlsx_shadow_close(w);
+  ASSERT_OK(pf__xlsx_shadow_open(&b, &b.sheets[0], &w, &e));
+  pf__xlsx_cell c = {2, PF__XK_NUM, PF__XF_NUMBER, "1", 1};
+  ASSERT_OK(pf__xlsx_shadow_row(w, 2, &c, 1, &e));
+  c.p = "3";
+  ASSERT_EQ(pf__xlsx_shadow_row(w, 3, &c, 1, &e), PF_EINTERNAL);
+  ASSERT(strstr(e.message, "different cells") && strstr(e.message, "sheet row 3"));
+  pf__xlsx_shadow_close(w);
+  pf__xlsx_book_close(&b);
+}
+
 int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/pf-test-xlsx-XXXXXX");
   if (!mkdtemp(tmpdir)) return 2;
@@ -645,6 +729,8 @@ int main(void) {
   RUN_TEST(scanner_matches_expat_snippets);
   RUN_TEST(scanner_values);
   RUN_TEST(scanner_matches_expat_workbooks);
+  RUN_TEST(iso_text_and_escapes);
+  RUN_TEST(check_mode_catches_lost_rows);
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) return 2;

@@ -4,8 +4,12 @@
  * is), xl/workbook.xml (sheets, order, visibility, date system), its
  * relationships (sheet r:id -> part), xl/styles.xml (cellXfs number
  * formats) and xl/sharedStrings.xml (rich-text runs joined, phonetic
- * <rPh> runs left out; bounded by PF__XLSX_SST_LIMIT).
+ * <rPh> runs left out, _xHHHH_ escapes decoded; bounded by
+ * PF__XLSX_SST_LIMIT). Elements are read in their context only: an
+ * extension's <x15:workbookPr> does not reset the date system, a
+ * conditional format's <dxf><numFmt> does not redefine a cell format.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +31,9 @@ static void XMLCALL no_doctype(void *arg, const XML_Char *name, const XML_Char *
 }
 
 XML_Parser pf__xlsx_parser_new(void) {
-  XML_Parser p = XML_ParserCreate("UTF-8");
+  /* The part's byte-order mark or declaration says its encoding (UTF-8,
+   * UTF-16, ISO-8859-1, US-ASCII: what expat knows). */
+  XML_Parser p = XML_ParserCreate(NULL);
   if (!p) return NULL;
   XML_UseParserAsHandlerArg(p);
   /* OOXML parts never declare a DTD; refusing one rules out entity tricks. */
@@ -185,15 +191,21 @@ typedef struct wb_ctx {
   pf__xlsx_book *b;
   char **rids;
   size_t cap;
+  int ext;        /* depth inside <extLst> (other vocabularies' elements) */
   pf_status st;
 } wb_ctx;
 
 static void XMLCALL wb_start(void *arg, const XML_Char *name, const XML_Char **atts) {
   wb_ctx *c = XML_GetUserData((XML_Parser)arg);
   const char *l = pf__xlsx_local(name);
+  /* Extensions reuse local names (Excel writes <x15:workbookPr
+   * chartTrackingRefBase="1"/> inside <extLst>): only the workbook's own
+   * elements count. */
+  if (strcmp(l, "extLst") == 0) c->ext++;
+  if (c->ext) return;
   if (strcmp(l, "workbookPr") == 0) {
     const char *d = pf__xlsx_attr(atts, "date1904");
-    c->b->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+    if (d) c->b->date1904 = strcmp(d, "1") == 0 || strcmp(d, "true") == 0;
   } else if (strcmp(l, "sheet") == 0) {
     pf__xlsx_book *b = c->b;
     if (b->n_sheets == c->cap) {
@@ -224,6 +236,11 @@ static void XMLCALL wb_start(void *arg, const XML_Char *name, const XML_Char **a
   }
 }
 
+static void XMLCALL wb_end(void *arg, const XML_Char *name) {
+  wb_ctx *c = XML_GetUserData((XML_Parser)arg);
+  if (strcmp(pf__xlsx_local(name), "extLst") == 0 && c->ext > 0) c->ext--;
+}
+
 /* ---- styles.xml ---- */
 typedef struct fmt_code {
   unsigned id;
@@ -234,7 +251,8 @@ typedef struct st_ctx {
   size_t n_codes, cap_codes;
   unsigned *xf_ids;
   size_t n_xf, cap_xf;
-  int in_xfs;
+  int in_fmts, in_xfs; /* inside <numFmts>, <cellXfs> (a <dxf> holds
+                          <numFmt>s of its own, for conditional formats) */
   pf_status st;
 } st_ctx;
 
@@ -251,7 +269,9 @@ static int grow(void **v, size_t *cap, size_t n, size_t size) {
 static void XMLCALL st_start(void *arg, const XML_Char *name, const XML_Char **atts) {
   st_ctx *c = XML_GetUserData((XML_Parser)arg);
   const char *l = pf__xlsx_local(name);
-  if (strcmp(l, "numFmt") == 0) {
+  if (strcmp(l, "numFmts") == 0) {
+    c->in_fmts = 1;
+  } else if (c->in_fmts && strcmp(l, "numFmt") == 0) {
     const char *id = pf__xlsx_attr(atts, "numFmtId"), *code = pf__xlsx_attr(atts, "formatCode");
     if (!id || !code) return;
     if (!grow((void **)&c->codes, &c->cap_codes, c->n_codes, sizeof *c->codes)) goto oom;
@@ -271,7 +291,9 @@ oom:
 }
 static void XMLCALL st_end(void *arg, const XML_Char *name) {
   st_ctx *c = XML_GetUserData((XML_Parser)arg);
-  if (strcmp(pf__xlsx_local(name), "cellXfs") == 0) c->in_xfs = 0;
+  const char *l = pf__xlsx_local(name);
+  if (strcmp(l, "cellXfs") == 0) c->in_xfs = 0;
+  else if (strcmp(l, "numFmts") == 0) c->in_fmts = 0;
 }
 
 static pf_status read_styles(pf__xlsx_book *b, const char *part, pf_error *err) {
@@ -306,12 +328,15 @@ typedef struct sst_ctx {
   pf_error *err;
 } sst_ctx;
 
+/* <si>; <sstItem> in workbooks of the Excel 2007 beta. */
+static int is_si(const char *l) { return strcmp(l, "si") == 0 || strcmp(l, "sstItem") == 0; }
+
 static void XMLCALL sst_start(void *arg, const XML_Char *name, const XML_Char **atts) {
   sst_ctx *c = XML_GetUserData((XML_Parser)arg);
   (void)atts;
   const char *l = pf__xlsx_local(name);
   if (l[0] == 't' && l[1] == 0) c->in_t = c->in_si && !c->rph;
-  else if (strcmp(l, "si") == 0) c->in_si = 1;
+  else if (is_si(l)) c->in_si = 1;
   else if (strcmp(l, "rPh") == 0) c->rph++;
 }
 static void XMLCALL sst_end(void *arg, const XML_Char *name) {
@@ -320,8 +345,11 @@ static void XMLCALL sst_end(void *arg, const XML_Char *name) {
   const char *l = pf__xlsx_local(name);
   if (l[0] == 't' && l[1] == 0) c->in_t = 0;
   else if (strcmp(l, "rPh") == 0) c->rph--;
-  else if (strcmp(l, "si") == 0) {
+  else if (is_si(l)) {
     c->in_si = 0;
+    size_t at = (size_t)c->off[c->n];
+    if (c->text.len > at)
+      c->text.len = at + pf__xlsx_unescape((char *)c->text.data + at, c->text.len - at);
     if (!grow((void **)&c->off, &c->cap, c->n + 1, sizeof *c->off) || pf__buf_putc(&c->text, 0) != PF_OK) {
       c->st = c->text.len + 1 >= PF__XLSX_SST_LIMIT ? PF_ELIMIT : PF_ENOMEM;
       XML_StopParser(p, XML_FALSE);
@@ -415,6 +443,89 @@ static pf_status cfb_error(pf__xlsx_book *b, pf_error *err) {
 }
 
 /* ---- open ---- */
+/* Damage Excel would repair where the intent is plain: said in a warning
+ * (the log) and read on. */
+static void repaired(const pf__xlsx_book *b, const char *fmt, ...) PF__PRINTF(2, 3);
+static void repaired(const pf__xlsx_book *b, const char *fmt, ...) {
+  if (!pf__log_enabled(b->log, PF_LOG_WARN)) return;
+  char msg[768];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  pf__log_msg(b->log, PF_LOG_WARN, "%s: %s", b->path, msg);
+}
+
+/* Where the workbook part is: _rels/.rels says; without it, or when it
+ * cannot be read (damaged), xl/workbook.xml as every writer names it. */
+static pf_status find_workbook(pf__xlsx_book *b, char **wb_part, pf_error *err) {
+  *wb_part = NULL;
+  if (pf__zip_find(b->zip, "_rels/.rels")) {
+    rels_ctx root;
+    pf_error e;
+    pf_error_init(&e);
+    pf_status st = read_rels(b, "_rels/.rels", &root, &e);
+    if (st == PF_OK) {
+      const rel *r = rel_by_type(&root, "/officeDocument");
+      if (r && !(*wb_part = resolve("", r->target))) st = PF_ENOMEM;
+    }
+    rels_free(&root);
+    if (st == PF_ENOMEM) return st;
+    if (st != PF_OK) {
+      if (!pf__zip_find(b->zip, "xl/workbook.xml")) {
+        pf__error_copy(err, &e);
+        return st;
+      }
+      repaired(b, "the package's _rels/.rels cannot be read (%s); reading xl/workbook.xml", e.message);
+    }
+  }
+  if (!*wb_part && !(*wb_part = pf__strdup("xl/workbook.xml"))) return PF_ENOMEM;
+  return PF_OK;
+}
+
+/* Each sheet's part from its r:id. A sheet without one (empty r:id, or
+ * an id the relationships lack: Excel 4 macro sheets and VBA module
+ * sheets are written so) takes the one worksheet relationship no sheet
+ * claims when it is the only such sheet; otherwise it has no part and
+ * reads as empty. Both are said in a warning. */
+static pf_status sheet_parts(pf__xlsx_book *b, const char *wb_part, const char *rels_part,
+                             const rels_ctx *wr, char **rids) {
+  size_t lost = 0, free_rels = 0, lone = 0;
+  const rel *spare = NULL;
+  for (size_t i = 0; i < b->n_sheets; i++) {
+    const rel *r = NULL;
+    for (size_t k = 0; k < wr->n && rids[i][0]; k++)
+      if (strcmp(wr->v[k].id, rids[i]) == 0) r = &wr->v[k];
+    if (!r) {
+      lost++;
+      lone = i;
+      continue;
+    }
+    if (!(b->sheets[i].part = resolve(wb_part, r->target))) return PF_ENOMEM;
+  }
+  if (lost == 0) return PF_OK;
+  for (size_t k = 0; k < wr->n; k++) {
+    size_t n = strlen(wr->v[k].type);
+    if (n < 10 || strcmp(wr->v[k].type + n - 10, "/worksheet") != 0) continue;
+    int claimed = 0;
+    for (size_t i = 0; i < b->n_sheets && !claimed; i++) claimed = strcmp(wr->v[k].id, rids[i]) == 0;
+    if (!claimed) free_rels++, spare = &wr->v[k];
+  }
+  if (lost == 1 && free_rels == 1) {
+    if (!(b->sheets[lone].part = resolve(wb_part, spare->target))) return PF_ENOMEM;
+    repaired(b, "the sheet '%s' has no relationship '%s' in %s; it is read from %s, the only "
+                "worksheet no other sheet names",
+             b->sheets[lone].name, rids[lone], rels_part, b->sheets[lone].part);
+    return PF_OK;
+  }
+  for (size_t i = 0; i < b->n_sheets; i++)
+    if (!b->sheets[i].part)
+      repaired(b, "the sheet '%s' has no relationship '%s' in %s (a macro or module sheet?); it "
+                  "is read as empty",
+               b->sheets[i].name, rids[i], rels_part);
+  return PF_OK;
+}
+
 static pf_status load(pf__xlsx_book *b, pf_error *err) {
   uint8_t magic[8] = {0};
   size_t got = 0;
@@ -429,19 +540,7 @@ static pf_status load(pf__xlsx_book *b, pf_error *err) {
   PF_TRY(pf__zip_open(b->src, b->path, NULL, &b->zip, err));
 
   char *wb_part = NULL;
-  rels_ctx root;
-  pf_status st = PF_OK;
-  if (pf__zip_find(b->zip, "_rels/.rels")) {
-    st = read_rels(b, "_rels/.rels", &root, err);
-    if (st == PF_OK) {
-      const rel *r = rel_by_type(&root, "/officeDocument");
-      if (r) wb_part = resolve("", r->target);
-    }
-    rels_free(&root);
-    if (st != PF_OK) return st;
-  }
-  if (!wb_part) wb_part = pf__strdup("xl/workbook.xml");
-  if (!wb_part) return PF_ENOMEM;
+  PF_TRY(find_workbook(b, &wb_part, err));
   if (!pf__zip_find(b->zip, wb_part)) {
     pf__error_set(err, PF_EFORMAT,
                   "the ZIP archive has no %s, so it is not an Excel workbook (a Word or "
@@ -451,9 +550,9 @@ static pf_status load(pf__xlsx_book *b, pf_error *err) {
     free(wb_part);
     return PF_EFORMAT;
   }
-  wb_ctx w = {b, NULL, 0, PF_OK};
-  pf__xlsx_xml_cb cb = {wb_start, ignore_end, NULL, &w, &w.st};
-  st = pf__xlsx_parse_part(b, wb_part, &cb, err);
+  wb_ctx w = {b, NULL, 0, 0, PF_OK};
+  pf__xlsx_xml_cb cb = {wb_start, wb_end, NULL, &w, &w.st};
+  pf_status st = pf__xlsx_parse_part(b, wb_part, &cb, err);
   /* Workbook relationships: sheets, styles, shared strings. */
   char *rels_part = NULL;
   rels_ctx wr;
@@ -465,22 +564,7 @@ static pf_status load(pf__xlsx_book *b, pf_error *err) {
     if (!rels_part) st = PF_ENOMEM;
     else st = read_rels(b, rels_part, &wr, err);
   }
-  for (size_t i = 0; st == PF_OK && i < b->n_sheets; i++) {
-    const rel *r = NULL;
-    for (size_t k = 0; k < wr.n; k++)
-      if (strcmp(wr.v[k].id, w.rids[i]) == 0) r = &wr.v[k];
-    if (!r) {
-      pf__error_set(err, PF_EPARSE,
-                    "the sheet '%s' has no relationship '%s' in %s (the workbook is damaged)",
-                    b->sheets[i].name, w.rids[i], rels_part);
-      pf__error_file(err, b->path);
-      snprintf(err ? err->sheet : (char[1]){0}, err ? sizeof err->sheet : 1, "%s", b->sheets[i].name);
-      st = PF_EPARSE;
-      break;
-    }
-    b->sheets[i].part = resolve(wb_part, r->target);
-    if (!b->sheets[i].part) st = PF_ENOMEM;
-  }
+  if (st == PF_OK) st = sheet_parts(b, wb_part, rels_part, &wr, w.rids);
   if (st == PF_OK) {
     const rel *r = rel_by_type(&wr, "/styles");
     char *part = r ? resolve(wb_part, r->target) : NULL;
@@ -491,12 +575,10 @@ static pf_status load(pf__xlsx_book *b, pf_error *err) {
     const rel *r = rel_by_type(&wr, "/sharedStrings");
     char *part = r ? resolve(wb_part, r->target) : NULL;
     if (part && pf__zip_find(b->zip, part)) st = read_sst(b, part, err);
-    else if (part) {
-      pf__error_set(err, PF_EPARSE, "the workbook lists shared strings in %s but the archive has no such part",
-                    part);
-      pf__error_file(err, b->path);
-      st = PF_EPARSE;
-    }
+    else if (part)
+      repaired(b, "the workbook lists shared strings in %s but the archive has no such part; "
+                  "read without them (a cell that uses one is an error)",
+               part);
     free(part);
   }
   if (w.rids)
@@ -509,9 +591,10 @@ static pf_status load(pf__xlsx_book *b, pf_error *err) {
 }
 
 pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, uint64_t max_field,
-                             pf_error *err) {
+                             const pf__log *log, pf_error *err) {
   memset(b, 0, sizeof *b);
   b->path = path;
+  b->log = log;
   b->max_field = max_field;
   PF_TRY(pf__infer_ctx_init(&b->ictx));
   PF_TRY(pf__source_open(path, &b->src, err));

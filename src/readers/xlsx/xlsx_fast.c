@@ -20,7 +20,7 @@
  * a carriage return (expat normalises line ends), '&' or white space other
  * than the space inside attribute values (normalised too), non-ASCII names,
  * numbers with signs or spaces in r= / s=, entity names it does not know,
- * cells out of column order, shared-string indexes past the table, values
+ * a row inside a cell, shared-string indexes past the table, values
  * over the field limit, <dimension> or </sheetData> among the rows, deep
  * nesting. Then it answers "unsure" and the caller parses the same bytes
  * with expat, which gives the value or the error message it always gave.
@@ -71,7 +71,7 @@ typedef struct st {
   void *user;
   int64_t row;
   uint32_t col;
-  int in_c, has_val, capture, in_is, rph, no_r;
+  int in_c, has_val, capture, in_is, rph, no_r, pending;
   uint8_t kind, fmt;
   size_t val_start;
 } st;
@@ -222,10 +222,13 @@ static int digits_val(span v, size_t maxd, uint64_t *out) {
 static int ref_col(span v, uint32_t *col) {
   uint32_t c = 0;
   size_t i = 0;
-  while (i < v.n && v.p[i] >= 'A' && v.p[i] <= 'Z') {
-    c = c * 26 + (uint32_t)(v.p[i] - 'A' + 1);
+  for (; i < v.n; i++) {
+    char ch = v.p[i];
+    uint32_t d = ch >= 'A' && ch <= 'Z' ? (uint32_t)(ch - 'A' + 1)
+               : ch >= 'a' && ch <= 'z' ? (uint32_t)(ch - 'a' + 1) : 0;
+    if (!d) break;
+    c = c * 26 + d;
     if (c > PF__XLSX_MAX_COLS) return 0;
-    i++;
   }
   while (i < v.n && v.p[i] == '$') i++;
   int64_t rw = 0;
@@ -237,6 +240,8 @@ static int ref_col(span v, uint32_t *col) {
   *col = c;
   return c > 0 || rw > 0;
 }
+
+static int flush_row(st *s);
 
 static int on_start(st *s, span l, const span *an, const span *av, size_t na) {
   if (l.n == 1 && l.p[0] == 'c') {
@@ -281,6 +286,7 @@ static int on_start(st *s, span l, const span *an, const span *av, size_t na) {
   } else if (l.n == 1 && l.p[0] == 't') {
     if (s->in_is && !s->rph) s->capture = 1;
   } else if (eq(l, "row")) {
+    if (s->in_c) return UNSURE; /* a row inside a cell: the error */
     int64_t r = s->row + 1;
     size_t i = 0;
     for (; i < na; i++) {
@@ -294,8 +300,11 @@ static int on_start(st *s, span l, const span *an, const span *av, size_t na) {
     } else {
       s->no_r = 1;
     }
-    s->row = r;
     s->col = 0;
+    if (s->pending && r == s->row) return OK; /* the same row again: its cells join */
+    int v = flush_row(s);
+    if (v) return v;
+    s->row = r;
     s->f->n = 0;
     s->f->text.len = 0;
   } else if (eq(l, "rPh")) {
@@ -313,10 +322,11 @@ static int end_cell(st *s) {
   if (!s->has_val) return OK;
   if (f->text.len < s->val_start) return UNSURE; /* a row inside the cell: the error */
   size_t len = f->text.len - s->val_start;
-  if (len == 0 && s->kind != PF__XK_STR) {
-    f->text.len = s->val_start;
-    return OK;
+  if (len && s->kind == PF__XK_STR) {
+    len = pf__xlsx_unescape((char *)f->text.data + s->val_start, len);
+    f->text.len = s->val_start + len;
   }
+  if (len == 0) return OK; /* an empty text is an empty cell */
   if (f->n == f->cap) {
     size_t nc = f->cap ? f->cap * 2 : 64;
     pf__xlsx_cell *nv = realloc(f->cells, nc * sizeof *nv);
@@ -327,7 +337,6 @@ static int end_cell(st *s) {
     f->coff = no;
     f->cap = nc;
   }
-  if (f->n && f->cells[f->n - 1].col >= s->col) return UNSURE; /* the error */
   pf__xlsx_cell *c = &f->cells[f->n];
   c->col = s->col;
   c->kind = s->kind;
@@ -337,27 +346,26 @@ static int end_cell(st *s) {
   return OK;
 }
 
-static int end_row(st *s) {
+/* As flush_row of xlsx_sheet.c. */
+static int flush_row(st *s) {
+  if (!s->pending) return OK;
+  s->pending = 0;
   pf__xlsx_fast *f = s->f;
-  const pf__xlsx_book *b = s->b;
-  for (size_t i = 0; i < f->n; i++) {
+  size_t n = pf__xlsx_settle(f->cells, f->coff, f->n), k = 0;
+  for (size_t i = 0; i < n; i++) {
     pf__xlsx_cell *c = &f->cells[i];
-    if (c->kind == PF__XK_SST) {
-      const char *t = (const char *)f->text.data + f->coff[i];
-      uint64_t idx = 0;
-      size_t k = 0;
-      while (k < c->n && t[k] >= '0' && t[k] <= '9' && idx <= UINT32_MAX)
-        idx = idx * 10 + (uint64_t)(t[k++] - '0');
-      if (k != c->n || idx >= b->n_sst) return UNSURE; /* the error */
-      c->p = b->sst + b->sst_off[idx];
-      c->n = b->sst_len[idx];
-    } else {
-      c->p = f->text.data ? (const char *)f->text.data + f->coff[i] : ""; /* as xlsx_sheet.c */
-    }
+    c->p = (const char *)f->text.data + f->coff[i];
+    if (c->kind == PF__XK_SST && pf__xlsx_sst_resolve(s->b, c) != 0) return UNSURE; /* the error */
+    if (c->n) f->cells[k++] = *c;
   }
-  if (f->n == 0) return OK;
-  int v = s->fn(s->user, s->row, f->cells, f->n);
+  if (k == 0) return OK;
+  int v = s->fn(s->user, s->row, f->cells, k);
   return v == 0 ? OK : v < 0 ? STOP : UNSURE;
+}
+
+static int end_row(st *s) {
+  s->pending = 1;
+  return OK;
 }
 
 static int on_end(st *s, span l) {
@@ -529,6 +537,7 @@ int pf__xlsx_fast_parse(pf__xlsx_fast *f, const pf__xlsx_book *b, const char *da
     }
   }
   if (depth != 0) return UNSURE;
+  if ((r = flush_row(&s))) return r;
   *no_r = s.no_r;
   return OK;
 }

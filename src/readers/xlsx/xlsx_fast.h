@@ -31,7 +31,7 @@ int pf__xlsx_scanner_mode(void);
 pf_status pf__xlsx_fast_diff(pf__xlsx_book *b, pf__xlsx_sheet *sh, const char *data, size_t n,
                              int *unsure, pf_error *err);
 /* The same over raw row bytes, with a made-up book: styles 0-3 (number,
- * date, date-time, time), shared strings "a", "bb", "x&y", limit 64 bytes
+ * date, date-time, time), shared strings "a", "bb", "x&y", "", limit 64 bytes
  * per value (fuzzing and unit tests). */
 pf_status pf__xlsx_fast_diff_rows(const char *data, size_t n, int *unsure, pf_error *err);
 /* Every sheet of the workbook at path: its <sheetData> content whole and
@@ -39,5 +39,18 @@ pf_status pf__xlsx_fast_diff_rows(const char *data, size_t n, int *unsure, pf_er
  * scanner left to expat. Errors opening the book are returned as they are
  * (not differences); PF_EINTERNAL is a difference. */
 pf_status pf__xlsx_fast_diff_book(const char *path, size_t *sure, size_t *unsure, pf_error *err);
+
+/* Check mode for a whole sheet: the serial streaming reader run beside
+ * the parallel one. pf__xlsx_shadow_row compares a row handed over with
+ * the serial reader's next row; pf__xlsx_shadow_end checks it has none
+ * left. A difference is PF_EINTERNAL naming the sheet and the row (a
+ * cut in the wrong place, an encoding the parts misread, ...). */
+typedef struct pf__xlsx_shadow pf__xlsx_shadow;
+pf_status pf__xlsx_shadow_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__xlsx_shadow **out,
+                               pf_error *err);
+pf_status pf__xlsx_shadow_row(pf__xlsx_shadow *w, int64_t row, const pf__xlsx_cell *cells,
+                              size_t n, pf_error *err);
+pf_status pf__xlsx_shadow_end(pf__xlsx_shadow *w, pf_error *err);
+void pf__xlsx_shadow_close(pf__xlsx_shadow *w);
 
 #endif

@@ -108,12 +108,96 @@ done:
   return st;
 }
 
+/* ---- a whole sheet: the parallel reader against the serial one ---- */
+struct pf__xlsx_shadow {
+  pf__xlsx_sheet *sh;
+  pf__xlsx_scan *scan;
+  rec serial, given;
+  int got, done;
+  int64_t rows;
+};
+
+static int shadow_take(void *user, int64_t row, const pf__xlsx_cell *cells, size_t n) {
+  pf__xlsx_shadow *w = user;
+  if (record(&w->serial, row, cells, n) != 0) return -1;
+  w->got = 1;
+  return 1; /* one row at a time */
+}
+
+pf_status pf__xlsx_shadow_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__xlsx_shadow **out,
+                               pf_error *err) {
+  pf__xlsx_shadow *w = calloc(1, sizeof *w);
+  if (!w) return PF_ENOMEM;
+  w->sh = sh;
+  w->serial.b = w->given.b = b;
+  pf__buf_init(&w->serial.out, 0);
+  pf__buf_init(&w->given.out, 0);
+  pf_status st = pf__xlsx_scan_open(b, sh, 0, shadow_take, w, &w->scan, err);
+  if (st != PF_OK) {
+    pf__xlsx_shadow_close(w);
+    return st;
+  }
+  *out = w;
+  return PF_OK;
+}
+
+/* The serial reader's next row into w->serial (w->got), or w->done. */
+static pf_status serial_next(pf__xlsx_shadow *w, pf_error *err) {
+  w->serial.out.len = 0;
+  w->got = 0;
+  while (!w->got && !w->done) {
+    pf_status st = pf__xlsx_scan_run(w->scan, &w->done, err);
+    if (st == PF_ECANCELED && w->serial.oom) st = PF_ENOMEM;
+    if (st != PF_OK) return st;
+  }
+  return PF_OK;
+}
+
+static pf_status differ(const pf__xlsx_shadow *w, pf_error *err, const char *what, int64_t row) {
+  return pf__error_set(err, PF_EINTERNAL,
+                       "the parallel sheet reader and the serial one disagree on sheet '%s' (%s, "
+                       "sheet row %lld after %lld rows); please report this with the file; "
+                       "PYFORGE_XLSX_PARALLEL=0 avoids it",
+                       w->sh->name, what, (long long)row, (long long)w->rows);
+}
+
+pf_status pf__xlsx_shadow_row(pf__xlsx_shadow *w, int64_t row, const pf__xlsx_cell *cells,
+                              size_t n, pf_error *err) {
+  w->given.out.len = 0;
+  if (record(&w->given, row, cells, n) != 0) return PF_ENOMEM;
+  PF_TRY(serial_next(w, err));
+  if (!w->got) return differ(w, err, "a row the serial reader does not have", row);
+  if (w->serial.out.len != w->given.out.len ||
+      memcmp(w->serial.out.data, w->given.out.data, w->given.out.len) != 0)
+    return differ(w, err, "different cells", row);
+  w->rows++;
+  return PF_OK;
+}
+
+pf_status pf__xlsx_shadow_end(pf__xlsx_shadow *w, pf_error *err) {
+  PF_TRY(serial_next(w, err));
+  if (w->got) {
+    int64_t row;
+    memcpy(&row, w->serial.out.data, sizeof row);
+    return differ(w, err, "the serial reader has rows the parallel one did not give", row);
+  }
+  return PF_OK;
+}
+
+void pf__xlsx_shadow_close(pf__xlsx_shadow *w) {
+  if (!w) return;
+  pf__xlsx_scan_close(w->scan);
+  pf__buf_free(&w->serial.out);
+  pf__buf_free(&w->given.out);
+  free(w);
+}
+
 /* ---- raw rows against a made-up book ---- */
 pf_status pf__xlsx_fast_diff_rows(const char *data, size_t n, int *unsure, pf_error *err) {
   static const uint8_t xf[4] = {PF__XF_NUMBER, PF__XF_DATE, PF__XF_DATETIME, PF__XF_TIME};
-  static char sst[] = "a\0bb\0x&y";
-  uint64_t off[4] = {0, 2, 5, 9};
-  uint32_t len[3] = {1, 2, 3};
+  static char sst[] = "a\0bb\0x&y\0";
+  uint64_t off[5] = {0, 2, 5, 9, 10};
+  uint32_t len[4] = {1, 2, 3, 0};
   pf__xlsx_book b;
   memset(&b, 0, sizeof b);
   b.path = "rows.xml";
@@ -122,7 +206,7 @@ pf_status pf__xlsx_fast_diff_rows(const char *data, size_t n, int *unsure, pf_er
   b.sst = sst;
   b.sst_off = off;
   b.sst_len = len;
-  b.n_sst = 3;
+  b.n_sst = 4;
   b.max_field = 64;
   pf__xlsx_sheet sh;
   memset(&sh, 0, sizeof sh);
@@ -189,7 +273,7 @@ static pf_status diff_sheet(pf__xlsx_book *b, pf__xlsx_sheet *sh, const char *d,
 pf_status pf__xlsx_fast_diff_book(const char *path, size_t *sure, size_t *unsure, pf_error *err) {
   *sure = *unsure = 0;
   pf__xlsx_book b;
-  pf_status st = pf__xlsx_book_open(&b, path, 1u << 20, err);
+  pf_status st = pf__xlsx_book_open(&b, path, 1u << 20, NULL, err);
   if (st != PF_OK) {
     pf__xlsx_book_close(&b);
     return st;
@@ -197,7 +281,7 @@ pf_status pf__xlsx_fast_diff_book(const char *path, size_t *sure, size_t *unsure
   pf__buf x;
   pf__buf_init(&x, 64u << 20);
   for (size_t i = 0; st == PF_OK && i < b.n_sheets; i++) {
-    const pf__zip_entry *e = pf__zip_find(b.zip, b.sheets[i].part);
+    const pf__zip_entry *e = b.sheets[i].part ? pf__zip_find(b.zip, b.sheets[i].part) : NULL;
     pf__zip_stream *zs = NULL;
     if (!e || pf__zip_stream_open(b.zip, e, &zs, NULL) != PF_OK) continue;
     x.len = 0;

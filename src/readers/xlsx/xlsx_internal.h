@@ -55,6 +55,13 @@ int pf__xlsx_serial_days(double v, int date1904, int32_t *days);
 int pf__xlsx_serial_micros(double v, int date1904, int64_t *micros);
 /* Time of day of a serial in [0, 1) -> microseconds since midnight. */
 int64_t pf__xlsx_time_micros(double v);
+/* t="d" text: ISO 8601 "YYYY-MM-DD" (PF_TYPE_DATE, *days),
+ * "YYYY-MM-DDTHH:MM[:SS[.f...]]" with an optional zone (Z, +hh:mm, +hhmm,
+ * +hh) (PF_TYPE_TIMESTAMP, or _UTC with a zone; *micros since the epoch,
+ * *days its date), or "HH:MM[:SS[.f...]]" (PF_TYPE_TIME, *micros since
+ * midnight). Any number of fraction digits, rounded half up to the
+ * microsecond. PF_TYPE_STRING when the text is none of these. */
+pf_type pf__xlsx_parse_iso(const char *p, size_t n, int32_t *days, int64_t *micros);
 /* Shortest text that reads back as v ("0.1", "44927", "1E+20"). */
 size_t pf__xlsx_fmt_double(double v, char *out, size_t cap);
 /* ISO 8601 texts: "2024-01-05", "2024-01-05 10:30:00[.ffffff]", "10:30:00". */
@@ -67,7 +74,7 @@ void pf__xlsx_cell_ref(int64_t col, int64_t row, char *out, size_t cap);
 /* ---- the workbook (xlsx_book.c) ---- */
 typedef struct pf__xlsx_sheet {
   char *name;          /* sheet name                                        */
-  char *part;          /* "xl/worksheets/sheet1.xml"                        */
+  char *part;          /* "xl/worksheets/sheet1.xml"; NULL: none (empty)    */
   int hidden;          /* 0 visible, 1 hidden, 2 very hidden                */
   /* Decided by sampling (xlsx_table.c): */
   int sampled;
@@ -99,11 +106,16 @@ typedef struct pf__xlsx_book {
   uint32_t *sst_len;
   size_t n_sst;
   uint64_t max_field;  /* bytes one cell may hold                           */
+  const pf__log *log;  /* repairs are said here (may be NULL)             */
   pf__infer_ctx ictx;
 } pf__xlsx_book;
 
+/* Opens the workbook: its parts, sheets, styles and shared strings. Damage
+ * with a plain intent (an unreadable _rels/.rels, a sheet without its
+ * relationship, a missing shared-strings part) is repaired and said on
+ * log as a warning. */
 pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, uint64_t max_field,
-                             pf_error *err);
+                             const pf__log *log, pf_error *err);
 void pf__xlsx_book_close(pf__xlsx_book *b);
 
 /* Parses a member with expat, calling the handlers (element names have any
@@ -173,6 +185,20 @@ pf_status pf__xlsx_chunk_new(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__xlsx_row_
 pf_status pf__xlsx_chunk_parse(pf__xlsx_scan *s, const char *data, size_t n, int *no_r,
                                pf_error *err);
 
+/* What the expat path and the scanner (xlsx_fast.c) share, so both give
+ * the same rows: */
+/* Sorts a row's cells by column (stable) and keeps the last of cells in
+ * the same column; coff moves along. Returns the new count. */
+size_t pf__xlsx_settle(pf__xlsx_cell *cells, uint64_t *coff, size_t n);
+/* A t="s" cell whose text (p, n) is its index -> the shared string; -1
+ * when the workbook has no such string. */
+int pf__xlsx_sst_resolve(const pf__xlsx_book *b, pf__xlsx_cell *c);
+/* Decodes the _xHHHH_ escapes of OOXML text in place ("_x000D_" a carriage
+ * return, "_x005F_" an underscore, so "_x005F_x000D_" reads "_x000D_";
+ * surrogate pairs joined, a lone surrogate kept as written); returns the
+ * new length. */
+size_t pf__xlsx_unescape(char *p, size_t n);
+
 /* ---- parallel sheet reading (xlsx_par.c) ---- */
 typedef struct pf__xlsx_par pf__xlsx_par;
 pf_status pf__xlsx_par_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__pool *pool,
@@ -209,6 +235,9 @@ pf_status pf__xlsx_sample(pf__xlsx_book *b, pf__xlsx_sheet *sh, const pf__xlsx_h
                           int64_t max_rows, pf_error *err);
 void pf__xlsx_sheet_free_sample(pf__xlsx_sheet *sh);
 
+/* Sets err to "rows out of order" (row after a higher row) in sheet sh:
+ * rows must come in increasing order (a row repeated at once is one row). */
+void pf__xlsx_order_error(pf_error *err, const pf__xlsx_sheet *sh, int64_t row, int64_t after);
 /* The ladder type of one cell (PF_TYPE_NULL for errors); *big as infer. */
 pf_type pf__xlsx_cell_type(const pf__xlsx_book *b, const pf__xlsx_cell *c, double *num,
                            int *big);

@@ -18,6 +18,10 @@
  * Times of day are rounded to the millisecond: Excel keeps them as binary
  * fractions of a day and shows at most milliseconds, so finer digits are
  * representation noise (openpyxl rounds the same way).
+ *
+ * t="d" cells hold ISO 8601 text instead of a serial (Strict OOXML files
+ * write seconds with 17 fraction digits): read with any number of
+ * fraction digits, rounded to the microsecond.
  */
 #include <math.h>
 #include <stdio.h>
@@ -183,4 +187,78 @@ void pf__xlsx_cell_ref(int64_t col, int64_t row, char *out, size_t cap) {
   rev[n] = 0;
   if (row > 0) snprintf(out, cap, "%s%lld", rev, (long long)row);
   else snprintf(out, cap, "%s", rev);
+}
+
+static int digits(const char *p, size_t k, int *out) {
+  int v = 0;
+  for (size_t i = 0; i < k; i++) {
+    if (p[i] < '0' || p[i] > '9') return 0;
+    v = v * 10 + (p[i] - '0');
+  }
+  *out = v;
+  return 1;
+}
+
+/* "HH:MM[:SS[.fff...]]" at p (n bytes) -> microseconds since midnight,
+ * the fraction rounded half up (so it may reach 24:00:00); the bytes read
+ * in *used. */
+static int clock_micros(const char *p, size_t n, int64_t *us, size_t *used) {
+  int hh, mm, ss = 0;
+  if (n < 5 || !digits(p, 2, &hh) || p[2] != ':' || !digits(p + 3, 2, &mm) || hh > 23 || mm > 59)
+    return 0;
+  size_t i = 5;
+  int64_t frac = 0;
+  if (i < n && p[i] == ':') {
+    if (i + 3 > n || !digits(p + i + 1, 2, &ss) || ss > 59) return 0;
+    i += 3;
+    if (i < n && p[i] == '.') {
+      size_t f0 = ++i, k = 0;
+      int up = 0;
+      for (; i < n && p[i] >= '0' && p[i] <= '9'; i++, k++) {
+        if (k < 6) frac = frac * 10 + (p[i] - '0');
+        else if (k == 6) up = p[i] >= '5'; /* the 7th digit rounds */
+      }
+      if (i == f0) return 0;
+      for (; k < 6; k++) frac *= 10;
+      frac += up;
+    }
+  }
+  *us = ((int64_t)hh * 3600 + mm * 60 + ss) * 1000000 + frac;
+  *used = i;
+  return 1;
+}
+
+pf_type pf__xlsx_parse_iso(const char *p, size_t n, int32_t *days, int64_t *micros) {
+  int64_t us;
+  size_t used;
+  if (n >= 5 && p[2] == ':') { /* a time of day */
+    if (!clock_micros(p, n, &us, &used) || used != n) return PF_TYPE_STRING;
+    *micros = us < INT64_C(86400000000) ? us : INT64_C(86399999999);
+    return PF_TYPE_TIME;
+  }
+  if (n < 10 || !pf__parse_date(p, 10, days)) return PF_TYPE_STRING;
+  if (n == 10) return PF_TYPE_DATE;
+  if (p[10] != 'T' && p[10] != ' ') return PF_TYPE_STRING;
+  if (!clock_micros(p + 11, n - 11, &us, &used)) return PF_TYPE_STRING;
+  size_t i = 11 + used;
+  int64_t off_min = 0;
+  int utc = 0;
+  if (i < n) {
+    int oh = 0, om = 0;
+    if ((p[i] == 'Z' || p[i] == 'z') && i + 1 == n) {
+      utc = 1;
+    } else if ((p[i] == '+' || p[i] == '-') && (i + 6 == n || i + 5 == n || i + 3 == n)) {
+      size_t k = n - i - 1; /* "hh:mm", "hhmm" or "hh" */
+      if (!digits(p + i + 1, 2, &oh) || oh > 23 ||
+          (k == 5 && (p[i + 3] != ':' || !digits(p + i + 4, 2, &om))) ||
+          (k == 4 && !digits(p + i + 3, 2, &om)) || om > 59)
+        return PF_TYPE_STRING;
+      off_min = (oh * 60 + om) * (p[i] == '-' ? -1 : 1);
+      utc = 1;
+    } else {
+      return PF_TYPE_STRING;
+    }
+  }
+  *micros = (int64_t)*days * INT64_C(86400000000) + us - off_min * INT64_C(60000000);
+  return utc ? PF_TYPE_TIMESTAMP_UTC : PF_TYPE_TIMESTAMP;
 }

@@ -16,9 +16,20 @@
  * keep, so a round's bytes can be reused as soon as it is parsed.
  *
  * Where the cut rule could be wrong the sheet goes back to the serial
- * reader (the caller skips the rows already taken): "<!" or "<?" inside
- * sheetData (comments, CDATA, processing instructions), or rows without
- * r= (their numbers depend on the rows before the part).
+ * reader (the caller skips the rows already taken): a part not in UTF-8
+ * (a byte-order mark or an encoding declaration say so: "<row" is other
+ * bytes in UTF-16), "<!" or "<?" inside sheetData (comments, CDATA,
+ * processing instructions), or rows without r= (their numbers depend on
+ * the rows before the part).
+ *
+ * Rows of the same number one after the other are one row (some writers
+ * give each cell a <row> of its own): the parsers join them within a
+ * part; across parts the taker holds a round's last row back (a copy)
+ * until the next row shows whether it continues.
+ *
+ * PYFORGE_XLSX_SCANNER=check also runs the serial reader beside the parts
+ * (xlsx_fast_check.c) and compares every row handed over, and that no row
+ * is left when the sheet ends.
  *
  * Memory: two round buffers (ROUND_PER_THREAD bytes per thread each) and
  * two sets of row stores, whatever the sheet's size.
@@ -27,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "readers/xlsx/xlsx_fast.h"
 
@@ -38,6 +50,16 @@ typedef struct prow {
   int64_t row;
   size_t first, n;
 } prow;
+
+/* A row held back until the next row's number is known. */
+typedef struct carry {
+  int has;
+  int64_t row;
+  pf__xlsx_cell *cells;
+  uint64_t *coff;          /* text offset; UINT64_MAX: p is a shared string */
+  size_t n, cap;
+  pf__buf text;
+} carry;
 
 typedef struct part {
   struct pf__xlsx_par *par;
@@ -84,6 +106,11 @@ struct pf__xlsx_par {
   pf__xlsx_take_fn take;
   void *take_user;
   int take_verdict;
+  carry held;              /* a row that may go on in the next round     */
+  pf__xlsx_shadow *shadow; /* check mode: the serial reader, compared   */
+  pf_status take_st;       /* a failure of ours while taking (the taker's
+                              own failures stay with it)                */
+  pf_error take_err;
 };
 
 /* The row store's callback: copies the row (texts of non-shared cells). */
@@ -194,13 +221,90 @@ typedef struct job {
   int inflate;    /* the last task inflates the next round         */
 } job;
 
+/* Hands one row to the taker (compared with the serial reader first in
+ * check mode). */
+static int give(pf__xlsx_par *p, int64_t row, const pf__xlsx_cell *cells, size_t n) {
+  if (p->shadow) {
+    pf_status st = pf__xlsx_shadow_row(p->shadow, row, cells, n, &p->take_err);
+    if (st != PF_OK) {
+      p->take_st = st;
+      return -1;
+    }
+  }
+  return p->take(p->take_user, row, cells, n);
+}
+
+static int carry_add(pf__xlsx_par *p, int64_t row, const pf__xlsx_cell *cells, size_t n) {
+  carry *c = &p->held;
+  if (!c->has) {
+    c->has = 1;
+    c->row = row;
+    c->n = 0;
+    c->text.len = 0;
+  }
+  if (c->n + n > c->cap) {
+    size_t nc = c->cap ? c->cap : 64;
+    while (nc < c->n + n) nc *= 2;
+    pf__xlsx_cell *ncl = realloc(c->cells, nc * sizeof *ncl);
+    if (ncl) c->cells = ncl;
+    uint64_t *no = ncl ? realloc(c->coff, nc * sizeof *no) : NULL;
+    if (!no) goto oom;
+    c->coff = no;
+    c->cap = nc;
+  }
+  for (size_t i = 0; i < n; i++) {
+    c->cells[c->n] = cells[i];
+    c->coff[c->n] = UINT64_MAX;
+    if (cells[i].kind != PF__XK_SST) {
+      c->coff[c->n] = c->text.len;
+      if (pf__buf_append(&c->text, cells[i].p, cells[i].n) != PF_OK) goto oom;
+    }
+    c->n++;
+  }
+  return 0;
+oom:
+  p->take_st = PF_ENOMEM;
+  pf__error_set(&p->take_err, PF_ENOMEM, "out of memory");
+  return -1;
+}
+
+/* Hands the held row over (its cells in column order). */
+static int give_carry(pf__xlsx_par *p) {
+  carry *c = &p->held;
+  if (!c->has) return 0;
+  c->has = 0;
+  size_t n = pf__xlsx_settle(c->cells, c->coff, c->n);
+  for (size_t i = 0; i < n; i++)
+    if (c->coff[i] != UINT64_MAX) c->cells[i].p = (const char *)c->text.data + c->coff[i];
+  return give(p, c->row, c->cells, n);
+}
+
+/* The row after the current one in the take set, or NULL (the set ends). */
+static const prow *peek_next(const pf__xlsx_par *p) {
+  for (size_t i = p->cur_part, r = p->cur_row; i < p->n_parts; i++, r = 0) {
+    const part *pt = &p->parts[p->take_set][i];
+    if (pt->data && r < pt->n_rows) return &pt->rows[r];
+  }
+  return NULL;
+}
+
 /* Hands rows of the take set to the taker until it says stop. */
 static int take_rows(pf__xlsx_par *p) {
   while (p->take_set >= 0 && p->cur_part < p->n_parts) {
     part *pt = &p->parts[p->take_set][p->cur_part];
     if (pt->data && p->cur_row < pt->n_rows) {
-      const prow *r = &pt->rows[p->cur_row++];
-      int v = p->take(p->take_user, r->row, pt->cells + r->first, r->n);
+      const prow *r = &pt->rows[p->cur_row];
+      if (p->held.has && p->held.row != r->row) {
+        int v = give_carry(p);
+        if (v != 0) return v;
+      }
+      p->cur_row++;
+      const prow *nx = peek_next(p);
+      int v;
+      if (p->held.has || !nx || nx->row == r->row)
+        v = carry_add(p, r->row, pt->cells + r->first, r->n);
+      else
+        v = give(p, r->row, pt->cells + r->first, r->n);
       if (v != 0) return v;
       continue;
     }
@@ -281,6 +385,26 @@ static int markup_decl(const char *d, size_t n) {
   return 0;
 }
 
+/* Whether a part's first bytes say UTF-8: no UTF-16/32 byte-order mark
+ * or "<?" in a wider encoding, and an XML declaration naming no other
+ * encoding. */
+static int utf8_part(const char *d, size_t n) {
+  const unsigned char *u = (const unsigned char *)d;
+  if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) u += 3, n -= 3;
+  if (n >= 2 && (u[0] == 0 || u[1] == 0 || (u[0] == 0xFE && u[1] == 0xFF) ||
+                 (u[0] == 0xFF && u[1] == 0xFE)))
+    return 0;
+  if (n < 5 || memcmp(u, "<?xml", 5) != 0) return 1;
+  const char *end = memchr(u, '>', n < 512 ? n : 512);
+  const char *e = memmem(u, end ? (size_t)(end - (const char *)u) : (n < 512 ? n : 512), "encoding", 8);
+  if (!e) return 1;
+  e += 8;
+  while (*e == ' ' || *e == '=' || *e == '\t' || *e == '\n' || *e == '\r') e++;
+  if (*e != '"' && *e != '\'') return 0;
+  e++;
+  return strncasecmp(e, "utf-8", 5) == 0 ? e[5] == e[-1] : strncasecmp(e, "utf8", 4) == 0 && e[4] == e[-1];
+}
+
 /* Finds <sheetData> in cur; drops what comes before its content. */
 static pf_status find_body(pf__xlsx_par *p, int *empty, pf_error *err) {
   *empty = 0;
@@ -342,6 +466,9 @@ pf_status pf__xlsx_par_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__pool *pool
       st = pf__xlsx_chunk_new(b, sh, collect, pt, &pt->scan);
       if (st == PF_OK && !(pt->fast = pf__xlsx_fast_new())) st = PF_ENOMEM;
     }
+  pf__buf_init(&p->held.text, 0);
+  pf_error_init(&p->take_err);
+  if (st == PF_OK && p->mode == PF__XLSX_SCAN_CHECK) st = pf__xlsx_shadow_open(b, sh, &p->shadow, err);
   if (st != PF_OK) {
     pf__xlsx_par_close(p);
     return st;
@@ -359,6 +486,10 @@ static pf_status cut_round(pf__xlsx_par *p, int set, size_t *np, pf_error *err) 
   if (p->ended || p->fallback) return PF_OK;
   if (!p->in_body) {
     PF_TRY(fill(p, &p->cur, p->round, err));
+    if (!utf8_part((const char *)p->cur.data, p->cur.len)) {
+      p->fallback = 1; /* nothing taken yet: the serial reader reads it all */
+      return PF_OK;
+    }
     int empty;
     PF_TRY(find_body(p, &empty, err));
     if (empty) {
@@ -414,6 +545,11 @@ static pf_status cut_round(pf__xlsx_par *p, int set, size_t *np, pf_error *err) 
   }
 }
 
+static pf_status took_failure(pf__xlsx_par *p, pf_error *err) {
+  pf__error_copy(err, &p->take_err);
+  return p->take_st;
+}
+
 pf_status pf__xlsx_par_step(pf__xlsx_par *p, pf__xlsx_take_fn take, void *user, int *stop,
                             int *done, int *fallback, pf_error *err) {
   *stop = *done = *fallback = 0;
@@ -422,18 +558,25 @@ pf_status pf__xlsx_par_step(pf__xlsx_par *p, pf__xlsx_take_fn take, void *user, 
   for (;;) {
     /* Rows left in the take set go first (on this thread). */
     int v = take_rows(p);
+    if (v == 0 && !p->ready && p->ended && !p->fallback) v = give_carry(p);
+    if (p->take_st != PF_OK) return took_failure(p, err);
     if (v != 0) {
       *stop = v;
       return PF_OK;
     }
     if (!p->ready) {
       if (p->fallback) {
+        p->held.has = 0; /* the serial reader reads that row again, whole */
         *fallback = 1;
         return PF_OK;
       }
       if (p->ended) {
+        if (p->shadow) {
+          pf_status st = pf__xlsx_shadow_end(p->shadow, err);
+          if (st != PF_OK) return st;
+        }
         *done = 1;
-        return PF_OK;
+        return pf__zip_stream_drain(p->zs, err);
       }
     }
     /* Take from the parsed set (if any) while the next round is parsed
@@ -479,6 +622,7 @@ pf_status pf__xlsx_par_step(pf__xlsx_par *p, pf__xlsx_take_fn take, void *user, 
       p->cur = p->next;
       p->next = t;
     }
+    if (p->take_st != PF_OK) return took_failure(p, err);
     if (p->take_verdict != 0) {
       *stop = p->take_verdict;
       return PF_OK;
@@ -502,5 +646,9 @@ void pf__xlsx_par_close(pf__xlsx_par *p) {
   pf__zip_stream_close(p->zs);
   pf__buf_free(&p->cur);
   pf__buf_free(&p->next);
+  free(p->held.cells);
+  free(p->held.coff);
+  pf__buf_free(&p->held.text);
+  pf__xlsx_shadow_close(p->shadow);
   free(p);
 }

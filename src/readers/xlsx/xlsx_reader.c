@@ -318,10 +318,9 @@ static void count_error(xlsx_reader *r, size_t j, int64_t row, const pf__xlsx_ce
 }
 
 static pf_status put_value(xlsx_reader *r, pf_column *col, size_t i, const pf__xlsx_cell *c,
-                           pf_type t, double v) {
+                           double v) {
   int32_t d;
   int64_t us;
-  int utc;
   switch (col->type) {
     case PF_TYPE_STRING: {
       char tmp[64];
@@ -340,26 +339,23 @@ static pf_status put_value(xlsx_reader *r, pf_column *col, size_t i, const pf__x
       pf__col_set_f64(col, i, v);
       return PF_OK;
     case PF_TYPE_DATE:
-      if (c->kind == PF__XK_ISO) pf__parse_date(c->p, c->n, &d);
+      if (c->kind == PF__XK_ISO) pf__xlsx_parse_iso(c->p, c->n, &d, &us);
       else pf__xlsx_serial_days(v, r->b.date1904, &d);
       pf__col_set_i32(col, i, d);
       return PF_OK;
     case PF_TYPE_TIMESTAMP:
     case PF_TYPE_TIMESTAMP_UTC:
       if (c->kind == PF__XK_ISO) {
-        if (t == PF_TYPE_DATE) {
-          pf__parse_date(c->p, c->n, &d);
-          us = (int64_t)d * INT64_C(86400000000);
-        } else {
-          pf__parse_timestamp(c->p, c->n, &us, &utc);
-        }
+        if (pf__xlsx_parse_iso(c->p, c->n, &d, &us) == PF_TYPE_DATE) us = (int64_t)d * INT64_C(86400000000);
       } else {
         pf__xlsx_serial_micros(v, r->b.date1904, &us);
       }
       pf__col_set_i64(col, i, us);
       return PF_OK;
     case PF_TYPE_TIME:
-      pf__col_set_i64(col, i, pf__xlsx_time_micros(v));
+      if (c->kind == PF__XK_ISO) pf__xlsx_parse_iso(c->p, c->n, &d, &us);
+      else us = pf__xlsx_time_micros(v);
+      pf__col_set_i64(col, i, us);
       return PF_OK;
     default:
       pf__col_set_null(col, i);
@@ -409,7 +405,7 @@ static int write_row(xlsx_reader *r, int64_t row, const pf__xlsx_cell *cells, si
         count_error(r, j, row, c);
         pf__col_set_null(col, i);
       } else {
-        st = put_value(r, col, i, c, t, v);
+        st = put_value(r, col, i, c, v);
       }
       k++;
     } else {
@@ -454,10 +450,25 @@ oom:
   return -1;
 }
 
+/* A batch is full at PF_BATCH_ROWS rows or once its strings pass
+ * PF_BATCH_DATA_BUDGET bytes (large texts: memory stays bounded). */
+static int batch_full(const pf_batch *b) {
+  if (b->n_rows >= b->cap_rows) return 1;
+  size_t bytes = 0;
+  for (size_t j = 0; j < b->n_cols; j++) bytes += b->cols[j].data_len;
+  return bytes >= PF_BATCH_DATA_BUDGET;
+}
+
 static int emit_row(void *user, int64_t row, const pf__xlsx_cell *cells, size_t n) {
   xlsx_reader *r = user;
   const pf__xlsx_sheet *sh = r->sh;
   if (row <= r->skip_upto) return 0;
+  if (row <= r->seen_row) {
+    pf_error_init(&r->cb_err);
+    pf__xlsx_order_error(&r->cb_err, sh, row, r->seen_row);
+    r->cb_st = PF_EPARSE;
+    return -1;
+  }
   r->seen_row = row;
   if (sh->header_row && row <= sh->header_row) return 0;
   if (r->ho.header_row > 0 && row <= r->ho.header_row) return 0;
@@ -473,7 +484,7 @@ static int emit_row(void *user, int64_t row, const pf__xlsx_cell *cells, size_t 
       return -1;
     }
   if (write_row(r, row, cells, n) != 0) return -1;
-  return b->n_rows >= b->cap_rows ? 1 : 0;
+  return batch_full(b);
 }
 
 static void finish_notes(xlsx_reader *r) {
@@ -540,7 +551,7 @@ static pf_status xlsx_next(void *state, pf_batch **out, pf_error *err) {
       if (write_row(r, r->held_row, r->held_cells, r->n_held) != 0)
         return callback_failure(r, err);
     }
-    if (b->n_rows >= b->cap_rows) break;
+    if (batch_full(b)) break;
     if (!r->scan && !r->par) {
       if (r->cur >= r->n_sel) {
         r->finished = 1;
@@ -551,7 +562,7 @@ static pf_status xlsx_next(void *state, pf_batch **out, pf_error *err) {
       r->last_row = r->seen_row = r->skip_upto = 0;
       pf_error e;
       pf_error_init(&e);
-      pf_status st = r->parallel && !r->ho.fill_merged
+      pf_status st = r->parallel && !r->ho.fill_merged && r->sh->part
                          ? pf__xlsx_par_open(&r->b, r->sh, r->env->pool, &r->par, &e)
                          : pf__xlsx_scan_open(&r->b, r->sh, r->ho.fill_merged, emit_row, r, &r->scan, &e);
       if (st != PF_OK) {
@@ -630,7 +641,7 @@ static pf_status do_open(xlsx_reader *r, pf_error *err) {
   r->ho.fill_merged = o->excel.fill_merged;
   r->ho.max_cols = o->max_columns > 0 ? o->max_columns : 8192;
   uint64_t mf = o->max_field_bytes > 0 ? (uint64_t)o->max_field_bytes : (64u << 20);
-  PF_TRY(pf__xlsx_book_open(&r->b, r->env->path, mf, err));
+  PF_TRY(pf__xlsx_book_open(&r->b, r->env->path, mf, r->env->log, err));
   /* Sheets are read in parts (xlsx_par.c), in parallel when the pool has
    * several threads; on one thread the parts still let the specialised
    * scanner (xlsx_fast.c) replace expat. PYFORGE_XLSX_PARALLEL=0 keeps the

@@ -5,9 +5,16 @@
  * collect a row's cells (<c r= s= t=> with <v>, or <is><t> for inline
  * strings; rich-text runs joined, phonetic <rPh> runs left out; <f>
  * formulas ignored in favour of their cached <v>) and call the row
- * callback at </row>. Rows and cells without r= attributes follow the
- * previous one. The callback may suspend the parse (expat's resumable
- * stop) so a reader can hand out a full batch and continue later.
+ * callback once the row is complete: at the next <row> with another
+ * number, or at </sheetData> (some writers give every cell a <row> of its
+ * own, all with the same number: they are one row, as Excel shows them).
+ * Cells are placed by their reference (letters in either case); rows and
+ * cells without r= attributes follow the previous one. Cells in a row are
+ * sorted by column, a column given twice keeps its last value. Empty
+ * texts (<v/>, an empty shared or inline string) are empty cells; text
+ * escapes (_x000D_) are decoded. The callback may suspend the parse
+ * (expat's resumable stop) so a reader can hand out a full batch and
+ * continue later.
  *
  * Merged cells (fill_merged): <mergeCells> comes after <sheetData>, so a
  * first pass over the part collects the ranges; during the real pass the
@@ -51,6 +58,8 @@ struct pf__xlsx_scan {
   uint8_t kind, fmt;
   size_t val_start;
   /* state */
+  int pending;           /* the row's cells are complete but not handed
+                            over (a <row> with its number may follow) */
   int suspended, finished, fed_final;
   int no_r;             /* a row without r= was seen (chunk mode)  */
   pf_status st;
@@ -65,10 +74,12 @@ struct pf__xlsx_scan {
 
 static int parse_ref(const char *r, uint32_t *col, int64_t *row) {
   uint32_t c = 0;
-  while (*r >= 'A' && *r <= 'Z') {
-    c = c * 26 + (uint32_t)(*r - 'A' + 1);
+  for (;; r++) {
+    uint32_t d = *r >= 'A' && *r <= 'Z' ? (uint32_t)(*r - 'A' + 1)
+               : *r >= 'a' && *r <= 'z' ? (uint32_t)(*r - 'a' + 1) : 0;
+    if (!d) break;
+    c = c * 26 + d;
     if (c > PF__XLSX_MAX_COLS) return 0;
-    r++;
   }
   while (*r == '$') r++;
   int64_t rw = 0;
@@ -265,6 +276,9 @@ static void stop_for(pf__xlsx_scan *s, int v) {
 }
 
 /* ---- sheet XML handlers ---- */
+static void row_in_cell(pf__xlsx_scan *s);
+static int flush_row(pf__xlsx_scan *s);
+
 static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **atts) {
   pf__xlsx_scan *s = XML_GetUserData((XML_Parser)arg);
   const char *l = pf__xlsx_local(name);
@@ -317,6 +331,10 @@ static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **a
       return;
     case 'r':
       if (l[1] == 'o' && strcmp(l, "row") == 0 && s->in_data) {
+        if (s->in_c) {
+          row_in_cell(s);
+          return;
+        }
         int64_t r = s->row + 1;
         const char *rv = pf__xlsx_attr(atts, "r");
         if (rv) {
@@ -325,15 +343,18 @@ static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **a
         } else {
           s->no_r = 1;
         }
-        s->row = r;
         s->col = 0;
+        if (s->pending && r == s->row) return; /* the same row again: its cells join */
+        int v = flush_row(s);
+        s->row = r;
         s->n = 0;
         s->text.len = 0;
-        if (s->n_m && r > s->last_row + 1) {
+        if (v == 0 && s->n_m && r > s->last_row + 1) {
           s->synth_next = s->last_row + 1;
           s->synth_end = r - 1;
-          stop_for(s, synthesise(s));
+          v = synthesise(s);
         }
+        stop_for(s, v);
       } else if (strcmp(l, "rPh") == 0) {
         s->rph++;
       }
@@ -367,10 +388,11 @@ static void end_cell(pf__xlsx_scan *s) {
     return;
   }
   size_t len = s->text.len - s->val_start;
-  if (len == 0 && s->kind != PF__XK_STR) {
-    s->text.len = s->val_start;
-    return;
+  if (len && s->kind == PF__XK_STR) {
+    len = pf__xlsx_unescape((char *)s->text.data + s->val_start, len);
+    s->text.len = s->val_start + len;
   }
+  if (len == 0) return; /* an empty text is an empty cell */
   if (s->n == s->cap) {
     size_t nc = s->cap ? s->cap * 2 : 64;
     pf__xlsx_cell *nv = realloc(s->cells, nc * sizeof *nv);
@@ -383,11 +405,6 @@ static void end_cell(pf__xlsx_scan *s) {
     s->coff = no;
     s->cap = nc;
   }
-  /* Cells arrive in column order in files Excel writes; keep it so. */
-  if (s->n && s->cells[s->n - 1].col >= s->col) {
-    fail_cell(s, PF_EPARSE, "cells out of column order (or repeated)");
-    return;
-  }
   pf__xlsx_cell *c = &s->cells[s->n];
   c->col = s->col;
   c->kind = s->kind;
@@ -396,30 +413,28 @@ static void end_cell(pf__xlsx_scan *s) {
   s->coff[s->n++] = s->val_start;
 }
 
-static void end_row(pf__xlsx_scan *s) {
-  /* Resolve texts now that the buffer stops moving. */
-  for (size_t i = 0; i < s->n; i++) {
+/* Hands the complete row over (once no <row> of its number can follow):
+ * cells put in column order, texts resolved now that the buffer stops
+ * moving, empty shared strings left out. Returns the callback's verdict
+ * (0 when there was no row). */
+static int flush_row(pf__xlsx_scan *s) {
+  if (!s->pending) return 0;
+  s->pending = 0;
+  size_t n = pf__xlsx_settle(s->cells, s->coff, s->n), k = 0;
+  for (size_t i = 0; i < n; i++) {
     pf__xlsx_cell *c = &s->cells[i];
-    if (c->kind == PF__XK_SST) {
-      const char *t = (const char *)s->text.data + s->coff[i];
-      uint64_t idx = 0;
-      size_t k = 0;
-      while (k < c->n && t[k] >= '0' && t[k] <= '9' && idx <= UINT32_MAX) idx = idx * 10 + (uint64_t)(t[k++] - '0');
-      if (k != c->n || idx >= s->b->n_sst) {
-        s->col = c->col;
-        fail_cell(s, PF_EPARSE, "a shared string index that the workbook does not have");
-        return;
-      }
-      c->p = s->b->sst + s->b->sst_off[idx];
-      c->n = s->b->sst_len[idx];
-    } else {
-      /* No text read yet in this part (empty inline strings only): the
-       * buffer has no memory; an empty value still needs a pointer. */
-      c->p = s->text.data ? (const char *)s->text.data + s->coff[i] : "";
+    c->p = (const char *)s->text.data + s->coff[i];
+    if (c->kind == PF__XK_SST && pf__xlsx_sst_resolve(s->b, c) != 0) {
+      s->col = c->col;
+      fail_cell(s, PF_EPARSE, "a shared string index that the workbook does not have");
+      return -1;
     }
+    if (c->n) s->cells[k++] = *c;
   }
-  stop_for(s, deliver(s, s->row, s->cells, s->n));
+  return deliver(s, s->row, s->cells, k);
 }
+
+static void end_row(pf__xlsx_scan *s) { s->pending = 1; }
 
 static void XMLCALL on_end(void *arg, const XML_Char *name) {
   pf__xlsx_scan *s = XML_GetUserData((XML_Parser)arg);
@@ -444,22 +459,21 @@ static void XMLCALL on_end(void *arg, const XML_Char *name) {
     case 's':
       if (strcmp(l, "sheetData") == 0) {
         s->in_data = 0;
+        int v = flush_row(s);
         /* Merged ranges reaching past the last row written. */
-        if (s->n_m) {
+        if (v >= 0 && s->n_m) {
           int64_t end = s->last_row;
           for (size_t i = 0; i < s->n_m; i++)
             if (s->m[i].have && s->m[i].r2 > end) end = s->m[i].r2;
           s->synth_next = s->last_row + 1;
           s->synth_end = end;
-          int v = synthesise(s);
-          if (v != 0) {
-            stop_for(s, v);
-            return;
-          }
+          if (v == 0) v = synthesise(s);
         }
-        /* Nothing after sheetData matters (merges were read before). */
-        s->finished = 1;
-        XML_StopParser(s->p, XML_FALSE);
+        /* Nothing after sheetData matters (merges were read before); a
+         * suspended run ends after the rows still to synthesise. */
+        s->finished = v >= 0;
+        if (v != 0) stop_for(s, v);
+        else XML_StopParser(s->p, XML_FALSE);
       }
       return;
     default:
@@ -512,6 +526,13 @@ pf_status pf__xlsx_scan_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, int fill_merg
                              pf__xlsx_row_fn fn, void *user, pf__xlsx_scan **out,
                              pf_error *err) {
   *out = NULL;
+  if (!sh->part) { /* a sheet without a part (xlsx_book.c): no rows */
+    pf__xlsx_scan *s = scan_new(b, sh, fn, user);
+    if (!s) return PF_ENOMEM;
+    s->finished = 1;
+    *out = s;
+    return PF_OK;
+  }
   const pf__zip_entry *e = pf__zip_find(b->zip, sh->part);
   if (!e) {
     pf__error_set(err, PF_EPARSE,
@@ -569,19 +590,31 @@ static pf_status outcome(pf__xlsx_scan *s, enum XML_Status r, int *done, pf_erro
   return PF_OK;
 }
 
+/* The sheet's rows are all read: the rest of its part is inflated too, so
+ * that its size and CRC-32 are checked whatever the reading (info reads
+ * every sheet this way, convert in parts: both see a damaged member). */
+static pf_status drain(pf__xlsx_scan *s, pf_error *err) {
+  if (!s->zs) return PF_OK;
+  pf_status st = pf__zip_stream_drain(s->zs, err);
+  if (st != PF_OK && err) snprintf(err->sheet, sizeof err->sheet, "%s", s->sh->name);
+  return st;
+}
+
 pf_status pf__xlsx_scan_run(pf__xlsx_scan *s, int *done, pf_error *err) {
   *done = 0;
-  if (s->finished) {
-    *done = 1;
-    return PF_OK;
-  }
   if (s->suspended) {
     int v = synthesise(s);
     if (v > 0) return PF_OK;
     if (v < 0) return outcome(s, XML_STATUS_ERROR, done, err);
     s->suspended = 0;
-    PF_TRY(outcome(s, XML_ResumeParser(s->p), done, err));
-    if (s->suspended || *done) return PF_OK;
+    if (!s->finished) {
+      PF_TRY(outcome(s, XML_ResumeParser(s->p), done, err));
+      if (s->suspended) return PF_OK;
+    }
+  }
+  if (s->finished || *done) {
+    *done = 1;
+    return drain(s, err);
   }
   for (;;) {
     void *buf = XML_GetBuffer(s->p, CHUNK);
@@ -594,7 +627,8 @@ pf_status pf__xlsx_scan_run(pf__xlsx_scan *s, int *done, pf_error *err) {
     }
     s->fed_final = got == 0;
     PF_TRY(outcome(s, XML_ParseBuffer(s->p, (int)got, got == 0), done, err));
-    if (s->suspended || *done) return PF_OK;
+    if (s->suspended) return PF_OK;
+    if (*done) return drain(s, err);
   }
 }
 
@@ -618,7 +652,7 @@ pf_status pf__xlsx_chunk_parse(pf__xlsx_scan *s, const char *data, size_t n, int
   XML_SetStartDoctypeDeclHandler(s->p, NULL);
   setup_parser(s);
   s->in_data = 1;
-  s->in_c = s->in_is = s->rph = s->capture = 0;
+  s->in_c = s->in_is = s->rph = s->capture = s->pending = 0;
   s->row = s->last_row = 0;
   s->n = 0;
   s->text.len = 0;
@@ -633,6 +667,10 @@ pf_status pf__xlsx_chunk_parse(pf__xlsx_scan *s, const char *data, size_t n, int
     n -= (size_t)k;
   }
   if (ok) ok = XML_Parse(s->p, "</w>", 4, 1) == XML_STATUS_OK;
+  if (ok && flush_row(s) < 0) {
+    if (s->st == PF_OK) s->st = PF_ECANCELED;
+    ok = 0;
+  }
   *no_r = s->no_r;
   if (ok) return PF_OK;
   int done = 0;
@@ -665,4 +703,100 @@ void pf__xlsx_scan_close(pf__xlsx_scan *s) {
   free(s->coff);
   pf__buf_free(&s->text);
   free(s);
+}
+
+/* ---- what the expat path and the scanner (xlsx_fast.c) share ---- */
+size_t pf__xlsx_settle(pf__xlsx_cell *cells, uint64_t *coff, size_t n) {
+  /* Insertion sort, stable (cells mostly come in order). */
+  for (size_t i = 1; i < n; i++) {
+    pf__xlsx_cell c = cells[i];
+    uint64_t o = coff[i];
+    size_t j = i;
+    while (j > 0 && cells[j - 1].col > c.col) {
+      cells[j] = cells[j - 1];
+      coff[j] = coff[j - 1];
+      j--;
+    }
+    cells[j] = c;
+    coff[j] = o;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (k && cells[k - 1].col == cells[i].col) k--; /* the later one wins */
+    cells[k] = cells[i];
+    coff[k++] = coff[i];
+  }
+  return k;
+}
+
+int pf__xlsx_sst_resolve(const pf__xlsx_book *b, pf__xlsx_cell *c) {
+  uint64_t idx = 0;
+  size_t k = 0;
+  while (k < c->n && c->p[k] >= '0' && c->p[k] <= '9' && idx <= UINT32_MAX)
+    idx = idx * 10 + (uint64_t)(c->p[k++] - '0');
+  if (k != c->n || k == 0 || idx >= b->n_sst) return -1;
+  c->p = b->sst + b->sst_off[idx];
+  c->n = b->sst_len[idx];
+  return 0;
+}
+
+static int hexval(char ch) {
+  return ch >= '0' && ch <= '9' ? ch - '0'
+       : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+       : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* The code unit of an escape "_xHHHH_" at p (n bytes available), or -1. */
+static long escape_at(const char *p, size_t n) {
+  if (n < 7 || p[0] != '_' || p[1] != 'x' || p[6] != '_') return -1;
+  long u = 0;
+  for (int i = 2; i < 6; i++) {
+    int h = hexval(p[i]);
+    if (h < 0) return -1;
+    u = u * 16 + h;
+  }
+  return u;
+}
+
+size_t pf__xlsx_unescape(char *p, size_t n) {
+  char *first = memchr(p, '_', n);
+  if (!first) return n;
+  size_t i = (size_t)(first - p), o = i;
+  while (i < n) {
+    long u = p[i] == '_' ? escape_at(p + i, n - i) : -1;
+    size_t used = 7;
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      long lo = escape_at(p + i + 7, n - i - 7);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+        used = 14;
+      } else {
+        u = -1; /* a lone surrogate: kept as written */
+      }
+    } else if (u >= 0xDC00 && u <= 0xDFFF) {
+      u = -1;
+    }
+    if (u < 0) {
+      p[o++] = p[i++];
+      continue;
+    }
+    /* UTF-8 is never longer than the escape: in place is safe. */
+    if (u < 0x80) {
+      p[o++] = (char)u;
+    } else if (u < 0x800) {
+      p[o++] = (char)(0xC0 | (u >> 6));
+      p[o++] = (char)(0x80 | (u & 0x3F));
+    } else if (u < 0x10000) {
+      p[o++] = (char)(0xE0 | (u >> 12));
+      p[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+      p[o++] = (char)(0x80 | (u & 0x3F));
+    } else {
+      p[o++] = (char)(0xF0 | (u >> 18));
+      p[o++] = (char)(0x80 | ((u >> 12) & 0x3F));
+      p[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+      p[o++] = (char)(0x80 | (u & 0x3F));
+    }
+    i += used;
+  }
+  return o;
 }

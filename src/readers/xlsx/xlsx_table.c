@@ -25,8 +25,9 @@
  * gives a date for whole serials and a timestamp otherwise, a date-time
  * format a timestamp, a time format a time (serials below 1; a timestamp
  * from 1 on), other formats int64 for whole numbers (|v| < 2^53) and
- * double otherwise. t="d" cells hold ISO 8601 text read as date or
- * timestamp. A serial that is no valid date (negative, or the 1900 system's
+ * double otherwise. In the 1900 system a serial in [0, 1) under a date or
+ * date-time format is a time (serial 0 is "1900-01-00"). t="d" cells hold
+ * ISO 8601 text read as date, timestamp or time. A serial that is no valid date (negative, or the 1900 system's
  * phantom 1900-02-29, serial 60) is text as Excel would show it.
  */
 #define _GNU_SOURCE
@@ -67,6 +68,12 @@ static int parse_num(const pf__xlsx_book *b, const char *p, size_t n, double *v)
 
 static pf_type num_type(const pf__xlsx_book *b, double v, int fmt) {
   int32_t d;
+  /* Serial 0 of the 1900 system is "1900-01-00", a day no calendar has:
+   * under a date format a serial in [0, 1) is the time of day it holds
+   * (Excel's time-only cells under a date format). In the 1904 system
+   * serial 0 is 1904-01-01, a real date. */
+  if ((fmt == PF__XF_DATE || fmt == PF__XF_DATETIME) && !b->date1904 && v >= 0 && v < 1)
+    return PF_TYPE_TIME;
   switch (fmt) {
     case PF__XF_DATE:
       if (pf__xlsx_serial_days(v, b->date1904, &d))
@@ -96,10 +103,7 @@ pf_type pf__xlsx_cell_type(const pf__xlsx_book *b, const pf__xlsx_cell *c, doubl
     case PF__XK_ISO: {
       int32_t d;
       int64_t us;
-      int utc;
-      if (pf__parse_date(c->p, c->n, &d)) return PF_TYPE_DATE;
-      if (pf__parse_timestamp(c->p, c->n, &us, &utc)) return utc ? PF_TYPE_TIMESTAMP_UTC : PF_TYPE_TIMESTAMP;
-      return PF_TYPE_STRING;
+      return pf__xlsx_parse_iso(c->p, c->n, &d, &us);
     }
     default:
       return PF_TYPE_STRING;
@@ -117,10 +121,20 @@ void pf__xlsx_cell_text(const pf__xlsx_book *b, const pf__xlsx_cell *c, char *tm
     *n = strlen(*p);
     return;
   }
-  if (c->kind != PF__XK_NUM) return;
-  pf_type t = pf__xlsx_cell_type(b, c, &v, &big);
   int32_t d;
   int64_t us;
+  if (c->kind == PF__XK_ISO) { /* in the text of the other dates and times */
+    pf_type t = pf__xlsx_parse_iso(c->p, c->n, &d, &us);
+    if (t == PF_TYPE_STRING) return;
+    *p = tmp;
+    if (t == PF_TYPE_DATE) *n = pf__xlsx_fmt_date(d, tmp, 64);
+    else if (t == PF_TYPE_TIME) *n = pf__xlsx_fmt_time(us, tmp, 64);
+    else *n = pf__xlsx_fmt_timestamp(us, tmp, 63);
+    if (t == PF_TYPE_TIMESTAMP_UTC) tmp[(*n)++] = 'Z';
+    return;
+  }
+  if (c->kind != PF__XK_NUM) return;
+  pf_type t = pf__xlsx_cell_type(b, c, &v, &big);
   *p = tmp;
   switch (t) {
     case PF_TYPE_DATE:
@@ -166,7 +180,9 @@ typedef struct sample_ctx {
   size_t cap;
   int64_t lo, hi;
   int64_t sampled;
+  int64_t last_row;     /* rows must come in increasing order          */
   pf_status st;
+  pf_error *err;        /* where st's message goes                    */
   /* rows of one text cell before the header is decided: titles or a
    * one-column table (see the header rule above) */
   size_t n_pend;
@@ -234,8 +250,23 @@ static void free_pending(sample_ctx *c) {
   c->n_pend = 0;
 }
 
+void pf__xlsx_order_error(pf_error *err, const pf__xlsx_sheet *sh, int64_t row, int64_t after) {
+  pf__error_set(err, PF_EPARSE,
+                "rows out of order in sheet '%s': row %lld comes after row %lld (the file is "
+                "damaged or written by an unusual tool; open and re-save it in Excel or "
+                "LibreOffice)",
+                sh->name, (long long)row, (long long)after);
+  pf__error_place(err, -1, row, -1, -1);
+}
+
 static int sample_row(void *user, int64_t row, const pf__xlsx_cell *cells, size_t n) {
   sample_ctx *c = user;
+  if (row <= c->last_row) {
+    pf__xlsx_order_error(c->err, c->sh, row, c->last_row);
+    c->st = PF_EPARSE;
+    return -1;
+  }
+  c->last_row = row;
   if (!reserve_cols(c, cells[n - 1].col)) {
     c->st = PF_ENOMEM;
     return -1;
@@ -348,11 +379,18 @@ pf_status pf__xlsx_sample(pf__xlsx_book *b, pf__xlsx_sheet *sh, const pf__xlsx_h
   c.sh = sh;
   c.o = o;
   c.max_rows = max_rows;
+  c.err = err;
   pf__xlsx_scan *s = NULL;
   pf_status st = pf__xlsx_scan_open(b, sh, o->fill_merged, sample_row, &c, &s, err);
   int done = 0;
   if (st == PF_OK) st = pf__xlsx_scan_run(s, &done, err);
-  if (st == PF_ECANCELED && c.st != PF_OK) st = c.st;
+  if (st == PF_ECANCELED && c.st != PF_OK) {
+    st = c.st;
+    if (err && err->status == st) {
+      pf__error_file(err, b->path);
+      snprintf(err->sheet, sizeof err->sheet, "%s", sh->name);
+    }
+  }
   pf__xlsx_scan_close(s);
   if (st == PF_OK && !c.decided) settle_pending(&c); /* only one-cell rows */
   free_pending(&c);
