@@ -250,9 +250,11 @@ static int eq_ci(const char *a, const char *b) {
 
 const pf__zip_entry *pf__zip_find(const pf__zip *z, const char *name) {
   while (*name == '/') name++;
-  for (size_t i = 0; i < z->n; i++)
+  /* A name stored twice: the later entry, as tools that update an archive
+   * append the new copy (and as Python's zipfile and other readers take). */
+  for (size_t i = z->n; i-- > 0;)
     if (strcmp(z->ents[i].name, name) == 0) return &z->ents[i];
-  for (size_t i = 0; i < z->n; i++) {
+  for (size_t i = z->n; i-- > 0;) {
     const char *n = z->ents[i].name;
     while (*n == '/') n++;
     if (eq_ci(n, name)) return &z->ents[i];

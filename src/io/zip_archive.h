@@ -59,7 +59,7 @@ void pf__zip_close(pf__zip *z);
 size_t pf__zip_count(const pf__zip *z);
 const pf__zip_entry *pf__zip_entry_at(const pf__zip *z, size_t i);
 /* The member named name (exact match first, then ignoring ASCII case and a
- * leading '/'); NULL when absent. */
+ * leading '/'; of a name stored twice, the later entry); NULL when absent. */
 const pf__zip_entry *pf__zip_find(const pf__zip *z, const char *name);
 
 /* Starts reading member e. Errors: PF_EUNSUPPORTED (encrypted member,

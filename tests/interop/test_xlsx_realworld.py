@@ -431,3 +431,16 @@ def test_bytes_in_is_the_file_size(run_pyforge, work_dir):
     rc, so, se = run_pyforge("convert", src, work_dir / "size.parquet", "--json")
     assert rc == 0, se
     assert json.loads(so)["bytes_in"] == src.stat().st_size
+
+
+def test_member_stored_twice_reads_the_later(run_pyforge, work_dir):
+    """An archive updated by appending: the later copy of a name is the
+    member (as Python's zipfile, openpyxl and calamine read it)."""
+    import warnings
+    src = book(work_dir / "twice.xlsx", [("S", sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'))])
+    with warnings.catch_warnings(), zipfile.ZipFile(src, "a") as z:
+        warnings.simplefilter("ignore")  # "Duplicate name": the point here
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml('<row r="1"><c r="A1"><v>2</v></c></row>'))
+    assert openpyxl_rows(src) == [[2]]
+    convert(run_pyforge, src, work_dir / "twice.parquet")
+    assert both(work_dir / "twice.parquet").columns == [[2]]
