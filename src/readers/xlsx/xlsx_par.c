@@ -395,14 +395,17 @@ static int utf8_part(const char *d, size_t n) {
                  (u[0] == 0xFF && u[1] == 0xFE)))
     return 0;
   if (n < 5 || memcmp(u, "<?xml", 5) != 0) return 1;
-  const char *end = memchr(u, '>', n < 512 ? n : 512);
-  const char *e = memmem(u, end ? (size_t)(end - (const char *)u) : (n < 512 ? n : 512), "encoding", 8);
+  const char *s = (const char *)u, *end = memchr(s, '>', n < 512 ? n : 512);
+  if (!end) return 0; /* no end to the declaration: not sure */
+  const char *e = memmem(s, (size_t)(end - s), "encoding", 8);
   if (!e) return 1;
-  e += 8;
-  while (*e == ' ' || *e == '=' || *e == '\t' || *e == '\n' || *e == '\r') e++;
-  if (*e != '"' && *e != '\'') return 0;
-  e++;
-  return strncasecmp(e, "utf-8", 5) == 0 ? e[5] == e[-1] : strncasecmp(e, "utf8", 4) == 0 && e[4] == e[-1];
+  for (e += 8; e < end && (*e == ' ' || *e == '=' || *e == '\t' || *e == '\n' || *e == '\r'); e++) {
+  }
+  if (e >= end || (*e != '"' && *e != '\'')) return 0;
+  char q = *e++;
+  size_t k = (size_t)(end - e);
+  return (k > 5 && strncasecmp(e, "utf-8", 5) == 0 && e[5] == q) ||
+         (k > 4 && strncasecmp(e, "utf8", 4) == 0 && e[4] == q);
 }
 
 /* Finds <sheetData> in cur; drops what comes before its content. */
