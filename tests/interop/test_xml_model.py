@@ -92,11 +92,14 @@ class Slot:
 
 
 def detect_row_tag(roots, ns):
-    """The rule of docs/xml.md: candidates repeat under one parent (roots:
-    shared by several documents); best = has child elements, else
-    attributes; then shallowest; most occurrences; most distinct child
-    paths; first seen. A document root (several documents) comes after
-    every non-root element of the same tier."""
+    """The rule of docs/xml.md: candidates repeat under one parent. The
+    best holds the most of the file's values (non-empty texts and attribute
+    values) in the records its name makes (outermost elements of that
+    name); then has child elements, else attributes; then the shallowest;
+    most occurrences; most distinct child paths; first seen. None (one row
+    per document) when nothing repeats, or when the best has no child
+    elements and the file holds several documents or the best less than
+    half of the values."""
     stats = {}
     order = 0
 
@@ -104,13 +107,16 @@ def detect_row_tag(roots, ns):
         nonlocal order
         name = el_name(el, ns)[0]
         p = path + (name,)
-        s = stats.setdefault(p, dict(occ=0, rep=False, elems=False, attrs=False,
+        s = stats.setdefault(p, dict(occ=0, rep=False, elems=False, attrs=False, vals=0,
                                      kids=set(), depth=depth, first=order, name=name))
         order += 1
         s["occ"] += 1
         if el.attrib:
             s["attrs"] = True
             s["kids"].update(("@", a) for a, _ in attr_items(el, ns))
+            s["vals"] += sum(1 for _, v in attr_items(el, ns) if v.strip(WS))
+        if el_text(el):
+            s["vals"] += 1
         for ch in children(el):
             s["elems"] = True
             s["kids"].add(("e", el_name(ch, ns)[0]))
@@ -125,34 +131,44 @@ def detect_row_tag(roots, ns):
 
     for r in roots:
         visit(r, (), 1)
-    if len(roots) > 1:
-        for p, s in stats.items():
-            if len(p) == 1 and s["occ"] > 1:
-                s["rep"] = True
-    cands = [s for p, s in stats.items() if s["rep"] and (len(p) >= 2 or len(roots) > 1)]
+    cover = {p: sum(s["vals"] for q, s in stats.items() if q[:len(p)] == p) for p in stats}
+    total = sum(cover[p] for p in stats if len(p) == 1)
+    weight = {}
+    for p, s in stats.items():
+        if s["name"] not in p[:-1]:  # outermost of its name
+            weight[s["name"]] = weight.get(s["name"], 0) + cover[p]
+    cands = [s for p, s in stats.items() if s["rep"] and len(p) >= 2]
     if not cands:
         return None
 
     def tier(s):
         return 2 if s["elems"] else 1 if s["attrs"] else 0
-    best = min(cands, key=lambda s: (-tier(s), s["depth"] == 1, s["depth"], -s["occ"], -len(s["kids"]),
-                                     s["first"]))
+    best = min(cands, key=lambda s: (-weight[s["name"]], -tier(s), s["depth"], -s["occ"],
+                                     -len(s["kids"]), s["first"]))
+    if tier(best) < 2 and (len(roots) > 1 or weight[best["name"]] * 2 < total):
+        return None
     return best["name"]
 
 
-def find_records(roots, row_tag, ns, any_form):
-    recs = []
+def find_records(roots, row_tag, ns, given):
+    """Outermost elements named row_tag as the namespace mode writes it or
+    (given by the user) as written; a given name that no element has
+    matches local names."""
+    def collect(match):
+        recs = []
 
-    def visit(el, doc):
-        names = el_name(el, ns)
-        match = names[0] == row_tag or (any_form and row_tag in names)
-        if match:
-            recs.append((doc, el))
-            return
-        for ch in children(el):
-            visit(ch, doc)
-    for i, r in enumerate(roots):
-        visit(r, i + 1)
+        def visit(el, doc):
+            if match(el_name(el, ns)):
+                recs.append((doc, el))
+                return
+            for ch in children(el):
+                visit(ch, doc)
+        for i, r in enumerate(roots):
+            visit(r, i + 1)
+        return recs
+    recs = collect(lambda n: n[0] == row_tag or (given and n[1] == row_tag))
+    if not recs and given:
+        recs = collect(lambda n: n[2] == row_tag)
     return recs
 
 

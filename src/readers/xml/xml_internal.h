@@ -1,5 +1,7 @@
 /* xml_internal.h - the XML reader's state, shared by its files.
  *
+ *   xml_decode.c  the file's encoding, and transcoding to UTF-8 what expat
+ *                 does not read itself (UTF-32, multi-byte encodings)
  *   xml_tree.c    element/attribute path trees: interning by hash, names
  *   xml_parse.c   the expat driver: blocks, documents, limits, security,
  *                 errors with line/column/path; the element handlers
@@ -129,11 +131,27 @@ typedef struct pf__xml_frame {
 
 enum { PF__XML_DISCOVER = 0, PF__XML_READ = 1 };
 
+/* The byte front (xml_decode.c): the input as expat reads it. */
+typedef struct pf__xml_decoder {
+  int decided;              /* the encoding was decided (first pass)        */
+  void *cd;                 /* iconv_t to UTF-8, NULL: bytes go as they are */
+  char from[48];            /* the encoding transcoded from                 */
+  const char *how;          /* how it was told (static text)                */
+  char label[112];          /* what info says of it: "<from> (<how>)"       */
+  size_t skip;              /* bytes skipped at the start (extra BOMs)      */
+  uint8_t *raw;             /* undecoded input                              */
+  size_t raw_len, raw_pos;
+  uint64_t raw_abs;         /* file offset of raw[0]                        */
+  int src_eof;
+  int64_t lines;            /* newlines handed out (for errors)             */
+} pf__xml_decoder;
+
 typedef struct pf__xml_reader {
   const pf__reader_env *env;
   const pf_convert_options *opts;
   pf__infer_ctx ictx;
   pf__source *src;
+  pf__xml_decoder dec;
   /* options, resolved */
   pf_xml_arrays arrays;
   pf_xml_namespaces ns_mode;
@@ -180,8 +198,8 @@ typedef struct pf__xml_reader {
   int64_t docs_total;
   char *row_tag;            /* the record element's (mapped) name          */
   char *row_tag_reason;
+  char *row_tag_runner_up;  /* detected: the next best candidate, or NULL  */
   int row_tag_detected;
-  int no_repeat;            /* no repeating element: a row per document    */
   uint32_t e_rel;           /* exploded relative node, NONE                */
   int64_t records, rows_total;
   pf__xml_col *cols;
@@ -205,6 +223,18 @@ typedef struct pf__xml_reader {
   pf__buf cell;             /* joined/JSON cell text                       */
   uint64_t bytes_read;
 } pf__xml_reader;
+
+/* xml_decode.c */
+/* Starts reading at the first byte; the first call decides the encoding
+ * (PF_EENCODING for EBCDIC). */
+pf_status pf__xml_decode_begin(pf__xml_reader *r, pf_error *err);
+/* Up to n bytes of the input as expat reads it; *got == 0 at the end. */
+pf_status pf__xml_decode_read(pf__xml_reader *r, uint8_t *dst, size_t n, size_t *got,
+                              pf_error *err);
+void pf__xml_decode_free(pf__xml_reader *r);
+/* 1 when `name` is a single-byte, ASCII-compatible encoding iconv knows;
+ * fills map[b] with the code point of byte b (-1: not a character). */
+int pf__xml_single_byte_map(const char *name, int map[256]);
 
 /* xml_parse.c */
 /* Starts a pass from the first byte. */

@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <unistd.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,8 +98,9 @@ static pf_status parse_error(pf__xml_reader *r, enum XML_Error code, pf_error *e
     st = PF_EENCODING;
     snprintf(msg, sizeof msg,
              "the declared encoding '%s' is not supported: PyForge reads UTF-8, UTF-16, "
-             "ISO-8859-1, US-ASCII and single-byte encodings such as windows-1252; convert "
-             "the file to UTF-8 (e.g. iconv -f <encoding> -t UTF-8) and fix its declaration",
+             "UTF-32 and the encodings the system's iconv knows (windows-1252, ISO-8859-15, "
+             "Shift_JIS, GB18030, ...); convert the file to UTF-8 (e.g. iconv -f <encoding> "
+             "-t UTF-8) and fix its declaration",
              r->bad_encoding[0] ? r->bad_encoding : "?");
     break;
   case XML_ERROR_INCORRECT_ENCODING:
@@ -479,33 +479,12 @@ static void XMLCALL on_skipped(void *ud, const XML_Char *name, int is_param) {
 }
 
 /* Single-byte encodings that expat does not know (windows-1252, ISO-8859-15,
- * KOI8-R, ...), mapped byte by byte through iconv. */
+ * KOI8-R, ...), mapped byte by byte through iconv; multi-byte ones were
+ * transcoded before expat (xml_decode.c). */
 static int XMLCALL on_unknown_encoding(void *ud, const XML_Char *name, XML_Encoding *info) {
   pf__xml_reader *r = ud;
   snprintf(r->bad_encoding, sizeof r->bad_encoding, "%s", name);
-  iconv_t cd = iconv_open("UTF-32LE", name);
-  if (cd == (iconv_t)-1) return XML_STATUS_ERROR;
-  int ok = 1;
-  for (int b = 0; b < 256 && ok; b++) {
-    char in = (char)b;
-    uint8_t out[8];
-    char *ip = &in, *op = (char *)out;
-    size_t il = 1, ol = sizeof out;
-    iconv(cd, NULL, NULL, NULL, NULL);
-    size_t rc = iconv(cd, &ip, &il, &op, &ol);
-    if (rc == (size_t)-1) {
-      info->map[b] = -1; /* not a character of this encoding */
-      if (errno == EINVAL) ok = 0; /* a multi-byte lead byte */
-    } else if (sizeof out - ol == 4) {
-      info->map[b] = (int)((uint32_t)out[0] | (uint32_t)out[1] << 8 | (uint32_t)out[2] << 16 |
-                           (uint32_t)out[3] << 24);
-    } else {
-      ok = 0; /* one byte, several characters: not single-byte */
-    }
-  }
-  iconv_close(cd);
-  if (!ok) return XML_STATUS_ERROR;
-  if (info->map[0x3C] != 0x3C || info->map[0x3E] != 0x3E) return XML_STATUS_ERROR;
+  if (!pf__xml_single_byte_map(name, info->map)) return XML_STATUS_ERROR;
   info->data = NULL;
   info->convert = NULL;
   info->release = NULL;
@@ -521,7 +500,8 @@ void pf__xml_parser_free(pf__xml_reader *r) {
 }
 
 static pf_status new_parser(pf__xml_reader *r) {
-  XML_Parser p = XML_ParserCreateNS(NULL, '\x01');
+  /* a transcoded input is UTF-8 whatever its declarations say */
+  XML_Parser p = XML_ParserCreateNS(r->dec.cd ? "UTF-8" : NULL, '\x01');
   if (!p) return PF_ENOMEM;
   /* One random salt per reader: expat would otherwise draw one from the
    * kernel for every document of a file of many small documents. */
@@ -555,13 +535,14 @@ static pf_status new_parser(pf__xml_reader *r) {
 
 pf_status pf__xml_pass_begin(pf__xml_reader *r, int pass, pf_error *err) {
   pf__xml_parser_free(r);
-  if (r->block_abs || r->block_len || r->eof) {
+  if (r->block_abs || r->block_len || r->eof || r->dec.decided) {
     pf_status st = pf__source_rewind(r->src, err);
     if (st != PF_OK) {
       pf__error_file(err, r->env->path);
       return st;
     }
   }
+  PF_TRY(pf__xml_decode_begin(r, err));
   r->pass = pass;
   r->block_len = r->block_pos = 0;
   r->block_abs = 0;
@@ -589,12 +570,8 @@ static pf_status read_block(pf__xml_reader *r, pf_error *err) {
   r->block_len = r->block_pos = 0;
   while (r->block_len < PF__XML_BLOCK) {
     size_t got = 0;
-    pf_status st = pf__source_read(r->src, r->block + r->block_len, PF__XML_BLOCK - r->block_len,
-                                   &got, err);
-    if (st != PF_OK) {
-      pf__error_file(err, r->env->path);
-      return st;
-    }
+    PF_TRY(pf__xml_decode_read(r, r->block + r->block_len, PF__XML_BLOCK - r->block_len, &got,
+                               err));
     if (got == 0) {
       r->eof = 1;
       break;

@@ -4,12 +4,13 @@
  * and types, in order of first appearance.
  *
  * Detection rule. Candidates are element paths below the root that repeat
- * under one parent instance (and, in a file of several documents, root
- * elements that more than one document has). The best is the one with child
- * elements (else with attributes, else any), then not a root, then the
- * shallowest, then the most frequent,
- * then the one with the most distinct child paths, then the first seen.
- * With no candidate, each document's root element is one row.
+ * under one parent instance. The best is the one whose records hold the
+ * most of the file's values (texts and attribute values), then the one
+ * with child elements (else with attributes), the shallowest, the most
+ * frequent, the one with the most distinct child paths, the first seen.
+ * When nothing repeats, or the best is a leaf or attribute-only element
+ * and the file holds several documents or that element less than half of
+ * its values, each document's root element is one row.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,34 +46,33 @@ static uint32_t n_children(const pf__xml_tree *t, const pf__xml_node *n) {
   return k;
 }
 
-/* 1 when a is a better row element than b. */
-static int better(const pf__xml_tree *t, const pf__xml_node *a, const pf__xml_node *b) {
-  if (tier(a) != tier(b)) return tier(a) > tier(b);
-  int ra = a->parent == PF__XML_NONE, rb = b->parent == PF__XML_NONE;
-  if (ra != rb) return rb; /* a document's root only when nothing inside repeats */
-  if (a->depth != b->depth) return a->depth < b->depth;
-  if (a->occ != b->occ) return a->occ > b->occ;
-  uint32_t ca = n_children(t, a), cb = n_children(t, b);
-  if (ca != cb) return ca > cb;
-  return 0; /* earlier wins: callers scan in creation order */
+static const char *qname_of(const pf__xml_tree *t, const pf__xml_node *n) {
+  return (const char *)t->names.data + n->qname_off;
 }
 
-/* Marks the outermost elements matching as record roots; returns records. */
-static int64_t mark_records(pf__xml_reader *r, const char *tag, int any_form) {
+/* Marks the outermost elements named tag as record roots; returns how many
+ * there are. The name is the one the namespace mode writes (what info
+ * shows) or, given by the user, the name as written (prefix:local); only
+ * when no element has either does a local name match (by_local). */
+static int64_t mark_records(pf__xml_reader *r, const char *tag, int given) {
   pf__xml_tree *t = &r->abs;
   uint8_t *inside = calloc(t->n ? t->n : 1, 1);
   if (!inside) return -1;
   int64_t records = 0;
-  for (uint32_t i = 0; i < t->n; i++) {
-    pf__xml_node *n = &t->nodes[i];
-    if (n->kind != PF__XML_ELEM) continue;
-    int up = n->parent != PF__XML_NONE && inside[n->parent];
-    int match = eq(pf__xml_name(t, n), n->name_len, tag) ||
-                (any_form && (eq((const char *)t->names.data + n->qname_off, n->qname_len, tag) ||
-                              eq((const char *)t->names.data + n->local_off, n->local_len, tag)));
-    n->rec_root = match && !up;
-    if (n->rec_root) records += (int64_t)n->occ;
-    inside[i] = (uint8_t)(up || match);
+  for (int by_local = 0; by_local < 1 + given && records == 0; by_local++) {
+    for (uint32_t i = 0; i < t->n; i++) {
+      pf__xml_node *n = &t->nodes[i];
+      n->rec_root = 0;
+      inside[i] = 0;
+      if (n->kind != PF__XML_ELEM) continue;
+      int up = n->parent != PF__XML_NONE && inside[n->parent];
+      int match = by_local ? eq((const char *)t->names.data + n->local_off, n->local_len, tag)
+                           : eq(pf__xml_name(t, n), n->name_len, tag) ||
+                                 (given && eq(qname_of(t, n), n->qname_len, tag));
+      n->rec_root = match && !up;
+      if (n->rec_root) records += (int64_t)n->occ;
+      inside[i] = (uint8_t)(up || match);
+    }
   }
   free(inside);
   return records;
@@ -91,79 +91,200 @@ static pf_status candidates_text(pf__xml_reader *r, pf__buf *b) {
   return PF_OK;
 }
 
-static pf_status choose_records(pf__xml_reader *r, pf_error *err) {
-  pf__xml_tree *t = &r->abs;
-  const char *given = r->opts->xml.row_tag;
-  if (given && *given) {
-    r->records = mark_records(r, given, 1);
-    if (r->records < 0) return PF_ENOMEM;
-    if (r->records == 0) {
-      pf__buf b;
-      pf__buf_init(&b, 4096);
-      candidates_text(r, &b);
-      pf__error_file(err, r->env->path);
-      pf__error_set(err, PF_EINVAL,
-                    "the row tag '%s' does not occur in the file; elements that repeat: %s",
-                    given, b.data ? (char *)b.data : "none");
-      pf__buf_free(&b);
-      return PF_EINVAL;
-    }
-    for (uint32_t i = 0; i < t->n; i++)
-      if (t->nodes[i].rec_root) {
-        r->row_tag = pf__strdup(pf__xml_name(t, &t->nodes[i]));
-        break;
-      }
-    r->row_tag_reason = pf__aprintf("given (--row-tag %s)", given);
-    return r->row_tag && r->row_tag_reason ? PF_OK : PF_ENOMEM;
-  }
-  r->row_tag_detected = 1;
-  uint32_t best = PF__XML_NONE;
-  for (uint32_t i = 0; i < t->n; i++) {
+/* ---- detection ---------------------------------------------------------------
+ * A candidate's weight is the number of values (non-empty texts and
+ * attribute values) inside the outermost elements of its name: the share
+ * of the document that its rows would hold. */
+
+typedef struct detect {
+  uint64_t *cover;    /* per path: values in all its instances, subtree   */
+  uint64_t *weight;   /* per path: values in the records its name makes   */
+  uint64_t total;     /* values in the file                               */
+} detect;
+
+static pf_status weigh(const pf__xml_tree *t, detect *d) {
+  d->cover = calloc(t->n ? t->n : 1, sizeof *d->cover);
+  d->weight = calloc(t->n ? t->n : 1, sizeof *d->weight);
+  uint64_t *by_name = calloc(t->n ? t->n : 1, sizeof *by_name);
+  uint32_t *name_of = calloc(t->n ? t->n : 1, sizeof *name_of);
+  pf__xml_tree names;
+  pf__xml_tree_init(&names, UINT32_MAX);
+  pf_status st = d->cover && d->weight && by_name && name_of ? PF_OK : PF_ENOMEM;
+  d->total = 0;
+  /* parents are created before their children: one backward sweep sums */
+  for (uint32_t i = t->n; st == PF_OK && i-- > 0;) {
     const pf__xml_node *n = &t->nodes[i];
-    if (n->kind != PF__XML_ELEM || !n->repeated || (n->depth < 2 && r->docs_total < 2)) continue;
-    if (best == PF__XML_NONE || better(t, n, &t->nodes[best])) best = i;
+    d->cover[i] += (uint64_t)n->inf.values;
+    if (n->parent != PF__XML_NONE) d->cover[n->parent] += d->cover[i];
+    else d->total += d->cover[i];
   }
-  if (best == PF__XML_NONE) {
-    /* no repeating element: each document's root is a row */
-    r->no_repeat = 1;
-    r->records = 0;
-    for (uint32_t i = 0; i < t->n; i++) {
-      pf__xml_node *n = &t->nodes[i];
-      n->rec_root = n->kind == PF__XML_ELEM && n->parent == PF__XML_NONE;
-      if (n->rec_root) {
-        r->records += (int64_t)n->occ;
-        if (!r->row_tag) r->row_tag = pf__strdup(pf__xml_name(t, n));
-      }
+  for (uint32_t i = 0; st == PF_OK && i < t->n; i++) {
+    const pf__xml_node *n = &t->nodes[i];
+    if (n->kind != PF__XML_ELEM) continue;
+    st = pf__xml_tree_get(&names, PF__XML_NONE, 0, pf__xml_name(t, n), n->name_len, "", 0, "", 0,
+                          1, &name_of[i]);
+    int nested = 0; /* inside an element of the same name: not a record */
+    for (uint32_t a = n->parent; a != PF__XML_NONE && !nested; a = t->nodes[a].parent)
+      nested = t->nodes[a].kind == PF__XML_ELEM && name_of[a] == name_of[i];
+    if (st == PF_OK && !nested) by_name[name_of[i]] += d->cover[i];
+  }
+  for (uint32_t i = 0; st == PF_OK && i < t->n; i++)
+    if (t->nodes[i].kind == PF__XML_ELEM) d->weight[i] = by_name[name_of[i]];
+  pf__xml_tree_free(&names);
+  free(by_name);
+  free(name_of);
+  return st;
+}
+
+/* 1 when a is a better row element than b: more of the file's values,
+ * then child elements (then attributes), then the shallowest, the most
+ * frequent, the most distinct child paths; else the first seen. */
+static int better(const pf__xml_tree *t, const detect *d, uint32_t ia, uint32_t ib) {
+  const pf__xml_node *a = &t->nodes[ia], *b = &t->nodes[ib];
+  if (d->weight[ia] != d->weight[ib]) return d->weight[ia] > d->weight[ib];
+  if (tier(a) != tier(b)) return tier(a) > tier(b);
+  if (a->depth != b->depth) return a->depth < b->depth;
+  if (a->occ != b->occ) return a->occ > b->occ;
+  uint32_t ca = n_children(t, a), cb = n_children(t, b);
+  if (ca != cb) return ca > cb;
+  return 0; /* earlier wins: callers scan in creation order */
+}
+
+static double pct(uint64_t part, uint64_t whole) {
+  return whole ? 100.0 * (double)part / (double)whole : 100.0;
+}
+
+/* "<x> repeats under /a/b (12 times): its records hold 96 of the file's
+ * 98 values (98%)". */
+static char *describe(const pf__xml_reader *r, const detect *d, uint32_t i) {
+  const pf__xml_tree *t = &r->abs;
+  const pf__xml_node *n = &t->nodes[i];
+  pf__buf path;
+  pf__buf_init(&path, 0);
+  pf__xml_tree_path(t, n->parent, &path);
+  char *s = pf__aprintf("<%s> repeats under %s (%llu times): its records hold %llu of the "
+                        "file's %llu values (%.0f%%)",
+                        pf__xml_name(t, n), path.data ? (char *)path.data : "/",
+                        (unsigned long long)n->occ, (unsigned long long)d->weight[i],
+                        (unsigned long long)d->total, pct(d->weight[i], d->total));
+  pf__buf_free(&path);
+  return s;
+}
+
+/* One row per document: the roots are the records. */
+static pf_status per_document(pf__xml_reader *r, const detect *d, uint32_t best) {
+  pf__xml_tree *t = &r->abs;
+  r->records = 0;
+  for (uint32_t i = 0; i < t->n; i++) {
+    pf__xml_node *n = &t->nodes[i];
+    n->rec_root = n->kind == PF__XML_ELEM && n->parent == PF__XML_NONE;
+    if (n->rec_root) {
+      r->records += (int64_t)n->occ;
+      if (!r->row_tag && !(r->row_tag = pf__strdup(pf__xml_name(t, n)))) return PF_ENOMEM;
     }
-    if (!r->row_tag) return PF_ENOMEM;
+  }
+  const char *b = best != PF__XML_NONE ? pf__xml_name(t, &t->nodes[best]) : "";
+  int warn = 1;
+  if (best == PF__XML_NONE) {
     r->row_tag_reason = pf__aprintf(
         "no element repeats under one parent, so each document's root element <%s> is one "
         "row; give --row-tag to choose another element", r->row_tag);
-    pf__log_msg(r->env->log, PF_LOG_WARN, "%s: %s", r->env->path, r->row_tag_reason);
-    return r->row_tag_reason ? PF_OK : PF_ENOMEM;
-  }
-  const pf__xml_node *bn = &t->nodes[best];
-  r->row_tag = pf__strdup(pf__xml_name(t, bn));
-  if (!r->row_tag) return PF_ENOMEM;
-  r->records = mark_records(r, r->row_tag, 0);
-  if (r->records < 0) return PF_ENOMEM;
-  pf__buf path;
-  pf__buf_init(&path, 0);
-  pf__xml_tree_path(t, bn->parent, &path);
-  static const char *const why[] = {
-      "the shallowest repeating element (no repeating element has children or attributes)",
-      "the shallowest repeating element with attributes (none has child elements)",
-      "the shallowest repeating element with child elements"};
-  if (bn->parent == PF__XML_NONE)
+  } else if (r->docs_total > 1) {
+    warn = 0; /* documents are the natural records */
     r->row_tag_reason = pf__aprintf(
-        "<%s> is the root of %llu of the file's documents and no element inside them repeats "
-        "with as much structure: one row per document", r->row_tag, (unsigned long long)bn->occ);
-  else
-    r->row_tag_reason = pf__aprintf("<%s> repeats under %s (%llu times, %u child paths): %s",
-                                    r->row_tag, path.data ? (char *)path.data : "/",
-                                    (unsigned long long)bn->occ, n_children(t, bn), why[tier(bn)]);
-  pf__buf_free(&path);
-  return r->row_tag_reason ? PF_OK : PF_ENOMEM;
+        "the file holds %lld documents and no element in them repeats with child elements, "
+        "so each document's root element <%s> is one row; give --row-tag %s for a row per "
+        "<%s>", (long long)r->docs_total, r->row_tag, b, b);
+  } else {
+    r->row_tag_reason = pf__aprintf(
+        "no repeating element has child elements, and the one holding the most values (<%s>, "
+        "%llu of %llu) holds less than half of them, so the document's root element <%s> is "
+        "one row; give --row-tag %s for a row per <%s>",
+        b, (unsigned long long)d->weight[best], (unsigned long long)d->total, r->row_tag, b, b);
+  }
+  if (!r->row_tag_reason) return PF_ENOMEM;
+  if (warn) pf__log_msg(r->env->log, PF_LOG_WARN, "%s: %s", r->env->path, r->row_tag_reason);
+  return PF_OK;
+}
+
+/* The rule of docs/xml.md: the repeating element whose records hold the
+ * most of the file's values; but a leaf or attribute-only element only in
+ * a single document where it holds at least half of them; else one row
+ * per document. The runner-up (the best of another name) is kept for
+ * info. */
+static pf_status detect_records(pf__xml_reader *r, pf_error *err) {
+  (void)err;
+  pf__xml_tree *t = &r->abs;
+  detect d = {NULL, NULL, 0};
+  pf_status st = weigh(t, &d);
+  uint32_t best = PF__XML_NONE, second = PF__XML_NONE;
+  for (uint32_t i = 0; st == PF_OK && i < t->n; i++) {
+    const pf__xml_node *n = &t->nodes[i];
+    /* document roots (several documents share one) are the fallback below */
+    if (n->kind != PF__XML_ELEM || !n->repeated || n->parent == PF__XML_NONE) continue;
+    if (best == PF__XML_NONE || better(t, &d, i, best)) best = i;
+  }
+  for (uint32_t i = 0; st == PF_OK && best != PF__XML_NONE && i < t->n; i++) {
+    const pf__xml_node *n = &t->nodes[i];
+    if (n->kind != PF__XML_ELEM || !n->repeated || n->parent == PF__XML_NONE ||
+        !strcmp(pf__xml_name(t, n), pf__xml_name(t, &t->nodes[best])))
+      continue;
+    if (second == PF__XML_NONE || better(t, &d, i, second)) second = i;
+  }
+  /* A repeating leaf or attribute-only element is a detail of the
+   * documents (an array field, markup in a text, a list in a header), not
+   * their rows, when the file holds several documents or when it holds
+   * less than half of the values. */
+  if (st == PF_OK &&
+      (best == PF__XML_NONE ||
+       (tier(&t->nodes[best]) < 2 && (r->docs_total > 1 || d.weight[best] * 2 < d.total)))) {
+    st = per_document(r, &d, best);
+    if (st == PF_OK && best != PF__XML_NONE && !(r->row_tag_runner_up = describe(r, &d, best)))
+      st = PF_ENOMEM;
+  } else if (st == PF_OK) {
+    const pf__xml_node *bn = &t->nodes[best];
+    r->row_tag = pf__strdup(pf__xml_name(t, bn));
+    r->records = r->row_tag ? mark_records(r, r->row_tag, 0) : 0;
+    char *what = describe(r, &d, best);
+    r->row_tag_reason = what ? pf__aprintf("%s, the most of any repeating element", what) : NULL;
+    free(what);
+    if (second != PF__XML_NONE) r->row_tag_runner_up = describe(r, &d, second);
+    if (!r->row_tag || r->records < 0 || !r->row_tag_reason ||
+        (second != PF__XML_NONE && !r->row_tag_runner_up))
+      st = PF_ENOMEM;
+  }
+  free(d.cover);
+  free(d.weight);
+  return st;
+}
+
+static pf_status choose_records(pf__xml_reader *r, pf_error *err) {
+  pf__xml_tree *t = &r->abs;
+  const char *given = r->opts->xml.row_tag;
+  if (!given || !*given) {
+    r->row_tag_detected = 1;
+    return detect_records(r, err);
+  }
+  r->records = mark_records(r, given, 1);
+  if (r->records < 0) return PF_ENOMEM;
+  if (r->records == 0) {
+    pf__buf b;
+    pf__buf_init(&b, 4096);
+    candidates_text(r, &b);
+    pf__error_file(err, r->env->path);
+    pf__error_set(err, PF_EINVAL,
+                  "the row tag '%s' does not occur in the file; elements that repeat: %s", given,
+                  b.data ? (char *)b.data : "none");
+    pf__buf_free(&b);
+    return PF_EINVAL;
+  }
+  for (uint32_t i = 0; i < t->n; i++)
+    if (t->nodes[i].rec_root) {
+      r->row_tag = pf__strdup(pf__xml_name(t, &t->nodes[i]));
+      break;
+    }
+  r->row_tag_reason = pf__aprintf("given (--row-tag %s)", given);
+  return r->row_tag && r->row_tag_reason ? PF_OK : PF_ENOMEM;
 }
 
 static void merge(pf__xml_reader *r, pf__xml_node *d, const pf__xml_node *s) {

@@ -24,10 +24,14 @@ static int name_start(uint8_t c) {
 
 static int xml_sniff(const uint8_t *h, size_t n) {
   size_t i = 0;
-  if (n >= 4 && ((h[0] == 0xFF && h[1] == 0xFE && h[2] == '<' && h[3] == 0) ||
-                 (h[0] == 0xFE && h[1] == 0xFF && h[2] == 0 && h[3] == '<')))
-    return 90;
-  if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) i = 3;
+  /* UTF-16 and UTF-32, with or without a byte-order mark: '<' first */
+  static const char *const wide[] = {"\xFF\xFE<\0", "\xFE\xFF\0<", "\xFF\xFE\0\0<\0\0\0",
+                                     "\0\0\xFE\xFF\0\0\0<", "<\0\0\0", "\0\0\0<",
+                                     "<\0?\0", "\0<\0?"};
+  static const size_t wide_len[] = {4, 4, 8, 8, 4, 4, 4, 4};
+  for (size_t k = 0; k < sizeof wide / sizeof *wide; k++)
+    if (n >= wide_len[k] && memcmp(h, wide[k], wide_len[k]) == 0) return 90;
+  while (n - i >= 3 && h[i] == 0xEF && h[i + 1] == 0xBB && h[i + 2] == 0xBF) i += 3;
   for (;;) {
     while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n')) i++;
     if (i >= n || h[i] != '<') return 0;
@@ -50,6 +54,7 @@ static void xml_close(void *state) {
   if (!r) return;
   pf__xml_parser_free(r);
   pf__xml_emit_free(r);
+  pf__xml_decode_free(r);
   pf__source_close(r->src);
   free(r->block);
   free(r->stack);
@@ -64,6 +69,7 @@ static void xml_close(void *state) {
   free(r->decl_encoding);
   free(r->row_tag);
   free(r->row_tag_reason);
+  free(r->row_tag_runner_up);
   pf_schema_free(r->schema);
   pf__infer_ctx_free(&r->ictx);
   free(r);
@@ -170,6 +176,8 @@ static pf_status xml_info(void *state, pf_info *info, pf_error *err) {
   if (st == PF_OK) st = prop_list(info, "root", &b);
   if (st == PF_OK) st = pf__info_prop(info, "row_tag", "%s", r->row_tag);
   if (st == PF_OK) st = pf__info_prop(info, "row_tag_reason", "%s", r->row_tag_reason);
+  if (st == PF_OK && r->row_tag_runner_up)
+    st = pf__info_prop(info, "row_tag_runner_up", "%s", r->row_tag_runner_up);
   if (st == PF_OK) st = pf__info_prop(info, "records", "%lld", (long long)r->records);
   if (st == PF_OK) st = pf__info_prop(info, "documents", "%lld", (long long)r->docs_total);
   if (st == PF_OK) st = pf__info_prop(info, "max_depth", "%u", r->max_depth);
@@ -201,8 +209,13 @@ static pf_status xml_info(void *state, pf_info *info, pf_error *err) {
     if (st == PF_OK) st = prop_list(info, "namespaces", &b);
   }
   if (st == PF_OK)
-    st = pf__info_prop(info, "encoding", "%s",
-                       r->decl_encoding ? r->decl_encoding : "UTF-8 (none declared)");
+    st = r->dec.label[0] ? pf__info_prop(info, "encoding", "%s%s%s%s", r->dec.label,
+                                         r->decl_encoding ? "; declared '" : "",
+                                         r->decl_encoding ? r->decl_encoding : "",
+                                         r->decl_encoding ? "'" : "")
+                         : pf__info_prop(info, "encoding", "%s",
+                                         r->decl_encoding ? r->decl_encoding
+                                                          : "UTF-8 (none declared)");
   if (st == PF_OK) st = pf__info_prop(info, "compression", "%s",
                                       pf__codec_name(pf__source_codec(r->src)));
   for (size_t i = 0; i < r->n_cols && st == PF_OK; i++) {
