@@ -68,6 +68,7 @@ int cmd_validate(int argc, char **argv, const cli_globals *g) {
         printf("  ... and %lld more (--max-problems to list more)\n",
                (long long)(r.problems_total - (int64_t)r.n_problems));
     }
+    if (r.checked) printf("  checked: %s\n", r.checked);
   }
   rc = r.valid ? EXIT_OK : EXIT_FAIL;
   pf_validate_result_free(&r);

@@ -398,6 +398,10 @@ typedef struct pf_validate_result {
   size_t n_problems;       /* problems kept (opts->max_problems)           */
   pf_error *problems;      /* each with its place                          */
   pf_schema *schema;       /* inferred schema, when one could be read      */
+  char *checked;           /* NULL when the input was read as a conversion
+                              reads it; else what was read and decoded
+                              (Parquet: "every page of ..." or what was
+                              not read and why)                            */
 } pf_validate_result;
 
 /* Reads the whole input as a conversion would, collecting problems instead

@@ -49,6 +49,16 @@ typedef struct pf__table_desc {
   int64_t rows_hint;      /* data rows if known cheaply, else -1          */
 } pf__table_desc;
 
+/* What a reader's check() reports (see pf__reader_ops.check). */
+typedef struct pf__check {
+  int64_t rows;            /* rows of the input, as its decoded parts count */
+  char scope[512];         /* what was read and decoded, for the user      */
+  /* Called for each problem found, with its place; a non-OK return stops
+   * the check. */
+  pf_status (*problem)(void *user, const pf_error *where);
+  void *user;
+} pf__check;
+
 typedef struct pf__reader_ops {
   const char *name;        /* "csv" */
   const char *description;
@@ -89,6 +99,13 @@ typedef struct pf__reader_ops {
    * file read leniently), as human-readable lines the engine adds to the
    * result's warnings. *out is valid until the next call on state. */
   size_t (*warnings)(void *state, const char *const **out);
+
+  /* Optional (NULL otherwise), for inputs PyForge describes but does not
+   * convert (Parquet): validate reads and decodes every part of the input
+   * through check() instead of next(), and says what it read. Problems
+   * in the input go to out->problem; the return is an error only when the
+   * check could not run (memory, cancel). */
+  pf_status (*check)(void *state, pf__check *out, pf_error *err);
 } pf__reader_ops;
 
 /* ---- writers ---- */

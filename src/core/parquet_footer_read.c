@@ -137,6 +137,7 @@ static void parse_chunk(pf__tc_reader *r, pf__pqr_chunk *c) {
   while (pf__tcr_field_next(r, &t, &id)) {
     if (id == 3 && EXPECT(r, t, PF__TC_STRUCT)) parse_column_meta(r, c);
     else if (id != 3) pf__tcr_skip(r, t);
+    if (id == 8 || id == 9) c->encrypted = 1; /* crypto_metadata, encrypted_column_metadata */
   }
   pf__tcr_struct_end(r);
 }
@@ -336,6 +337,10 @@ static void parse_file_meta(pf__tc_reader *r, pf__pqr_meta *m, int *have) {
         }
         break;
       case 7: if (EXPECT(r, t, PF__TC_LIST)) m->n_column_orders = skip_list(r); break;
+      case 8: /* encryption_algorithm: a plaintext footer over encrypted columns */
+        m->encrypted = 1;
+        pf__tcr_skip(r, t);
+        break;
       default: pf__tcr_skip(r, t);
     }
   }
@@ -428,9 +433,14 @@ pf_status pf__pqr_parse(uint8_t *footer, size_t n, pf__pqr_meta *m,
                          g, rg->n_chunks, m->n_leaves);
     }
     for (size_t c = 0; st == PF_OK && c < rg->n_chunks; c++) {
-      if (!rg->chunks[c].has_meta)
+      if (!rg->chunks[c].has_meta && rg->chunks[c].encrypted && m->encrypted)
+        st = pf__error_set(err, PF_EUNSUPPORTED,
+                           "row group %zu column %zu is encrypted (Parquet modular "
+                           "encryption), which PyForge does not read",
+                           g, c + 1);
+      else if (!rg->chunks[c].has_meta)
         st = pf__error_set(err, PF_EPARSE,
-                           "row group %zu column %zu has no metadata (an encrypted column?)",
+                           "corrupt Parquet footer: row group %zu column %zu has no metadata",
                            g, c + 1);
     }
   }
@@ -471,8 +481,7 @@ static pf_status read_footer(int fd, const char *path, uint64_t size,
                              pf__pqr_meta *m, pf_error *err) {
   if (size < 12) {
     pf__error_file(err, path);
-    return pf__error_set(err, PF_EPARSE,
-                         "%s is not a Parquet file: %llu bytes is too small", path,
+    return pf__error_set(err, PF_EPARSE, "not a Parquet file: %llu bytes is too small",
                          (unsigned long long)size);
   }
   uint8_t head[4], tail[8];
@@ -481,13 +490,13 @@ static pf_status read_footer(int fd, const char *path, uint64_t size,
   pf__error_file(err, path);
   if (memcmp(tail + 4, "PARE", 4) == 0)
     return pf__error_set(err, PF_EUNSUPPORTED,
-                         "%s has an encrypted Parquet footer; encrypted files are not supported",
-                         path);
+                         "an encrypted Parquet footer (Parquet modular encryption), which "
+                         "PyForge does not read; decrypt the file with its keys first");
   PF_RETURN_ERROR_IF(memcmp(head, "PAR1", 4) != 0 || memcmp(tail + 4, "PAR1", 4) != 0, err,
                      PF_EPARSE,
-                     "%s is not a Parquet file or is truncated: the \"PAR1\" magic is missing "
+                     "not a Parquet file, or a truncated one: the \"PAR1\" magic is missing "
                      "at its %s",
-                     path, memcmp(head, "PAR1", 4) != 0 ? "start" : "end");
+                     memcmp(head, "PAR1", 4) != 0 ? "start" : "end");
   uint64_t flen = (uint64_t)tail[0] | (uint64_t)tail[1] << 8 | (uint64_t)tail[2] << 16 |
                   (uint64_t)tail[3] << 24;
   PF_RETURN_ERROR_IF(flen > size - 12, err, PF_EPARSE,

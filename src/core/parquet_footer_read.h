@@ -47,6 +47,8 @@ typedef struct pf__pqr_chunk {
   int64_t dictionary_page_offset; /* -1 when absent                        */
   int has_stats;
   pf__pqr_stats stats;
+  int encrypted;              /* crypto metadata: the pages are encrypted
+                                 (believed when the file says encryption)  */
 } pf__pqr_chunk;
 
 typedef struct pf__pqr_row_group {
@@ -97,6 +99,7 @@ typedef struct pf__pqr_meta {
   pf__pqr_bytes created_by;
   size_t n_column_orders;
   size_t n_key_values;
+  int encrypted;              /* encryption_algorithm: plaintext footer     */
   uint64_t file_size;         /* set by pf__pqr_read_file                  */
 } pf__pqr_meta;
 

@@ -120,6 +120,13 @@ static pf_status on_reject(void *user, int64_t line, const char *reason,
   return keep_problem(p, &e);
 }
 
+static pf_status check_problem(void *user, const pf_error *where) {
+  problems *p = user;
+  pf_error e = *where;
+  if (!e.file[0]) pf__error_file(&e, p->file);
+  return keep_problem(p, &e);
+}
+
 /* Reads the selected input to its end, counting rows; a widening restarts
  * the count. Problems with rows arrive through on_reject. */
 static pf_status validate_stream(pf__session *s, const pf_convert_options *opts,
@@ -182,7 +189,16 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
     return st;
   }
   int64_t rows = 0;
-  if (st == PF_OK && s.rops->n_tables) {
+  if (st == PF_OK && s.rops->check) {
+    /* a format read but not converted: every part decoded, not streamed */
+    pf__check chk;
+    memset(&chk, 0, sizeof chk);
+    chk.problem = check_problem;
+    chk.user = &p;
+    st = s.rops->check(s.reader, &chk, &found);
+    rows = chk.rows;
+    if (st == PF_OK && !(r->checked = pf__strdup(chk.scope))) st = PF_ENOMEM;
+  } else if (st == PF_OK && s.rops->n_tables) {
     /* a workbook: every selected sheet on its own, problems name it */
     pf_convert_options one = *opts;
     one.excel.sheet_mode = PF_SHEETS_SEPARATE;
@@ -215,9 +231,7 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
   } else if (st == PF_OK) {
     st = validate_stream(&s, opts, &p, &found, &rows, err);
   }
-  if (st == PF_EUNSUPPORTED && rows == 0 && s.reader) {
-    st = PF_OK; /* a format we can describe but not read (Parquet): valid */
-  } else if (st != PF_OK && st != PF_ECANCELED && st != PF_ENOMEM) {
+  if (st != PF_OK && st != PF_ECANCELED && st != PF_ENOMEM && !r->checked) {
     if (!found.file[0]) pf__error_file(&found, opts->input);
     if (keep_problem(&p, &found) != PF_OK) st = PF_ENOMEM;
     else st = PF_OK;
@@ -238,6 +252,7 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
 void pf_validate_result_free(pf_validate_result *r) {
   if (!r) return;
   free(r->format);
+  free(r->checked);
   free(r->problems);
   pf_schema_free(r->schema);
   memset(r, 0, sizeof *r);

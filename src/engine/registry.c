@@ -28,7 +28,7 @@ static const pf_format_desc format_descs[] = {
     {"dbf", "input", ".dbf (+ .dbt .fpt memo files)",
      "dBase III-7, FoxPro, Visual FoxPro tables: memos, code pages, deleted records", "built-in"},
     {"parquet", "input", ".parquet",
-     "Parquet files (info only: schema, row groups, statistics)", "built-in"},
+     "Parquet files (info and validate: schema, statistics, every page)", "built-in"},
     {"parquet", "output", ".parquet",
      "Apache Parquet: snappy, zstd, gzip, lz4_raw or no compression", "built-in"},
     {"delta", "output", "TABLE_DIR (a directory)",
@@ -114,6 +114,21 @@ static pf_status unknown_format(pf_error *err, const char *kind, const char *nam
   return PF_EINVAL;
 }
 
+/* 1 when the file's first bytes are Parquet's magic: "PAR1", or "PARE"
+ * (a file with an encrypted footer). A Parquet file is told by them
+ * whatever its name (x.parquet.encrypted, data.csv). */
+static int parquet_magic(const char *path) {
+  if (strcmp(path, "-") == 0) return 0;
+  struct stat sb;
+  if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  char m[4];
+  size_t n = fread(m, 1, 4, f);
+  fclose(f);
+  return n == 4 && (memcmp(m, "PAR1", 4) == 0 || memcmp(m, "PARE", 4) == 0);
+}
+
 pf_status pf__registry_reader(const char *path, const char *format_name,
                               const pf__reader_ops **out, pf_error *err) {
   *out = NULL;
@@ -124,6 +139,10 @@ pf_status pf__registry_reader(const char *path, const char *format_name,
         return PF_OK;
       }
     return unknown_format(err, "input", format_name);
+  }
+  if (parquet_magic(path)) {
+    *out = &pf__parquet_reader_ops;
+    return PF_OK;
   }
   const char *ext;
   size_t ext_len = pf__path_ext(path, &ext, NULL);

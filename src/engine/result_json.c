@@ -164,6 +164,10 @@ char *pf_validate_result_json(const pf_validate_result *r) {
   J(pf__buf_putc(&b, ']'));
   J(pf__json_key(&b, "columns", 0));
   J(schema_json(&b, r->schema));
+  if (r->checked) {
+    J(pf__json_key(&b, "checked", 0));
+    J(pf__json_cstr(&b, r->checked));
+  }
   J(pf__buf_putc(&b, '}'));
   return pf__buf_take(&b);
 oom:

@@ -5,7 +5,7 @@
  * decoded by the Parquet footer reader, the leaf columns the state needs
  * are found by path (map and list inner group names are not checked, so
  * "key_value"/"map" and "list"/"bag" both work), decoded with
- * delta_ckpt_column.c, and the rows assembled from repetition and
+ * core/parquet_page_read.c, and the rows assembled from repetition and
  * definition levels. Other columns (stats_parsed, deletionVector,
  * domainMetadata, ...) are skipped. Multi-part and v2 checkpoints, sidecars
  * and deletion vectors are refused with PF_EUNSUPPORTED. On any failure st
@@ -21,8 +21,14 @@
 
 #include "core/buf.h"
 #include "core/error.h"
-#include "writers/delta/delta_ckpt_read.h"
+#include "core/parquet_page_read.h"
 #include "writers/delta/delta_ckpt_schema.h"
+
+/* Limits on what one checkpoint may hold. */
+#define PF__CKR_MAX_FILE ((uint64_t)1 << 31)      /* file bytes             */
+#define PF__CKR_MAX_ENTRIES ((size_t)1 << 26)     /* level entries, all
+                                                     columns together      */
+#define PF__CKR_MAX_DEPTH 16                      /* schema nesting         */
 
 /* Columns looked for: the pf__ck_leaf ones, then these. */
 enum { R_ADD_DV = PF__CK_N_LEAVES, R_SIDECAR, R_CKMETA, R_N };
@@ -56,7 +62,7 @@ typedef struct rcol {
   size_t leaf;                /* leaf column index in the file             */
   int d_top;                  /* def level: the action struct is present   */
   int d_coll, d_kv;           /* maps/lists: collection present, entry     */
-  pf__ckr_col col;
+  pf__pqp_col col;
   size_t pos, vpos;           /* row cursor: entry and value               */
   size_t end, vend;           /* this row's entries [pos, end)             */
 } rcol;
@@ -186,7 +192,7 @@ static pf_status map_columns(rd *r) {
       c->d_top = depth >= 1 ? defs[1] : d;
       c->d_coll = fr > 0 ? defs[fr] : 0;
       c->d_kv = fr < 0 ? 0 : fr == (int)depth ? d : defs[fr + 1];
-      pf__ckr_col_init(&c->col, e->type, d, rp);
+      pf__pqp_col_init(&c->col, e->type, e->type_length, d, rp, 1);
       break;
     }
     leaf++;
@@ -211,8 +217,12 @@ static pf_status decode_columns(rd *r) {
     for (size_t g = 0; g < r->meta.n_row_groups; g++) {
       const pf__pqr_row_group *rg = &r->meta.row_groups[g];
       if (c->leaf >= rg->n_chunks) return fail(r, PF_EPARSE, "missing column chunk");
-      PF_TRY(pf__ckr_decode_chunk(&c->col, r->file, r->size, &rg->chunks[c->leaf],
-                                  patterns[k], r->err));
+      const pf__pqr_chunk *ch = &rg->chunks[c->leaf];
+      uint64_t start, len;
+      r->meta.file_size = r->size;
+      PF_TRY(pf__pqp_chunk_range(&r->meta, ch, &start, &len, patterns[k], r->err));
+      PF_TRY(pf__pqp_decode_chunk(&c->col, r->file + start, (size_t)len, start, ch, patterns[k],
+                                  r->err));
     }
     size_t rows = 0;
     for (size_t i = 0; i < c->col.n; i++) rows += c->col.rep[i] == 0;
@@ -263,7 +273,7 @@ static int64_t int_or(rd *r, int k, int64_t dflt) {
 
 static pf_status dup_value(rd *r, int k, size_t vi, char **out) {
   rcol *c = &r->c[k];
-  const pf__ckr_value *v = &c->col.values[vi];
+  const pf__pqp_value *v = &c->col.values[vi];
   const char *p = v->len ? (const char *)c->col.arena.data + v->off : "";
   if (v->len && memchr(p, 0, v->len))
     return pf__error_set(r->err, PF_EPARSE,
@@ -471,7 +481,7 @@ pf_status pf__delta_checkpoint_read(const char *path, pf__delta_state *st,
     st->version = version;
     pf__error_file(err, path);
   }
-  for (int k = 0; k < R_N; k++) pf__ckr_col_free(&r->c[k].col);
+  for (int k = 0; k < R_N; k++) pf__pqp_col_free(&r->c[k].col);
   if (r->meta.footer) pf__pqr_meta_free(&r->meta);
   free(r->file);
   free(r);
