@@ -221,7 +221,8 @@ TEST_IMPL(commit_exclusive_and_read) {
   pf_error_init(&err);
   ASSERT_OK(pf__delta_log_read(dir, &st, NULL, &err)); /* empty log: no table yet */
   ASSERT_EQ(st.version, -1);
-  const char *c0 = "{\"metaData\":{\"id\":\"x\",\"schemaString\":\"{}\",\"partitionColumns\":[]}}\n";
+  const char *c0 = "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
+                   "{\"metaData\":{\"id\":\"x\",\"schemaString\":\"{}\",\"partitionColumns\":[]}}\n";
   ASSERT_OK(pf__delta_commit_file(dir, 0, c0, strlen(c0), &err));
   ASSERT_EQ(pf__delta_commit_file(dir, 0, "{}\n", 3, &err), PF_EEXIST);
   setenv("PYFORGE_DELTA_COMMIT_STRATEGY", "excl", 1);

@@ -494,6 +494,15 @@ pf_status pf__delta_checkpoint_write(const char *table_dir,
                      "at a version >= 0");
   if (opts && opts->cancel && *opts->cancel)
     return pf__error_set(err, PF_ECANCELED, "canceled before the checkpoint");
+  /* the checkpoint schema written has no deletionVector: such a table's
+   * checkpoint is left to Spark or delta-rs rather than written lossy */
+  for (size_t i = 0; i < st->n_adds + st->n_removes; i++) {
+    const pf__delta_file *f = i < st->n_adds ? &st->adds[i] : &st->removes[i - st->n_adds];
+    if (f->dv.storage_type)
+      return pf__error_set(err, PF_EUNSUPPORTED,
+                           "the table's files carry deletion vectors, which PyForge's "
+                           "checkpoints do not hold; no checkpoint written");
+  }
   ckw *w = calloc(1, sizeof *w);
   if (!w) return pf__error_set(err, PF_ENOMEM, "out of memory");
   layout(w);

@@ -6,9 +6,9 @@
  * are found by path (map and list inner group names are not checked, so
  * "key_value"/"map" and "list"/"bag" both work), decoded with
  * core/parquet_page_read.c, and the rows assembled from repetition and
- * definition levels. Other columns (stats_parsed, deletionVector,
- * domainMetadata, ...) are skipped. Multi-part and v2 checkpoints, sidecars
- * and deletion vectors are refused with PF_EUNSUPPORTED. On any failure st
+ * definition levels. Other columns (stats_parsed, domainMetadata, ...) are
+ * skipped. Multi-part and v2 checkpoints and sidecars are refused with
+ * PF_EUNSUPPORTED. On any failure st
  * is left freshly initialised and err names the file and the problem.
  */
 #include "writers/delta/delta_state.h"
@@ -31,7 +31,11 @@
 #define PF__CKR_MAX_DEPTH 16                      /* schema nesting         */
 
 /* Columns looked for: the pf__ck_leaf ones, then these. */
-enum { R_ADD_DV = PF__CK_N_LEAVES, R_SIDECAR, R_CKMETA, R_N };
+enum {
+  R_ADD_DV = PF__CK_N_LEAVES, R_ADD_DV_PATH, R_ADD_DV_OFFSET, R_ADD_DV_SIZE, R_ADD_DV_CARD,
+  R_RM_DV, R_RM_DV_PATH, R_RM_DV_OFFSET, R_RM_DV_SIZE, R_RM_DV_CARD,
+  R_SIDECAR, R_CKMETA, R_N
+};
 
 static const char *const patterns[R_N] = {
     "txn.appId", "txn.version", "txn.lastUpdated",
@@ -49,13 +53,18 @@ static const char *const patterns[R_N] = {
     "metaData.configuration.*.value", "metaData.createdTime",
     "protocol.minReaderVersion", "protocol.minWriterVersion",
     "protocol.readerFeatures.*.*", "protocol.writerFeatures.*.*",
-    "add.deletionVector.storageType", "sidecar.path",
-    "checkpointMetadata.version",
+    "add.deletionVector.storageType", "add.deletionVector.pathOrInlineDv",
+    "add.deletionVector.offset", "add.deletionVector.sizeInBytes",
+    "add.deletionVector.cardinality",
+    "remove.deletionVector.storageType", "remove.deletionVector.pathOrInlineDv",
+    "remove.deletionVector.offset", "remove.deletionVector.sizeInBytes",
+    "remove.deletionVector.cardinality",
+    "sidecar.path", "checkpointMetadata.version",
 };
 
 /* Expected kind: 's' string, 'i' integer, 'b' boolean. */
 static const char kinds[R_N + 1] =
-    "sii" "sssiibsss" "sibbssiss" "ssssssssssi" "iiss" "ssi";
+    "sii" "sssiibsss" "sibbssiss" "ssssssssssi" "iiss" "ssiii" "ssiii" "si";
 
 typedef struct rcol {
   int found;
@@ -356,6 +365,24 @@ static pf_status grow(rd *r, void **arr, size_t n, size_t *cap, size_t size) {
   return PF_OK;
 }
 
+/* The deletionVector struct of an add or remove (columns k .. k + 4:
+ * storageType, pathOrInlineDv, offset, sizeInBytes, cardinality). */
+static pf_status read_dv(rd *r, int k, pf__delta_dv *dv) {
+  dv->offset = -1;
+  if (!scalar_set(r, k)) return PF_OK;
+  char *type = NULL;
+  PF_TRY(str_or_null(r, k, &type));
+  int ok = type && strlen(type) == 1 && strchr("uip", type[0]);
+  dv->storage_type = ok ? type[0] : 0;
+  free(type);
+  if (!ok) return fail(r, PF_EPARSE, "checkpoint deletion vector with an unknown storage type");
+  PF_TRY(need_str(r, k + 1, &dv->path_or_inline));
+  dv->offset = int_or(r, k + 2, -1);
+  dv->size_in_bytes = int_or(r, k + 3, -1);
+  dv->cardinality = int_or(r, k + 4, -1);
+  return pf__delta_dv_derive(dv) == PF_OK ? PF_OK : fail(r, PF_ENOMEM, "out of memory");
+}
+
 static pf_status row_add(rd *r, pf__delta_state *st) {
   PF_TRY(grow(r, (void **)&st->adds, st->n_adds, &r->cap_adds, sizeof *st->adds));
   pf__delta_file *f = &st->adds[st->n_adds++];
@@ -366,7 +393,8 @@ static pf_status row_add(rd *r, pf__delta_state *st) {
   f->modification_time = int_or(r, PF__CK_ADD_MODTIME, 0);
   f->data_change = (int)int_or(r, PF__CK_ADD_DATACHANGE, 0);
   PF_TRY(str_or_null(r, PF__CK_ADD_STATS, &f->stats));
-  return read_map(r, PF__CK_ADD_TAGS_KEY, &f->tags);
+  PF_TRY(read_map(r, PF__CK_ADD_TAGS_KEY, &f->tags));
+  return read_dv(r, R_ADD_DV, &f->dv);
 }
 
 static pf_status row_remove(rd *r, pf__delta_state *st) {
@@ -379,7 +407,8 @@ static pf_status row_remove(rd *r, pf__delta_state *st) {
   f->extended_file_metadata = (int)int_or(r, PF__CK_RM_EXT, 0);
   PF_TRY(read_map(r, PF__CK_RM_PV_KEY, &f->partition_values));
   f->size = int_or(r, PF__CK_RM_SIZE, -1);
-  return read_map(r, PF__CK_RM_TAGS_KEY, &f->tags);
+  PF_TRY(read_map(r, PF__CK_RM_TAGS_KEY, &f->tags));
+  return read_dv(r, R_RM_DV, &f->dv);
 }
 
 static pf_status row_txn(rd *r, pf__delta_state *st) {
@@ -417,6 +446,7 @@ static pf_status row_protocol(rd *r, pf__delta_state *st) {
   int64_t rv = int_or(r, PF__CK_PR_MINREADER, 0), wv = int_or(r, PF__CK_PR_MINWRITER, 0);
   if (rv < 0 || rv > INT32_MAX || wv < 0 || wv > INT32_MAX)
     return fail(r, PF_EPARSE, "checkpoint protocol versions out of range");
+  p->present = 1;
   p->min_reader_version = (int32_t)rv;
   p->min_writer_version = (int32_t)wv;
   PF_TRY(read_list(r, PF__CK_PR_RFEATURES, &p->reader_features, &p->n_reader_features));
@@ -433,9 +463,6 @@ static pf_status assemble(rd *r, pf__delta_state *st) {
     if (present(r, R_CKMETA))
       return fail(r, PF_EUNSUPPORTED, "this is a v2 checkpoint (checkpointMetadata), "
                   "which PyForge does not read");
-    if (present(r, R_ADD_DV) && scalar_set(r, R_ADD_DV))
-      return fail(r, PF_EUNSUPPORTED, "the table uses deletion vectors, which PyForge "
-                  "does not support");
     if (present(r, PF__CK_PR_MINREADER)) PF_TRY(row_protocol(r, st));
     if (present(r, PF__CK_MD_ID)) PF_TRY(row_metadata(r, st));
     if (present(r, PF__CK_TXN_APPID)) PF_TRY(row_txn(r, st));

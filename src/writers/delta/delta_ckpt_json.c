@@ -93,6 +93,16 @@ static pf_status file(pf__buf *b, const pf__delta_file *f, int is_add) {
   PF_TRY(pf__buf_puts(b, f->data_change ? "true" : "false"));
   if (is_add) PF_TRY(str(b, "stats", f->stats, 0));
   PF_TRY(map(b, "tags", &f->tags));
+  if (f->dv.storage_type) {
+    char type[2] = {f->dv.storage_type, 0};
+    PF_TRY(pf__buf_puts(b, ",\"deletionVector\":{"));
+    PF_TRY(str(b, "storageType", type, 1));
+    PF_TRY(str(b, "pathOrInlineDv", f->dv.path_or_inline, 0));
+    PF_TRY(num(b, "offset", f->dv.offset, f->dv.offset >= 0));
+    PF_TRY(num(b, "sizeInBytes", f->dv.size_in_bytes, 1));
+    PF_TRY(num(b, "cardinality", f->dv.cardinality, 1));
+    PF_TRY(pf__buf_putc(b, '}'));
+  }
   return pf__buf_putc(b, '}');
 }
 

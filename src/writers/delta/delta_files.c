@@ -223,7 +223,7 @@ static pf_status open_file(delta_w *w, dw_slot *s, pf_error *err) {
   pf_status st = pf__output_open_ex(path, &oo, &f->out, err);
   if (st == PF_OK) {
     pf__writer_env env = {f->out, path, w->phys, &w->pq_opts, w->pool, w->log};
-    st = pf__parquet_writer_ops.open(&env, &f->pq, err);
+    st = pf__parquet_writer_open_stored(&env, w->store, &f->pq, err);
     if (st != PF_OK) f->pq = NULL;
   }
   free(path);
@@ -282,7 +282,7 @@ static pf_status fill_col(delta_w *w, pf_batch *dst, size_t base, size_t j, cons
   const pf_column *c = w->src[j] >= 0 ? &in->cols[w->src[j]] : NULL;
   pf_type t = w->phys->fields[j].type;
   size_t width = pf__type_width(t);
-  char tmp[32];
+  char tmp[64];
   for (size_t r = 0; r < k; r++) {
     size_t i = idx ? idx[r] : r;
     if (cv == DW_NULLS || !pf__col_is_valid(c, i)) {
@@ -303,18 +303,21 @@ static pf_status fill_col(delta_w *w, pf_batch *dst, size_t base, size_t j, cons
           return pf__error_set(err, PF_ENOMEM, "out of memory");
         break;
       }
-      case DW_INT_DOUBLE: {
-        int64_t v = pf__col_i64(c, i);
-        double dv = (double)v;
-        if (v > (INT64_C(1) << 53) || v < -(INT64_C(1) << 53)) {
+      case DW_NUM_CAST: {
+        const pf_field *inf = &w->in->fields[w->src[j]];
+        const pf__delta_field *tf = &w->ts.f[w->tcol[j]];
+        if (!pf__delta_cast_value(c, inf, i, tf, d, base + r)) {
+          char holds[96];
+          pf__delta_value_text(c, inf, i, tmp, sizeof tmp);
+          pf__delta_num_range(tf, holds, sizeof holds);
           pf__error_place(err, in->first_row + (int64_t)i + 1, -1, (int64_t)j + 1, -1);
-          pf__error_column_name(err, w->phys->fields[j].name);
-          return pf__error_set(err, PF_EINVAL,
-                               "column %s is double in the Delta table and the input's integer %lld (row %lld) "
-                               "has no exact double; use --mode overwrite to replace the table's schema",
-                               w->phys->fields[j].name, (long long)v, (long long)(in->first_row + (int64_t)i + 1));
+          pf__error_column_name(err, tf->name);
+          return pf__error_set(err, PF_EOUTPUT,
+                               "column %s is %s in the Delta table and the input's value %s does not fit "
+                               "it exactly (%s); nothing was appended: correct the value, or use --mode "
+                               "overwrite to replace the table's schema",
+                               tf->name, tf->type, tmp, holds);
         }
-        pf__col_set_f64(d, base + r, dv);
         break;
       }
       default:

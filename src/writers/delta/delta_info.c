@@ -16,16 +16,15 @@
 
 #define PF__DELTA_INFO_HISTORY 50
 
-/* numRecords from a stats JSON text, -1 when absent. */
-static int64_t stats_rows(const char *stats) {
-  if (!stats) return -1;
-  pf__json *j;
-  int64_t n = -1;
-  if (pf__json_parse(stats, strlen(stats), NULL, &j, NULL) == PF_OK) {
-    if (!pf__json_int64(pf__json_get(j, "numRecords"), &n)) n = -1;
-    pf__json_free(j);
-  }
-  return n;
+/* The rows an add or remove action (JSON) makes live or takes away:
+ * numRecords minus the deletion vector's cardinality; -1 when unknown. */
+static int64_t action_rows(const pf__json *a) {
+  int64_t n = pf__delta_stats_rows(pf__json_string(pf__json_get(a, "stats")));
+  const pf__json *dv = pf__json_get(a, "deletionVector");
+  if (n < 0 || !dv || dv->kind != PF__JSON_OBJECT) return n;
+  int64_t card;
+  if (!pf__json_int64(pf__json_get(dv, "cardinality"), &card) || card < 0 || card > n) return -1;
+  return n - card;
 }
 
 static void fmt_ms(int64_t ms, char *out, size_t n) {
@@ -70,12 +69,12 @@ static pf_status history_section(const char *dir, int64_t v, pf_info *info, pf_e
       if (e) snprintf(engine, sizeof engine, "%s", e);
     } else if ((a = pf__json_get(j, "add")) != NULL) {
       files_added++;
-      int64_t r = stats_rows(pf__json_string(pf__json_get(a, "stats")));
+      int64_t r = action_rows(a);
       if (r < 0) rows_added_known = 0;
       else rows_added += r;
     } else if ((a = pf__json_get(j, "remove")) != NULL) {
       files_removed++;
-      int64_t r = stats_rows(pf__json_string(pf__json_get(a, "stats")));
+      int64_t r = action_rows(a);
       if (r < 0) rows_removed_known = 0;
       else rows_removed += r;
     } else if (pf__json_get(j, "metaData")) {
@@ -132,14 +131,19 @@ pf_status pf__delta_table_info(const char *dir, const pf_convert_options *opts, 
     pf__delta_state_free(&st);
     return s;
   }
-  int64_t rows = 0;
+  int64_t rows = 0, deleted = 0, with_dv = 0;
   uint64_t size = 0;
   int rows_known = 1;
   for (size_t i = 0; i < st.n_adds; i++) {
-    int64_t r = stats_rows(st.adds[i].stats);
+    const pf__delta_file *f = &st.adds[i];
+    int64_t r = pf__delta_file_rows(f);
     if (r < 0) rows_known = 0;
     else rows += r;
-    if (st.adds[i].size > 0) size += (uint64_t)st.adds[i].size;
+    if (f->dv.storage_type) {
+      with_dv++;
+      if (f->dv.cardinality > 0) deleted += f->dv.cardinality;
+    }
+    if (f->size > 0) size += (uint64_t)f->size;
   }
   if (!info->format) info->format = pf__strdup("delta");
   if (!info->path) info->path = pf__strdup(dir);
@@ -167,7 +171,12 @@ pf_status pf__delta_table_info(const char *dir, const pf_convert_options *opts, 
   if (s == PF_OK) s = pf__info_prop(info, "table_id", "%s", st.metadata.id ? st.metadata.id : "");
   if (s == PF_OK && st.metadata.name) s = pf__info_prop(info, "name", "%s", st.metadata.name);
   if (s == PF_OK && st.metadata.created_time >= 0) s = pf__info_prop(info, "created", "%s", created);
-  if (s == PF_OK && !rows_known) s = pf__info_prop(info, "rows_note", "some files carry no statistics: rows unknown");
+  if (s == PF_OK && !rows_known)
+    s = pf__info_prop(info, "rows_note", "rows unknown: some files carry no statistics (numRecords)%s",
+                      with_dv ? " or a deletion vector larger than the file" : "");
+  if (s == PF_OK && with_dv)
+    s = pf__info_prop(info, "deletion_vectors", "%lld file%s, %lld row%s deleted (not counted in rows)",
+                      (long long)with_dv, with_dv > 1 ? "s" : "", (long long)deleted, deleted == 1 ? "" : "s");
   for (size_t i = 0; s == PF_OK && i < st.metadata.configuration.n; i++)
     s = pf__info_prop(info, "configuration", "%s=%s", st.metadata.configuration.keys[i],
                       st.metadata.configuration.values[i] ? st.metadata.configuration.values[i] : "null");

@@ -53,6 +53,29 @@ long pf__delta_schema_find(const pf__delta_schema *s, const char *name);
  * metadata kept verbatim). */
 pf_status pf__delta_json_write(pf__buf *b, const pf__json *v);
 
+/* ---- numeric casts (delta_cast.c) ---- */
+typedef enum pf__delta_num {
+  PF__DN_NONE = 0,
+  PF__DN_LONG, PF__DN_INT, PF__DN_SHORT, PF__DN_BYTE, /* this order: ranges */
+  PF__DN_DOUBLE, PF__DN_FLOAT, PF__DN_DECIMAL
+} pf__delta_num;
+
+/* The numeric kind of a table field, NONE for other types. */
+pf__delta_num pf__delta_num_kind(const pf__delta_field *f);
+/* Its Parquet storage in data files (a pf__pq_store; 0: natural). */
+int pf__delta_num_store(pf__delta_num k);
+/* 1 when input column `in` may go into f value by value (numbers into a
+ * numeric column; each value is checked by pf__delta_cast_value). */
+int pf__delta_cast_ok(const pf_field *in, const pf__delta_field *f);
+/* Value i of input column c (typed like in) as f's type into row `row` of
+ * d (int64 for long/integer/short/byte, double for double/float, decimal):
+ * 1 when it fits exactly, 0 (d untouched) when not. */
+int pf__delta_cast_value(const pf_column *c, const pf_field *in, size_t i,
+                         const pf__delta_field *f, pf_column *d, size_t row);
+/* Value i as text for messages; what f holds, for messages. */
+void pf__delta_value_text(const pf_column *c, const pf_field *in, size_t i, char *out, size_t n);
+void pf__delta_num_range(const pf__delta_field *f, char *out, size_t n);
+
 /* ---- log (delta_log.c) ---- */
 /* The table's state at its latest version: the last checkpoint (when there
  * is one and it can be read) then the JSON commits after it. A directory

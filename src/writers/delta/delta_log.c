@@ -2,10 +2,15 @@
  * listing _delta_log, choosing the checkpoint to start from
  * (_last_checkpoint, else the newest single-file checkpoint), reading it
  * through pf__delta_checkpoint_read(), then replaying the JSON commits after
- * it in order (PROTOCOL.md "Action Reconciliation": the last add or remove
- * of a path wins; protocol and metaData are replaced as a whole).
+ * it in order (PROTOCOL.md "Action Reconciliation"): a logical file is
+ * (path, deletion vector id); live files are unique by path (the newest
+ * add of a path wins), tombstones by (path, dv id); protocol and metaData
+ * are replaced as a whole. Actions of one commit are not ordered: its
+ * removes are applied before its adds, so a file removed and re-added
+ * with a new deletion vector in one commit stays live whatever the order
+ * of the lines.
  *
- * Replay keeps a hash from path to position for the live files and the
+ * Replay keeps a hash from key to position for the live files and the
  * tombstones, so a log of many commits over many files stays linear.
  */
 #include <dirent.h>
@@ -70,17 +75,31 @@ pf_status pf__delta_read_file(const char *path, size_t max, char **out, size_t *
   return PF_OK;
 }
 
-/* ---- path -> index hash (open addressing, linear probing) ---- */
+/* ---- key -> index hash (open addressing, linear probing) ----
+ * The adds' map is keyed by path, the removes' by (path, dv id). */
 typedef struct pathmap {
   size_t cap;      /* power of two                                         */
   size_t used;     /* slots not empty (live or deleted): kept under half   */
   size_t *slot;    /* index + 1; 0 = empty; SIZE_MAX = deleted             */
+  int with_dv;     /* the key includes the deletion vector's id            */
 } pathmap;
 
-static uint64_t hash_str(const char *s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+static uint64_t hash_str(uint64_t h, const char *s) {
+  for (; s && *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
   return h;
+}
+
+static size_t key_hash(const pathmap *m, const pf__delta_file *f) {
+  uint64_t h = hash_str(1469598103934665603ULL, f->path);
+  if (m->with_dv) h = hash_str(h ^ 0xff, f->dv.unique_id);
+  return (size_t)h & (m->cap - 1);
+}
+
+static int same_key(const pathmap *m, const pf__delta_file *a, const pf__delta_file *b) {
+  if (strcmp(a->path, b->path)) return 0;
+  if (!m->with_dv) return 1;
+  const char *x = a->dv.unique_id, *y = b->dv.unique_id;
+  return (!x && !y) || (x && y && !strcmp(x, y));
 }
 
 static pf_status map_build(pathmap *m, const pf__delta_file *files, size_t n) {
@@ -93,22 +112,23 @@ static pf_status map_build(pathmap *m, const pf__delta_file *files, size_t n) {
   m->cap = cap;
   m->used = n;
   for (size_t i = 0; i < n; i++) {
-    size_t h = (size_t)hash_str(files[i].path) & (cap - 1);
+    size_t h = key_hash(m, &files[i]);
     while (s[h]) h = (h + 1) & (cap - 1);
     s[h] = i + 1;
   }
   return PF_OK;
 }
 
-/* Slot holding path, or the empty slot where it would go (*found 0). */
-static size_t map_find(const pathmap *m, const pf__delta_file *files, const char *path, int *found) {
-  size_t h = (size_t)hash_str(path) & (m->cap - 1), first_del = SIZE_MAX;
+/* Slot holding f's key, or the empty slot where it would go (*found 0). */
+static size_t map_find(const pathmap *m, const pf__delta_file *files, const pf__delta_file *f,
+                       int *found) {
+  size_t h = key_hash(m, f), first_del = SIZE_MAX;
   for (;;) {
     size_t v = m->slot[h];
     if (v == 0) break;
     if (v == SIZE_MAX) {
       if (first_del == SIZE_MAX) first_del = h;
-    } else if (!strcmp(files[v - 1].path, path)) {
+    } else if (same_key(m, &files[v - 1], f)) {
       *found = 1;
       return h;
     }
@@ -129,6 +149,7 @@ typedef struct replay {
 static pf_status replay_init(replay *r, pf__delta_state *st) {
   memset(r, 0, sizeof *r);
   r->st = st;
+  r->removes.with_dv = 1;
   r->cap_adds = st->n_adds;
   r->cap_removes = st->n_removes;
   PF_TRY(map_build(&r->adds, st->adds, st->n_adds));
@@ -184,6 +205,21 @@ static int64_t get_i64(const pf__json *o, const char *key, int64_t dflt) {
   return pf__json_int64(pf__json_get(o, key), &v) ? v : dflt;
 }
 
+/* A deletionVector object (absent or null: none). */
+static pf_status parse_dv(const pf__json *o, pf__delta_dv *dv) {
+  dv->offset = -1;
+  if (!o || o->kind != PF__JSON_OBJECT) return PF_OK;
+  const char *type = pf__json_string(pf__json_get(o, "storageType"));
+  const char *where = pf__json_string(pf__json_get(o, "pathOrInlineDv"));
+  if (!type || strlen(type) != 1 || !strchr("uip", type[0]) || !where) return PF_EPARSE;
+  dv->storage_type = type[0];
+  if (!(dv->path_or_inline = pf__strdup(where))) return PF_ENOMEM;
+  dv->offset = get_i64(o, "offset", -1);
+  dv->size_in_bytes = get_i64(o, "sizeInBytes", -1);
+  dv->cardinality = get_i64(o, "cardinality", -1);
+  return pf__delta_dv_derive(dv);
+}
+
 static pf_status parse_file(const pf__json *a, int is_add, pf__delta_file *f) {
   memset(f, 0, sizeof *f);
   f->size = get_i64(a, "size", -1);
@@ -199,13 +235,14 @@ static pf_status parse_file(const pf__json *a, int is_add, pf__delta_file *f) {
   const char *stats = pf__json_string(pf__json_get(a, "stats"));
   if (stats && !(f->stats = pf__strdup(stats))) return PF_ENOMEM;
   PF_TRY(parse_map(pf__json_get(a, "partitionValues"), &f->partition_values));
-  return parse_map(pf__json_get(a, "tags"), &f->tags);
+  PF_TRY(parse_map(pf__json_get(a, "tags"), &f->tags));
+  return parse_dv(pf__json_get(a, "deletionVector"), &f->dv);
 }
 
-/* Inserts f (taken) into files/map, replacing an entry with the same path. */
+/* Inserts f (taken) into files/map, replacing an entry with the same key. */
 static pf_status put_file(pf__delta_file **files, size_t *n, size_t *cap, pathmap *m, pf__delta_file *f) {
   int found;
-  size_t h = map_find(m, *files, f->path, &found);
+  size_t h = map_find(m, *files, f, &found);
   if (found) {
     size_t i = m->slot[h] - 1;
     pf__delta_file_free(&(*files)[i]);
@@ -228,17 +265,23 @@ static pf_status put_file(pf__delta_file **files, size_t *n, size_t *cap, pathma
   return PF_OK;
 }
 
-/* Removes the entry for path (if any): swap with the last. */
-static void drop_file(pf__delta_file *files, size_t *n, pathmap *m, const char *path) {
+/* Removes the entry with key's key (if any): swap with the last. With
+ * same_dv, an entry keyed by path only goes only if its dv is key's. */
+static void drop_file(pf__delta_file *files, size_t *n, pathmap *m, const pf__delta_file *key,
+                      int same_dv) {
   int found;
-  size_t h = map_find(m, files, path, &found);
+  size_t h = map_find(m, files, key, &found);
   if (!found) return;
   size_t i = m->slot[h] - 1;
+  if (same_dv) {
+    const char *x = files[i].dv.unique_id, *y = key->dv.unique_id;
+    if (!((!x && !y) || (x && y && !strcmp(x, y)))) return;
+  }
   m->slot[h] = SIZE_MAX;
   pf__delta_file_free(&files[i]);
   size_t last = *n - 1;
   if (i != last) {
-    size_t hl = map_find(m, files, files[last].path, &found);
+    size_t hl = map_find(m, files, &files[last], &found);
     files[i] = files[last];
     m->slot[hl] = i + 1;
   }
@@ -281,6 +324,7 @@ out:;
 static pf_status apply_protocol(pf__delta_state *st, const pf__json *a) {
   pf__delta_protocol p;
   memset(&p, 0, sizeof p);
+  p.present = 1;
   p.min_reader_version = (int32_t)get_i64(a, "minReaderVersion", 1);
   p.min_writer_version = (int32_t)get_i64(a, "minWriterVersion", 2);
   pf_status s = parse_strv(pf__json_get(a, "readerFeatures"), &p.reader_features, &p.n_reader_features);
@@ -317,62 +361,84 @@ static pf_status apply_txn(pf__delta_state *st, const pf__json *a) {
   return PF_OK;
 }
 
-static pf_status apply_text(replay *r, const char *text, size_t n, const char *what, pf_error *err) {
+/* One action (a parsed line). Adds wait for the second phase (adds_phase):
+ * the commit's removes go first. */
+static pf_status apply_action(replay *r, const pf__json *j, int adds_phase) {
   pf__delta_state *st = r->st;
-  size_t pos = 0, line = 0;
-  while (pos < n) {
-    const char *nl = memchr(text + pos, '\n', n - pos);
-    size_t end = nl ? (size_t)(nl - text) : n;
-    line++;
-    size_t s = pos;
-    pos = end + 1;
-    while (s < end && (text[s] == ' ' || text[s] == '\r' || text[s] == '\t')) s++;
-    if (s == end) continue;
-    pf__json *j = NULL;
-    pf_status rc = pf__json_parse(text + s, end - s, NULL, &j, err);
-    if (rc != PF_OK) {
-      pf__error_file(err, what);
-      pf__error_place(err, -1, (int64_t)line, -1, -1);
-      char why[sizeof err->message]; /* not formatted into itself */
-      snprintf(why, sizeof why, "%s", err ? err->message : "");
-      return pf__error_set(err, rc, "%s line %zu is not a valid action: %s", what, line, why);
+  const pf__json *a;
+  pf__delta_file f;
+  pf_status rc = PF_OK;
+  if ((a = pf__json_get(j, "add")) != NULL) {
+    if (!adds_phase) return PF_OK;
+    rc = parse_file(a, 1, &f);
+    if (rc == PF_OK && !f.path[0]) rc = PF_EPARSE;
+    if (rc == PF_OK) {
+      drop_file(st->removes, &st->n_removes, &r->removes, &f, 0);
+      rc = put_file(&st->adds, &st->n_adds, &r->cap_adds, &r->adds, &f);
     }
-    const pf__json *a;
-    rc = PF_OK;
-    if ((a = pf__json_get(j, "add")) != NULL) {
-      pf__delta_file f;
-      rc = parse_file(a, 1, &f);
-      if (rc == PF_OK && !f.path[0]) rc = PF_EPARSE;
-      if (rc == PF_OK) {
-        drop_file(st->removes, &st->n_removes, &r->removes, f.path);
-        rc = put_file(&st->adds, &st->n_adds, &r->cap_adds, &r->adds, &f);
-      }
-      if (rc != PF_OK) pf__delta_file_free(&f);
-    } else if ((a = pf__json_get(j, "remove")) != NULL) {
-      pf__delta_file f;
-      rc = parse_file(a, 0, &f);
-      if (rc == PF_OK && !f.path[0]) rc = PF_EPARSE;
-      if (rc == PF_OK) {
-        if (f.data_change) r->changed |= 2;
-        drop_file(st->adds, &st->n_adds, &r->adds, f.path);
-        rc = put_file(&st->removes, &st->n_removes, &r->cap_removes, &r->removes, &f);
-      }
-      if (rc != PF_OK) pf__delta_file_free(&f);
-    } else if ((a = pf__json_get(j, "metaData")) != NULL) {
-      r->changed |= 1;
-      rc = apply_metadata(st, a);
-    } else if ((a = pf__json_get(j, "protocol")) != NULL) {
-      r->changed |= 1;
-      rc = apply_protocol(st, a);
-    } else if ((a = pf__json_get(j, "txn")) != NULL) {
-      rc = apply_txn(st, a);
-    } /* commitInfo, cdc, domainMetadata, ...: no state we keep */
-    pf__json_free(j);
-    if (rc == PF_EPARSE) {
-      pf__error_file(err, what);
-      return pf__error_set(err, rc, "%s line %zu: an add or remove action without a path", what, line);
+    if (rc != PF_OK) pf__delta_file_free(&f);
+    return rc;
+  }
+  if (adds_phase) return PF_OK;
+  if ((a = pf__json_get(j, "remove")) != NULL) {
+    rc = parse_file(a, 0, &f);
+    if (rc == PF_OK && !f.path[0]) rc = PF_EPARSE;
+    if (rc == PF_OK) {
+      if (f.data_change) r->changed |= 2;
+      drop_file(st->adds, &st->n_adds, &r->adds, &f, 1);
+      rc = put_file(&st->removes, &st->n_removes, &r->cap_removes, &r->removes, &f);
     }
-    if (rc != PF_OK) return pf__error_set(err, rc, "out of memory replaying %s", what);
+    if (rc != PF_OK) pf__delta_file_free(&f);
+  } else if ((a = pf__json_get(j, "metaData")) != NULL) {
+    r->changed |= 1;
+    rc = apply_metadata(st, a);
+  } else if ((a = pf__json_get(j, "protocol")) != NULL) {
+    r->changed |= 1;
+    rc = apply_protocol(st, a);
+  } else if ((a = pf__json_get(j, "txn")) != NULL) {
+    rc = apply_txn(st, a);
+  } /* commitInfo, cdc, domainMetadata, ...: no state we keep */
+  return rc;
+}
+
+/* Applies one commit's newline-delimited actions: everything but the adds,
+ * then the adds (the lines that hold one are parsed again). */
+static pf_status apply_text(replay *r, const char *text, size_t n, const char *what, pf_error *err) {
+  for (int phase = 0; phase < 2; phase++) {
+    size_t pos = 0, line = 0;
+    while (pos < n) {
+      const char *nl = memchr(text + pos, '\n', n - pos);
+      size_t end = nl ? (size_t)(nl - text) : n;
+      line++;
+      size_t s = pos;
+      pos = end + 1;
+      while (s < end && (text[s] == ' ' || text[s] == '\r' || text[s] == '\t')) s++;
+      if (s == end) continue;
+      /* the second phase only needs the add lines: {"add": ... */
+      if (phase == 1) {
+        size_t k = s + 1;
+        while (k < end && (text[k] == ' ' || text[k] == '\t')) k++;
+        if (end - k < 5 || memcmp(text + k, "\"add\"", 5) != 0) continue;
+      }
+      pf__json *j = NULL;
+      pf_status rc = pf__json_parse(text + s, end - s, NULL, &j, err);
+      if (rc != PF_OK) {
+        pf__error_file(err, what);
+        pf__error_place(err, -1, (int64_t)line, -1, -1);
+        char why[sizeof err->message]; /* not formatted into itself */
+        snprintf(why, sizeof why, "%s", err ? err->message : "");
+        return pf__error_set(err, rc, "%s line %zu is not a valid action: %s", what, line, why);
+      }
+      rc = apply_action(r, j, phase);
+      pf__json_free(j);
+      if (rc == PF_EPARSE) {
+        pf__error_file(err, what);
+        pf__error_place(err, -1, (int64_t)line, -1, -1);
+        return pf__error_set(err, rc, "%s line %zu: an add or remove action without a path, or "
+                             "with a deletionVector that is not valid", what, line);
+      }
+      if (rc != PF_OK) return pf__error_set(err, rc, "out of memory replaying %s", what);
+    }
   }
   return PF_OK;
 }
@@ -569,6 +635,11 @@ pf_status pf__delta_log_read(const char *dir, pf__delta_state *st, const pf__log
   if (st->version < l.max_commit)
     return pf__error_set(err, PF_EPARSE, "the Delta log of %s is missing commit %lld (commits go up to %lld)", dir,
                          (long long)st->version + 1, (long long)l.max_commit);
+  if (st->version >= 0 && !st->protocol.present)
+    return pf__error_set(err, PF_EPARSE,
+                         "the Delta log of %s has no protocol action up to version %lld: a broken table (every "
+                         "table's first commit or checkpoint holds one); it cannot be read safely",
+                         dir, (long long)st->version);
   if (st->version >= 0 && !st->metadata.schema_string)
     return pf__error_set(err, PF_EPARSE, "the Delta log of %s has no metaData action up to version %lld", dir,
                          (long long)st->version);

@@ -23,6 +23,7 @@ typedef struct pf__delta_map {
 } pf__delta_map;
 
 typedef struct pf__delta_protocol {
+  int present;               /* a protocol action was seen                 */
   int32_t min_reader_version;
   int32_t min_writer_version;
   size_t n_reader_features;  /* reader version 3: readerFeatures           */
@@ -44,7 +45,19 @@ typedef struct pf__delta_metadata {
   int64_t created_time;      /* ms since epoch; -1 when absent             */
 } pf__delta_metadata;
 
-typedef struct pf__delta_file {   /* an add (live file) or remove (tombstone) */
+/* A deletion vector (PROTOCOL.md "Deletion Vectors"): rows of a data file
+ * no longer in the table. storage_type 0 when the file has none. */
+typedef struct pf__delta_dv {
+  char storage_type;         /* 'u' (relative UUID), 'i' (inline), 'p' (path) */
+  char *path_or_inline;
+  int64_t offset;            /* -1 when absent                             */
+  int64_t size_in_bytes;
+  int64_t cardinality;       /* rows it removes                            */
+  char *unique_id;           /* <type><pathOrInlineDv>[@<offset>]          */
+} pf__delta_dv;
+
+typedef struct pf__delta_file {   /* an add (live file) or remove (tombstone);
+                                     a logical file is (path, dv.unique_id) */
   char *path;                /* relative to the table root, URI-encoded    */
   pf__delta_map partition_values;
   int64_t size;              /* bytes; -1 when absent (remove)             */
@@ -54,6 +67,7 @@ typedef struct pf__delta_file {   /* an add (live file) or remove (tombstone) */
   char *stats;               /* add: the stats JSON text, or NULL          */
   pf__delta_map tags;
   int extended_file_metadata;/* remove: 1 if partitionValues/size/tags set */
+  pf__delta_dv dv;           /* deletion vector, or storage_type 0         */
 } pf__delta_file;
 
 typedef struct pf__delta_txn {
@@ -69,7 +83,7 @@ typedef struct pf__delta_state {
   size_t n_adds;
   pf__delta_file *adds;      /* live files (path unique)                   */
   size_t n_removes;
-  pf__delta_file *removes;   /* tombstones not yet expired                 */
+  pf__delta_file *removes;   /* tombstones ((path, dv) unique)             */
   size_t n_txns;
   pf__delta_txn *txns;
 } pf__delta_state;
@@ -79,6 +93,13 @@ void pf__delta_state_free(pf__delta_state *st);
 /* Free what one map or file owns and zero it (NULL-safe fields). */
 void pf__delta_map_free(pf__delta_map *m);
 void pf__delta_file_free(pf__delta_file *f);
+/* Sets dv->unique_id from its fields (PROTOCOL.md "Derived Fields"). */
+pf_status pf__delta_dv_derive(pf__delta_dv *dv);
+/* Rows of a live file: numRecords of its stats minus its deletion
+ * vector's cardinality; -1 when the stats do not say. */
+int64_t pf__delta_file_rows(const pf__delta_file *f);
+/* numRecords of a stats JSON text, -1 when absent. */
+int64_t pf__delta_stats_rows(const char *stats);
 
 /* ---- checkpoints (delta_checkpoint.c, delta_checkpoint_read.c) ----
  * A classic single-file checkpoint, <table>/_delta_log/<20-digit

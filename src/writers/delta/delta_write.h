@@ -17,8 +17,8 @@ typedef enum dw_conv {
   DW_NULLS,        /* every value null (input null type, or a table column
                       the input lacks)                                     */
   DW_TIME_STR,     /* time of day -> "HH:MM:SS[.ffffff]"                   */
-  DW_INT_DOUBLE    /* int64 -> double (appending to a double column; only
-                      exact values)                                        */
+  DW_NUM_CAST      /* a number into a numeric column of another type
+                      (appending; each value must fit: delta_cast.c)       */
 } dw_conv;
 
 /* A Parquet data file being written. */
@@ -78,6 +78,9 @@ typedef struct delta_w {
   pf_schema *phys;               /* data files' schema                     */
   long *src;                     /* per phys column: input column or -1    */
   dw_conv *conv;
+  size_t *tcol;                  /* per phys column: its table field       */
+  uint8_t *store;                /* per phys column: Parquet storage (a
+                                    pf__pq_store: integer/short/byte/float) */
   int *notnull;                  /* per phys column: the table forbids nulls */
   int passthrough;               /* unpartitioned, every column DIRECT      */
 

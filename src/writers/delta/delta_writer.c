@@ -47,6 +47,8 @@ void pf__dw_free(delta_w *w) {
   pf_schema_free(w->phys);
   free(w->src);
   free(w->conv);
+  free(w->tcol);
+  free(w->store);
   free(w->notnull);
   free(w->dir);
   free(w);
@@ -186,11 +188,14 @@ static int compat(const pf_field *in, const pf__delta_field *f) {
     case PF_TYPE_BOOL: return !strcmp(t, "boolean") ? DW_DIRECT : -1;
     case PF_TYPE_INT64:
       if (!strcmp(t, "long")) return DW_DIRECT;
-      if (!strcmp(t, "double")) return DW_INT_DOUBLE;
-      return -1;
-    case PF_TYPE_DOUBLE: return !strcmp(t, "double") ? DW_DIRECT : -1;
+      return pf__delta_cast_ok(in, f) ? DW_NUM_CAST : -1;
+    case PF_TYPE_DOUBLE:
+      if (!strcmp(t, "double")) return DW_DIRECT;
+      return pf__delta_cast_ok(in, f) ? DW_NUM_CAST : -1;
     case PF_TYPE_DECIMAL:
-      return f->pf == PF_TYPE_DECIMAL && f->scale == in->scale && f->precision >= in->precision ? DW_DIRECT : -1;
+      if (f->pf == PF_TYPE_DECIMAL && f->scale == in->scale && f->precision >= in->precision)
+        return DW_DIRECT;
+      return pf__delta_cast_ok(in, f) ? DW_NUM_CAST : -1;
     case PF_TYPE_DATE: return !strcmp(t, "date") ? DW_DIRECT : -1;
     case PF_TYPE_TIMESTAMP: return !strcmp(t, "timestamp") || !strcmp(t, "timestamp_ntz") ? DW_DIRECT : -1;
     case PF_TYPE_TIMESTAMP_UTC: return !strcmp(t, "timestamp") ? DW_DIRECT : -1;
@@ -201,12 +206,9 @@ static int compat(const pf_field *in, const pf__delta_field *f) {
   }
 }
 
-/* 1 when we write the Delta type with its exact Parquet type. */
-static int exact_type(const pf__delta_field *f) {
-  if (f->pf == PF_TYPE_COUNT_) return 0;
-  return strcmp(f->type, "integer") && strcmp(f->type, "short") && strcmp(f->type, "byte") &&
-         strcmp(f->type, "float");
-}
+/* 1 when we write the Delta type with its exact Parquet type (every flat
+ * type: integer/short/byte/float through narrower storage). */
+static int exact_type(const pf__delta_field *f) { return f->pf != PF_TYPE_COUNT_; }
 
 static const char *delta_name_of(const pf_field *f, int ntz) {
   switch (f->type) {
@@ -346,8 +348,8 @@ static pf_status plan(delta_w *w, pf_error *err) {
                        "every column is a partition column: at least one column must stay in the data files");
   /* data file columns: the table's non-partition columns, in table order,
    * except those that would hold only nulls and whose Delta type has no
-   * Parquet type we write exactly (Spark's integer/short/byte/float, nested
-   * types): readers read a column missing from a file as null. */
+   * Parquet type we write (nested types): readers read a column missing
+   * from a file as null. */
   size_t nphys = 0;
   for (size_t t = 0; t < w->ts.n; t++) {
     if (is_part[t]) continue;
@@ -365,8 +367,11 @@ static pf_status plan(delta_w *w, pf_error *err) {
     w->phys = pf__schema_new(nphys);
     w->src = calloc(nphys ? nphys : 1, sizeof *w->src);
     w->conv = calloc(nphys ? nphys : 1, sizeof *w->conv);
+    w->tcol = calloc(nphys ? nphys : 1, sizeof *w->tcol);
+    w->store = calloc(nphys ? nphys : 1, sizeof *w->store);
     w->notnull = calloc(nphys ? nphys : 1, sizeof *w->notnull);
-    if (!w->phys || !w->src || !w->conv || !w->notnull) st = pf__error_set(err, PF_ENOMEM, "out of memory");
+    if (!w->phys || !w->src || !w->conv || !w->tcol || !w->store || !w->notnull)
+      st = pf__error_set(err, PF_ENOMEM, "out of memory");
   }
   w->passthrough = np == 0;
   size_t j = 0;
@@ -391,6 +396,8 @@ static pf_status plan(delta_w *w, pf_error *err) {
     }
     w->src[j] = cv == DW_NULLS ? -1 : s;
     w->conv[j] = (dw_conv)cv;
+    w->tcol[j] = t;
+    w->store[j] = (uint8_t)pf__delta_num_store(pf__delta_num_kind(f));
     w->notnull[j] = !f->nullable;
     if (cv != DW_DIRECT || w->notnull[j] || (size_t)s != j || j >= in->n_fields) w->passthrough = 0;
     if (st != PF_OK) st = pf__error_set(err, PF_ENOMEM, "out of memory");

@@ -45,9 +45,20 @@ static pf__pq_kind kind_of(pf_type t, int *width) {
   }
 }
 
-pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int dictionary) {
+pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, int dictionary) {
   memset(c, 0, sizeof *c);
   c->kind = kind_of(f->type, &c->width);
+  if (store && c->kind == PF__PQ_K_I64 && f->type == PF_TYPE_INT64) { /* INT32, 16, 8 */
+    c->kind = PF__PQ_K_I32;
+    c->width = 4;
+    c->narrow = 1;
+  } else if (store && c->kind == PF__PQ_K_F64) {
+    c->kind = PF__PQ_K_F32;
+    c->width = 4;
+    c->narrow = 2;
+  } else if (store) {
+    return PF_EINVAL;
+  }
   c->optional = f->nullable || c->kind == PF__PQ_K_NULL;
   c->use_dict = dictionary && c->kind != PF__PQ_K_NULL && c->kind != PF__PQ_K_BOOL;
   c->dict_mode = c->use_dict;
@@ -74,6 +85,7 @@ void pf__pq_col_free(pf__pq_col *c) {
   pf__buf_free(&c->stats.smax);
   free(c->def);
   free(c->idx);
+  free(c->conv);
   memset(c, 0, sizeof *c);
 }
 
@@ -213,6 +225,12 @@ static void stats_plain_fixed(pf__pq_col *c, const uint8_t *v, size_t n) {
       double x;
       memcpy(&x, v + i * 8, 8);
       st_dbl(s, x);
+    }
+  } else if (c->kind == PF__PQ_K_F32) {
+    for (size_t i = 0; i < n; i++) {
+      float x;
+      memcpy(&x, v + i * 4, 4);
+      st_dbl(s, (double)x);
     }
   }
 }
@@ -551,6 +569,11 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
         double x;
         memcpy(&x, &k0, 8);
         if (x == x) st_dbl(&c->stats, x); /* NaNs are counted below */
+      } else if (c->kind == PF__PQ_K_F32) {
+        float x;
+        uint32_t b32 = (uint32_t)k0;
+        memcpy(&x, &b32, 4);
+        if (x == x) st_dbl(&c->stats, (double)x);
       } else if (w == 8) {
         st_int(&c->stats, (int64_t)k0);
       } else {
@@ -559,6 +582,7 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
     }
     /* every NaN counts, not only the first of each bit pattern */
     if (w == 8 && c->kind == PF__PQ_K_F64 && (k0 << 1) > 0xFFE0000000000000ull) c->stats.nans++;
+    if (w == 4 && c->kind == PF__PQ_K_F32 && ((uint32_t)k0 << 1) > 0xFF000000u) c->stats.nans++;
     idx[k++] = id;
   }
   c->n_idx += k;
@@ -674,10 +698,45 @@ static pf_status append_some(pf__pq_col *c, const pf__pq_config *cfg,
   return PF_OK;
 }
 
+/* Rows [r0, r0 + n) of an int64 or double column as INT32 or FLOAT values
+ * in c->conv (indexed by row, so the column's validity still applies). */
+static pf_status narrow_rows(pf__pq_col *c, const pf_column *col, size_t r0, size_t n,
+                             pf_column *view) {
+  size_t need = (r0 + n) * 4;
+  if (need > c->conv_cap) {
+    uint8_t *p = realloc(c->conv, need);
+    if (!p) return PF_ENOMEM;
+    c->conv = p;
+    c->conv_cap = need;
+  }
+  for (size_t i = r0; i < r0 + n; i++) {
+    if (c->narrow == 1) {
+      int32_t v = (int32_t)pf__col_i64(col, i); /* the caller checked the range */
+      memcpy(c->conv + i * 4, &v, 4);
+    } else {
+      float v = (float)pf__col_f64(col, i);
+      memcpy(c->conv + i * 4, &v, 4);
+    }
+  }
+  *view = *col;
+  view->values = c->conv;
+  return PF_OK;
+}
+
 pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg,
                             const pf_column *col, size_t r0, size_t n) {
   if (c->status != PF_OK) return c->status;
   pf_status st = PF_OK;
+  pf_column view;
+  if (c->narrow) {
+    st = narrow_rows(c, col, r0, n, &view);
+    if (st != PF_OK) {
+      c->status = st;
+      c->what = "out of memory";
+      return st;
+    }
+    col = &view;
+  }
   while (n > 0 && st == PF_OK) {
     size_t taken = 0;
     int overflow = 0;

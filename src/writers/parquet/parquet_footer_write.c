@@ -11,16 +11,21 @@
  *   string -> BYTE_ARRAY + STRING / UTF8      binary -> BYTE_ARRAY
  *   decimal(p,s) -> FIXED_LEN_BYTE_ARRAY(16) + DECIMAL(p,s), big-endian
  *   null -> INT32 + UNKNOWN (every value null)
+ * Stored narrower (pf__pq_store, for table writers): int64 as INT32, or
+ * INT32 + INT(16|8, signed) / INT_16|INT_8; double as FLOAT.
  */
 #include <string.h>
 
+#include "writers/parquet/parquet_writer.h"
 #include "writers/parquet/parquet_writer_internal.h"
 
 enum {
   CT_UTF8 = 0,
   CT_DECIMAL = 5,
   CT_DATE = 6,
-  CT_TIMESTAMP_MICROS = 10
+  CT_TIMESTAMP_MICROS = 10,
+  CT_INT_8 = 15,
+  CT_INT_16 = 16
 };
 
 /* LogicalType union members. */
@@ -30,10 +35,13 @@ enum {
   LT_DATE = 6,
   LT_TIME = 7,
   LT_TIMESTAMP = 8,
+  LT_INTEGER = 10,
   LT_UNKNOWN = 11
 };
 
-int pf__pq_physical_type(pf_type t) {
+int pf__pq_physical_type(pf_type t, int store) {
+  if (store == PF__PQ_STORE_FLOAT) return PF__PQ_FLOAT;
+  if (store) return PF__PQ_INT32;
   switch (t) {
     case PF_TYPE_BOOL: return PF__PQ_BOOLEAN;
     case PF_TYPE_INT64:
@@ -146,6 +154,18 @@ static void write_stats(pf__tc_writer *w, const pf__pq_col *c, const pf_field *f
         le_bytes(maxb, (uint64_t)s->imax, c->width);
         legacy = 1;
         break;
+      case PF__PQ_K_F32: {
+        float lo = s->dmin == 0 ? -0.0f : (float)s->dmin;
+        float hi = s->dmax == 0 ? 0.0f : (float)s->dmax;
+        uint32_t bl, bh;
+        memcpy(&bl, &lo, 4);
+        memcpy(&bh, &hi, 4);
+        le_bytes(minb, bl, 4);
+        le_bytes(maxb, bh, 4);
+        minn = maxn = 4;
+        legacy = 1;
+        break;
+      }
       case PF__PQ_K_F64: {
         /* zeros: -0.0 as the minimum, +0.0 as the maximum */
         double lo = s->dmin == 0 ? -0.0 : s->dmin;
@@ -195,7 +215,7 @@ static void write_stats(pf__tc_writer *w, const pf__pq_col *c, const pf_field *f
   if (has_min) pf__tcw_field_binary(w, 6, minp, minn);
   if (has_max) pf__tcw_field_bool(w, 7, max_exact);
   if (has_min) pf__tcw_field_bool(w, 8, min_exact);
-  if (c->kind == PF__PQ_K_F64) pf__tcw_field_i64(w, 9, s->nans);
+  if (c->kind == PF__PQ_K_F64 || c->kind == PF__PQ_K_F32) pf__tcw_field_i64(w, 9, s->nans);
   pf__tcw_struct_end(w);
 }
 
@@ -205,7 +225,8 @@ void pf__pq_column_chunk(pf__tc_writer *w, const pf__pq_col *c,
   pf__tcw_struct_begin(w);
   pf__tcw_field_i64(w, 2, 0); /* file_offset: no metadata outside the footer */
   pf__tcw_field_struct_begin(w, 3);
-  pf__tcw_field_i32(w, 1, pf__pq_physical_type(f->type));
+  pf__tcw_field_i32(w, 1, c->narrow == 2 ? PF__PQ_FLOAT : c->narrow ? PF__PQ_INT32
+                                                                    : pf__pq_physical_type(f->type, 0));
   /* encodings, ascending: PLAIN (dictionary page or PLAIN data pages),
    * RLE (levels), RLE_DICTIONARY */
   int plain = c->dict_used || c->plain_pages > 0;
@@ -257,10 +278,10 @@ static void time_unit_micros(pf__tc_writer *w) {
   pf__tcw_struct_end(w);
 }
 
-static void schema_leaf(pf__tc_writer *w, const pf_field *f) {
+static void schema_leaf(pf__tc_writer *w, const pf_field *f, int store) {
   pf_type t = f->type;
   pf__tcw_struct_begin(w);
-  pf__tcw_field_i32(w, 1, pf__pq_physical_type(t));
+  pf__tcw_field_i32(w, 1, pf__pq_physical_type(t, store));
   if (t == PF_TYPE_DECIMAL) pf__tcw_field_i32(w, 2, 16);
   int optional = f->nullable || t == PF_TYPE_NULL;
   pf__tcw_field_i32(w, 3, optional ? PF__PQ_OPTIONAL : PF__PQ_REQUIRED);
@@ -269,6 +290,10 @@ static void schema_leaf(pf__tc_writer *w, const pf_field *f) {
     case PF_TYPE_STRING: pf__tcw_field_i32(w, 6, CT_UTF8); break;
     case PF_TYPE_DATE: pf__tcw_field_i32(w, 6, CT_DATE); break;
     case PF_TYPE_TIMESTAMP_UTC: pf__tcw_field_i32(w, 6, CT_TIMESTAMP_MICROS); break;
+    case PF_TYPE_INT64:
+      if (store == PF__PQ_STORE_INT16) pf__tcw_field_i32(w, 6, CT_INT_16);
+      if (store == PF__PQ_STORE_INT8) pf__tcw_field_i32(w, 6, CT_INT_8);
+      break;
     case PF_TYPE_DECIMAL:
       pf__tcw_field_i32(w, 6, CT_DECIMAL);
       pf__tcw_field_i32(w, 7, f->scale);
@@ -285,6 +310,9 @@ static void schema_leaf(pf__tc_writer *w, const pf_field *f) {
     case PF_TYPE_TIMESTAMP:
     case PF_TYPE_TIMESTAMP_UTC: lt = LT_TIMESTAMP; break;
     case PF_TYPE_NULL: lt = LT_UNKNOWN; break;
+    case PF_TYPE_INT64:
+      if (store == PF__PQ_STORE_INT16 || store == PF__PQ_STORE_INT8) lt = LT_INTEGER;
+      break;
     default: break;
   }
   if (lt) {
@@ -296,6 +324,9 @@ static void schema_leaf(pf__tc_writer *w, const pf_field *f) {
     } else if (lt == LT_TIME || lt == LT_TIMESTAMP) {
       pf__tcw_field_bool(w, 1, t == PF_TYPE_TIMESTAMP_UTC);
       time_unit_micros(w);
+    } else if (lt == LT_INTEGER) {
+      pf__tcw_field_i8(w, 1, store == PF__PQ_STORE_INT16 ? 16 : 8);
+      pf__tcw_field_bool(w, 2, 1);
     }
     pf__tcw_struct_end(w);
     pf__tcw_struct_end(w);
@@ -303,7 +334,7 @@ static void schema_leaf(pf__tc_writer *w, const pf_field *f) {
   pf__tcw_struct_end(w);
 }
 
-pf_status pf__pq_file_metadata(pf__buf *out, const pf_schema *schema,
+pf_status pf__pq_file_metadata(pf__buf *out, const pf_schema *schema, const uint8_t *store,
                                int64_t num_rows, const pf__buf *row_groups,
                                size_t n_row_groups) {
   pf__tc_writer w;
@@ -315,7 +346,8 @@ pf_status pf__pq_file_metadata(pf__buf *out, const pf_schema *schema,
   pf__tcw_field_string(&w, 4, "schema");
   pf__tcw_field_i32(&w, 5, (int32_t)schema->n_fields);
   pf__tcw_struct_end(&w);
-  for (size_t i = 0; i < schema->n_fields; i++) schema_leaf(&w, &schema->fields[i]);
+  for (size_t i = 0; i < schema->n_fields; i++)
+    schema_leaf(&w, &schema->fields[i], store ? store[i] : 0);
   pf__tcw_field_i64(&w, 3, num_rows);
   pf__tcw_field_list_begin(&w, 4, PF__TC_STRUCT, n_row_groups);
   pf__tcw_raw(&w, row_groups->data, row_groups->len);

@@ -26,6 +26,7 @@ typedef struct pq_writer {
   pf__pool *pool;           /* borrowed; NULL: everything on the caller    */
   const pf__log *log;
   pf_schema *schema;        /* owned copy                                  */
+  uint8_t *store;           /* pf__pq_store per column (owned), or NULL    */
   pf__pq_config cfg;        /* page size, dictionary, codec (owned)        */
   int64_t rg_max_rows;
   int64_t rg_max_bytes;
@@ -47,6 +48,7 @@ static void writer_free(pq_writer *w) {
   free(w->cols);
   pf__pq_codec_free(w->cfg.codec);
   pf_schema_free(w->schema);
+  free(w->store);
   pf__buf_free(&w->row_groups);
   pf__buf_free(&w->meta);
   free(w);
@@ -73,8 +75,8 @@ static pf_status check_schema(const pf_schema *s, pf_error *err) {
   return PF_OK;
 }
 
-static pf_status writer_open(const pf__writer_env *env, void **state,
-                             pf_error *err) {
+pf_status pf__parquet_writer_open_stored(const pf__writer_env *env, const uint8_t *store,
+                                         void **state, pf_error *err) {
   *state = NULL;
   PF_RETURN_ERROR_IF(!env || !env->out, err, PF_EINVAL,
                      "the Parquet writer needs an output");
@@ -126,10 +128,20 @@ static pf_status writer_open(const pf__writer_env *env, void **state,
     w->schema = pf__schema_copy(env->schema);
     w->n_cols = env->schema->n_fields;
     w->cols = calloc(w->n_cols, sizeof *w->cols);
-    if (!w->schema || !w->cols) st = pf__error_set(err, PF_ENOMEM, "out of memory");
+    if (store) {
+      w->store = malloc(w->n_cols);
+      if (w->store) memcpy(w->store, store, w->n_cols);
+    }
+    if (!w->schema || !w->cols || (store && !w->store))
+      st = pf__error_set(err, PF_ENOMEM, "out of memory");
   }
-  for (size_t i = 0; st == PF_OK && i < w->n_cols; i++)
-    st = pf__pq_col_init(&w->cols[i], &w->schema->fields[i], w->cfg.dictionary);
+  for (size_t i = 0; st == PF_OK && i < w->n_cols; i++) {
+    st = pf__pq_col_init(&w->cols[i], &w->schema->fields[i], store ? store[i] : 0,
+                         w->cfg.dictionary);
+    if (st == PF_EINVAL)
+      pf__error_set(err, st, "column %zu (%s): a %s column cannot be stored narrower", i + 1,
+                    w->schema->fields[i].name, pf_type_name(w->schema->fields[i].type));
+  }
   if (st == PF_OK) st = pf__output_write(w->out, "PAR1", 4, err);
   if (st != PF_OK) {
     writer_free(w);
@@ -278,7 +290,7 @@ static pf_status writer_write(void *state, const pf_batch *b, pf_error *err) {
 static pf_status finish_file(pq_writer *w, pf_error *err) {
   PF_TRY(flush_row_group(w, err));
   w->meta.len = 0;
-  pf_status st = pf__pq_file_metadata(&w->meta, w->schema, w->total_rows,
+  pf_status st = pf__pq_file_metadata(&w->meta, w->schema, w->store, w->total_rows,
                                       &w->row_groups, w->n_row_groups);
   if (st != PF_OK) return pf__error_set(err, st, "out of memory building the Parquet footer");
   PF_RETURN_ERROR_IF(w->meta.len > INT32_MAX, err, PF_ELIMIT,
@@ -301,6 +313,10 @@ static pf_status writer_close(void *state, pf_error *err) {
 }
 
 static void writer_abort(void *state) { writer_free(state); }
+
+static pf_status writer_open(const pf__writer_env *env, void **state, pf_error *err) {
+  return pf__parquet_writer_open_stored(env, NULL, state, err);
+}
 
 const pf__writer_ops pf__parquet_writer_ops = {
     .name = "parquet",

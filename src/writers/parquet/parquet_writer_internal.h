@@ -25,6 +25,7 @@ enum {
   PF__PQ_BOOLEAN = 0,
   PF__PQ_INT32 = 1,
   PF__PQ_INT64 = 2,
+  PF__PQ_FLOAT = 4,
   PF__PQ_DOUBLE = 5,
   PF__PQ_BYTE_ARRAY = 6,
   PF__PQ_FIXED_LEN_BYTE_ARRAY = 7
@@ -149,6 +150,7 @@ typedef enum pf__pq_kind {
   PF__PQ_K_I32,    /* date                                                 */
   PF__PQ_K_I64,    /* int64, timestamp, time                               */
   PF__PQ_K_F64,
+  PF__PQ_K_F32,    /* double in batches, FLOAT in the file (stored)        */
   PF__PQ_K_DEC,    /* 16-byte LE in batches, FIXED_LEN_BYTE_ARRAY(16) BE   */
   PF__PQ_K_BYTES   /* string, binary                                       */
 } pf__pq_kind;
@@ -166,6 +168,10 @@ typedef struct pf__pq_col {
   pf__pq_kind kind;
   int width;                /* PLAIN bytes per value: 4, 8, 16; else 0     */
   int optional;             /* 1: definition levels (max level 1)          */
+  int narrow;               /* int64 -> INT32 (1), double -> FLOAT (2): the
+                               batch's values are converted first          */
+  uint8_t *conv;            /* narrowed values, indexed by batch row       */
+  size_t conv_cap;
   int use_dict;             /* dictionary tried for each chunk             */
   /* the chunk being built */
   int dict_mode;            /* 1 while values go through the dictionary    */
@@ -194,7 +200,8 @@ typedef struct pf__pq_col {
   const char *what;
 } pf__pq_col;
 
-pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int dictionary);
+/* store: a pf__pq_store (parquet_writer.h), 0 for the natural type. */
+pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, int dictionary);
 void pf__pq_col_free(pf__pq_col *c);
 /* Appends rows [row0, row0 + n) of a batch column typed like the field. */
 pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg,
@@ -217,11 +224,12 @@ pf_status pf__pq_page_header(pf__buf *out, int page_type, size_t raw_size,
 void pf__pq_column_chunk(pf__tc_writer *w, const pf__pq_col *c,
                          const pf_field *f, int codec_id, int64_t offset);
 /* Appends the whole FileMetaData struct. row_groups holds n_row_groups
- * serialised RowGroup structs back to back. */
-pf_status pf__pq_file_metadata(pf__buf *out, const pf_schema *schema,
+ * serialised RowGroup structs back to back; store (NULL: all natural) the
+ * pf__pq_store of each column. */
+pf_status pf__pq_file_metadata(pf__buf *out, const pf_schema *schema, const uint8_t *store,
                                int64_t num_rows, const pf__buf *row_groups,
                                size_t n_row_groups);
-/* Physical type for a pf_type. */
-int pf__pq_physical_type(pf_type t);
+/* Physical type for a pf_type stored as store (a pf__pq_store). */
+int pf__pq_physical_type(pf_type t, int store);
 
 #endif
