@@ -281,6 +281,118 @@ TEST_IMPL(text_helpers) {
   ASSERT(strcmp(u1, u2) != 0);
 }
 
+/* Issue 9: a logical file is (path, deletion vector id); a commit's removes
+ * go before its adds whatever the order of its lines. */
+TEST_IMPL(log_replay_deletion_vectors) {
+  pf__delta_state st;
+  pf__delta_state_init(&st);
+  const char *c0 = "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7}}\n"
+                   "{\"add\":{\"path\":\"f\",\"size\":9,\"stats\":\"{\\\"numRecords\\\":10}\"}}\n";
+  ASSERT_OK(pf__delta_log_apply(&st, c0, strlen(c0), "c0", NULL, NULL));
+  ASSERT(st.protocol.present);
+  ASSERT_EQ(pf__delta_file_rows(&st.adds[0]), 10);
+  /* DELETE as Spark writes it: the re-add first, then the remove */
+  const char *c1 = "{\"add\":{\"path\":\"f\",\"size\":9,\"stats\":\"{\\\"numRecords\\\":10}\","
+                   "\"deletionVector\":{\"storageType\":\"u\",\"pathOrInlineDv\":\"ab\",\"offset\":1,"
+                   "\"sizeInBytes\":36,\"cardinality\":2}}}\n"
+                   "{\"remove\":{\"path\":\"f\",\"dataChange\":true}}\n";
+  ASSERT_OK(pf__delta_log_apply(&st, c1, strlen(c1), "c1", NULL, NULL));
+  ASSERT_EQ(st.n_adds, 1);
+  ASSERT_STR_EQ(st.adds[0].dv.unique_id, "uab@1");
+  ASSERT_EQ(pf__delta_file_rows(&st.adds[0]), 8);
+  ASSERT_EQ(st.n_removes, 1); /* the tombstone (f, none) */
+  /* a remove naming another vector of the same path leaves the live file */
+  const char *c2 = "{\"remove\":{\"path\":\"f\",\"deletionVector\":{\"storageType\":\"i\","
+                   "\"pathOrInlineDv\":\"zz\",\"sizeInBytes\":1,\"cardinality\":1}}}\n";
+  ASSERT_OK(pf__delta_log_apply(&st, c2, strlen(c2), "c2", NULL, NULL));
+  ASSERT_EQ(st.n_adds, 1);
+  ASSERT_EQ(st.n_removes, 2);
+  /* the remove first this time, then a new vector */
+  const char *c3 = "{\"remove\":{\"path\":\"f\",\"deletionVector\":{\"storageType\":\"u\","
+                   "\"pathOrInlineDv\":\"ab\",\"offset\":1,\"sizeInBytes\":36,\"cardinality\":2}}}\n"
+                   "{\"add\":{\"path\":\"f\",\"size\":9,\"stats\":\"{\\\"numRecords\\\":10}\","
+                   "\"deletionVector\":{\"storageType\":\"u\",\"pathOrInlineDv\":\"cd\","
+                   "\"sizeInBytes\":40,\"cardinality\":3}}}\n";
+  ASSERT_OK(pf__delta_log_apply(&st, c3, strlen(c3), "c3", NULL, NULL));
+  ASSERT_EQ(st.n_adds, 1);
+  ASSERT_STR_EQ(st.adds[0].dv.unique_id, "ucd");
+  ASSERT_EQ(pf__delta_file_rows(&st.adds[0]), 7);
+  ASSERT_EQ(st.n_removes, 3);
+  /* a vector larger than the file: rows unknown, not negative */
+  st.adds[0].dv.cardinality = 11;
+  ASSERT_EQ(pf__delta_file_rows(&st.adds[0]), -1);
+  /* a deletionVector without its fields is a parse error naming the line */
+  pf_error err;
+  pf_error_init(&err);
+  const char *bad = "{\"add\":{\"path\":\"g\",\"deletionVector\":{\"storageType\":\"q\"}}}\n";
+  ASSERT_EQ(pf__delta_log_apply(&st, bad, strlen(bad), "c4", NULL, &err), PF_EPARSE);
+  ASSERT(strstr(err.message, "c4 line 1") && strstr(err.message, "deletionVector"));
+  pf__delta_state_free(&st);
+}
+
+static pf_column *one_col(pf_batch **b, pf_type t, int scale) {
+  pf_schema *s = pf__schema_new(1);
+  pf__schema_set(s, 0, "x", t, 1);
+  s->fields[0].precision = 38;
+  s->fields[0].scale = scale;
+  pf__batch_create(s, 4, b);
+  pf_schema_free(s);
+  return &(*b)->cols[0];
+}
+
+/* Issue 9: numbers into narrower numeric columns, value by value. */
+TEST_IMPL(numeric_casts) {
+  pf_batch *in, *out;
+  pf_column *ci = one_col(&in, PF_TYPE_INT64, 0);
+  pf_column *co = one_col(&out, PF_TYPE_INT64, 0);
+  pf_field fi = {"x", PF_TYPE_INT64, 1, 0, 0, NULL};
+  pf__delta_field integer = {"x", "integer", 1, "{}", PF_TYPE_INT64, 0, 0};
+  pf__delta_field byte = {"x", "byte", 1, "{}", PF_TYPE_INT64, 0, 0};
+  pf__delta_field flt = {"x", "float", 1, "{}", PF_TYPE_DOUBLE, 0, 0};
+  pf__delta_field dec = {"x", "decimal(5,2)", 1, "{}", PF_TYPE_DECIMAL, 5, 2};
+  ASSERT(pf__delta_cast_ok(&fi, &integer) && pf__delta_cast_ok(&fi, &dec));
+  pf__col_set_i64(ci, 0, 2147483647);
+  ASSERT(pf__delta_cast_value(ci, &fi, 0, &integer, co, 0) && pf__col_i64(co, 0) == 2147483647);
+  pf__col_set_i64(ci, 0, 2147483648LL);
+  ASSERT(!pf__delta_cast_value(ci, &fi, 0, &integer, co, 0));
+  pf__col_set_i64(ci, 0, -129);
+  ASSERT(!pf__delta_cast_value(ci, &fi, 0, &byte, co, 0));
+  pf__col_set_i64(ci, 0, 999);
+  pf_batch *dout;
+  pf_column *cd = one_col(&dout, PF_TYPE_DECIMAL, 2);
+  ASSERT(pf__delta_cast_value(ci, &fi, 0, &dec, cd, 1)); /* 999.00 */
+  char t[64];
+  pf_field fd = {"x", PF_TYPE_DECIMAL, 1, 5, 2, NULL};
+  pf__delta_value_text(cd, &fd, 1, t, sizeof t);
+  ASSERT_STR_EQ(t, "999.00");
+  pf__col_set_i64(ci, 0, 1000); /* 1000.00 needs 6 digits */
+  ASSERT(!pf__delta_cast_value(ci, &fi, 0, &dec, cd, 1));
+  /* doubles */
+  pf_batch *dn;
+  pf_column *cf = one_col(&dn, PF_TYPE_DOUBLE, 0);
+  pf_field ff = {"x", PF_TYPE_DOUBLE, 1, 0, 0, NULL};
+  pf_batch *fo;
+  pf_column *cfo = one_col(&fo, PF_TYPE_DOUBLE, 0);
+  static const struct { double v; int fits_float, fits_dec, fits_int; } cases[] = {
+      {1.1, 1, 1, 0}, {0.25, 1, 1, 0}, {0.123456789, 0, 0, 0}, {16777217.0, 0, 0, 1},
+      {7.0, 1, 1, 1}, {0.1, 1, 1, 0}, {1.001, 1, 0, 0}, {-999.99, 1, 1, 0}, {3e38, 1, 0, 0}};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    pf__col_set_f64(cf, 0, cases[k].v);
+    ASSERT_EQ(pf__delta_cast_value(cf, &ff, 0, &flt, cfo, 0), cases[k].fits_float);
+    ASSERT_EQ(pf__delta_cast_value(cf, &ff, 0, &dec, cd, 0), cases[k].fits_dec);
+    ASSERT_EQ(pf__delta_cast_value(cf, &ff, 0, &integer, co, 0), cases[k].fits_int);
+  }
+  pf__col_set_f64(cf, 0, 0.1);
+  ASSERT(pf__delta_cast_value(cf, &ff, 0, &dec, cd, 2));
+  pf__delta_value_text(cd, &fd, 2, t, sizeof t);
+  ASSERT_STR_EQ(t, "0.10");
+  pf__batch_free(in);
+  pf__batch_free(out);
+  pf__batch_free(dn);
+  pf__batch_free(fo);
+  pf__batch_free(dout);
+}
+
 int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/pf-test-delta-XXXXXX");
   if (!mkdtemp(tmpdir)) return 2;
@@ -289,6 +401,8 @@ int main(void) {
   RUN_TEST(type_mapping);
   RUN_TEST(stats);
   RUN_TEST(log_replay);
+  RUN_TEST(log_replay_deletion_vectors);
+  RUN_TEST(numeric_casts);
   RUN_TEST(commit_exclusive_and_read);
   RUN_TEST(text_helpers);
   char cmd[128];

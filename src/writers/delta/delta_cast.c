@@ -82,21 +82,9 @@ static void dec_store(uint8_t *le, __int128 v) {
 
 /* u / 10^scale as text ("-12.50"). */
 static void dec_text(__int128 u, int scale, char *out, size_t n) {
-  char digits[48];
-  int k = 0, neg = u < 0;
-  unsigned __int128 a = neg ? (unsigned __int128)(-(u + 1)) + 1 : (unsigned __int128)u;
-  do {
-    digits[k++] = (char)('0' + (int)(a % 10));
-    a /= 10;
-  } while (a);
-  while (k <= scale) digits[k++] = '0';
-  size_t at = 0;
-  if (neg && at + 1 < n) out[at++] = '-';
-  for (int i = k - 1; i >= 0 && at + 2 < n; i--) {
-    out[at++] = digits[i];
-    if (i == scale && scale > 0) out[at++] = '.';
-  }
-  out[at] = 0;
+  uint8_t le[16];
+  dec_store(le, u);
+  pf__delta_fmt_decimal(le, scale, out, n);
 }
 
 /* The shortest "%.*g" text that reads back as x. */

@@ -132,6 +132,26 @@ static void be_dec(uint8_t out[16], int64_t hi, uint64_t lo) {
   }
 }
 
+/* min and max of a FLOAT or DOUBLE chunk (width 4 or 8), little-endian;
+ * zeros as -0.0 for the minimum and +0.0 for the maximum. */
+static void float_bounds(const pf__pq_stats *s, int width, uint8_t *minb, uint8_t *maxb) {
+  double lo = s->dmin == 0 ? -0.0 : s->dmin, hi = s->dmax == 0 ? 0.0 : s->dmax;
+  uint64_t bl, bh;
+  if (width == 4) {
+    float fl = (float)lo, fh = (float)hi;
+    uint32_t a, b;
+    memcpy(&a, &fl, 4);
+    memcpy(&b, &fh, 4);
+    bl = a;
+    bh = b;
+  } else {
+    memcpy(&bl, &lo, 8);
+    memcpy(&bh, &hi, 8);
+  }
+  le_bytes(minb, bl, width);
+  le_bytes(maxb, bh, width);
+}
+
 static void write_stats(pf__tc_writer *w, const pf__pq_col *c, const pf_field *f) {
   const pf__pq_stats *s = &c->stats;
   uint8_t minb[PF__PQ_STATS_MAX_BYTES + 16], maxb[PF__PQ_STATS_MAX_BYTES + 16];
@@ -154,31 +174,12 @@ static void write_stats(pf__tc_writer *w, const pf__pq_col *c, const pf_field *f
         le_bytes(maxb, (uint64_t)s->imax, c->width);
         legacy = 1;
         break;
-      case PF__PQ_K_F32: {
-        float lo = s->dmin == 0 ? -0.0f : (float)s->dmin;
-        float hi = s->dmax == 0 ? 0.0f : (float)s->dmax;
-        uint32_t bl, bh;
-        memcpy(&bl, &lo, 4);
-        memcpy(&bh, &hi, 4);
-        le_bytes(minb, bl, 4);
-        le_bytes(maxb, bh, 4);
-        minn = maxn = 4;
+      case PF__PQ_K_F32:
+      case PF__PQ_K_F64:
+        minn = maxn = (size_t)c->width;
+        float_bounds(s, c->width, minb, maxb);
         legacy = 1;
         break;
-      }
-      case PF__PQ_K_F64: {
-        /* zeros: -0.0 as the minimum, +0.0 as the maximum */
-        double lo = s->dmin == 0 ? -0.0 : s->dmin;
-        double hi = s->dmax == 0 ? 0.0 : s->dmax;
-        uint64_t bl, bh;
-        memcpy(&bl, &lo, 8);
-        memcpy(&bh, &hi, 8);
-        le_bytes(minb, bl, 8);
-        le_bytes(maxb, bh, 8);
-        minn = maxn = 8;
-        legacy = 1;
-        break;
-      }
       case PF__PQ_K_DEC:
         be_dec(minb, s->hmin, s->lmin);
         be_dec(maxb, s->hmax, s->lmax);
