@@ -361,15 +361,13 @@ static pf_status apply_txn(pf__delta_state *st, const pf__json *a) {
   return PF_OK;
 }
 
-/* One action (a parsed line). Adds wait for the second phase (adds_phase):
- * the commit's removes go first. */
-static pf_status apply_action(replay *r, const pf__json *j, int adds_phase) {
+/* One action (a parsed line). */
+static pf_status apply_action(replay *r, const pf__json *j) {
   pf__delta_state *st = r->st;
   const pf__json *a;
   pf__delta_file f;
   pf_status rc = PF_OK;
   if ((a = pf__json_get(j, "add")) != NULL) {
-    if (!adds_phase) return PF_OK;
     rc = parse_file(a, 1, &f);
     if (rc == PF_OK && !f.path[0]) rc = PF_EPARSE;
     if (rc == PF_OK) {
@@ -377,10 +375,7 @@ static pf_status apply_action(replay *r, const pf__json *j, int adds_phase) {
       rc = put_file(&st->adds, &st->n_adds, &r->cap_adds, &r->adds, &f);
     }
     if (rc != PF_OK) pf__delta_file_free(&f);
-    return rc;
-  }
-  if (adds_phase) return PF_OK;
-  if ((a = pf__json_get(j, "remove")) != NULL) {
+  } else if ((a = pf__json_get(j, "remove")) != NULL) {
     rc = parse_file(a, 0, &f);
     if (rc == PF_OK && !f.path[0]) rc = PF_EPARSE;
     if (rc == PF_OK) {
@@ -401,8 +396,17 @@ static pf_status apply_action(replay *r, const pf__json *j, int adds_phase) {
   return rc;
 }
 
-/* Applies one commit's newline-delimited actions: everything but the adds,
- * then the adds (the lines that hold one are parsed again). */
+/* 1 when line text[s..end) is an add action: {"add": ... */
+static int add_line(const char *text, size_t s, size_t end) {
+  size_t k = s + 1;
+  while (k < end && (text[k] == ' ' || text[k] == '\t')) k++;
+  return end - k >= 5 && memcmp(text + k, "\"add\"", 5) == 0;
+}
+
+/* Applies one commit's newline-delimited actions in two phases: every
+ * line but the adds, then the adds, so the commit's removes go first
+ * (each line is parsed once; an add whose key is written with escapes is
+ * not told by add_line and applies in the first phase). */
 static pf_status apply_text(replay *r, const char *text, size_t n, const char *what, pf_error *err) {
   for (int phase = 0; phase < 2; phase++) {
     size_t pos = 0, line = 0;
@@ -413,13 +417,7 @@ static pf_status apply_text(replay *r, const char *text, size_t n, const char *w
       size_t s = pos;
       pos = end + 1;
       while (s < end && (text[s] == ' ' || text[s] == '\r' || text[s] == '\t')) s++;
-      if (s == end) continue;
-      /* the second phase only needs the add lines: {"add": ... */
-      if (phase == 1) {
-        size_t k = s + 1;
-        while (k < end && (text[k] == ' ' || text[k] == '\t')) k++;
-        if (end - k < 5 || memcmp(text + k, "\"add\"", 5) != 0) continue;
-      }
+      if (s == end || add_line(text, s, end) != phase) continue;
       pf__json *j = NULL;
       pf_status rc = pf__json_parse(text + s, end - s, NULL, &j, err);
       if (rc != PF_OK) {
@@ -429,7 +427,7 @@ static pf_status apply_text(replay *r, const char *text, size_t n, const char *w
         snprintf(why, sizeof why, "%s", err ? err->message : "");
         return pf__error_set(err, rc, "%s line %zu is not a valid action: %s", what, line, why);
       }
-      rc = apply_action(r, j, phase);
+      rc = apply_action(r, j);
       pf__json_free(j);
       if (rc == PF_EPARSE) {
         pf__error_file(err, what);
