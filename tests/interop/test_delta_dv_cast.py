@@ -263,3 +263,24 @@ def test_a_value_that_does_not_fit_is_refused_naming_its_row(run_pyforge, rs_typ
     assert f"row 3" in se and f"column {column} is " in se and why in se and value in se, se
     assert DeltaTable(str(rs_typed)).version() == 0
     assert sorted(p.name for p in rs_typed.rglob("*.parquet")) == before
+
+
+def test_a_stale_last_checkpoint_hint_gives_way_to_a_newer_checkpoint(run_pyforge, tmp_path):
+    """_last_checkpoint names version 2, the log holds a checkpoint at 4 and
+    no JSON commit before 4 (delta-rs' data_err_logs/table_g has this shape;
+    Spark reads it at the newest checkpoint)."""
+    t = tmp_path / "t"
+    for i in range(5):
+        write_deltalake(str(t), pa.table({"a": [i, i + 10]}), mode="append")
+        if i in (2, 4):
+            DeltaTable(str(t)).create_checkpoint()
+    log = t / "_delta_log"
+    hint = json.loads((log / "_last_checkpoint").read_text())
+    assert hint["version"] == 4
+    hint["version"] = 2
+    (log / "_last_checkpoint").write_text(json.dumps(hint))
+    for v in range(4):
+        (log / f"{v:020d}.json").unlink()
+    got = info(run_pyforge, t)
+    assert got["properties"]["version"] == "4" and got["rows"] == 10, got
+    assert DeltaTable(str(t)).to_pyarrow_table().num_rows == 10

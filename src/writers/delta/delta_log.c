@@ -1,6 +1,6 @@
 /* delta_log.c - reading a Delta table's log into a pf__delta_state:
- * listing _delta_log, choosing the checkpoint to start from
- * (_last_checkpoint, else the newest single-file checkpoint), reading it
+ * listing _delta_log, choosing the checkpoint to start from (the newest
+ * single-file checkpoint; _last_checkpoint is only a hint), reading it
  * through pf__delta_checkpoint_read(), then replaying the JSON commits after
  * it in order (PROTOCOL.md "Action Reconciliation"): a logical file is
  * (path, deletion vector id); live files are unique by path (the newest
@@ -590,7 +590,10 @@ pf_status pf__delta_log_read(const char *dir, pf__delta_state *st, const pf__log
       ck = -1;
     }
   }
-  if (ck < 0 && l.max_ckpt >= 0) {
+  /* _last_checkpoint is a hint: a newer checkpoint in the listing wins
+   * (the hint may be stale, or name one that is gone) */
+  if (l.max_ckpt > ck) {
+    free(ckpath);
     ck = l.max_ckpt;
     ckpath = pf__delta_log_path(dir, ck, ".checkpoint.parquet");
   }
