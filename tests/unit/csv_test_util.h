@@ -72,6 +72,7 @@ typedef struct csvt_result {
   char *rows;          /* rendered, one line per row                  */
   char *notes;         /* field notes joined by "\n"                  */
   char *rejects;       /* "line|reason|raw\n" for each reject          */
+  char *warnings;      /* the reader's notes() joined by "\n"          */
   int64_t n_rows;
   int64_t n_batches;
   int restarts;
@@ -84,6 +85,7 @@ CSVT_FN void csvt_free(csvt_result *r) {
   free(r->rows);
   free(r->notes);
   free(r->rejects);
+  free(r->warnings);
   pf_schema_free(r->info.schema);
   r->info.schema = NULL;
   pf_info_free(&r->info);
@@ -220,8 +222,16 @@ CSVT_FN void csvt_read(const char *path, const pf_convert_options *o, int thread
     pf__reader_stats stats;
     pf__csv_reader_ops.stats(st, &stats);
     r->rows_rejected = stats.rows_rejected;
+    const char *const *notes;
+    size_t n = pf__csv_reader_ops.notes(st, &notes);
+    pf__buf w;
+    pf__buf_init(&w, 0);
+    for (size_t i = 0; i < n; i++) pf__buf_printf(&w, "%s\n", notes[i]);
+    r->warnings = pf__buf_take(&w);
+    pf__buf_free(&w);
     pf__csv_reader_ops.close(st);
   }
+  if (!r->warnings) r->warnings = pf__strdup("");
   if (!r->schema) r->schema = pf__strdup("");
   if (!r->notes) r->notes = pf__strdup("");
   pf__buf_putc(&rows, 0);

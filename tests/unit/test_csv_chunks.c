@@ -44,7 +44,7 @@ static const char tricky_crlf[] =
     "\r\n"
     "3,Zo\xC3\xAB \xE6\x9D\xB1,,NA,2024-01-03\r\n"
     "4,\"x\",\"a\r\n\r\nb\",-0.25,\r\n"
-    "5,short\r\n"
+    "5,short,,,\r\n"
     "6,\"\"\"\",\"\"\"\"\"\",3,2024-01-06\r\n"
     "7,last,\"no newline at end\",4e2,2024-01-07";
 

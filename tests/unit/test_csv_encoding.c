@@ -180,8 +180,16 @@ TEST_IMPL(invalid_utf8_in_head) {
   ASSERT_EQ(r.st, PF_EENCODING);
   ASSERT_EQ(r.err.line, 1501);
   csvt_free(&r);
+  /* info reads as convert does: the bad row fails it too, and with skip it
+   * is left out */
+  ASSERT_EQ(csvt_info(p, NULL, &r), PF_EENCODING);
+  ASSERT_EQ(r.err.line, 1501);
+  csvt_free(&r);
+  pf_convert_options o;
+  csvt_options(&o);
+  o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
   char enc[64];
-  ASSERT_STR_EQ(info_encoding(p, NULL, enc, sizeof enc), "UTF-8");
+  ASSERT_STR_EQ(info_encoding(p, &o, enc, sizeof enc), "UTF-8");
 }
 
 TEST_IMPL(nul_bytes) {

@@ -53,12 +53,36 @@ TEST_IMPL(custom_null_values) {
   csvt_free(&r);
 }
 
+/* Short rows are bad rows as long ones are: the default stops at the
+ * first, skip rejects them, keep pads them with nulls and counts them. */
 TEST_IMPL(ragged_missing_fields) {
   const char *p = CSVT_FILE("rg.csv", "a,b,c\n1,x,2\n2\n3,y\n");
   csvt_result r;
   csvt_read(p, NULL, 2, &r);
+  ASSERT_EQ(r.st, PF_EBADROW);
+  ASSERT_EQ(r.err.line, 3);
+  ASSERT_EQ(r.err.row, 2);
+  ASSERT_EQ(r.err.column, 2);
+  const char *want = "1 field where the header has 3. Use --on-bad-rows=skip";
+  if (strncmp(r.err.message, want, strlen(want)) != 0) TEST_FAIL_("message: %s", r.err.message);
+  csvt_free(&r);
+  pf_convert_options o;
+  csvt_options(&o);
+  o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
+  csvt_read(p, &o, 2, &r);
+  ASSERT_ROWS(r, "1|'x'|2\n");
+  ASSERT_EQ(r.rows_rejected, 2);
+  ASSERT_STR_EQ(r.rejects, "3|1 field where the header has 3|2\n"
+                           "4|2 fields where the header has 3|3,y\n");
+  ASSERT_STR_EQ(r.warnings, "");
+  csvt_free(&r);
+  o.csv.on_bad_rows = PF_BAD_ROWS_KEEP;
+  csvt_read(p, &o, 2, &r);
   ASSERT_STR_EQ(r.schema, "a:int64,b:string,c:int64");
   ASSERT_ROWS(r, "1|'x'|2\n2|NULL|NULL\n3|'y'|NULL\n");
+  ASSERT_EQ(r.rows_rejected, 0);
+  ASSERT_STR_EQ(r.warnings, "2 rows with fewer fields than the header: kept, the missing "
+                            "fields null (first: line 3)\n");
   csvt_free(&r);
 }
 
@@ -234,6 +258,7 @@ TEST_IMPL(all_strings_like_original) {
   pf_convert_options o;
   csvt_options(&o);
   o.all_strings = 1;
+  o.csv.on_bad_rows = PF_BAD_ROWS_KEEP; /* the short last row: kept, padded */
   const char *p = CSVT_FILE("as.csv", "id,amount,day,note\n007,1.50,2024-01-01,NA\n2,,NULL, x \n3\n");
   csvt_result r;
   csvt_read(p, &o, 1, &r);

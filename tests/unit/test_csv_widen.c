@@ -154,12 +154,24 @@ TEST_IMPL(info_sees_late_values) {
   const char *p = gz_late("late5.csv.gz", "a,b\n", 150000, "%d,%d\n", "150001,1.5\n1,2,3\n");
   setenv("PYFORGE_CSV_CHUNK_SIZE", "65536", 1);
   csvt_result r;
-  csvt_info(p, NULL, &r);
-  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  pf_convert_options o;
+  csvt_options(&o);
+  o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
+  csvt_info(p, &o, &r);
   ASSERT_OK(r.st);
-  ASSERT_EQ(r.info.rows, 150002); /* the bad row is a row of the file */
+  ASSERT_EQ(r.info.rows, 150001); /* the rows a conversion writes */
   ASSERT_STR_EQ(r.schema, "a:int64,b:double");
   ASSERT(strstr(r.notes, "at row 150001 (line 150002)") != NULL);
+  const char *bad = NULL;
+  for (size_t i = 0; i < r.info.n_props; i++)
+    if (strcmp(r.info.props[i].key, "bad_rows") == 0) bad = r.info.props[i].value;
+  ASSERT(bad && strncmp(bad, "1 ", 2) == 0);
+  csvt_free(&r);
+  /* with the default, the bad row fails info as it fails convert */
+  csvt_info(p, NULL, &r);
+  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  ASSERT_EQ(r.st, PF_EBADROW);
+  ASSERT_EQ(r.err.line, 150003);
   csvt_free(&r);
 }
 

@@ -12,13 +12,17 @@
  *               quotes reads the same either way)
  *   escapes     doubled quote; backslash only if the sample holds \" (or
  *               \' for the single quote)
+ *   space       a delimiter other than space is also tried followed by one
+ *               space ("a, b, \"c\""), valid only when every delimiter in
+ *               the sampled rows is followed by a space
  * Each candidate splits the rows; its modal field count C and the number
  * of rows with C fields ("consistent rows") score it. A candidate counts
  * only with C >= 2 and, for a rare delimiter, every row consistent; rows
  * after an unterminated quote do not count (the reader reports the quote).
  * The winner has the most consistent rows, then the fewest others, then a
- * common delimiter over a rare one, then the larger C, then the earlier
- * place in the lists above.
+ * common delimiter over a rare one, then the delimiter followed by a space
+ * (valid only where the whole sample writes it so), then the larger C,
+ * then the earlier place in the lists above.
  * When nothing qualifies (a one-column file) the dialect is "," with ".
  */
 #include <string.h>
@@ -47,7 +51,22 @@ typedef struct score {
   size_t cons; /* rows with the modal field count */
   size_t cm;   /* the modal field count           */
   int rare;
+  int space;   /* the delimiter is followed by a space everywhere */
 } score;
+
+/* With d->space: is every delimiter of row [s, e) followed by a space? */
+static int row_spaced(const pf__csv_dialect *d, const uint8_t *s, const uint8_t *e,
+                      size_t nf, pf__buf *fields, pf__buf *scratch) {
+  if (nf < 2) return 1;
+  if (pf__buf_reserve(fields, nf * sizeof(pf__csv_field)) != PF_OK ||
+      pf__buf_reserve(scratch, (size_t)(e - s) + 1) != PF_OK)
+    return 0;
+  pf__csv_field *f = (pf__csv_field *)(void *)fields->data;
+  pf__csv_split(d, s, e, f, nf, scratch->data);
+  for (size_t i = 1; i < nf; i++)
+    if (f[i].raw < 2 || s[f[i].raw - 1] != ' ' || s[f[i].raw - 2] != d->delim) return 0;
+  return 1;
+}
 
 static void evaluate(const pf__csv_dialect *d, const uint8_t *text, size_t n,
                      int is_all, score *s) {
@@ -62,13 +81,18 @@ static void evaluate(const pf__csv_dialect *d, const uint8_t *text, size_t n,
     pf__csv_rows_free(&rows);
     return;
   }
+  pf__buf fields, scratch;
+  pf__buf_init(&fields, 0);
+  pf__buf_init(&scratch, 0);
+  int spaced = 1;
   /* Histogram of field counts (a few distinct values in practice). */
   enum { K = 64 };
-  size_t val[K], cnt[K], nk = 0;
+  size_t val[K] = {0}, cnt[K] = {0}, nk = 0;
   for (size_t i = 0; i < rows.n; i++) {
     const uint8_t *s0 = text + rows.start[i];
     const uint8_t *e0 = pf__csv_row_end(d, s0, text + rows.end[i]);
     size_t nf = pf__csv_split(d, s0, e0, NULL, 0, NULL);
+    if (d->space && spaced && !row_spaced(d, s0, e0, nf, &fields, &scratch)) spaced = 0;
     size_t k = 0;
     while (k < nk && val[k] != nf) k++;
     if (k == nk) {
@@ -81,10 +105,13 @@ static void evaluate(const pf__csv_dialect *d, const uint8_t *text, size_t n,
   size_t best = 0;
   for (size_t k = 1; k < nk; k++)
     if (cnt[k] > cnt[best] || (cnt[k] == cnt[best] && val[k] > val[best])) best = k;
-  s->valid = 1;
+  s->valid = !d->space || spaced;
   s->rows = rows.n;
   s->cons = cnt[best];
   s->cm = val[best];
+  s->space = d->space;
+  pf__buf_free(&fields);
+  pf__buf_free(&scratch);
   pf__csv_rows_free(&rows);
 }
 
@@ -93,6 +120,7 @@ static int better(const score *a, const score *b) {
   if (a->cons != b->cons) return a->cons > b->cons;
   if (a->rows - a->cons != b->rows - b->cons) return a->rows - a->cons < b->rows - b->cons;
   if (a->rare != b->rare) return !a->rare;
+  if (a->space != b->space) return a->space; /* ", " everywhere: its delimiter */
   return a->cm > b->cm;
 }
 
@@ -111,6 +139,13 @@ static int quote_at_field_start(const uint8_t *t, size_t n, uint8_t q) {
 static int has_escaped_quote(const uint8_t *t, size_t n, uint8_t q) {
   for (size_t i = 0; i + 1 < n; i++)
     if (t[i] == '\\' && t[i + 1] == q) return 1;
+  return 0;
+}
+
+/* Does "<c> " occur in the sample? (Then c followed by a space is tried.) */
+static int has_spaced(const uint8_t *t, size_t n, uint8_t c) {
+  for (const uint8_t *p = t, *e = t + n; (p = memchr(p, c, (size_t)(e - p))) != NULL && p + 1 < e; p++)
+    if (p[1] == ' ') return 1;
   return 0;
 }
 
@@ -152,11 +187,13 @@ void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
         el[ne++] = 0;
         if (ql[j] && has_escaped_quote(text, n, ql[j])) el[ne++] = '\\';
       }
-      for (size_t k = 0; k < ne; k++) {
+      const int spaced = dl[i] != ' ' && has_spaced(text, n, dl[i]);
+      for (size_t k = 0; k < ne * (spaced ? 2 : 1); k++) {
         pf__csv_dialect c = *d;
         c.delim = dl[i];
         c.quote = ql[j];
-        c.escape = ql[j] ? el[k] : 0;
+        c.escape = ql[j] ? el[k % ne] : 0;
+        c.space = k >= ne;
         score s;
         evaluate(&c, text, n, is_all, &s);
         s.rare = o->delimiter == PF_AUTO && i >= n_common;
@@ -170,6 +207,7 @@ void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
     }
   }
   d->delim = pick.delim;
+  d->space = pick.space;
   d->quote = pick.quote;
   d->escape = pick.quote && pick.escape != pick.quote ? pick.escape : 0;
 }

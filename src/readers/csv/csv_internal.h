@@ -28,6 +28,8 @@ typedef struct pf__csv_dialect {
   uint8_t eol;    /* row terminator: '\n' (LF and CRLF files) or '\r' (CR);
                      with '\n', a '\r' just before it is dropped            */
   uint8_t crlf;   /* info only: lines end with "\r\n"                       */
+  uint8_t space;  /* one space after each delimiter belongs to it (files
+                     written with ", "): a quote after it opens a field   */
 } pf__csv_dialect;
 
 /* Delimiters tried, in order of preference. */
@@ -126,6 +128,11 @@ typedef struct pf__csv_scanner {
   int64_t quote_line;  /* line where the open quote is                      */
   size_t quote_pos;    /* its position in the buffer                        */
   int64_t quoted_breaks; /* line breaks inside quotes seen in all           */
+  int lenient;         /* an open quote at the end of the input ends its row
+                          at the first line break after the quote (that row
+                          is bad: bad_line), instead of failing PF_EPARSE  */
+  int64_t bad_line;    /* line of that row, 0 if none                       */
+  int64_t bad_quote;   /* line of its open quote                            */
 } pf__csv_scanner;
 
 void pf__csv_scan_init(pf__csv_scanner *sc, const pf__csv_dialect *d,
@@ -133,7 +140,8 @@ void pf__csv_scan_init(pf__csv_scanner *sc, const pf__csv_dialect *d,
 /* Scans buf[sc->pos, len), appending complete rows (at most max_rows in
  * all in rows). at_eof: len is the end of the input, so a last row without
  * terminator completes; an open quote then fails with PF_EPARSE (the
- * caller names sc->quote_line). Returns PF_ENOMEM or PF_OK. */
+ * caller names sc->quote_line), or with sc->lenient ends a bad row (see
+ * the scanner). Returns PF_ENOMEM or PF_OK. */
 pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
                        int at_eof, pf__csv_rows *rows, size_t max_rows);
 /* The pending row moved to offset 0 of a new buffer (shift = old start). */
@@ -193,6 +201,30 @@ int pf__csv_detect_header(const pf__infer_ctx *ctx, const pf__csv_field *first,
 pf_status pf__csv_column_names(const pf__csv_field *first, size_t n_first,
                                size_t n_cols, int has_header, char ***names);
 void pf__csv_names_free(char **names, size_t n);
+
+/* ---- shape: columns, title rows, header repairs (csv_shape.c) ---------- */
+
+typedef struct pf__csv_shape {
+  size_t lead;          /* sample rows above the header candidate (title)  */
+  size_t n_cols;        /* columns, if the candidate is a header           */
+  size_t body_cols;     /* the body's field count (columns without header) */
+  pf__csv_field *hdr;   /* the candidate's fields, repaired (hdr_n)        */
+  size_t hdr_n;
+  uint8_t *scratch;     /* text of unescaped fields in hdr                 */
+  int64_t line;         /* the candidate's line                            */
+  size_t *nf;           /* field counts of the first m sample rows         */
+  size_t m;
+  char note[320];       /* the header repair, "" if none                   */
+} pf__csv_shape;
+
+/* Finds the shape of the sample's rows (o: header and skip_rows options). */
+pf_status pf__csv_shape_find(pf__csv_shape *sh, const pf__csv_dialect *d,
+                             const uint8_t *buf, const pf__csv_rows *rows,
+                             const pf_csv_options *o, size_t max_cols);
+/* Takes row sh->lead as the header candidate again (after lead changed). */
+pf_status pf__csv_shape_header(pf__csv_shape *sh, const pf__csv_dialect *d,
+                               const uint8_t *buf, const pf__csv_rows *rows);
+void pf__csv_shape_free(pf__csv_shape *sh);
 
 /* ---- sample and inference ------------------------------------------------ */
 
@@ -256,6 +288,11 @@ typedef struct pf__csv_part {
   char **ev_value;           /* malloc'd text of that value (truncated)   */
   pf__csv_reject *rejects;
   size_t n_rejects, cap_rejects;
+  int64_t bad_quote_line;    /* this row is cut at an open quote (lenient) */
+  int64_t bad_quote_open;    /* the line of that quote                     */
+  int64_t kept[3];           /* KEEP: short [0] and long [1] rows kept, and
+                                rows cut at an open quote [2]            */
+  int64_t kept_line[3];      /* the first of each (line), -1               */
   /* scratch: rows are split a chunk at a time, then converted by column */
   size_t chunk_rows;         /* rows per chunk                            */
   pf__csv_field *fields;     /* chunk_rows x (n_cols + 1)                 */
@@ -288,6 +325,8 @@ typedef struct pf__csv_block {
   uint64_t text_off;     /* text offset of buf[0]                        */
   int64_t first_row;     /* data rows before rows[row0] in the input     */
   int last;              /* the input ends in this block                 */
+  int64_t bad_quote_line; /* a row cut at an open quote (lenient), or 0  */
+  int64_t bad_quote_open; /* the line of that quote                      */
 } pf__csv_block;
 
 typedef struct pf__csv_reader {
@@ -298,6 +337,11 @@ typedef struct pf__csv_reader {
   pf__infer_ctx ictx;
   pf__csv_dialect d;
   int has_header;
+  size_t lead;                 /* rows before the data: title + header     */
+  char *open_notes[2];         /* what open() repaired: title rows, the
+                                  header (NULL when nothing)              */
+  char *kept_note;             /* notes(): rows kept (built on request)    */
+  const char *notes_out[3];    /* notes()' answer                          */
   pf_schema *schema;           /* current schema (types widen)             */
   pf__csv_cfg cfg;             /* settings for the parse tasks             */
   size_t n_cols;
@@ -315,7 +359,7 @@ typedef struct pf__csv_reader {
   int cur;                     /* blk[cur]: the block being parsed/handed  */
   int started;                 /* the first block was read                 */
   int64_t skip_left;           /* physical lines still to skip             */
-  int header_pending;          /* the header row is still ahead            */
+  size_t lead_pending;         /* rows of r->lead still ahead              */
   int64_t rows_scanned;        /* data rows found so far                   */
   pf__csv_part *parts;
   size_t n_parts, cap_parts;
@@ -326,7 +370,8 @@ typedef struct pf__csv_reader {
   pf_status fatal;             /* sticky failure of next()                 */
   pf_error fatal_err;
   int64_t rows_rejected;
-  int quiet;                   /* info(): bad rows are not reported        */
+  int64_t kept[3];             /* KEEP: rows kept so far (as pf__csv_part) */
+  int64_t kept_line[3];        /* the first line of each, -1               */
 } pf__csv_reader;
 
 /* Opens env->path into r (zeroed): sample, dialect, header, schema. */

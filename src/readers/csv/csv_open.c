@@ -4,11 +4,18 @@
  * Steps: read up to 1 MiB of raw bytes and decide the encoding; read up to
  * 1 MiB of text (more if needed for the skipped lines and two rows); find
  * the line ending; skip opts->csv.skip_rows physical lines; sniff the
- * dialect; split the sample into rows; the first row gives the column
- * count; infer the other rows' types, decide the header, name the columns;
- * add windows from the rest of the file to the inference; build the
- * schema. Then rewind, so streaming starts from the first byte, and parse
- * the first block (csv_reader.c, "priming").
+ * dialect; split the sample into rows; the body's shape gives the column
+ * count, title rows and the header candidate (csv_shape.c); infer the
+ * body's types, decide the header, name the columns; add windows from the
+ * rest of the file to the inference; build the schema. Then rewind, so
+ * streaming starts from the first byte, and parse the first block
+ * (csv_reader.c, "priming").
+ *
+ * An input without text (0 bytes, only white space or a byte order mark,
+ * empty lines, nothing after the skipped lines) is refused (PF_EEMPTY) in
+ * every mode, by convert, info and validate alike: it has no column, and
+ * an output without columns would fail later, far from its cause (DuckDB
+ * and Spark cannot read a Parquet file without columns).
  *
  * Types: a column's type is the ladder type (core/infer.h) of its sampled
  * values; empty fields and the null tokens don't count; a column with no
@@ -39,9 +46,13 @@ pf_status pf__csv_unterminated(const pf__csv_reader *r, int64_t quote_line,
   return PF_EPARSE;
 }
 
-static pf_status empty_file(const pf__csv_reader *r, const char *why,
-                            pf_error *err) {
-  pf__error_set(err, PF_EEMPTY, "the file is empty%s", why);
+/* No text to read. Refused in every mode: there is no column to write, and
+ * an output without columns is no use (DuckDB and Spark cannot read a
+ * Parquet file that has none). */
+static pf_status empty_file(const pf__csv_reader *r, const char *why, pf_error *err) {
+  pf__error_set(err, PF_EEMPTY,
+                "the file is empty%s: there is no column to convert (an empty input is "
+                "refused with every --on-bad-rows; leave the file out)", why);
   pf__error_file(err, r->env->path);
   return PF_EEMPTY;
 }
@@ -142,16 +153,169 @@ static pf_status skip_lines(pf__csv_reader *r, pf__buf *b, size_t *off,
   return PF_OK;
 }
 
-pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
-                             pf_error *err) {
-  r->env = env;
-  r->opts = env->opts;
-  PF_TRY(check_options(r, err));
-  settings(r);
-  PF_TRY(pf__infer_ctx_init(&r->ictx));
-  PF_TRY(pf__source_open(env->path, &r->src, err));
+/* Scans rows of the sample from off: at least two, or all there are. */
+static pf_status sample_rows(pf__csv_reader *r, pf__buf *b, size_t off, int *is_all,
+                             pf__csv_rows *rows, pf__csv_scanner *sc, pf_error *err) {
+  pf__csv_scan_init(sc, &r->d, r->opts->csv.skip_rows + 1);
+  sc->lenient = r->cfg.on_bad != PF_BAD_ROWS_ERROR;
+  sc->pos = sc->row_start = off;
+  for (;;) {
+    pf_status st = pf__csv_scan(sc, b->data, b->len, *is_all, rows, SIZE_MAX);
+    if (st == PF_EPARSE)
+      return pf__csv_unterminated(r, sc->quote_line,
+                                  pf__csv_text_exact_offsets(&r->text)
+                                      ? (int64_t)(sc->quote_pos + r->text.bom) : -1,
+                                  err);
+    if (st != PF_OK || *is_all || rows->n >= 2) return st;
+    if (b->len - off > r->max_row) {
+      pf__error_set(err, PF_ELIMIT,
+                    "the first row (line %lld) is larger than %zu bytes; raise "
+                    "--max-field-size if it is right (is a quote left open?)",
+                    (long long)sc->line, r->max_row);
+      pf__error_place(err, 1, sc->line, -1, -1);
+      return PF_ELIMIT;
+    }
+    PF_TRY(fill_text(r, b, b->len * 2, is_all, err));
+  }
+}
 
-  /* Encoding, from the raw head. */
+static pf_status setup_nulls(pf__csv_reader *r) {
+  r->cfg.nulls.all_strings = r->opts->all_strings;
+  if (!r->opts->csv.null_values || !r->opts->csv.n_null_values) return PF_OK;
+  size_t nn = r->opts->csv.n_null_values;
+  r->null_lens = malloc(nn * sizeof *r->null_lens);
+  if (!r->null_lens) return PF_ENOMEM;
+  for (size_t i = 0; i < nn; i++)
+    r->null_lens[i] = r->opts->csv.null_values[i] ? strlen(r->opts->csv.null_values[i]) : 0;
+  r->cfg.nulls.values = r->opts->csv.null_values;
+  r->cfg.nulls.n_values = nn;
+  r->cfg.nulls.lens = r->null_lens;
+  return PF_OK;
+}
+
+static pf_status too_many_columns(const pf__csv_reader *r, int64_t line, size_t n,
+                                  pf_error *err) {
+  pf__error_set(err, PF_ELIMIT,
+                "line %lld has %zu fields, more than the limit of %zu columns; "
+                "raise it with --max-columns if the file is right",
+                (long long)line, n, r->max_cols);
+  pf__error_place(err, -1, line, (int64_t)r->max_cols + 1, -1);
+  return PF_ELIMIT;
+}
+
+/* Types of sample rows [from, rows->n) into cols (n of them, reset). */
+static pf_status infer_body(pf__csv_reader *r, const pf__buf *b, const pf__csv_rows *rows,
+                            size_t from, pf__infer_col *cols, size_t n) {
+  pf__csv_nulls nl = r->cfg.nulls;
+  nl.all_strings = 0;
+  for (size_t i = 0; i < n; i++) pf__infer_col_init(&cols[i]);
+  return pf__csv_infer_rows(&r->d, &r->ictx, &nl, b->data, rows, from, rows->n, cols, n);
+}
+
+/* Is the shape's candidate a header (given or detected)? Title rows above
+ * a row that is not a header are not a title: the shape is taken again
+ * from the first row. */
+static pf_status decide_header(pf__csv_reader *r, const pf__buf *b, const pf__csv_rows *rows,
+                               pf__csv_shape *sh, pf__infer_col *cols, size_t n_alloc) {
+  if (r->opts->csv.header != PF_AUTO) {
+    r->has_header = r->opts->csv.header;
+    return infer_body(r, b, rows, sh->lead + 1, cols, n_alloc);
+  }
+  for (;;) {
+    PF_TRY(infer_body(r, b, rows, sh->lead + 1, cols, n_alloc));
+    size_t body = rows->n - sh->lead - 1;
+    r->has_header = pf__csv_detect_header(&r->ictx, sh->hdr, sh->hdr_n, cols, sh->n_cols, body);
+    if (r->has_header || sh->lead == 0) return PF_OK;
+    sh->lead = 0;
+    PF_TRY(pf__csv_shape_header(sh, &r->d, b->data, rows));
+  }
+}
+
+/* The table in the sample: title rows, header, columns, names, types. */
+static pf_status decide_table(pf__csv_reader *r, pf__buf *b, const pf__csv_rows *rows,
+                              int sample_windows, pf_error *err) {
+  pf__csv_shape sh;
+  pf__infer_col *cols = NULL;
+  char **names = NULL;
+  size_t n_cols = 0;
+  pf_status st = pf__csv_shape_find(&sh, &r->d, b->data, rows, &r->opts->csv, r->max_cols);
+  if (st != PF_OK) goto out;
+  size_t widest = sh.n_cols > sh.body_cols ? sh.n_cols : sh.body_cols;
+  if (sh.hdr_n > widest) widest = sh.hdr_n;
+  if (widest > r->max_cols) {
+    st = too_many_columns(r, sh.line, widest, err);
+    goto out;
+  }
+  cols = malloc((widest ? widest : 1) * sizeof *cols);
+  if (!cols || (st = setup_nulls(r)) != PF_OK) {
+    st = cols ? st : PF_ENOMEM;
+    goto out;
+  }
+  st = decide_header(r, b, rows, &sh, cols, widest);
+  if (st != PF_OK) goto out;
+  n_cols = r->has_header ? sh.n_cols : sh.body_cols;
+  if (!r->has_header) {
+    /* the candidate is data: no repair, its values count for the types */
+    sh.note[0] = 0;
+    pf__csv_nulls nl = r->cfg.nulls;
+    nl.all_strings = 0;
+    st = pf__csv_infer_rows(&r->d, &r->ictx, &nl, b->data, rows, sh.lead, sh.lead + 1, cols, n_cols);
+    if (st != PF_OK) goto out;
+  }
+  r->lead = sh.lead + (size_t)r->has_header;
+  if (r->has_header && pf__csv_text_exact_offsets(&r->text)) {
+    const uint8_t *s0 = b->data + rows->start[sh.lead];
+    size_t n0 = (size_t)(pf__csv_row_end(&r->d, s0, b->data + rows->end[sh.lead]) - s0), bad;
+    if (memchr(s0, 0, n0) || !pf__csv_utf8_valid(s0, n0, &bad)) {
+      st = pf__error_set(err, PF_EENCODING,
+                         "the header (line %lld) is not valid UTF-8 text; give the "
+                         "file's encoding with --encoding", (long long)sh.line);
+      pf__error_place(err, -1, sh.line, -1, -1);
+      goto out;
+    }
+  }
+  if (sh.lead == 1)
+    r->open_notes[0] = pf__aprintf("line %lld above the header holds a title: left out",
+                                   (long long)rows->line[0]);
+  else if (sh.lead > 1)
+    r->open_notes[0] = pf__aprintf("lines %lld-%lld above the header hold a title: left out",
+                                   (long long)rows->line[0], (long long)rows->line[sh.lead - 1]);
+  if (sh.note[0]) r->open_notes[1] = pf__strdup(sh.note);
+  if ((sh.lead > 0 && !r->open_notes[0]) || (sh.note[0] && !r->open_notes[1])) {
+    st = PF_ENOMEM;
+    goto out;
+  }
+  st = pf__csv_column_names(sh.hdr, sh.hdr_n, n_cols, r->has_header, &names);
+  if (st != PF_OK) goto out;
+  if (sample_windows) {
+    size_t used;
+    pf__csv_nulls nl = r->cfg.nulls;
+    nl.all_strings = 0;
+    st = pf__csv_sample_windows(&r->text, &r->d, &r->ictx, &nl, r->text.raw_pos, cols, n_cols,
+                                &used);
+    if (st != PF_OK) goto out;
+  }
+  r->n_cols = n_cols;
+  r->schema = pf__schema_new(n_cols);
+  if (!r->schema) {
+    st = PF_ENOMEM;
+    goto out;
+  }
+  for (size_t i = 0; i < n_cols && st == PF_OK; i++) {
+    pf_type t = cols[i].type;
+    if (r->opts->all_strings || t == PF_TYPE_NULL) t = PF_TYPE_STRING;
+    st = pf__schema_set(r->schema, i, names[i], t, 1);
+  }
+out:
+  pf__csv_names_free(names, n_cols);
+  free(cols);
+  pf__csv_shape_free(&sh);
+  return st;
+}
+
+/* Reads the raw head, decides the encoding and sets up the text stream;
+ * *empty: the input has no bytes. */
+static pf_status open_text(pf__csv_reader *r, int *empty, pf_error *err) {
   uint8_t *head = malloc(HEAD_RAW);
   if (!head) return PF_ENOMEM;
   size_t head_n = 0;
@@ -166,25 +330,35 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
     }
     head_n += got;
   }
-  if (st == PF_OK && head_n == 0) st = empty_file(r, " (0 bytes)", err);
-  if (st == PF_OK)
+  *empty = st == PF_OK && head_n == 0;
+  if (st == PF_OK && !*empty)
     st = pf__csv_text_init(&r->text, r->src, r->opts->csv.encoding, head, head_n, head_all, err);
   free(head);
+  return st;
+}
+
+pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
+                             pf_error *err) {
+  r->env = env;
+  r->opts = env->opts;
+  PF_TRY(check_options(r, err));
+  settings(r);
+  r->cfg.on_bad = env->validating ? PF_BAD_ROWS_SKIP : r->opts->csv.on_bad_rows;
+  PF_TRY(pf__infer_ctx_init(&r->ictx));
+  PF_TRY(pf__source_open(env->path, &r->src, err));
+  int empty;
+  pf_status st = open_text(r, &empty, err);
   if (st != PF_OK) {
     pf__error_file(err, env->path);
     return st;
   }
+  if (empty) return empty_file(r, " (0 bytes)", err);
 
   /* The text sample. */
   pf__buf b;
   pf__buf_init(&b, 0);
   pf__csv_rows rows = {0};
-  pf__csv_field *first = NULL;
-  pf__infer_col *cols = NULL;
-  char **names = NULL;
-  size_t n_first = 0;
   int is_all = 0;
-  uint8_t *scratch = NULL;
   st = fill_text(r, &b, SAMPLE_TEXT, &is_all, err);
   if (st != PF_OK) goto out;
   if (all_space(b.data, b.len)) {
@@ -200,130 +374,24 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
     goto out;
   }
   pf__csv_sniff(b.data + off, b.len - off, is_all, &r->opts->csv, &r->d);
-
-  /* Rows of the sample: at least two (or all there are). */
   pf__csv_scanner sc;
-  pf__csv_scan_init(&sc, &r->d, r->opts->csv.skip_rows + 1);
-  sc.pos = sc.row_start = off;
-  for (;;) {
-    st = pf__csv_scan(&sc, b.data, b.len, is_all, &rows, SIZE_MAX);
-    if (st == PF_EPARSE) {
-      st = pf__csv_unterminated(r, sc.quote_line,
-                                pf__csv_text_exact_offsets(&r->text)
-                                    ? (int64_t)(sc.quote_pos + r->text.bom) : -1,
-                                err);
-      goto out;
-    }
-    if (st != PF_OK || is_all || rows.n >= 2) break;
-    if (b.len - off > r->max_row) {
-      st = pf__error_set(err, PF_ELIMIT,
-                         "the first row (line %lld) is larger than %zu bytes; raise "
-                         "--max-field-size if it is right (is a quote left open?)",
-                         (long long)sc.line, r->max_row);
-      pf__error_place(err, 1, sc.line, -1, -1);
-      goto out;
-    }
-    st = fill_text(r, &b, b.len * 2, &is_all, err);
-    if (st != PF_OK) goto out;
-  }
+  st = sample_rows(r, &b, off, &is_all, &rows, &sc, err);
   if (st != PF_OK) goto out;
   if (rows.n == 0) {
     st = empty_file(r, " (only empty lines)", err);
     goto out;
   }
-
-  /* Columns: the first row's fields. */
-  const uint8_t *s0 = b.data + rows.start[0];
-  const uint8_t *e0 = pf__csv_row_end(&r->d, s0, b.data + rows.end[0]);
-  n_first = pf__csv_split(&r->d, s0, e0, NULL, 0, NULL);
-  if (n_first > r->max_cols) {
-    st = pf__error_set(err, PF_ELIMIT,
-                       "line %lld has %zu fields, more than the limit of %zu columns; "
-                       "raise it with --max-columns if the file is right",
-                       (long long)rows.line[0], n_first, r->max_cols);
-    pf__error_place(err, -1, rows.line[0], (int64_t)r->max_cols + 1, -1);
-    goto out;
-  }
-  first = malloc(n_first * sizeof *first);
-  scratch = malloc((size_t)(e0 - s0) + 1);
-  cols = malloc(n_first * sizeof *cols);
-  if (!first || !scratch || !cols) {
-    st = PF_ENOMEM;
-    goto out;
-  }
-  pf__csv_split(&r->d, s0, e0, first, n_first, scratch);
-  r->n_cols = n_first;
-  for (size_t i = 0; i < n_first; i++) pf__infer_col_init(&cols[i]);
-
-  /* Nulls. */
-  r->cfg.nulls.all_strings = r->opts->all_strings;
-  if (r->opts->csv.null_values && r->opts->csv.n_null_values) {
-    size_t nn = r->opts->csv.n_null_values;
-    r->null_lens = malloc(nn * sizeof *r->null_lens);
-    if (!r->null_lens) {
-      st = PF_ENOMEM;
-      goto out;
-    }
-    for (size_t i = 0; i < nn; i++)
-      r->null_lens[i] = r->opts->csv.null_values[i] ? strlen(r->opts->csv.null_values[i]) : 0;
-    r->cfg.nulls.values = r->opts->csv.null_values;
-    r->cfg.nulls.n_values = nn;
-    r->cfg.nulls.lens = r->null_lens;
-  }
-  pf__csv_nulls infer_nulls = r->cfg.nulls;
-  infer_nulls.all_strings = 0;
-
-  /* Header and names. */
-  st = pf__csv_infer_rows(&r->d, &r->ictx, &infer_nulls, b.data, &rows, 1, rows.n, cols, n_first);
-  if (st != PF_OK) goto out;
-  if (r->opts->csv.header != PF_AUTO)
-    r->has_header = r->opts->csv.header;
-  else
-    r->has_header = pf__csv_detect_header(&r->ictx, first, n_first, cols, n_first, rows.n - 1);
-  if (r->has_header && pf__csv_text_exact_offsets(&r->text)) {
-    size_t bad;
-    if (memchr(s0, 0, (size_t)(e0 - s0)) || !pf__csv_utf8_valid(s0, (size_t)(e0 - s0), &bad)) {
-      st = pf__error_set(err, PF_EENCODING,
-                         "the header (line %lld) is not valid UTF-8 text; give the "
-                         "file's encoding with --encoding", (long long)rows.line[0]);
-      pf__error_place(err, -1, rows.line[0], -1, -1);
-      goto out;
-    }
-  }
-  st = pf__csv_column_names(first, n_first, n_first, r->has_header, &names);
-  if (st != PF_OK) goto out;
-  if (!r->has_header) {
-    st = pf__csv_infer_rows(&r->d, &r->ictx, &infer_nulls, b.data, &rows, 0, 1, cols, n_first);
-    if (st != PF_OK) goto out;
-  }
   /* Windows start at arbitrary bytes: when quoted fields hold line breaks
    * (or the sample ends inside quotes), a window may start inside one and
    * its text may look like rows; then only the head is sampled. */
-  if (!is_all && !r->opts->all_strings && sc.quoted_breaks == 0 && !sc.in_quote) {
-    size_t used;
-    st = pf__csv_sample_windows(&r->text, &r->d, &r->ictx, &infer_nulls, r->text.raw_pos, cols,
-                                n_first, &used);
-    if (st != PF_OK) goto out;
-  }
-
-  /* Schema. */
-  r->schema = pf__schema_new(n_first);
-  if (!r->schema) {
-    st = PF_ENOMEM;
-    goto out;
-  }
-  for (size_t i = 0; i < n_first && st == PF_OK; i++) {
-    pf_type t = cols[i].type;
-    if (r->opts->all_strings || t == PF_TYPE_NULL) t = PF_TYPE_STRING;
-    st = pf__schema_set(r->schema, i, names[i], t, 1);
-  }
+  int windows = !is_all && !r->opts->all_strings && sc.quoted_breaks == 0 && !sc.in_quote;
+  st = decide_table(r, &b, &rows, windows, err);
   if (st != PF_OK) goto out;
 
   r->cfg.d = r->d;
   r->cfg.ictx = &r->ictx;
   r->cfg.schema = r->schema;
   r->cfg.n_cols = r->n_cols;
-  r->cfg.on_bad = env->validating ? PF_BAD_ROWS_SKIP : r->opts->csv.on_bad_rows;
   r->cfg.header = r->has_header;
   r->cfg.check_utf8 = r->text.enc == PF__CSV_UTF8;
   r->cfg.exact_offsets = pf__csv_text_exact_offsets(&r->text);
@@ -333,10 +401,6 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
   st = pf__csv_stream_reset(r, err);
   if (st == PF_OK) pf__csv_prime(r); /* a failure is reported by next() */
 out:
-  pf__csv_names_free(names, n_first);
-  free(cols);
-  free(first);
-  free(scratch);
   pf__csv_rows_free(&rows);
   pf__buf_free(&b);
   if (st != PF_OK && err && !err->file[0]) pf__error_file(err, env->path);

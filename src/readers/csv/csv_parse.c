@@ -20,7 +20,13 @@
  *   are empty strings and no token is null (as the original PyForge CLI,
  *   which read with pandas dtype=str, na_filter=False, keep_default_na=False
  *   and wrote "" for missing values); only explicit null_values are null.
- * - missing trailing fields are null; extra fields make the row bad.
+ * - a row with fewer or more fields than the columns is bad: with ERROR
+ *   it stops the read, with SKIP it goes to the rejects; with KEEP it is
+ *   kept and counted: missing fields are null, extra fields are joined
+ *   (with the delimiter) into the last column unless they are all empty
+ *   (then they are dropped: they hold no text);
+ * - a row cut at a quote that never closes (lenient modes only, see
+ *   csv_scan.c) is bad too: rejected with SKIP, kept and counted with KEEP.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +111,10 @@ pf_status pf__csv_part_reset(pf__csv_part *p, const pf__csv_cfg *cfg) {
     p->ev_value[c] = NULL;
   }
   clear_rejects(p);
+  for (int i = 0; i < 3; i++) {
+    p->kept[i] = 0;
+    p->kept_line[i] = -1;
+  }
   return pf__batch_reset(p->batch, cfg->schema);
 }
 
@@ -301,6 +311,37 @@ static int convert_column(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c,
   }
 }
 
+static void note_kept(pf__csv_part *p, int kind, int64_t line) {
+  if (p->kept_line[kind] < 0) p->kept_line[kind] = line;
+  p->kept[kind]++;
+}
+
+/* Are the fields from `rest` to the row's end all empty (delimiters only)? */
+static int empty_rest(const pf__csv_dialect *d, const uint8_t *rest, const uint8_t *e) {
+  for (; rest < e; rest++)
+    if (*rest != d->delim && !(d->space && *rest == ' ')) return 0;
+  return 1;
+}
+
+/* KEEP: the last column takes its value, the delimiter, then the rest of
+ * the row as it is in the input; returns the end of what was written. */
+static uint8_t *join_rest(const pf__csv_dialect *d, pf__csv_field *f, size_t nc,
+                          const uint8_t *s, const uint8_t *e, uint8_t *jw) {
+  pf__csv_field *lastf = &f[nc - 1];
+  const uint8_t *rest = s + f[nc].raw;
+  uint8_t *j0 = jw;
+  memcpy(jw, lastf->p, lastf->n);
+  jw += lastf->n;
+  *jw++ = d->delim;
+  if (d->space) *jw++ = ' ';
+  memcpy(jw, rest, (size_t)(e - rest));
+  jw += e - rest;
+  lastf->p = j0;
+  lastf->n = (uint32_t)(jw - j0);
+  lastf->quoted = 1;
+  return jw;
+}
+
 static void bad_row_error(const pf__csv_cfg *cfg, pf__csv_part *p, pf_status st,
                           int64_t row, int64_t line, int64_t col, int64_t off) {
   p->err.status = st;
@@ -332,7 +373,7 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
     size_t last = r + p->chunk_rows < p->row_end ? r + p->chunk_rows : p->row_end;
     size_t bytes = rows->end[last - 1] - rows->start[r] + 1;
     if (pf__buf_reserve(&p->scratch, bytes) != PF_OK ||
-        (cfg->on_bad == PF_BAD_ROWS_KEEP && pf__buf_reserve(&p->joined, bytes + p->chunk_rows) != PF_OK))
+        (cfg->on_bad == PF_BAD_ROWS_KEEP && pf__buf_reserve(&p->joined, bytes + 2 * p->chunk_rows) != PF_OK))
       goto nomem;
     uint8_t *sw = p->scratch.data, *jw = p->joined.data;
     pf_status stop = PF_OK;
@@ -375,33 +416,32 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
       pf__csv_field *f = p->fields + k * stride;
       size_t nf = pf__csv_split_fast(d, s, e, f, stride, sw);
       sw += e - s;
-      if (nf > nc) {
+      if (line == p->bad_quote_line) { /* cut at a quote that never closes */
+        if (cfg->on_bad != PF_BAD_ROWS_KEEP) {
+          char *why = pf__aprintf("unterminated quote: the quoted field that opens at line %lld "
+                                  "never closes", (long long)p->bad_quote_open);
+          if (!add_reject(p, line, why, s, e)) goto nomem;
+          continue;
+        }
+        note_kept(p, 2, line);
+      }
+      if (nf != nc) {
         if (cfg->on_bad == PF_BAD_ROWS_KEEP && nc > 0) {
-          /* Last column: its value, the delimiter, then the rest of the
-           * row as it is in the input. */
-          pf__csv_field *lastf = &f[nc - 1];
-          const uint8_t *rest = s + f[nc].raw;
-          uint8_t *j0 = jw;
-          memcpy(jw, lastf->p, lastf->n);
-          jw += lastf->n;
-          *jw++ = d->delim;
-          memcpy(jw, rest, (size_t)(e - rest));
-          jw += e - rest;
-          lastf->p = j0;
-          lastf->n = (uint32_t)(jw - j0);
-          lastf->quoted = 1;
-          nf = nc;
+          if (nf > nc && !empty_rest(d, s + f[nc].raw, e)) jw = join_rest(d, f, nc, s, e, jw);
+          note_kept(p, nf < nc ? 0 : 1, line);
+          if (nf > nc) nf = nc; /* short rows: the missing fields are null */
         } else {
           char msg[160];
-          snprintf(msg, sizeof msg, "%zu fields where %s has %zu", nf,
-                   cfg->header ? "the header" : "the first row", nc);
+          snprintf(msg, sizeof msg, "%zu field%s where %s %zu", nf, nf == 1 ? "" : "s",
+                   cfg->header ? "the header has" : "the other rows have", nc);
           if (!lenient) {
             pf__error_set(&p->err, PF_EBADROW,
                           "%s. Use --on-bad-rows=skip to write such rows to a rejects "
-                          "file, or --on-bad-rows=keep to keep them (extra fields joined "
-                          "into the last column).", msg);
+                          "file, or --on-bad-rows=keep to keep them (missing fields null, "
+                          "extra fields joined into the last column).", msg);
             stop = PF_EBADROW;
-            bad_row_error(cfg, p, stop, row, line, (int64_t)nc + 1, offset_of(cfg, p, s));
+            bad_row_error(cfg, p, stop, row, line, (int64_t)(nf > nc ? nc : nf) + 1,
+                          offset_of(cfg, p, s));
             break;
           }
           if (!add_reject(p, line, pf__strdup(msg), s, e)) goto nomem;

@@ -94,7 +94,9 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
   } else {
     b->text_off = 0;
     pf__csv_scan_init(sc, &r->d, 1);
+    sc->lenient = r->cfg.on_bad != PF_BAD_ROWS_ERROR;
   }
+  b->bad_quote_line = b->bad_quote_open = 0;
   b->len = carry;
   b->first_row = r->rows_scanned;
   size_t check_at = r->max_field;
@@ -117,15 +119,20 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
             r, sc->quote_line,
             r->cfg.exact_offsets ? (int64_t)(r->text.bom + b->text_off + sc->quote_pos) : -1, err);
         /* rows before it in this block (the first may be the header) */
-        int hdr = r->header_pending && b->rows.n > 0;
-        if (err && !(r->header_pending && b->rows.n == 0))
-          err->row = r->rows_scanned + (int64_t)(b->rows.n - b->row0) - hdr + 1;
+        size_t fresh = b->rows.n - b->row0;
+        if (err && r->lead_pending <= fresh)
+          err->row = r->rows_scanned + (int64_t)(fresh - r->lead_pending) + 1;
         return PF_EPARSE;
       }
       PF_TRY(st);
-      if (r->header_pending && b->rows.n > 0) {
-        b->row0 = 1;
-        r->header_pending = 0;
+      if (sc->bad_line && !b->bad_quote_line) {
+        b->bad_quote_line = sc->bad_line;
+        b->bad_quote_open = sc->bad_quote;
+      }
+      if (r->lead_pending && b->rows.n > b->row0) {
+        size_t k = b->rows.n - b->row0 < r->lead_pending ? b->rows.n - b->row0 : r->lead_pending;
+        b->row0 += k;
+        r->lead_pending -= k;
       }
       if (b->rows.n > b->row0 || b->rows.n >= r->block_rows) break;
     }
@@ -176,8 +183,12 @@ pf_status pf__csv_stream_reset(pf__csv_reader *r, pf_error *err) {
   PF_TRY(pf__csv_text_rewind(&r->text, err));
   pf__csv_scan_init(&r->sc, &r->d, 1);
   r->skip_left = r->opts->csv.skip_rows;
-  r->header_pending = r->has_header;
+  r->lead_pending = r->lead;
   r->rows_scanned = 0;
+  for (int i = 0; i < 3; i++) {
+    r->kept[i] = 0;
+    r->kept_line[i] = -1;
+  }
   r->started = 0;
   r->cur = 0;
   for (int i = 0; i < 2; i++) {
@@ -236,6 +247,8 @@ static pf_status setup_parts(pf__csv_reader *r, pf__csv_block *b) {
     p->row_end = i;
     p->first_row = b->first_row + (int64_t)(start - b->row0);
     p->text_off = b->text_off;
+    p->bad_quote_line = b->bad_quote_line;
+    p->bad_quote_open = b->bad_quote_open;
     PF_TRY(pf__csv_part_reset(p, &r->cfg));
   }
   return PF_OK;
@@ -349,10 +362,14 @@ static pf_status parse_block(pf__csv_reader *r, int in_place, pf_error *err) {
   const pf__reader_env *env = r->env;
   for (size_t k = 0; k < r->n_parts; k++) {
     const pf__csv_part *p = &r->parts[k];
+    for (int i = 0; i < 3; i++) {
+      if (r->kept_line[i] < 0) r->kept_line[i] = p->kept_line[i];
+      r->kept[i] += p->kept[i];
+    }
     for (size_t i = 0; i < p->n_rejects; i++) {
       const pf__csv_reject *rj = &p->rejects[i];
       r->rows_rejected++;
-      if (!env->reject || r->quiet) continue;
+      if (!env->reject) continue;
       pf_error e2;
       pf_error_init(&e2);
       st = env->reject(env->reject_user, rj->line, rj->reason, (const char *)cur->buf + rj->raw_off,
@@ -459,16 +476,14 @@ static pf_status csv_rewind(void *state, pf_error *err) {
   return PF_OK;
 }
 
-/* info(): parses the whole input, so the exact row count and the types a
- * conversion would end with (widened in place: nothing depends on the
- * schema during info) come out; bad rows are counted as rows, not
- * reported. Then the reader is back at the start, primed. */
+/* info(): parses the whole input as a conversion would (the same bad-row
+ * verdicts: a bad row fails info where it fails convert), so the exact
+ * count of rows a conversion writes and the types it would end with
+ * (widened in place: nothing depends on the schema during info) come out.
+ * Then the reader is back at the start, primed. */
 static pf_status scan_all(pf__csv_reader *r, int64_t *n, pf_error *err) {
   *n = 0;
   PF_TRY(pf__csv_stream_reset(r, err));
-  const pf_bad_rows saved = r->cfg.on_bad;
-  r->cfg.on_bad = PF_BAD_ROWS_SKIP;
-  r->quiet = 1;
   r->started = 1;
   pf_status st = pf__csv_prepare(r, &r->blk[r->cur], NULL, err);
   while (st == PF_OK) {
@@ -477,20 +492,25 @@ static pf_status scan_all(pf__csv_reader *r, int64_t *n, pf_error *err) {
       break;
     }
     const pf__csv_block *cur = &r->blk[r->cur];
-    *n += (int64_t)(cur->rows.n - cur->row0);
     if (cur->rows.n <= cur->row0 && cur->last) break;
     st = parse_block(r, 1, err);
+    for (size_t k = 0; st == PF_OK && k < r->n_parts; k++) *n += (int64_t)r->parts[k].batch->n_rows;
     if (st == PF_OK && r->pending_st != PF_OK) {
       st = r->pending_st;
       pf__error_copy(err, &r->pending_err);
     }
     if (st != PF_OK || r->done) break;
   }
-  r->cfg.on_bad = saved;
-  r->quiet = 0;
   if (st != PF_OK) return st;
+  int64_t rejected = r->rows_rejected, kept[3], kept_line[3];
+  memcpy(kept, r->kept, sizeof kept);
+  memcpy(kept_line, r->kept_line, sizeof kept_line);
   PF_TRY(pf__csv_stream_reset(r, err));
   pf__csv_prime(r);
+  /* what the whole input held, for info's notes */
+  r->rows_rejected = rejected;
+  memcpy(r->kept, kept, sizeof kept);
+  memcpy(r->kept_line, kept_line, sizeof kept_line);
   return PF_OK;
 }
 
@@ -501,10 +521,25 @@ static void show_byte(char *out, size_t cap, int c) {
   else snprintf(out, cap, "0x%02X", c);
 }
 
+static size_t csv_notes(void *state, const char *const **out);
+
+/* The notes as one "notes" property, sentences joined by "; ". */
+static pf_status info_notes(pf__csv_reader *r, pf_info *info) {
+  const char *const *notes;
+  size_t n = csv_notes(r, &notes);
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  for (size_t i = 0; i < n; i++) pf__buf_printf(&b, "%s%s", i ? "; " : "", notes[i]);
+  pf_status st = b.len && b.data ? pf__info_prop(info, "notes", "%s", (char *)b.data) : PF_OK;
+  pf__buf_free(&b);
+  return st;
+}
+
 static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
   pf__csv_reader *r = state;
-  char dl[16], q[16], esc[16];
+  char dl[24], q[16], esc[16];
   show_byte(dl, sizeof dl, r->d.delim);
+  if (r->d.space) strcat(dl, " + space");
   if (r->d.quote) show_byte(q, sizeof q, r->d.quote);
   else snprintf(q, sizeof q, "none");
   if (!r->d.quote) snprintf(esc, sizeof esc, "none");
@@ -517,7 +552,10 @@ static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
   PF_TRY(pf__info_prop(info, "quote", "%s", q));
   PF_TRY(pf__info_prop(info, "escape", "%s", esc));
   PF_TRY(pf__info_prop(info, "line_ending", "%s", le));
-  PF_TRY(pf__info_prop(info, "header", "%s", r->has_header ? "yes" : "no"));
+  if (r->has_header && r->lead > 1)
+    PF_TRY(pf__info_prop(info, "header", "yes (row %zu; the rows above are a title)", r->lead));
+  else
+    PF_TRY(pf__info_prop(info, "header", "%s", r->has_header ? "yes" : "no"));
   int64_t n;
   pf_status st = scan_all(r, &n, err);
   if (st != PF_OK) {
@@ -525,7 +563,36 @@ static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
     return st;
   }
   info->rows = n;
-  return PF_OK;
+  if (r->rows_rejected)
+    PF_TRY(pf__info_prop(info, "bad_rows", "%lld (left out, as --on-bad-rows skip would)",
+                         (long long)r->rows_rejected));
+  return info_notes(r, info);
+}
+
+/* What was repaired or tolerated: open()'s notes (title rows, the
+ * header), then rows kept with --on-bad-rows keep. */
+static size_t csv_notes(void *state, const char *const **out) {
+  pf__csv_reader *r = state;
+  static const char *const what[3] = {
+      "fewer fields than the header: kept, the missing fields null",
+      "more fields than the header: kept, the extra fields joined into the last column",
+      "a quote that never closes: kept, cut at the end of the quote's line"};
+  size_t n = 0;
+  for (int i = 0; i < 2; i++)
+    if (r->open_notes[i]) r->notes_out[n++] = r->open_notes[i];
+  free(r->kept_note);
+  r->kept_note = NULL;
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  for (int i = 0; i < 3; i++)
+    if (r->kept[i])
+      pf__buf_printf(&b, "%s%lld row%s with %s (first: line %lld)", b.len ? "; " : "",
+                     (long long)r->kept[i], r->kept[i] == 1 ? "" : "s", what[i],
+                     (long long)r->kept_line[i]);
+  if (b.len && b.data) r->notes_out[n++] = r->kept_note = pf__buf_take(&b);
+  pf__buf_free(&b);
+  *out = r->notes_out;
+  return n;
 }
 
 static void csv_stats(void *state, pf__reader_stats *out) {
@@ -546,6 +613,8 @@ static void csv_close(void *state) {
     pf__csv_rows_free(&r->blk[i].rows);
   }
   pf_schema_free(r->schema);
+  for (int i = 0; i < 2; i++) free(r->open_notes[i]);
+  free(r->kept_note);
   free(r->null_lens);
   pf__csv_text_free(&r->text);
   pf__source_close(r->src);
@@ -566,4 +635,5 @@ const pf__reader_ops pf__csv_reader_ops = {
     .info = csv_info,
     .stats = csv_stats,
     .close = csv_close,
+    .warnings = csv_notes,
 };

@@ -140,6 +140,7 @@ pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
                        int at_eof, pf__csv_rows *rows, size_t max_rows) {
   const uint8_t q = sc->d.quote, eol = sc->d.eol, delim = sc->d.delim;
   const uint8_t esc = sc->d.escape && sc->d.escape != q ? sc->d.escape : 0;
+  const int space = sc->d.space;
   static const uint8_t no_bytes[1];
   if (!buf) { /* an empty block may have no buffer yet: NULL + 0 is UB */
     buf = no_bytes;
@@ -147,6 +148,7 @@ pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
   }
   const uint8_t *const end = buf + len;
   size_t pos = sc->pos;
+again:
   while (rows->n < max_rows) {
     if (sc->in_quote) {
       const uint8_t *p = esc ? find2(buf + pos, end, q, esc) : find1(buf + pos, end, q);
@@ -195,7 +197,8 @@ pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
       pos++;
       sc->row_start = pos;
     } else {
-      if (pos == sc->row_start || buf[pos - 1] == delim) {
+      if (pos == sc->row_start || buf[pos - 1] == delim ||
+          (space && buf[pos - 1] == ' ' && pos - 1 > sc->row_start && buf[pos - 2] == delim)) {
         sc->in_quote = 1;
         sc->quote_line = sc->line + sc->extra;
         sc->quote_pos = pos;
@@ -205,6 +208,22 @@ pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
   }
   sc->pos = pos;
   if (at_eof && pos >= len && rows->n < max_rows) {
+    if (sc->in_quote && sc->lenient && !sc->bad_line) {
+      /* The quote never closes, so no quote byte follows it: the row ends
+       * at the first line break after the quote, and what follows are
+       * rows again. Line breaks before the quote are inside fields of the
+       * row that did close. */
+      const uint8_t *br = find1(buf + sc->quote_pos, end, eol);
+      size_t stop = br ? (size_t)(br - buf) : len;
+      sc->in_quote = 0;
+      sc->extra = (int64_t)count_byte(buf + sc->row_start, buf + stop, eol);
+      sc->bad_line = sc->line;
+      sc->bad_quote = sc->quote_line;
+      PF_TRY(end_row(sc, buf, stop, rows));
+      pos = stop < len ? stop + 1 : len;
+      sc->row_start = pos;
+      goto again;
+    }
     if (sc->in_quote) return PF_EPARSE;
     if (sc->row_start < len) {
       PF_TRY(end_row(sc, buf, len, rows));
@@ -219,6 +238,7 @@ size_t pf__csv_split(const pf__csv_dialect *d, const uint8_t *s,
                      uint8_t *scratch) {
   const uint8_t q = d->quote, delim = d->delim;
   const uint8_t esc = d->escape && d->escape != q ? d->escape : 0;
+  const int space = d->space;
   uint8_t *w = scratch;
   size_t nf = 0;
   const uint8_t *p = s;
@@ -322,6 +342,7 @@ size_t pf__csv_split(const pf__csv_dialect *d, const uint8_t *s,
     nf++;
     if (p < e) { /* at a delimiter */
       p++;
+      if (space && p < e && *p == ' ') p++;
       continue;
     }
     break;
@@ -333,6 +354,7 @@ size_t pf__csv_split_fast(const pf__csv_dialect *d, const uint8_t *s,
                           const uint8_t *e, pf__csv_field *f, size_t cap,
                           uint8_t *scratch) {
 #if defined(__SSE2__)
+  if (d->space) return pf__csv_split(d, s, e, f, cap, scratch);
   /* Delimiter positions 64 bytes at a time as a bit mask; any quote byte
    * sends the row to the general splitter. */
   const __m128i vd = _mm_set1_epi8((char)d->delim);
