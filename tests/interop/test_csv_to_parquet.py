@@ -580,13 +580,24 @@ def test_header_names_case_insensitive_duplicates_and_trimming(convert):
 
 # ---- ragged rows -----------------------------------------------------------------
 
-def test_missing_fields_are_null(convert):
+def test_short_rows_are_bad_rows(convert, tmp_path):
+    """A row with too few fields is a bad row, as one with too many: the
+    default stops at it naming its line; keep pads it with nulls, counted and
+    told; skip writes it to the rejects file."""
     header = ["a", "b", "c"]
     rows = [["1", "x", "2024-01-01"], ["2", "y"], ["3"], ["4", "z", "2024-01-04"]]
-    out, result, _ = convert(render(header, rows))
+    out, _, err = convert(render(header, rows), rc=1)
+    assert not out.exists()
+    assert f"{tmp_path / 'in.csv'}: line 3, row 2, column 3: 2 fields where the header has 3" in err
+    out, result, _ = convert(render(header, rows), "--on-bad-rows", "keep")
     exp = expect(header, rows)
     assert exp.columns[2] == [dt.date(2024, 1, 1), None, None, dt.date(2024, 1, 4)]
     check(out, exp, result)
+    assert result["warnings"] == ["2 rows with fewer fields than the header: kept, the missing "
+                                  "fields null (first: line 3)"], result["warnings"]
+    out, result, _ = convert(render(header, rows), "--on-bad-rows", "skip", out="skip.parquet")
+    check(out, expect(header, [rows[0], rows[3]]), result)
+    assert result["rows_rejected"] == 2
 
 
 def ragged_text():

@@ -84,6 +84,15 @@ TEST_IMPL(ragged_missing_fields) {
   ASSERT_STR_EQ(r.warnings, "2 rows with fewer fields than the header: kept, the missing "
                             "fields null (first: line 3)\n");
   csvt_free(&r);
+  /* long rows too, each kind told once */
+  p = CSVT_FILE("rg2.csv", "a,b\n1,2\n3\n4,5,6\n7,8,9\n");
+  csvt_read(p, &o, 2, &r);
+  ASSERT_ROWS(r, "1|'2'\n3|NULL\n4|'5,6'\n7|'8,9'\n");
+  ASSERT_STR_EQ(r.warnings, "1 row with fewer fields than the header: kept, the missing fields "
+                            "null (first: line 3)\n2 rows with more fields than the header: "
+                            "kept, the extra fields joined into the last column (first: line "
+                            "4)\n");
+  csvt_free(&r);
 }
 
 static const char ragged[] =

@@ -208,6 +208,8 @@ typedef struct pf__csv_shape {
   size_t lead;          /* sample rows above the header candidate (title)  */
   size_t n_cols;        /* columns, if the candidate is a header           */
   size_t body_cols;     /* the body's field count (columns without header) */
+  size_t body_short;    /* > 0: the header names more columns than the body
+                           has fields; rows with this many are not bad     */
   pf__csv_field *hdr;   /* the candidate's fields, repaired (hdr_n)        */
   size_t hdr_n;
   uint8_t *scratch;     /* text of unescaped fields in hdr                 */
@@ -252,6 +254,9 @@ typedef struct pf__csv_cfg {
   pf__csv_nulls nulls;
   const pf_schema *schema;   /* column names and current types           */
   size_t n_cols;
+  size_t body_short;         /* rows with this many fields (< n_cols) are
+                                not bad: the header names more columns
+                                than the data has (0: none)              */
   pf_bad_rows on_bad;        /* SKIP when validating                      */
   int header;                /* the file has a header (messages)          */
   int check_utf8;            /* text is passed-through UTF-8              */
@@ -340,8 +345,8 @@ typedef struct pf__csv_reader {
   size_t lead;                 /* rows before the data: title + header     */
   char *open_notes[2];         /* what open() repaired: title rows, the
                                   header (NULL when nothing)              */
-  char *kept_note;             /* notes(): rows kept (built on request)    */
-  const char *notes_out[3];    /* notes()' answer                          */
+  char *kept_notes[3];         /* notes(): rows kept (built on request)    */
+  const char *notes_out[5];    /* notes()' answer                          */
   pf_schema *schema;           /* current schema (types widen)             */
   pf__csv_cfg cfg;             /* settings for the parse tasks             */
   size_t n_cols;

@@ -254,6 +254,7 @@ static pf_status decide_table(pf__csv_reader *r, pf__buf *b, const pf__csv_rows 
   st = decide_header(r, b, rows, &sh, cols, widest);
   if (st != PF_OK) goto out;
   n_cols = r->has_header ? sh.n_cols : sh.body_cols;
+  r->cfg.body_short = r->has_header ? sh.body_short : 0;
   if (!r->has_header) {
     /* the candidate is data: no repair, its values count for the types */
     sh.note[0] = 0;

@@ -425,7 +425,7 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
         }
         note_kept(p, 2, line);
       }
-      if (nf != nc) {
+      if (nf != nc && nf != cfg->body_short) {
         if (cfg->on_bad == PF_BAD_ROWS_KEEP && nc > 0) {
           if (nf > nc && !empty_rest(d, s + f[nc].raw, e)) jw = join_rest(d, f, nc, s, e, jw);
           note_kept(p, nf < nc ? 0 : 1, line);

@@ -580,17 +580,14 @@ static size_t csv_notes(void *state, const char *const **out) {
   size_t n = 0;
   for (int i = 0; i < 2; i++)
     if (r->open_notes[i]) r->notes_out[n++] = r->open_notes[i];
-  free(r->kept_note);
-  r->kept_note = NULL;
-  pf__buf b;
-  pf__buf_init(&b, 0);
-  for (int i = 0; i < 3; i++)
-    if (r->kept[i])
-      pf__buf_printf(&b, "%s%lld row%s with %s (first: line %lld)", b.len ? "; " : "",
-                     (long long)r->kept[i], r->kept[i] == 1 ? "" : "s", what[i],
-                     (long long)r->kept_line[i]);
-  if (b.len && b.data) r->notes_out[n++] = r->kept_note = pf__buf_take(&b);
-  pf__buf_free(&b);
+  for (int i = 0; i < 3; i++) {
+    free(r->kept_notes[i]);
+    r->kept_notes[i] = NULL;
+    if (!r->kept[i]) continue;
+    r->kept_notes[i] = pf__aprintf("%lld row%s with %s (first: line %lld)", (long long)r->kept[i],
+                                   r->kept[i] == 1 ? "" : "s", what[i], (long long)r->kept_line[i]);
+    if (r->kept_notes[i]) r->notes_out[n++] = r->kept_notes[i];
+  }
   *out = r->notes_out;
   return n;
 }
@@ -614,7 +611,7 @@ static void csv_close(void *state) {
   }
   pf_schema_free(r->schema);
   for (int i = 0; i < 2; i++) free(r->open_notes[i]);
-  free(r->kept_note);
+  for (int i = 0; i < 3; i++) free(r->kept_notes[i]);
   free(r->null_lens);
   pf__csv_text_free(&r->text);
   pf__source_close(r->src);

@@ -21,9 +21,10 @@
  *   3. split by another delimiter of the list it has C fields (a header
  *      written with spaces above comma-separated data): names taken so;
  *   4. k < C: the header lacks names (one missing, or two run together):
- *      the missing columns are named Column_N at the end.
- * Otherwise the header's own count stands (when k > C every data row is a
- * bad row). Each repair is told in the note.
+ *      the missing columns are named Column_N at the end;
+ *   5. k > C: the header names columns the data leaves out: they are null,
+ *      and rows with C fields are not bad rows (body_short).
+ * Each repair is told in the note.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,8 +214,18 @@ static pf_status repair(pf__csv_shape *sh, const pf__csv_dialect *d,
              "the header (line %lld) has %zu name%s where every data row has %zu fields: the "
              "last %zu columns are named Column_%zu to Column_%zu", (long long)line, k,
              k == 1 ? "" : "s", c, c - k, k + 1, c);
-  else
-    sh->n_cols = k; /* more names than data: the header stands */
+  else { /* more names than the data has fields: the last columns are empty */
+    sh->n_cols = k;
+    sh->body_short = c;
+    if (k - c == 1)
+      snprintf(sh->note, sizeof sh->note,
+               "the header (line %lld) has %zu names where every data row has %zu fields: the "
+               "last column has no values (null)", (long long)line, k, c);
+    else
+      snprintf(sh->note, sizeof sh->note,
+               "the header (line %lld) has %zu names where every data row has %zu fields: the "
+               "last %zu columns have no values (null)", (long long)line, k, c, k - c);
+  }
   return PF_OK;
 }
 
@@ -223,6 +234,7 @@ pf_status pf__csv_shape_header(pf__csv_shape *sh, const pf__csv_dialect *d,
   const size_t *nf = sh->nf, m = sh->m;
   sh->note[0] = 0;
   sh->n_cols = sh->body_cols;
+  sh->body_short = 0;
   sh->hdr_n = 0;
   if (sh->lead >= rows->n) return PF_OK;
   const size_t t = sh->lead;
