@@ -1,0 +1,303 @@
+/* test_csv_shape.c - the table's shape decided from the body, not the
+ * first line: header repairs, title rows, files without a header, the ", "
+ * dialect, and an unterminated quote in the lenient modes. Each fixture is
+ * a damaged copy of one small clean table (the classes of the Pollock
+ * benchmark of polluted CSV files); every one of them failed or loaded
+ * wrongly before. */
+#include "csv_test_util.h"
+
+/* The clean table: id,name,qty with 12 rows ("1,a1,2" ...). */
+#define ROWS 12
+
+static char *table(const char *header, const char *fmt) {
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  pf__buf_puts(&b, header);
+  for (int i = 1; i <= ROWS; i++) pf__buf_printf(&b, fmt, i, i, i * 2);
+  return pf__buf_take(&b);
+}
+
+static void read_text(const char *name, const char *text, const pf_convert_options *o,
+                      csvt_result *r) {
+  csvt_read(csvt_file(name, text, strlen(text)), o, 2, r);
+}
+
+static pf_convert_options opts(pf_bad_rows mode) {
+  pf_convert_options o;
+  csvt_options(&o);
+  o.csv.on_bad_rows = mode;
+  return o;
+}
+
+/* The rows every repaired file must give. */
+static char *clean_rows(void) {
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  for (int i = 1; i <= ROWS; i++) pf__buf_printf(&b, "%d|'a%d'|%d\n", i, i, i * 2);
+  return pf__buf_take(&b);
+}
+
+TEST_IMPL(header_short_by_one) {
+  /* two names run together: every data row agrees on 3 fields */
+  char *t = table("id,nameqty\n", "%d,a%d,%d\n");
+  char *want = clean_rows();
+  for (int mode = PF_BAD_ROWS_ERROR; mode <= PF_BAD_ROWS_KEEP; mode++) {
+    pf_convert_options o = opts((pf_bad_rows)mode);
+    csvt_result r;
+    read_text("hs.csv", t, &o, &r);
+    ASSERT_STR_EQ(r.schema, "id:int64,nameqty:string,Column_3:int64");
+    ASSERT_ROWS(r, want);
+    ASSERT_EQ(r.rows_rejected, 0);
+    ASSERT_STR_EQ(r.warnings, "the header (line 1) has 2 names where every data row has 3 "
+                              "fields: the last column is named Column_3\n");
+    csvt_free(&r);
+  }
+  free(t);
+  free(want);
+}
+
+TEST_IMPL(header_with_extra_empty_name) {
+  char *t = table("id,,name,qty\n", "%d,a%d,%d\n");
+  char *want = clean_rows();
+  csvt_result r;
+  read_text("he.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,qty:int64");
+  ASSERT_ROWS(r, want);
+  ASSERT_STR_EQ(r.warnings, "the header (line 1) has 1 empty name more than the data's 3 "
+                            "fields: left out\n");
+  csvt_free(&r);
+  free(t);
+  free(want);
+}
+
+TEST_IMPL(header_with_a_stray_quote) {
+  /* the stray quote pairs with the next one: 2 fields, not 3 */
+  char *t = table("\"id,name,\"qty\"\n", "%d,a%d,%d\n");
+  char *want = clean_rows();
+  csvt_result r;
+  read_text("hq.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,qty:int64");
+  ASSERT_ROWS(r, want);
+  ASSERT(strstr(r.warnings, "quotes that do not pair up") != NULL);
+  csvt_free(&r);
+  free(t);
+  free(want);
+}
+
+TEST_IMPL(header_delimited_by_spaces) {
+  char *t = table("id name \"qty\"\n", "%d,a%d,%d\n");
+  char *want = clean_rows();
+  csvt_result r;
+  read_text("hd.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,qty:int64");
+  ASSERT_ROWS(r, want);
+  ASSERT_STR_EQ(r.warnings, "the header (line 1) is delimited by space where the data uses "
+                            "',': its names were split by space\n");
+  csvt_free(&r);
+  free(t);
+  free(want);
+}
+
+TEST_IMPL(header_names_more_columns_than_the_data) {
+  char *t = table("id,name,qty,note\n", "%d,a%d,%d\n");
+  csvt_result r;
+  read_text("hm.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,qty:int64,note:string");
+  ASSERT_EQ(r.st, PF_OK);
+  ASSERT_EQ(r.n_rows, ROWS);
+  ASSERT_EQ(r.rows_rejected, 0);
+  ASSERT(strstr(r.rows, "1|'a1'|2|NULL\n") == r.rows);
+  ASSERT(strstr(r.warnings, "the last column has no values (null)") != NULL);
+  csvt_free(&r);
+  free(t);
+}
+
+TEST_IMPL(one_bad_row_does_not_move_the_header) {
+  /* the header is fine; one long data row is a bad row, not a repair */
+  char *t = table("id,name,qty\n", "%d,a%d,%d\n");
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  pf__buf_printf(&b, "%s13,a13,26,extra\n", t);
+  pf_convert_options o = opts(PF_BAD_ROWS_ERROR);
+  csvt_result r;
+  read_text("hb.csv", (char *)b.data, &o, &r);
+  ASSERT_EQ(r.st, PF_EBADROW);
+  ASSERT_EQ(r.err.line, 14);
+  csvt_free(&r);
+  pf__buf_free(&b);
+  free(t);
+}
+
+TEST_IMPL(title_rows_above_the_header) {
+  char *t = table("Sales report,,\n,,\nid,name,qty\n", "%d,a%d,%d\n");
+  char *want = clean_rows();
+  csvt_result r;
+  read_text("tr.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,qty:int64");
+  ASSERT_ROWS(r, want);
+  ASSERT_STR_EQ(r.warnings, "lines 1-2 above the header hold a title: left out\n");
+  csvt_free(&r);
+  free(t);
+  /* a title of one field on its own line */
+  t = table("Quarterly numbers\nid,name,qty\n", "%d,a%d,%d\n");
+  read_text("tr2.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,qty:int64");
+  ASSERT_ROWS(r, want);
+  ASSERT_STR_EQ(r.warnings, "line 1 above the header holds a title: left out\n");
+  csvt_free(&r);
+  free(t);
+  free(want);
+}
+
+TEST_IMPL(sparse_first_row_without_header_is_data) {
+  /* one value in the first row, but no header below it: not a title */
+  const char *p = CSVT_FILE("sp.csv", "7,,\n1,2,3\n4,5,6\n");
+  csvt_result r;
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_STR_EQ(r.schema, "Column_1:int64,Column_2:int64,Column_3:int64");
+  ASSERT_ROWS(r, "7|NULL|NULL\n1|2|3\n4|5|6\n");
+  ASSERT_STR_EQ(r.warnings, "");
+  csvt_free(&r);
+}
+
+TEST_IMPL(file_without_header) {
+  char *t = table("", "%d,a%d,%d\n");
+  csvt_result r;
+  read_text("nh.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "Column_1:int64,Column_2:string,Column_3:int64");
+  char *want = clean_rows();
+  ASSERT_ROWS(r, want);
+  csvt_free(&r);
+  free(want);
+  free(t);
+}
+
+TEST_IMPL(comma_space_dialect) {
+  char *t = table("id, name, qty, note\n", "%d, \"a%d, b\", %d, \"x \"\"y\"\"\"\n");
+  csvt_result r;
+  read_text("cs.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,qty:int64,note:string");
+  ASSERT(strstr(r.rows, "1|'a1, b'|2|'x \"y\"'\n") == r.rows);
+  ASSERT_EQ(r.n_rows, ROWS);
+  csvt_free(&r);
+  free(t);
+  /* a file that writes ", " only in some places keeps "," */
+  const char *p = CSVT_FILE("cs2.csv", "a,b\n1, x\n2,y\n");
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_ROWS(r, "1|' x'\n2|'y'\n");
+  csvt_free(&r);
+}
+
+TEST_IMPL(unterminated_quote_on_the_last_line) {
+  char *t = table("id,name,qty\n", "%d,a%d,%d\n");
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  pf__buf_printf(&b, "%s13,\"a13,26\n", t);
+  char *want = clean_rows();
+  /* strict: the file fails at the quote's line */
+  csvt_result r;
+  read_text("uq.csv", (char *)b.data, NULL, &r);
+  ASSERT_EQ(r.st, PF_EPARSE);
+  ASSERT_EQ(r.err.line, 14);
+  csvt_free(&r);
+  /* skip: that line is the bad row, the rest converts */
+  pf_convert_options o = opts(PF_BAD_ROWS_SKIP);
+  read_text("uq.csv", (char *)b.data, &o, &r);
+  ASSERT_ROWS(r, want);
+  ASSERT_STR_EQ(r.rejects, "14|unterminated quote: the quoted field that opens at line 14 "
+                           "never closes|13,\"a13,26\n");
+  csvt_free(&r);
+  /* keep: kept as it splits (the open field takes the rest of its line) */
+  o = opts(PF_BAD_ROWS_KEEP);
+  read_text("uq.csv", (char *)b.data, &o, &r);
+  ASSERT_EQ(r.st, PF_OK);
+  ASSERT_EQ(r.n_rows, ROWS + 1);
+  ASSERT(strstr(r.rows, "13|'a13,26'|NULL\n") != NULL);
+  ASSERT(strstr(r.warnings, "1 row with a quote that never closes: kept") != NULL);
+  csvt_free(&r);
+  free(want);
+  pf__buf_free(&b);
+  free(t);
+}
+
+TEST_IMPL(unterminated_quote_before_the_end) {
+  /* the open quote is on line 3; the lines after it are rows again */
+  const char *text = "a,b\n1,x\n2,\"oops\n3,y\n4,z\n";
+  pf_convert_options o = opts(PF_BAD_ROWS_SKIP);
+  csvt_result r;
+  read_text("uq2.csv", text, &o, &r);
+  ASSERT_ROWS(r, "1|'x'\n3|'y'\n4|'z'\n");
+  ASSERT_EQ(r.rows_rejected, 1);
+  ASSERT(strncmp(r.rejects, "3|unterminated quote", 20) == 0);
+  csvt_free(&r);
+  /* with tiny blocks too (the pending row crosses every boundary) */
+  setenv("PYFORGE_CSV_CHUNK_SIZE", "3", 1);
+  read_text("uq2.csv", text, &o, &r);
+  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  ASSERT_ROWS(r, "1|'x'\n3|'y'\n4|'z'\n");
+  csvt_free(&r);
+}
+
+TEST_IMPL(keep_drops_empty_extra_fields) {
+  pf_convert_options o = opts(PF_BAD_ROWS_KEEP);
+  const char *p = CSVT_FILE("ke.csv", "a,b,c\n1,x,2\n3,,y,4,,\n5,z,6,,\n");
+  csvt_result r;
+  csvt_read(p, &o, 1, &r);
+  ASSERT_ROWS(r, "1|'x'|'2'\n3|NULL|'y,4,,'\n5|'z'|'6'\n");
+  ASSERT(strstr(r.warnings, "2 rows with more fields than the header") != NULL);
+  csvt_free(&r);
+}
+
+TEST_IMPL(empty_inputs_are_refused_in_every_mode) {
+  static const char *const texts[] = {"", "\xEF\xBB\xBF", "  \n\t\n", "\n\n\n"};
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+    for (int mode = PF_BAD_ROWS_ERROR; mode <= PF_BAD_ROWS_KEEP; mode++) {
+      pf_convert_options o = opts((pf_bad_rows)mode);
+      csvt_result r;
+      read_text("em.csv", texts[i], &o, &r);
+      ASSERT_EQ(r.st, PF_EEMPTY);
+      ASSERT(strstr(r.err.message, "the file is empty") == r.err.message);
+      csvt_free(&r);
+    }
+}
+
+TEST_IMPL(info_sees_what_convert_sees) {
+  /* a bad row: info fails where convert fails, and counts what skip keeps */
+  const char *p = CSVT_FILE("ag.csv", "a,b\n1,2\n3\n4,5\n");
+  csvt_result r;
+  ASSERT_EQ(csvt_info(p, NULL, &r), PF_EBADROW);
+  ASSERT_EQ(r.err.line, 3);
+  csvt_free(&r);
+  pf_convert_options o = opts(PF_BAD_ROWS_SKIP);
+  ASSERT_OK(csvt_info(p, &o, &r));
+  ASSERT_EQ(r.info.rows, 2);
+  csvt_free(&r);
+  o = opts(PF_BAD_ROWS_KEEP);
+  ASSERT_OK(csvt_info(p, &o, &r));
+  ASSERT_EQ(r.info.rows, 3);
+  const char *notes = NULL;
+  for (size_t i = 0; i < r.info.n_props; i++)
+    if (strcmp(r.info.props[i].key, "notes") == 0) notes = r.info.props[i].value;
+  ASSERT(notes && strstr(notes, "1 row with fewer fields than the header") != NULL);
+  csvt_free(&r);
+}
+
+int main(void) {
+  RUN_TEST(header_short_by_one);
+  RUN_TEST(header_with_extra_empty_name);
+  RUN_TEST(header_with_a_stray_quote);
+  RUN_TEST(header_delimited_by_spaces);
+  RUN_TEST(header_names_more_columns_than_the_data);
+  RUN_TEST(one_bad_row_does_not_move_the_header);
+  RUN_TEST(title_rows_above_the_header);
+  RUN_TEST(sparse_first_row_without_header_is_data);
+  RUN_TEST(file_without_header);
+  RUN_TEST(comma_space_dialect);
+  RUN_TEST(unterminated_quote_on_the_last_line);
+  RUN_TEST(unterminated_quote_before_the_end);
+  RUN_TEST(keep_drops_empty_extra_fields);
+  RUN_TEST(empty_inputs_are_refused_in_every_mode);
+  RUN_TEST(info_sees_what_convert_sees);
+  csvt_cleanup();
+  return TEST_SUMMARY();
+}
