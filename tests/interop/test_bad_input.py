@@ -159,11 +159,42 @@ def test_10000_columns(fails, tmp_path):
     assert "10000" in err.replace(",", ""), "the message should say how many columns there are"
 
 
-def test_empty_file(fails, tmp_path):
-    src = write(tmp_path / "empty.csv", b"")
-    err = fails(src)
-    assert "empty" in err.lower(), err
+@pytest.mark.parametrize("mode", ["error", "skip", "keep"])
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b" \n\n"], ids=["0B", "bom", "blank"])
+def test_empty_file(fails, run_pyforge, tmp_path, mode, data):
+    """A file without text is refused in every mode (an output without
+    columns would fail later, in DuckDB or Spark), and info and validate
+    say the same."""
+    src = write(tmp_path / "empty.csv", data)
+    err = fails(src, "--on-bad-rows", mode)
+    assert "the file is empty" in err, err
     assert str(src) in err
+    rc, out, err2 = run_pyforge("info", src, "--on-bad-rows", mode)
+    assert rc == 1 and "the file is empty" in err2, (out, err2)
+    rc, out, _ = run_pyforge("validate", src)
+    assert rc == 1 and "the file is empty" in out, out
+
+
+def test_info_and_validate_agree_with_convert(run_pyforge, tmp_path):
+    """info and validate read with convert's dialect, header and bad-row
+    verdicts: a short row and a long row fail all three by default."""
+    src = write(tmp_path / "r.csv", b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n")
+    for cmd in ("convert", "info"):
+        args = [cmd, src] + ([tmp_path / "o.parquet"] if cmd == "convert" else [])
+        rc, out, err = run_pyforge(*args)
+        assert rc == 1, (cmd, out, err)
+        assert f"{src}: line 3, row 2" in err and "2 fields where the header has 3" in err, err
+    rc, out, _ = run_pyforge("validate", src)
+    assert rc == 1 and "invalid: 2 problems" in out, out
+    for line in (3, 4):
+        assert f"{src}: line {line}" in out, out
+    rc, out, err = run_pyforge("info", src, "--on-bad-rows", "skip", "--json")
+    assert rc == 0, err
+    import json as _json
+    info = _json.loads(out)
+    assert info["rows"] == 2, info
+    rc, out, err = run_pyforge("info", src, "--on-bad-rows", "keep", "--json")
+    assert rc == 0 and _json.loads(out)["rows"] == 4, (out, err)
 
 
 def test_missing_file(fails, tmp_path):

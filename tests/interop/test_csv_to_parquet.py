@@ -661,6 +661,72 @@ def test_bad_rows_keep(convert):
     check(out, exp, result)
 
 
+# ---- polluted copies of one clean table ----------------------------------------
+# Each case damages a clean table the way real files are damaged (the classes
+# of the Pollock benchmark of polluted CSV files); with --on-bad-rows keep the
+# output must be the clean table, read back by pyarrow and DuckDB, and the
+# repair must be told in a warning.
+
+def clean_table(n=40, seed=9):
+    rnd = random.Random(seed)
+    header = ["id", "name", "amount", "day", "note"]
+    rows = [[str(i), rnd.choice(["Ann", "Bo, Jr.", "Cé", "Dee \"D\""]) + str(i),
+             f"{rnd.randint(0, 9999) / 100}", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+             rnd.choice(["", "ok", "late, again"])] for i in range(n)]
+    return header, rows
+
+
+def polluted(kind):
+    """(text, the header a reader must find) for one kind of damage."""
+    header, rows = clean_table()
+    body = render(None, rows)
+    if kind == "header_short":          # two names run together
+        return "id,nameamount,day,note\n" + body, ["id", "nameamount", "day", "note", "Column_5"]
+    if kind == "header_extra_empty":    # one empty name too many
+        return "id,name,,amount,day,note\n" + body, header
+    if kind == "header_stray_quote":    # a stray quote opens the header
+        return '"id,name,amount,"day",note\n' + body, header
+    if kind == "header_spaces":         # only the header uses spaces
+        return "id name amount day note\n" + body, header
+    if kind == "title_rows":            # a title and an empty line above
+        return "Report of 2024,,,,\n,,,,\n" + render(header, rows), header
+    if kind == "comma_space":           # ", " everywhere, quotes after the space
+        return render(header, rows, Dialect(delimiter=", ")), header
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind", ["header_short", "header_extra_empty", "header_stray_quote",
+                                  "header_spaces", "title_rows", "comma_space"])
+def test_polluted_copies_load_clean(convert, kind):
+    text, names = polluted(kind)
+    header, rows = clean_table()
+    out, result, _ = convert(text, "--on-bad-rows", "keep")
+    exp = expect(header, rows)
+    if names != header:  # the header lacked a name: data shifts under the names given
+        exp = expect(names, rows)
+    check(out, exp, result)
+    if kind != "comma_space":
+        assert len(result["warnings"]) == 1 and "header" in result["warnings"][0], result
+
+
+def test_no_header_file(convert):
+    header, rows = clean_table()
+    out, result, _ = convert(render(None, rows))
+    check(out, expect(None, rows, has_header=False), result)
+
+
+def test_unterminated_quote_last_line_lenient(convert, tmp_path):
+    header, rows = clean_table()
+    text = render(header, rows) + '41,"never closed,1.5,2024-01-01,x\n'
+    out, _, err = convert(text, rc=1)
+    assert f"{tmp_path / 'in.csv'}: line 42" in err and "unterminated quote" in err, err
+    out, result, _ = convert(text, "--on-bad-rows", "skip", out="skip.parquet")
+    check(out, expect(header, rows), result)
+    assert result["rows_rejected"] == 1
+    rej = python_csv_parse((tmp_path / "skip.parquet.rejects.csv").read_text())
+    assert rej[1][0] == "42" and rej[1][1].startswith("unterminated quote"), rej
+
+
 # ---- widening late in a big file -------------------------------------------------
 
 def late_file(n, late_row, late_value):
