@@ -149,6 +149,28 @@ TEST_IMPL(title_rows_above_the_header) {
   free(want);
 }
 
+TEST_IMPL(header_of_two_rows) {
+  char *t = table("id,name,qty\nkey,label,count\n", "%d,a%d,%d\n");
+  char *want = clean_rows();
+  csvt_result r;
+  read_text("h2r.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id key:int64,name label:string,qty count:int64");
+  ASSERT_ROWS(r, want);
+  ASSERT_STR_EQ(r.warnings, "lines 1-2 form the header (2 rows naming the columns): their "
+                            "names are joined\n");
+  csvt_free(&r);
+  free(t);
+  /* a data row with a word in a numeric column is data (a bad value) */
+  t = table("id,name,qty\n0,a0,unknown\n", "%d,a%d,%d\n");
+  read_text("h2n.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,qty:string");
+  ASSERT_EQ(r.n_rows, ROWS + 1);
+  ASSERT_STR_EQ(r.warnings, "");
+  csvt_free(&r);
+  free(t);
+  free(want);
+}
+
 TEST_IMPL(sparse_first_row_without_header_is_data) {
   /* one value in the first row, but no header below it: not a title */
   const char *p = CSVT_FILE("sp.csv", "7,,\n1,2,3\n4,5,6\n");
@@ -290,6 +312,7 @@ int main(void) {
   RUN_TEST(header_names_more_columns_than_the_data);
   RUN_TEST(one_bad_row_does_not_move_the_header);
   RUN_TEST(title_rows_above_the_header);
+  RUN_TEST(header_of_two_rows);
   RUN_TEST(sparse_first_row_without_header_is_data);
   RUN_TEST(file_without_header);
   RUN_TEST(comma_space_dialect);

@@ -226,6 +226,9 @@ pf_status pf__csv_shape_find(pf__csv_shape *sh, const pf__csv_dialect *d,
 /* Takes row sh->lead as the header candidate again (after lead changed). */
 pf_status pf__csv_shape_header(pf__csv_shape *sh, const pf__csv_dialect *d,
                                const uint8_t *buf, const pf__csv_rows *rows);
+/* The header continues on the `extra` rows below it: names joined. */
+pf_status pf__csv_shape_join(pf__csv_shape *sh, const pf__csv_dialect *d,
+                             const uint8_t *buf, const pf__csv_rows *rows, size_t extra);
 void pf__csv_shape_free(pf__csv_shape *sh);
 
 /* ---- sample and inference ------------------------------------------------ */

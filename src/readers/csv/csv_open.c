@@ -212,20 +212,74 @@ static pf_status infer_body(pf__csv_reader *r, const pf__buf *b, const pf__csv_r
   return pf__csv_infer_rows(&r->d, &r->ictx, &nl, b->data, rows, from, rows->n, cols, n);
 }
 
-/* Is the shape's candidate a header (given or detected)? Title rows above
- * a row that is not a header are not a title: the shape is taken again
- * from the first row. */
+/* Below a header, does sample row i name the columns again (a header of
+ * two or three rows)? Every field must be non-empty text that is no value
+ * of any type, under a body with typed columns (cols): a data row with a
+ * stray word in a numeric column still has values that fit elsewhere. */
+static pf_status header_row_again(pf__csv_reader *r, const pf__buf *b,
+                                  const pf__csv_rows *rows, size_t i,
+                                  const pf__infer_col *cols, size_t n_cols, int *yes) {
+  *yes = 0;
+  int typed = 0;
+  for (size_t c = 0; c < n_cols; c++)
+    typed |= cols[c].type != PF_TYPE_NULL && cols[c].type != PF_TYPE_STRING;
+  const uint8_t *s = b->data + rows->start[i];
+  const uint8_t *e = pf__csv_row_end(&r->d, s, b->data + rows->end[i]);
+  if (!typed || pf__csv_split(&r->d, s, e, NULL, 0, NULL) != n_cols) return PF_OK;
+  pf__csv_field *f = malloc(n_cols * sizeof *f);
+  uint8_t *sc = malloc((size_t)(e - s) + 1);
+  if (!f || !sc) {
+    free(f);
+    free(sc);
+    return PF_ENOMEM;
+  }
+  pf__csv_split(&r->d, s, e, f, n_cols, sc);
+  *yes = 1;
+  for (size_t c = 0; c < n_cols && *yes; c++)
+    *yes = f[c].n > 0 && !pf__infer_default_null((const char *)f[c].p, f[c].n) &&
+           pf__infer_value(&r->ictx, (const char *)f[c].p, f[c].n, NULL) == PF_TYPE_STRING;
+  free(f);
+  free(sc);
+  return PF_OK;
+}
+
+#define MAX_EXTRA_HEADER_ROWS 2
+
+/* Is the shape's candidate a header (given or detected), and do rows below
+ * it continue it (*extra)? Types come from the rows below those that could
+ * continue the header, then the rows that do not are added. Title rows
+ * above a row that is not a header are not a title: the shape is taken
+ * again from the first row. */
 static pf_status decide_header(pf__csv_reader *r, const pf__buf *b, const pf__csv_rows *rows,
-                               pf__csv_shape *sh, pf__infer_col *cols, size_t n_alloc) {
+                               pf__csv_shape *sh, pf__infer_col *cols, size_t n_alloc,
+                               size_t *extra) {
+  *extra = 0;
   if (r->opts->csv.header != PF_AUTO) {
     r->has_header = r->opts->csv.header;
     return infer_body(r, b, rows, sh->lead + 1, cols, n_alloc);
   }
+  pf__csv_nulls nl = r->cfg.nulls;
+  nl.all_strings = 0;
   for (;;) {
-    PF_TRY(infer_body(r, b, rows, sh->lead + 1, cols, n_alloc));
-    size_t body = rows->n - sh->lead - 1;
+    const size_t first = sh->lead + 1, deep = first + MAX_EXTRA_HEADER_ROWS;
+    PF_TRY(infer_body(r, b, rows, deep < rows->n ? deep : rows->n, cols, n_alloc));
+    size_t k = 0;
+    int more = sh->hdr_n == sh->n_cols;
+    while (more && k < MAX_EXTRA_HEADER_ROWS && first + k + 1 < rows->n) {
+      PF_TRY(header_row_again(r, b, rows, first + k, cols, sh->n_cols, &more));
+      k += (size_t)more;
+    }
+    size_t to = deep < rows->n ? deep : rows->n;
+    PF_TRY(pf__csv_infer_rows(&r->d, &r->ictx, &nl, b->data, rows, first + k, to, cols, n_alloc));
+    size_t body = rows->n - first - k;
     r->has_header = pf__csv_detect_header(&r->ictx, sh->hdr, sh->hdr_n, cols, sh->n_cols, body);
-    if (r->has_header || sh->lead == 0) return PF_OK;
+    if (r->has_header) {
+      *extra = k;
+      return k ? pf__csv_shape_join(sh, &r->d, b->data, rows, k) : PF_OK;
+    }
+    if (sh->lead == 0) /* no header: the rows taken for one are data */
+      return pf__csv_infer_rows(&r->d, &r->ictx, &nl, b->data, rows, first, first + k, cols,
+                                n_alloc);
     sh->lead = 0;
     PF_TRY(pf__csv_shape_header(sh, &r->d, b->data, rows));
   }
@@ -251,7 +305,8 @@ static pf_status decide_table(pf__csv_reader *r, pf__buf *b, const pf__csv_rows 
     st = cols ? st : PF_ENOMEM;
     goto out;
   }
-  st = decide_header(r, b, rows, &sh, cols, widest);
+  size_t extra;
+  st = decide_header(r, b, rows, &sh, cols, widest, &extra);
   if (st != PF_OK) goto out;
   n_cols = r->has_header ? sh.n_cols : sh.body_cols;
   r->cfg.body_short = r->has_header ? sh.body_short : 0;
@@ -263,7 +318,7 @@ static pf_status decide_table(pf__csv_reader *r, pf__buf *b, const pf__csv_rows 
     st = pf__csv_infer_rows(&r->d, &r->ictx, &nl, b->data, rows, sh.lead, sh.lead + 1, cols, n_cols);
     if (st != PF_OK) goto out;
   }
-  r->lead = sh.lead + (size_t)r->has_header;
+  r->lead = sh.lead + (size_t)r->has_header + extra;
   if (r->has_header && pf__csv_text_exact_offsets(&r->text)) {
     const uint8_t *s0 = b->data + rows->start[sh.lead];
     size_t n0 = (size_t)(pf__csv_row_end(&r->d, s0, b->data + rows->end[sh.lead]) - s0), bad;

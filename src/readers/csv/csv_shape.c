@@ -25,6 +25,10 @@
  *   5. k > C: the header names columns the data leaves out: they are null,
  *      and rows with C fields are not bad rows (body_short).
  * Each repair is told in the note.
+ *
+ * A header of two or three rows (each row below the first has the same
+ * count and only non-empty text, above a body with typed columns; see
+ * csv_open.c) gives names joined by a space: "Sales 2024".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,4 +258,54 @@ pf_status pf__csv_shape_header(pf__csv_shape *sh, const pf__csv_dialect *d,
   }
   const uint8_t *s = buf + rows->start[t];
   return repair(sh, d, s, pf__csv_row_end(d, s, buf + rows->end[t]), sh->line);
+}
+
+pf_status pf__csv_shape_join(pf__csv_shape *sh, const pf__csv_dialect *d,
+                             const uint8_t *buf, const pf__csv_rows *rows, size_t extra) {
+  const size_t n = sh->hdr_n, t = sh->lead;
+  pf__csv_field *all = malloc((extra + 1) * n * sizeof *all);
+  uint8_t **text = calloc(extra + 1, sizeof *text);
+  pf__buf j;
+  pf__buf_init(&j, 0);
+  pf_status st = all && text ? PF_OK : PF_ENOMEM;
+  if (st == PF_OK) memcpy(all, sh->hdr, n * sizeof *all);
+  for (size_t k = 1; st == PF_OK && k <= extra; k++) { /* the rows below, same count */
+    const uint8_t *s = buf + rows->start[t + k];
+    const uint8_t *e = pf__csv_row_end(d, s, buf + rows->end[t + k]);
+    text[k] = malloc((size_t)(e - s) + 1);
+    if (!text[k]) st = PF_ENOMEM;
+    else pf__csv_split(d, s, e, all + k * n, n, text[k]);
+  }
+  size_t *off = st == PF_OK ? malloc((n + 1) * sizeof *off) : NULL;
+  if (st == PF_OK && !off) st = PF_ENOMEM;
+  for (size_t c = 0; st == PF_OK && c < n; c++) { /* "name part2 part3" */
+    off[c] = j.len;
+    for (size_t k = 0; k <= extra && st == PF_OK; k++) {
+      const pf__csv_field *f = &all[k * n + c];
+      if (f->n == 0) continue;
+      if (j.len > off[c]) st = pf__buf_putc(&j, ' ');
+      if (st == PF_OK) st = pf__buf_append(&j, f->p, f->n);
+    }
+  }
+  if (st == PF_OK) {
+    off[n] = j.len;
+    st = pf__buf_putc(&j, 0);
+  }
+  if (st == PF_OK) {
+    free(sh->scratch);
+    sh->scratch = (uint8_t *)pf__buf_take(&j);
+    for (size_t c = 0; c < n; c++) {
+      sh->hdr[c].p = sh->scratch + off[c];
+      sh->hdr[c].n = (uint32_t)(off[c + 1] - off[c]);
+    }
+    snprintf(sh->note, sizeof sh->note,
+             "lines %lld-%lld form the header (%zu rows naming the columns): their names are "
+             "joined", (long long)sh->line, (long long)rows->line[t + extra], extra + 1);
+  }
+  free(off);
+  for (size_t k = 0; text && k <= extra; k++) free(text[k]);
+  free(text);
+  free(all);
+  pf__buf_free(&j);
+  return st;
 }
