@@ -684,8 +684,8 @@ def polluted(kind):
         return "id,nameamount,day,note\n" + body, ["id", "nameamount", "day", "note", "Column_5"]
     if kind == "header_extra_empty":    # one empty name too many
         return "id,name,,amount,day,note\n" + body, header
-    if kind == "header_stray_quote":    # a stray quote opens the header
-        return '"id,name,amount,"day",note\n' + body, header
+    if kind == "header_stray_quote":    # a stray quote opens the header: it stays text
+        return '"id,name,amount,"day",note\n' + body, ['"id'] + header[1:]
     if kind == "header_spaces":         # only the header uses spaces
         return "id name amount day note\n" + body, header
     if kind == "title_rows":            # a title and an empty line above

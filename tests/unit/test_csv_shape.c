@@ -76,7 +76,7 @@ TEST_IMPL(header_with_a_stray_quote) {
   char *want = clean_rows();
   csvt_result r;
   read_text("hq.csv", t, NULL, &r);
-  ASSERT_STR_EQ(r.schema, "id:int64,name:string,qty:int64");
+  ASSERT_STR_EQ(r.schema, "\"id:int64,name:string,qty:int64");
   ASSERT_ROWS(r, want);
   ASSERT(strstr(r.warnings, "quotes that do not pair up") != NULL);
   csvt_free(&r);

@@ -17,7 +17,8 @@
  * data rows, 90% of them with C fields) is repaired, first rule that fits:
  *   1. k > C and exactly k - C names are empty: those are left out;
  *   2. read without quotes it has C fields (a stray quote): names are
- *      taken so, a quote at either end of a name removed;
+ *      taken so; a name quoted whole loses its quotes, a stray quote stays
+ *      (it is text, as in any unquoted field);
  *   3. split by another delimiter of the list it has C fields (a header
  *      written with spaces above comma-separated data): names taken so;
  *   4. k < C: the header lacks names (one missing, or two run together):
@@ -183,10 +184,9 @@ static pf_status repair(pf__csv_shape *sh, const pf__csv_dialect *d,
     h.quote = 0;
     PF_TRY(try_split(sh, &h, s, e, &ok));
     if (ok) {
-      for (size_t j = 0; j < c; j++) { /* a stray quote at either end */
+      for (size_t j = 0; j < c; j++) { /* names quoted whole lose their quotes */
         pf__csv_field *f = &sh->hdr[j];
-        if (f->n && f->p[0] == d->quote) f->p++, f->n--;
-        if (f->n && f->p[f->n - 1] == d->quote) f->n--;
+        if (f->n >= 2 && f->p[0] == d->quote && f->p[f->n - 1] == d->quote) f->p++, f->n -= 2;
       }
       snprintf(sh->note, sizeof sh->note,
                "the header (line %lld) has quotes that do not pair up (%zu fields where the "
