@@ -53,15 +53,21 @@ static size_t count_fields(const pf__csv_dialect *d, const uint8_t *buf,
   return pf__csv_split(d, s, pf__csv_row_end(d, s, buf + rows->end[i]), NULL, 0, NULL);
 }
 
-/* The most common value of nf[from..to); ties: prefer, then the larger. */
-static size_t modal(const size_t *nf, size_t from, size_t to, size_t prefer) {
-  size_t best = 0, best_n = 0;
-  for (size_t i = from; i < to; i++) {
-    size_t v = nf[i], c = 0;
-    for (size_t j = from; j < to; j++) c += nf[j] == v;
-    int win = c > best_n || (c == best_n && v != best &&
-                             (v == prefer || (best != prefer && v > best)));
-    if (win) {
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The most common value of nf[from..to); ties: prefer, then the larger.
+ * (tmp: room for to - from values.) */
+static size_t modal(const size_t *nf, size_t from, size_t to, size_t prefer, size_t *tmp) {
+  size_t n = to - from, best = 0, best_n = 0;
+  memcpy(tmp, nf + from, n * sizeof *tmp);
+  qsort(tmp, n, sizeof *tmp, cmp_size);
+  for (size_t i = 0, j; i < n; i = j) {
+    for (j = i; j < n && tmp[j] == tmp[i]; j++) {}
+    size_t v = tmp[i], c = j - i;
+    if (c > best_n || (c == best_n && (v == prefer || (best != prefer && v > best)))) {
       best = v;
       best_n = c;
     }
@@ -108,11 +114,16 @@ pf_status pf__csv_shape_find(pf__csv_shape *sh, const pf__csv_dialect *d,
   memset(sh, 0, sizeof *sh);
   size_t m = rows->n < SHAPE_ROWS ? rows->n : SHAPE_ROWS;
   size_t *nf = sh->nf = malloc((m ? m : 1) * sizeof *nf);
-  if (!nf) return PF_ENOMEM;
+  size_t *tmp = malloc((m ? m : 1) * sizeof *tmp);
+  if (!nf || !tmp) {
+    free(tmp);
+    return PF_ENOMEM;
+  }
   sh->m = m;
   for (size_t i = 0; i < m; i++) nf[i] = count_fields(d, buf, rows, i);
-  size_t c = m < 2 ? (m ? nf[0] : 0) : modal(nf, 1, m, nf[0]);
-  if (o->header == 0 && m >= 1) c = modal(nf, 0, m, nf[0]);
+  size_t c = m < 2 ? (m ? nf[0] : 0) : modal(nf, 1, m, nf[0], tmp);
+  if (o->header == 0 && m >= 1) c = modal(nf, 0, m, nf[0], tmp);
+  free(tmp);
   sh->body_cols = c;
   /* Title rows: only candidates here; the caller keeps them if a header
    * follows them. */
