@@ -175,9 +175,11 @@ PF_API pf_status pf_compression_parse(const char *name, pf_compression *out);
 PF_API const char *pf_compression_name(pf_compression c);
 
 typedef enum pf_bad_rows {
-  PF_BAD_ROWS_ERROR = 0, /* stop at the first bad row, naming its line      */
+  PF_BAD_ROWS_ERROR = 0, /* stop at the first bad row (too many or too few
+                            fields), naming its line                      */
   PF_BAD_ROWS_SKIP,      /* leave it out, write it to the rejects file      */
-  PF_BAD_ROWS_KEEP       /* keep it: extra fields joined into the last one  */
+  PF_BAD_ROWS_KEEP       /* keep it: missing fields null, extra ones joined
+                            into the last field (docs/types.md)           */
 } pf_bad_rows;
 
 #define PF_AUTO (-1) /* "detect it" for the tri-state and character options */

@@ -2,7 +2,8 @@
  * columns.
  *
  * Header detection (when --header is not given), from the sample:
- * - The first (non-empty) row after the skipped lines is the candidate.
+ * - The candidate is the first row after the skipped lines and the title
+ *   rows (csv_shape.c), as csv_shape.c may have repaired it.
  * - If some column of the other sampled rows has a type other than string
  *   (int64, double, date, ...), the file has a header when, in at least one
  *   such column, the first row's value is text that would make the column

@@ -21,12 +21,15 @@
  * Values are never dropped. Problems found while priming (a bad row, an
  * unterminated quote) are returned by the first next().
  *
- * Bad rows (more fields than columns, NUL bytes, invalid UTF-8): with
+ * Bad rows (more or fewer fields than columns, NUL bytes, invalid UTF-8,
+ * and in the lenient modes a row cut at a quote that never closes): with
  * on_bad_rows ERROR the first stops the read (PF_EBADROW; invalid UTF-8:
- * PF_EENCODING) naming line and row; with SKIP (and always when
- * validating) each goes to env->reject in input order and is counted;
- * with KEEP, extra fields are joined into the last column (NUL bytes and
- * invalid UTF-8 are still rejected: they cannot be kept as text).
+ * PF_EENCODING; an open quote: PF_EPARSE) naming line and row; with SKIP
+ * (and always when validating) each goes to env->reject in input order and
+ * is counted; with KEEP, short rows are padded with nulls and extra fields
+ * joined into the last column, counted for notes() (NUL bytes and invalid
+ * UTF-8 are still rejected: they cannot be kept as text). info() reads
+ * with the same rule, so it fails where a conversion fails.
  */
 #include <stdio.h>
 #include <stdlib.h>
