@@ -31,6 +31,7 @@ integral doubles without ".0", dates ISO) so typing does not decide scores.
   python bench/pollock.py --pollock /path/to/Pollock --pyforge build/release/pyforge
   python bench/pollock.py ... --save before.json     # per-file scores
   python bench/pollock.py ... --compare before.json  # files whose score changed
+  python bench/pollock.py ... --dataset survey_sample # 99 real files of the survey
 """
 import argparse
 import csv
@@ -94,7 +95,7 @@ def load_pyforge(src, out_csv, mode, tmp):
     for p in (pq_path, pq_path + ".rejects.csv"):
         if os.path.exists(p):
             os.remove(p)
-    cmd = [G["pyforge"], "convert", src, pq_path, "--force", "-j", "1"]
+    cmd = [G["pyforge"], "convert", src, pq_path, "--force", "-j", "1", "--input-format", "csv"]
     if mode != "strict":
         cmd += ["--on-bad-rows", mode]
     p = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
@@ -146,7 +147,7 @@ def init_worker(opts):
 
 def score_one(task):
     loader, name = task
-    ds = os.path.join(G["pollock"], "polluted_files")
+    ds = os.path.join(G["pollock"], G["dataset"])
     src = os.path.join(ds, "csv", name)
     out_dir = os.path.join(G["work"], loader)
     out_csv = os.path.join(out_dir, name + "_converted.csv")
@@ -209,6 +210,8 @@ def main():
     ap.add_argument("--pyforge", default="build/release/pyforge")
     ap.add_argument("--loaders", default=",".join(ALL_LOADERS))
     ap.add_argument("--files", default="", help="regular expression: only matching files")
+    ap.add_argument("--dataset", default="polluted_files",
+                    help="polluted_files (weighted), or survey_sample (99 real files)")
     ap.add_argument("--work", default="", help="where loaded CSVs go (default: a temp dir)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--save", help="write per-file scores and runs as JSON")
@@ -219,12 +222,16 @@ def main():
         if ld not in ALL_LOADERS:
             sys.exit(f"unknown loader {ld}; choose from {', '.join(ALL_LOADERS)}")
     pollock = os.path.abspath(a.pollock)
-    names = sorted(f for f in os.listdir(os.path.join(pollock, "polluted_files", "csv"))
-                   if f.endswith(".csv") and re.search(a.files, f))
+    ds = os.path.join(pollock, a.dataset)
+    names = sorted(f for f in os.listdir(os.path.join(ds, "csv"))
+                   if f.lower().endswith(".csv") and re.search(a.files, f)
+                   and os.path.exists(os.path.join(ds, "clean", f))
+                   and os.path.exists(os.path.join(ds, "parameters", f + "_parameters.json")))
     work = os.path.abspath(a.work or tempfile.mkdtemp(prefix="pollock-work-"))
     for ld in loaders:
         os.makedirs(os.path.join(work, ld), exist_ok=True)
-    opts = {"pollock": pollock, "pyforge": os.path.abspath(a.pyforge), "work": work}
+    opts = {"pollock": pollock, "pyforge": os.path.abspath(a.pyforge), "work": work,
+            "dataset": a.dataset}
     tasks = [(ld, n) for ld in loaders for n in names]
     per_file = {ld: {} for ld in loaders}
     runs = {ld: {} for ld in loaders}
@@ -235,7 +242,7 @@ def main():
     with open(os.path.join(pollock, "pollock_weights.json")) as f:
         weights = json.load(f)
     table = summarize(per_file, weights, loaders)
-    print(f"Pollock: {len(names)} files, loaded CSVs in {work}\n")
+    print(f"Pollock {a.dataset}: {len(names)} files, loaded CSVs in {work}\n")
     print_table(table)
     if a.save:
         with open(a.save, "w") as f:

@@ -161,18 +161,28 @@ def test_10000_columns(fails, tmp_path):
 
 @pytest.mark.parametrize("mode", ["error", "skip", "keep"])
 @pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b" \n\n"], ids=["0B", "bom", "blank"])
-def test_empty_file(fails, run_pyforge, tmp_path, mode, data):
-    """A file without text is refused in every mode (an output without
-    columns would fail later, in DuckDB or Spark), and info and validate
-    say the same."""
+def test_empty_file(run_pyforge, tmp_path, mode, data):
+    """A file without text gives, in every mode, an output of one string
+    column and no rows that pyarrow and DuckDB read (as DuckDB reads the
+    file itself), with a warning; info and validate say the same."""
+    import duckdb
+    import pyarrow.parquet as pq
     src = write(tmp_path / "empty.csv", data)
-    err = fails(src, "--on-bad-rows", mode)
-    assert "the file is empty" in err, err
-    assert str(src) in err
-    rc, out, err2 = run_pyforge("info", src, "--on-bad-rows", mode)
-    assert rc == 1 and "the file is empty" in err2, (out, err2)
-    rc, out, _ = run_pyforge("validate", src)
-    assert rc == 1 and "the file is empty" in out, out
+    out = tmp_path / "empty.parquet"
+    rc, so, se = run_pyforge("convert", src, out, "--on-bad-rows", mode)
+    assert rc == 0, se
+    assert "pyforge: warning: the file is empty" in se and "Column_1" in se, se
+    t = pq.read_table(out)
+    assert t.column_names == ["Column_1"] and t.num_rows == 0
+    assert str(t.schema.field("Column_1").type) == "string"
+    con = duckdb.connect()
+    assert con.execute(f"select count(*) from read_parquet('{out}')").fetchone() == (0,)
+    assert [d[0] for d in con.execute(f"select * from read_parquet('{out}')").description] \
+        == ["Column_1"]
+    rc, so, se = run_pyforge("info", src, "--on-bad-rows", mode)
+    assert rc == 0 and "the file is empty" in so, (so, se)
+    rc, so, _ = run_pyforge("validate", src)
+    assert rc == 0 and "0 rows" in so, so
 
 
 def test_info_and_validate_agree_with_convert(run_pyforge, tmp_path):

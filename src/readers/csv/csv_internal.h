@@ -346,6 +346,8 @@ typedef struct pf__csv_reader {
   pf__csv_dialect d;
   int has_header;
   size_t lead;                 /* rows before the data: title + header     */
+  int empty;                   /* no text: Column_1 and no rows (the text
+                                  stream may not be set up)               */
   char *open_notes[2];         /* what open() repaired: title rows, the
                                   header (NULL when nothing)              */
   char *kept_notes[3];         /* notes(): rows kept (built on request)    */

@@ -12,10 +12,8 @@
  * (csv_reader.c, "priming").
  *
  * An input without text (0 bytes, only white space or a byte order mark,
- * empty lines, nothing after the skipped lines) is refused (PF_EEMPTY) in
- * every mode, by convert, info and validate alike: it has no column, and
- * an output without columns would fail later, far from its cause (DuckDB
- * and Spark cannot read a Parquet file without columns).
+ * empty lines, nothing after the skipped lines) is a table of one string
+ * column, Column_1, and no rows, in every mode and command, with a note.
  *
  * Types: a column's type is the ladder type (core/infer.h) of its sampled
  * values; empty fields and the null tokens don't count; a column with no
@@ -46,15 +44,19 @@ pf_status pf__csv_unterminated(const pf__csv_reader *r, int64_t quote_line,
   return PF_EPARSE;
 }
 
-/* No text to read. Refused in every mode: there is no column to write, and
- * an output without columns is no use (DuckDB and Spark cannot read a
- * Parquet file that has none). */
-static pf_status empty_file(const pf__csv_reader *r, const char *why, pf_error *err) {
-  pf__error_set(err, PF_EEMPTY,
-                "the file is empty%s: there is no column to convert (an empty input is "
-                "refused with every --on-bad-rows; leave the file out)", why);
-  pf__error_file(err, r->env->path);
-  return PF_EEMPTY;
+/* No text to read: a table of one string column, Column_1, and no rows
+ * (as DuckDB reads such a file), told in a note. An output without columns
+ * is no answer: DuckDB and Spark cannot read a Parquet file that has none;
+ * an error would stop batch jobs for a day that simply had no rows. */
+static pf_status empty_table(pf__csv_reader *r, const char *why) {
+  r->empty = 1;
+  r->done = 1;
+  r->open_notes[0] = pf__aprintf("the file is empty%s: the output has no rows and one string "
+                                 "column, Column_1", why);
+  r->schema = pf__schema_new(1);
+  if (!r->open_notes[0] || !r->schema) return PF_ENOMEM;
+  r->n_cols = 1;
+  return pf__schema_set(r->schema, 0, "Column_1", PF_TYPE_STRING, 1);
 }
 
 /* Reads text into b until it holds at least want bytes or the input ends. */
@@ -408,7 +410,7 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
     pf__error_file(err, env->path);
     return st;
   }
-  if (empty) return empty_file(r, " (0 bytes)", err);
+  if (empty) return empty_table(r, " (0 bytes)");
 
   /* The text sample. */
   pf__buf b;
@@ -418,7 +420,7 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
   st = fill_text(r, &b, SAMPLE_TEXT, &is_all, err);
   if (st != PF_OK) goto out;
   if (all_space(b.data, b.len)) {
-    st = empty_file(r, r->text.bom ? " (only a byte order mark)" : b.len ? " (only white space)" : "", err);
+    st = empty_table(r, r->text.bom ? " (only a byte order mark)" : b.len ? " (only white space)" : "");
     goto out;
   }
   pf__csv_sniff_eol(b.data, b.len, is_all, &r->d);
@@ -426,7 +428,7 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
   st = skip_lines(r, &b, &off, &is_all, err);
   if (st != PF_OK) goto out;
   if (all_space(b.data + off, b.len - off)) {
-    st = empty_file(r, r->opts->csv.skip_rows ? " after the skipped lines" : "", err);
+    st = empty_table(r, r->opts->csv.skip_rows ? " after the skipped lines" : "");
     goto out;
   }
   pf__csv_sniff(b.data + off, b.len - off, is_all, &r->opts->csv, &r->d);
@@ -434,7 +436,7 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
   st = sample_rows(r, &b, off, &is_all, &rows, &sc, err);
   if (st != PF_OK) goto out;
   if (rows.n == 0) {
-    st = empty_file(r, " (only empty lines)", err);
+    st = empty_table(r, " (only empty lines)");
     goto out;
   }
   /* Windows start at arbitrary bytes: when quoted fields hold line breaks

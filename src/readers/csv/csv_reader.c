@@ -425,6 +425,7 @@ static const pf_schema *csv_schema(void *state) {
 static pf_status csv_next(void *state, pf_batch **out, pf_error *err) {
   pf__csv_reader *r = state;
   *out = NULL;
+  if (r->empty) return PF_OK;
   if (r->fatal != PF_OK) {
     pf__error_copy(err, &r->fatal_err);
     return r->fatal;
@@ -470,6 +471,7 @@ pf_status pf__csv_prime(pf__csv_reader *r) {
 
 static pf_status csv_rewind(void *state, pf_error *err) {
   pf__csv_reader *r = state;
+  if (r->empty) return PF_OK;
   pf_status st = pf__csv_stream_reset(r, err);
   if (st != PF_OK) {
     pf__error_file(err, r->env->path);
@@ -540,6 +542,10 @@ static pf_status info_notes(pf__csv_reader *r, pf_info *info) {
 
 static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
   pf__csv_reader *r = state;
+  if (r->empty) {
+    info->rows = 0;
+    return info_notes(r, info);
+  }
   char dl[24], q[16], esc[16];
   show_byte(dl, sizeof dl, r->d.delim);
   if (r->d.space) strcat(dl, " + space");
