@@ -72,7 +72,7 @@ typedef struct csvt_result {
   char *rows;          /* rendered, one line per row                  */
   char *notes;         /* field notes joined by "\n"                  */
   char *rejects;       /* "line|reason|raw\n" for each reject          */
-  char *warnings;      /* the reader's notes() joined by "\n"          */
+  char *warnings;      /* the reader's warnings() joined by "\n"       */
   int64_t n_rows;
   int64_t n_batches;
   int restarts;
@@ -223,7 +223,7 @@ CSVT_FN void csvt_read(const char *path, const pf_convert_options *o, int thread
     pf__csv_reader_ops.stats(st, &stats);
     r->rows_rejected = stats.rows_rejected;
     const char *const *notes;
-    size_t n = pf__csv_reader_ops.notes(st, &notes);
+    size_t n = pf__csv_reader_ops.warnings(st, &notes);
     pf__buf w;
     pf__buf_init(&w, 0);
     for (size_t i = 0; i < n; i++) pf__buf_printf(&w, "%s\n", notes[i]);

@@ -350,8 +350,8 @@ typedef struct pf__csv_reader {
                                   stream may not be set up)               */
   char *open_notes[2];         /* what open() repaired: title rows, the
                                   header (NULL when nothing)              */
-  char *kept_notes[3];         /* notes(): rows kept (built on request)    */
-  const char *notes_out[5];    /* notes()' answer                          */
+  char *kept_notes[3];         /* warnings(): rows kept (built on request) */
+  const char *notes_out[5];    /* warnings()' answer                       */
   pf_schema *schema;           /* current schema (types widen)             */
   pf__csv_cfg cfg;             /* settings for the parse tasks             */
   size_t n_cols;

@@ -27,7 +27,7 @@
  * PF_EENCODING; an open quote: PF_EPARSE) naming line and row; with SKIP
  * (and always when validating) each goes to env->reject in input order and
  * is counted; with KEEP, short rows are padded with nulls and extra fields
- * joined into the last column, counted for notes() (NUL bytes and invalid
+ * joined into the last column, counted for warnings() (NUL bytes and invalid
  * UTF-8 are still rejected: they cannot be kept as text). info() reads
  * with the same rule, so it fails where a conversion fails.
  */
@@ -526,12 +526,12 @@ static void show_byte(char *out, size_t cap, int c) {
   else snprintf(out, cap, "0x%02X", c);
 }
 
-static size_t csv_notes(void *state, const char *const **out);
+static size_t csv_warnings(void *state, const char *const **out);
 
 /* The notes as one "notes" property, sentences joined by "; ". */
 static pf_status info_notes(pf__csv_reader *r, pf_info *info) {
   const char *const *notes;
-  size_t n = csv_notes(r, &notes);
+  size_t n = csv_warnings(r, &notes);
   pf__buf b;
   pf__buf_init(&b, 0);
   for (size_t i = 0; i < n; i++) pf__buf_printf(&b, "%s%s", i ? "; " : "", notes[i]);
@@ -580,7 +580,7 @@ static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
 
 /* What was repaired or tolerated: open()'s notes (title rows, the
  * header), then rows kept with --on-bad-rows keep. */
-static size_t csv_notes(void *state, const char *const **out) {
+static size_t csv_warnings(void *state, const char *const **out) {
   pf__csv_reader *r = state;
   static const char *const what[3] = {
       "fewer fields than the header: kept, the missing fields null",
@@ -641,5 +641,5 @@ const pf__reader_ops pf__csv_reader_ops = {
     .info = csv_info,
     .stats = csv_stats,
     .close = csv_close,
-    .warnings = csv_notes,
+    .warnings = csv_warnings,
 };
