@@ -159,6 +159,20 @@ TEST_IMPL(sparse_first_row_without_header_is_data) {
   csvt_free(&r);
 }
 
+TEST_IMPL(title_candidate_wider_than_the_body) {
+  /* a one-value first row wider than the body, over rows that are not a
+   * header: the shape is taken again from row 0 (found by the fuzz corpus:
+   * the column types had room for the body only) */
+  const char *p = CSVT_FILE("tw.csv", "x,,,,,\n1,2\n3,4\n5,6\n");
+  csvt_result r;
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_OK(r.st);
+  ASSERT_STR_EQ(r.schema, "x:int64,Column_2:int64,Column_3:string,Column_4:string,"
+                          "Column_5:string,Column_6:string");
+  ASSERT_ROWS(r, "1|2|NULL|NULL|NULL|NULL\n3|4|NULL|NULL|NULL|NULL\n5|6|NULL|NULL|NULL|NULL\n");
+  csvt_free(&r);
+}
+
 TEST_IMPL(file_without_header) {
   char *t = table("", "%d,a%d,%d\n");
   csvt_result r;
@@ -302,6 +316,7 @@ int main(void) {
   RUN_TEST(title_rows_above_the_header);
   RUN_TEST(header_of_two_rows);
   RUN_TEST(sparse_first_row_without_header_is_data);
+  RUN_TEST(title_candidate_wider_than_the_body);
   RUN_TEST(file_without_header);
   RUN_TEST(comma_space_dialect);
   RUN_TEST(unterminated_quote_on_the_last_line);

@@ -296,8 +296,10 @@ static pf_status decide_table(pf__csv_reader *r, pf__buf *b, const pf__csv_rows 
   size_t n_cols = 0;
   pf_status st = pf__csv_shape_find(&sh, &r->d, b->data, rows, &r->opts->csv, r->max_cols);
   if (st != PF_OK) goto out;
+  /* room for every candidate: the shape may be taken again from row 0 */
   size_t widest = sh.n_cols > sh.body_cols ? sh.n_cols : sh.body_cols;
   if (sh.hdr_n > widest) widest = sh.hdr_n;
+  if (sh.m && sh.nf[0] > widest) widest = sh.nf[0];
   if (widest > r->max_cols) {
     st = too_many_columns(r, sh.line, widest, err);
     goto out;
