@@ -1,0 +1,191 @@
+/* pyforge_native.c - pyforge_cli._native, the C extension module of the
+ * Python package: the engine's version and formats, and the pyforge command
+ * line itself (the cli/ sources are compiled into this module, their main()
+ * renamed pyforge_cli_main; see python/CMakeLists.txt).
+ *
+ * Built on the CPython Limited API (Py_LIMITED_API = 3.8), so one abi3 module
+ * serves every CPython from 3.8 on. Uses only the public pyforge.h.
+ *
+ * run_cli() gives the C command line the process state a C program starts
+ * with: the "C" locale and default dispositions for the signals CPython
+ * changes at start-up (SIGINT has its handler, SIGPIPE and SIGXFSZ are
+ * ignored). So the console script prints the same bytes, exits with the same
+ * codes and dies of the same signals as the `pyforge` executable: Ctrl-C is
+ * exit 130 once a conversion has installed its handler, and a write to a
+ * closed pipe ends the process as it would end the C one. The previous state
+ * is restored before it returns, but it is process-wide while it runs: it is
+ * meant for the console script, not for a notebook. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pyforge/pyforge.h"
+
+/* cli/main.c's main(), renamed by a compile definition. */
+int pyforge_cli_main(int argc, char **argv);
+
+/* Signals CPython sets up differently from a C program's start. */
+static const int cli_signals[] = {SIGINT, SIGTERM, SIGPIPE, SIGXFSZ};
+#define N_CLI_SIGNALS (sizeof cli_signals / sizeof cli_signals[0])
+
+typedef struct process_state {
+  struct sigaction old[N_CLI_SIGNALS];
+  char *locale; /* setlocale(LC_ALL, NULL) before the call, copied */
+} process_state;
+
+static int state_enter(process_state *s) {
+  const char *loc = setlocale(LC_ALL, NULL);
+  s->locale = loc ? strdup(loc) : NULL;
+  if (loc && !s->locale) return -1;
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (size_t i = 0; i < N_CLI_SIGNALS; i++) sigaction(cli_signals[i], &dfl, &s->old[i]);
+  setlocale(LC_ALL, "C");
+  return 0;
+}
+
+static void state_leave(process_state *s) {
+  for (size_t i = 0; i < N_CLI_SIGNALS; i++) sigaction(cli_signals[i], &s->old[i], NULL);
+  if (s->locale) setlocale(LC_ALL, s->locale);
+  free(s->locale);
+}
+
+/* argv as bytes, the way the OS gave them (os.fsencode of each str). */
+static char **argv_from_seq(PyObject *seq, int *argc_out, PyObject **keep) {
+  PyObject *fast = PySequence_Fast(seq, "run_cli: argv must be a sequence of str or bytes");
+  if (!fast) return NULL;
+  Py_ssize_t n = PySequence_Size(fast);
+  if (n < 1 || n > 1000000) {
+    PyErr_SetString(PyExc_ValueError, "run_cli: argv needs argv[0] (the program name)");
+    Py_DECREF(fast);
+    return NULL;
+  }
+  PyObject *list = PyList_New(n); /* owns the encoded bytes */
+  char **argv = list ? (char **)calloc((size_t)n + 1, sizeof *argv) : NULL;
+  if (!argv) {
+    Py_XDECREF(list);
+    Py_DECREF(fast);
+    if (!PyErr_Occurred()) PyErr_NoMemory();
+    return NULL;
+  }
+  for (Py_ssize_t i = 0; i < n; i++) {
+    PyObject *item = PySequence_GetItem(fast, i);
+    PyObject *b = NULL;
+    if (item && PyUnicode_Check(item)) b = PyUnicode_EncodeFSDefault(item);
+    else if (item && PyBytes_Check(item)) {
+      b = item;
+      item = NULL; /* its reference moves to b */
+    } else if (item) {
+      PyErr_SetString(PyExc_TypeError, "run_cli: argv items must be str or bytes");
+    }
+    Py_XDECREF(item);
+    if (!b || PyList_SetItem(list, i, b) < 0) goto fail; /* SetItem steals b */
+    argv[i] = PyBytes_AsString(b);
+    if (!argv[i]) goto fail;
+    if ((Py_ssize_t)strlen(argv[i]) != PyBytes_Size(b)) {
+      PyErr_SetString(PyExc_ValueError, "run_cli: embedded NUL in an argument");
+      goto fail;
+    }
+  }
+  Py_DECREF(fast);
+  *argc_out = (int)n;
+  *keep = list;
+  return argv;
+fail:
+  free(argv);
+  Py_DECREF(list);
+  Py_DECREF(fast);
+  return NULL;
+}
+
+static PyObject *native_run_cli(PyObject *self, PyObject *arg) {
+  (void)self;
+  int argc = 0;
+  PyObject *keep = NULL;
+  char **argv = argv_from_seq(arg, &argc, &keep);
+  if (!argv) return NULL;
+  process_state st;
+  if (state_enter(&st) < 0) {
+    free(argv);
+    Py_DECREF(keep);
+    return PyErr_NoMemory();
+  }
+  int rc;
+  Py_BEGIN_ALLOW_THREADS
+  rc = pyforge_cli_main(argc, argv);
+  fflush(stdout);
+  fflush(stderr);
+  Py_END_ALLOW_THREADS
+  state_leave(&st);
+  free(argv);
+  Py_DECREF(keep);
+  return PyLong_FromLong(rc);
+}
+
+static PyObject *native_version(PyObject *self, PyObject *unused) {
+  (void)self;
+  (void)unused;
+  return PyUnicode_FromString(pf_version());
+}
+
+static int dict_set_str(PyObject *d, const char *key, const char *value) {
+  PyObject *v = PyUnicode_DecodeUTF8(value ? value : "", (Py_ssize_t)strlen(value ? value : ""),
+                                     "surrogateescape");
+  if (!v) return -1;
+  int r = PyDict_SetItemString(d, key, v);
+  Py_DECREF(v);
+  return r;
+}
+
+static PyObject *native_formats(PyObject *self, PyObject *unused) {
+  (void)self;
+  (void)unused;
+  const pf_format_desc *d = NULL;
+  size_t n = pf_formats_list(&d);
+  PyObject *out = PyList_New((Py_ssize_t)n);
+  if (!out) return NULL;
+  for (size_t i = 0; i < n; i++) {
+    PyObject *f = PyDict_New();
+    if (!f || PyList_SetItem(out, (Py_ssize_t)i, f) < 0) {
+      Py_DECREF(out);
+      return NULL;
+    }
+    if (dict_set_str(f, "name", d[i].name) < 0 || dict_set_str(f, "kind", d[i].kind) < 0 ||
+        dict_set_str(f, "extensions", d[i].extensions) < 0 ||
+        dict_set_str(f, "description", d[i].description) < 0 ||
+        dict_set_str(f, "origin", d[i].origin) < 0) {
+      Py_DECREF(out);
+      return NULL;
+    }
+  }
+  return out;
+}
+
+static PyMethodDef native_methods[] = {
+    {"version", native_version, METH_NOARGS,
+     "version() -> str\n\nThe version of the libpyforge engine built into this module."},
+    {"formats", native_formats, METH_NOARGS,
+     "formats() -> list[dict[str, str]]\n\nThe registered input and output formats, as "
+     "`pyforge formats --json` lists them: name, kind, extensions, description, origin."},
+    {"run_cli", native_run_cli, METH_O,
+     "run_cli(argv: Sequence[str | bytes]) -> int\n\nRuns the pyforge command line with argv "
+     "(argv[0] is the program name) in this process and returns its exit status. For the "
+     "console script: while it runs, the process has the C locale and default signal "
+     "dispositions, as a C program has."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef native_module = {
+    PyModuleDef_HEAD_INIT, "pyforge_cli._native",
+    "The libpyforge engine (C) inside the pyforge_cli package.", -1, native_methods,
+    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__native(void) {
+  return PyModule_Create(&native_module);
+}
