@@ -1,0 +1,173 @@
+"""The installed package on Python 3.8 and on the newest Python here: it
+imports, knows its version and formats, and its `pyforge` console script
+behaves as the C executable (same bytes out, same exit codes, same deaths
+by signal, Ctrl-C -> 130 with nothing left behind).
+
+The CLI golden cases (tests/cli) also run against the console script:
+scripts/test.sh runs them with PYFORGE_BIN set to it."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from wheel_util import REPO, VERSION
+
+SAMPLES = REPO / "samples"
+
+
+def _pick(pythons, which):
+    if which == "3.8":
+        if (3, 8) not in pythons:
+            pytest.fail("no CPython 3.8 on this machine (pyenv versions; or set "
+                        "PYFORGE_TEST_PYTHONS): the wheel must be checked on 3.8")
+        return pythons[(3, 8)]
+    newest = max(pythons)
+    assert newest >= (3, 12), f"the newest Python found is {newest}: expected 3.12 or later"
+    return pythons[newest]
+
+
+@pytest.fixture(scope="module", params=["3.8", "newest"])
+def installed(request, pythons, install_wheel):
+    return install_wheel(_pick(pythons, request.param))
+
+
+@pytest.fixture(scope="module")
+def newest(pythons, install_wheel):
+    return install_wheel(_pick(pythons, "newest"))
+
+
+def test_import_version_and_formats(installed, run_pyforge):
+    code = ("import json, sys, pyforge_cli, pyforge_cli._native as n;"
+            "print(json.dumps({'py': list(sys.version_info[:2]), 'file': pyforge_cli.__file__,"
+            "'version': pyforge_cli.__version__, 'engine': pyforge_cli.engine_version(),"
+            "'so': n.__file__, 'formats': pyforge_cli.formats()}))")
+    p = installed.run(installed.python, "-c", code, cwd="/", text=True)
+    assert p.returncode == 0, p.stderr
+    got = json.loads(p.stdout)
+    # imported from the venv, not from the source tree
+    assert got["file"].startswith(str(installed.venv)), got["file"]
+    assert got["so"].endswith("_native.abi3.so"), got["so"]
+    assert got["version"] == got["engine"] == VERSION
+    rc, out, err = run_pyforge("formats", "--json")
+    assert rc == 0, err
+    listed = json.loads(out)
+    # formats() has every key of `pyforge formats --json`, and the description
+    # its table shows
+    assert [{k: f[k] for k in c} for f, c in zip(got["formats"], listed)] == listed
+    assert len(got["formats"]) == len(listed)
+    rc, table, err = run_pyforge("formats")
+    for f in got["formats"]:
+        assert f["description"] and f["description"] in table, f
+
+
+def test_version_from_script_and_module(installed):
+    for argv in ([installed.pyforge, "--version"],
+                 [installed.python, "-m", "pyforge_cli", "--version"]):
+        p = installed.run(*argv, text=True)
+        assert (p.returncode, p.stdout, p.stderr) == (0, f"pyforge {VERSION}\n", ""), argv
+
+
+def _same_env():
+    e = dict(os.environ, LC_ALL="C.UTF-8")
+    e.pop("PYFORGE_LOG_LEVEL", None)
+    return e
+
+
+COMMANDS = [
+    ["--help"],
+    ["formats"],
+    ["no-such-command"],
+    ["convert"],
+    ["convert", "missing.csv", "x.parquet"],
+    ["info", "{samples}/sales.csv"],
+    ["info", "{samples}/quarterly_sales.xlsx", "--json"],
+    ["validate", "{samples}/customers_eu.csv"],
+    ["validate", "{data}/ragged.csv"],
+    ["convert", "{samples}/orders.xml", "{tmp}/orders.parquet"],
+    ["convert", "{samples}/support_tickets.csv.gz", "{tmp}/t.parquet", "-q"],
+    ["convert", "-", "{tmp}/stdin.parquet", "--input-format", "csv"],
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a)[:40])
+def test_same_as_c_executable(args, newest, pyforge_bin, data_dir, tmp_path):
+    """Byte for byte: exit code, stdout, stderr, and the files written."""
+    results = []
+    for name, exe in (("c", pyforge_bin), ("script", newest.pyforge)):
+        tmp = tmp_path / name
+        tmp.mkdir()
+        argv = [a.format(samples=SAMPLES, data=data_dir, tmp=tmp) for a in args]
+        stdin = (SAMPLES / "sales.csv").read_bytes() if "-" in argv else b""
+        p = subprocess.run([str(exe), *argv], input=stdin, capture_output=True,
+                           env=_same_env(), cwd=tmp, timeout=300)
+        files = sorted(f.name for f in tmp.iterdir())
+        out = p.stdout.replace(str(tmp).encode(), b"{tmp}")
+        out = re.sub(rb"(?m)^  time .*$", b"  time {timing}", out)
+        err = p.stderr.replace(str(tmp).encode(), b"{tmp}")
+        results.append((p.returncode, out, err, files))
+    assert results[0] == results[1], f"C: {results[0]}\nconsole script: {results[1]}"
+
+
+def test_closed_stdout_pipe_ends_it_as_the_c_one(newest, pyforge_bin):
+    """A C program writing to a pipe nobody reads dies of SIGPIPE; CPython
+    ignores SIGPIPE, so the console script must restore it for the CLI."""
+    codes = []
+    for exe in (pyforge_bin, newest.pyforge):
+        r, w = os.pipe()
+        os.close(r)
+        try:
+            p = subprocess.run([str(exe), "formats"], stdout=w, stderr=subprocess.PIPE,
+                               env=_same_env(), timeout=120)
+        finally:
+            os.close(w)
+        codes.append(p.returncode)
+    assert codes[0] == -signal.SIGPIPE, f"the C executable: {codes[0]}"
+    assert codes[1] == codes[0], f"console script {codes[1]}, C executable {codes[0]}"
+
+
+@pytest.fixture(scope="module")
+def big_csv(tmp_path_factory):
+    """~150 MB of CSV: long enough to be interrupted mid-conversion."""
+    path = tmp_path_factory.mktemp("big") / "big.csv"
+    row = "{},2024-03-{:02d},{}.25,true,\"text, with a comma {}\"\n"
+    block = "".join(row.format(i, i % 28 + 1, i * 7, i % 97) for i in range(20000))
+    with open(path, "w") as f:
+        f.write("id,day,amount,flag,note\n")
+        for _ in range(150_000_000 // len(block) + 1):
+            f.write(block)
+    return path
+
+
+@pytest.mark.bigfile
+@pytest.mark.parametrize("which", ["c", "script"])
+def test_sigint_is_130_and_leaves_nothing(which, newest, pyforge_bin, big_csv, tmp_path,
+                                          temp_files):
+    exe = pyforge_bin if which == "c" else newest.pyforge
+    out = tmp_path / "big.parquet"
+    p = subprocess.Popen([str(exe), "convert", str(big_csv), str(out), "--threads", "1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_same_env())
+    # The conversion has begun (and its Ctrl-C handler is in place) once its
+    # temporary output exists.
+    deadline = time.monotonic() + 60
+    while not temp_files(tmp_path) and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    started = bool(temp_files(tmp_path)) and p.poll() is None
+    p.send_signal(signal.SIGINT)
+    try:
+        so, se = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        pytest.fail(f"{which}: still running 30 s after SIGINT")
+    assert started, f"{which}: the conversion ended before it could be interrupted"
+    assert p.returncode == 130, f"{which}: exit {p.returncode}; stderr: {se!r}"
+    assert b"cancel" in se.lower(), se
+    assert not out.exists(), "a canceled conversion left its output"
+    assert not temp_files(tmp_path), f"temporary files left: {temp_files(tmp_path)}"
