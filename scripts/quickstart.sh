@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Quick start: install what is missing, build a Release pyforge, convert the
-# bundled sample files in samples/ and show what came out.
+# bundled sample files in samples/ and show what came out; then install the
+# Python package (pyforge_cli, with its `pyforge` console script) from this
+# clone into the virtualenv build/venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,3 +38,22 @@ echo "\$ pyforge info $out/sales_delta"
 "$bin" info "$out/sales_delta"
 echo
 echo "Outputs are in $out/. Try: $bin info samples/quarterly_sales.xlsx"
+echo
+
+# The Python package, built from this clone by pip (scikit-build-core runs the
+# same CMake) into its own virtualenv, so the test venv (.venv) stays as it is.
+venv=build/venv
+echo "\$ python3 -m venv $venv && $venv/bin/pip install ."
+[ -x "$venv/bin/python" ] || "${PYTHON:-python3}" -m venv "$venv"
+"$venv/bin/pip" install -q --disable-pip-version-check .
+echo "\$ $venv/bin/pyforge --version"
+"$venv/bin/pyforge" --version
+echo "\$ $venv/bin/python -c 'import pyforge_cli; ...'"
+"$venv/bin/python" -c '
+import pyforge_cli
+print("pyforge_cli", pyforge_cli.__version__, "reads",
+      ", ".join(f["name"] for f in pyforge_cli.formats() if f["kind"] == "input"))'
+# Hook for the notebook API (issue 11): once pyforge_cli has forge.convert,
+# a short Python demo on samples/ goes here.
+echo
+echo "Python: $venv/bin/pyforge works as $bin; activate with . $venv/bin/activate"

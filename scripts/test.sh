@@ -5,6 +5,10 @@
 #   2. CLI golden tests and
 #   3. interop tests (pytest: Parquet read back by pyarrow, DuckDB, polars
 #      and Spark in local mode), against the sanitized binary
+#   4. the Python package: the release wheel (scripts/build-wheel.sh) in
+#      fresh venvs on Python 3.8 and the newest Python, in a minimal Debian
+#      root (tests/python), and the CLI golden tests run again against its
+#      pip-installed `pyforge` console script
 #   5. the fuzz corpus replayed through every reader harness (sanitized)
 # Benchmarks are not run here (see bench/).
 set -euo pipefail
@@ -20,13 +24,18 @@ echo "== build (release) =="
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build/release -j "$jobs"
 
+echo "== build (release wheel) =="
+wheel=$(scripts/build-wheel.sh)
+export PYFORGE_WHEEL="$wheel"
+export PYFORGE_DEBIAN_ROOT="$PWD/$(scripts/debian-root.sh)"
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 echo "== tier 1: unit tests (ctest) =="
 ctest --test-dir build/asan --output-on-failure -j "$jobs"
 
-echo "== tier 2+3: CLI golden and interop tests (pytest, sanitized binary) =="
+echo "== tier 2+3+4: CLI golden, interop and Python package tests (pytest, sanitized binary) =="
 export PYFORGE_BIN="$PWD/build/asan/pyforge"
 export PYFORGE_BUILD_DIR="$PWD/build/asan"
 set +e
@@ -38,6 +47,13 @@ if [ "$rc" -eq 5 ]; then
   exit 1
 fi
 [ "$rc" -eq 0 ] || exit "$rc"
+
+echo "== tier 4: CLI golden tests against the wheel's pyforge console script =="
+venv=build/wheel-venv
+rm -rf "$venv"
+"${PYTHON:-python3}" -m venv "$venv"
+"$venv/bin/pip" install -q --no-index --disable-pip-version-check "$PYFORGE_WHEEL"
+PYFORGE_BIN="$PWD/$venv/bin/pyforge" .venv/bin/python -m pytest tests/cli -q -p no:cacheprovider
 
 if [ -x fuzz/replay.sh ]; then
   echo "== tier 5: fuzz corpus replay (sanitized) =="

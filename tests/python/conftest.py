@@ -8,8 +8,9 @@ console script and its python in subprocesses.
 
 Environment
   PYFORGE_WHEEL         the wheel under test (scripts/test.sh sets it); else
-                        the newest build/wheel/dist/pyforge_cli-*.whl; when
-                        there is none every test here skips, saying so
+                        the newest build/wheel/dist/pyforge_cli-*_ARCH.whl of
+                        this machine's architecture; without one every test
+                        here skips, saying so
   PYFORGE_SDIST         the sdist built with it (else the .tar.gz beside it)
   PYFORGE_TEST_PYTHONS  interpreters to install into, separated by ':' (else
                         every CPython 3.8+ found in pyenv and on PATH); the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import glob
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -21,7 +22,9 @@ def find_wheel() -> Path | None:
     env = os.environ.get("PYFORGE_WHEEL")
     if env:
         return Path(env) if Path(env).is_file() else None
-    found = sorted(DIST.glob("pyforge_cli-*.whl"), key=lambda p: p.stat().st_mtime)
+    # this machine's architecture (build/wheel/dist may hold a cross build too)
+    found = sorted(DIST.glob(f"pyforge_cli-*_{platform.machine()}.whl"),
+                   key=lambda p: p.stat().st_mtime)
     return found[-1] if found else None
 
 
