@@ -102,7 +102,10 @@ fetch_sources() {
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc/sources.list.d" \
     "$apt/etc/preferences.d" "$srcdir"
   # bookworm main: the security suite's source files are not always served
-  echo "deb-src http://deb.debian.org/debian bookworm main" > "$apt/etc/sources.list"
+  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  [ -f "$keyring" ] || { echo "build-wheel: no $keyring (apt-get install debian-archive-keyring)" >&2; exit 1; }
+  echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian bookworm main" \
+    > "$apt/etc/sources.list"
   local o=(-o "Dir::Etc::SourceList=$apt/etc/sources.list"
            -o "Dir::Etc::SourceParts=$apt/etc/sources.list.d"
            -o "Dir::Etc::Preferences=$apt/etc/preferences"

@@ -17,6 +17,8 @@ Fixtures
   work_dir      a fresh empty directory under pytest's tmp_path
   temp_files    temp_files(dir) -> names of PyForge temporaries left in dir
   assert_no_temp_files  assert_no_temp_files(dir) fails naming them
+  interrupt     interrupt(popen, what) -> (stdout, stderr): sends SIGINT and
+                waits up to 30 s; fails naming `what` if it is still running
 
 Environment
   PYFORGE_BIN            the binary under test
@@ -29,6 +31,7 @@ Markers
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -168,3 +171,16 @@ def assert_no_temp_files():
         left = list_temp_files(directory)
         assert not left, f"temporary files left in {directory}: {left}"
     return check
+
+
+@pytest.fixture(scope="session")
+def interrupt():
+    def send(p: subprocess.Popen, what: str = "pyforge"):
+        p.send_signal(signal.SIGINT)
+        try:
+            return p.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            pytest.fail(f"{what} did not stop within 30 s of SIGINT")
+    return send

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import subprocess
 import time
 
@@ -41,7 +40,8 @@ def big_csv(tmp_path_factory):
 
 @pytest.mark.bigfile
 @pytest.mark.parametrize("threads", [1, 2])
-def test_sigint_cancels_cleanly(pyforge_bin, big_csv, tmp_path, temp_files, threads):
+def test_sigint_cancels_cleanly(pyforge_bin, big_csv, tmp_path, temp_files, interrupt,
+                                threads):
     out = tmp_path / "big.parquet"
     env = dict(os.environ, LC_ALL="C.UTF-8")
     env.pop("PYFORGE_LOG_LEVEL", None)
@@ -50,13 +50,7 @@ def test_sigint_cancels_cleanly(pyforge_bin, big_csv, tmp_path, temp_files, thre
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     time.sleep(0.3)
     still_running = p.poll() is None
-    p.send_signal(signal.SIGINT)
-    try:
-        so, se = p.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.communicate()
-        pytest.fail("pyforge did not stop within 30 s of SIGINT")
+    so, se = interrupt(p)
     assert still_running, ("the conversion finished within 0.3 s; the test input "
                            "is too small to test cancelling")
     err = se.decode()

@@ -148,7 +148,7 @@ def big_csv(tmp_path_factory):
 @pytest.mark.bigfile
 @pytest.mark.parametrize("which", ["c", "script"])
 def test_sigint_is_130_and_leaves_nothing(which, newest, pyforge_bin, big_csv, tmp_path,
-                                          temp_files):
+                                          temp_files, interrupt):
     exe = pyforge_bin if which == "c" else newest.pyforge
     out = tmp_path / "big.parquet"
     p = subprocess.Popen([str(exe), "convert", str(big_csv), str(out), "--threads", "1"],
@@ -159,13 +159,7 @@ def test_sigint_is_130_and_leaves_nothing(which, newest, pyforge_bin, big_csv, t
     while not temp_files(tmp_path) and p.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     started = bool(temp_files(tmp_path)) and p.poll() is None
-    p.send_signal(signal.SIGINT)
-    try:
-        so, se = p.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.communicate()
-        pytest.fail(f"{which}: still running 30 s after SIGINT")
+    so, se = interrupt(p, which)
     assert started, f"{which}: the conversion ended before it could be interrupted"
     assert p.returncode == 130, f"{which}: exit {p.returncode}; stderr: {se!r}"
     assert b"cancel" in se.lower(), se
