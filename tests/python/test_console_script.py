@@ -115,6 +115,23 @@ def test_same_as_c_executable(args, newest, pyforge_bin, data_dir, tmp_path):
     assert results[0] == results[1], f"C: {results[0]}\nconsole script: {results[1]}"
 
 
+def test_env_names_the_hosting_python(newest, pyforge_bin):
+    """The one intended difference: the engine reports the Python it runs
+    in, and the console script runs in one (the golden env cases accept
+    either)."""
+    c = subprocess.run([str(pyforge_bin), "env"], capture_output=True, text=True,
+                       env=_same_env(), timeout=120)
+    s = newest.run(newest.pyforge, "env", text=True, env=_same_env())
+    v = newest.run(newest.python, "-c", "import platform; print(platform.python_version())",
+                   text=True).stdout.strip()
+    assert c.returncode == s.returncode == 0, (c.stderr, s.stderr)
+    assert "\nPython             - (not running inside Python)\n" in c.stdout, c.stdout
+    assert f"\nPython             {v}\n" in s.stdout, s.stdout
+    strip = lambda t: [ln for ln in t.splitlines()
+                       if not ln.startswith(("Python ", "Detected in "))]
+    assert strip(s.stdout) == strip(c.stdout)
+
+
 def test_closed_stdout_pipe_ends_it_as_the_c_one(newest, pyforge_bin):
     """A C program writing to a pipe nobody reads dies of SIGPIPE; CPython
     ignores SIGPIPE, so the console script must restore it for the CLI."""
