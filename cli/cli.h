@@ -1,6 +1,7 @@
-/* cli.h - what the pyforge subcommands share: argument scanning, printing,
- * the log callback, the progress bar and the Ctrl-C flag. The CLI uses only
- * the public header pyforge/pyforge.h. */
+/* cli.h - what the pyforge subcommands share: argument scanning, the
+ * options every command derives from the library's option tables, help,
+ * printing, the log callback, the progress bar and Ctrl-C. The CLI uses
+ * only the public header pyforge/pyforge.h. */
 #ifndef PF_CLI_H
 #define PF_CLI_H
 
@@ -27,23 +28,9 @@ typedef struct cli_args {
   const char *value;  /* attached "=value" of the current one */
   const char *cmd;    /* subcommand name, for messages        */
   char name[128];     /* the current option's name            */
-  /* option values collected into lists (pointers into argv, or into
-   * strings this struct owns); freed by cli_args_free */
-  const char **nulls;      /* --null-value            */
-  size_t n_nulls;
-  const char **sheets;     /* --sheet                 */
-  size_t n_sheets;
-  const char **parts;      /* --partition-by a,b      */
-  size_t n_parts;
-  char **copies;           /* strings parts point into  */
-  size_t n_copies;
 } cli_args;
 
 void cli_args_init(cli_args *a, int argc, char **argv, const char *cmd);
-void cli_args_free(cli_args *a);
-/* Adds the comma-separated column names of v to a->parts; -1 on an empty
- * name or when out of memory. */
-int cli_add_partitions(cli_args *a, const char *v);
 /* Next argument: returns 1 and sets *opt (an option, e.g. "--force" or
  * "-f") or *pos (a positional), 0 at the end. */
 int cli_args_next(cli_args *a, const char **opt, const char **pos);
@@ -51,29 +38,40 @@ int cli_args_next(cli_args *a, const char **opt, const char **pos);
 const char *cli_args_value(cli_args *a, const char *opt);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Parses a non-negative integer option value with an optional K/M/G suffix
- * (powers of 1024); returns 0 on success. */
-int cli_parse_size(const char *s, int64_t *out);
 
-/* Shared options for reading inputs (convert, info, validate). Returns 1 if
- * opt was one of them (consuming its value), 0 if not, -1 on a bad value. */
-int cli_read_option(cli_args *a, const char *opt, pf_convert_options *o);
-extern const char cli_read_options_help[];
+/* An option of the library's tables used by `use` (PF_USE_*) and spelled
+ * opt on the command line: sets its key in o. Returns 1 if taken, 0 if opt
+ * is no such option, -1 on a bad value (reported as a usage error). */
+int cli_table_option(cli_args *a, const char *opt, pf_options *o, unsigned use);
+
+/* Sets a key the CLI computed (input.path, engine.log_level, ...); a
+ * failure is reported as a usage error. Returns 0 or -1. */
+int cli_set(const char *cmd, pf_options *o, const char *key, const char *value);
 
 /* A subcommand's own options: 1 taken, 0 unknown, -1 bad value (reported). */
-typedef int (*cli_extra_option_fn)(cli_args *a, const char *opt,
-                                   pf_convert_options *o, int *json);
-/* Scans `pyforge CMD FILE [options]` (info, validate): FILE, the reading
- * options, --help and --json, the rest through extra. Returns -1 when the
- * command should run, else the exit code to return (help shown, usage). */
-int cli_scan_file_command(cli_args *a, const char *help, pf_convert_options *o,
+typedef int (*cli_extra_option_fn)(cli_args *a, const char *opt, int *json);
+/* Scans `pyforge CMD FILE [options]` (info, validate): FILE, the table's
+ * options for `use`, --help and --json, the rest through extra. Returns -1
+ * when the command should run, else the exit code to return (help shown,
+ * usage). */
+int cli_scan_file_command(cli_args *a, const char *help, pf_options *o, unsigned use,
                           const char **file, int *json, cli_extra_option_fn extra);
 
 /* Hooks a command's options to the terminal before the library call: the
- * log callback and level (-v/-q, PYFORGE_LOG_LEVEL) and the Ctrl-C flag. */
-void cli_prepare_run(pf_convert_options *o, const cli_globals *g);
+ * log callback and level (-v/-q, PYFORGE_LOG_LEVEL) and the Ctrl-C token. */
+int cli_prepare_run(const char *cmd, pf_options *o, const cli_globals *g);
+
+/* ---- help (help.c) ---- */
+/* The options of the tables used by `use`, by section, as --help shows. */
+void cli_print_table_help(FILE *f, unsigned use);
+/* Every key as Markdown tables (docs/cli.md's generated part). */
+void cli_print_markdown(FILE *f);
+/* One help line: the left column (flags) and its text, wrapped to 80. */
+void cli_help_line(FILE *f, const char *left, const char *text);
 
 /* ---- printing (print.c) ---- */
+/* A library message with option keys in the CLI's spelling ("--force"). */
+void cli_spell(const char *text, char *buf, size_t n);
 void cli_print_error(const pf_error *err);
 /* "1,234,567" */
 const char *cli_fmt_count(char *buf, size_t n, long long v);
@@ -94,9 +92,10 @@ typedef struct cli_progress {
 void cli_progress_init(cli_progress *p, int enabled);
 void cli_progress_cb(void *user, uint64_t done, uint64_t total, const char *unit);
 void cli_progress_end(cli_progress *p);
-/* Installs SIGINT/SIGTERM handlers that set the returned flag, and ignores
- * SIGXFSZ (so a file size limit is an error, not a kill). */
-volatile int *cli_install_signals(void);
+/* Installs SIGINT/SIGTERM handlers that request the returned token, and
+ * ignores SIGXFSZ (so a file size limit is an error, not a kill). NULL when
+ * out of memory. */
+pf_cancel *cli_install_signals(void);
 double cli_now(void);
 
 /* ---- subcommands ---- */
@@ -105,5 +104,6 @@ int cmd_info(int argc, char **argv, const cli_globals *g);
 int cmd_validate(int argc, char **argv, const cli_globals *g);
 int cmd_formats(int argc, char **argv, const cli_globals *g);
 int cmd_env(int argc, char **argv, const cli_globals *g); /* cmd_env.c */
+int cmd_help(int argc, char **argv, const cli_globals *g);
 
 #endif

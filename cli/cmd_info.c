@@ -11,12 +11,11 @@ static const char help[] =
     "their inferred types, and the exact row count. For a Parquet file: schema,\n"
     "row groups, compression and statistics.\n"
     "\n"
-    "  --json                 print one JSON object (also: --format json)\n"
-    "\n";
+    "Command options:\n"
+    "      --json                  print one JSON object (also: --format json)\n";
 
 /* The original PyForge CLI's `info --format table|json`. */
-static int info_option(cli_args *a, const char *opt, pf_convert_options *o, int *json) {
-  (void)o;
+static int info_option(cli_args *a, const char *opt, int *json) {
   if (strcmp(opt, "--format") != 0 && strcmp(opt, "-f") != 0) return 0;
   const char *v = cli_args_value(a, opt);
   if (!v) return -1;
@@ -29,20 +28,22 @@ static int info_option(cli_args *a, const char *opt, pf_convert_options *o, int 
 }
 
 int cmd_info(int argc, char **argv, const cli_globals *g) {
-  pf_convert_options o;
-  pf_convert_options_init(&o);
   const char *file = NULL;
   int json = 0;
+  pf_options *o = pf_options_new();
+  if (!o) return cli_usage_error("info", "out of memory");
   cli_args a;
   cli_args_init(&a, argc, argv, "info");
-  int rc = cli_scan_file_command(&a, help, &o, &file, &json, info_option);
+  int rc = cli_scan_file_command(&a, help, o, PF_USE_INFO, &file, &json, info_option);
   if (rc >= 0) goto done;
   rc = EXIT_OK;
-  o.input = file;
-  cli_prepare_run(&o, g);
+  if (cli_prepare_run("info", o, g)) {
+    rc = EXIT_USAGE;
+    goto done;
+  }
   pf_info info;
   pf_error err;
-  if (pf_info_read(&o, &info, &err) != PF_OK) {
+  if (pf_info_read(o, &info, &err) != PF_OK) {
     cli_print_error(&err);
     rc = err.status == PF_ECANCELED ? EXIT_CANCELED : EXIT_FAIL;
     goto done;
@@ -84,6 +85,6 @@ int cmd_info(int argc, char **argv, const cli_globals *g) {
   }
   pf_info_free(&info);
 done:
-  cli_args_free(&a);
+  pf_options_free(o);
   return rc;
 }

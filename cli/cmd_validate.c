@@ -11,38 +11,26 @@ static const char help[] =
     "Read FILE as a conversion would and report every problem with its place\n"
     "(line, row, column). Exit status: 0 valid, 1 invalid or unreadable, 2 usage.\n"
     "\n"
-    "  --json                 print one JSON object\n"
-    "  --max-problems N       problems listed (default 100; all are counted)\n"
-    "\n";
-
-static int validate_option(cli_args *a, const char *opt, pf_convert_options *o,
-                           int *json) {
-  (void)json;
-  if (strcmp(opt, "--max-problems") != 0) return 0;
-  const char *v = cli_args_value(a, opt);
-  if (!v) return -1;
-  if (cli_parse_size(v, &o->max_problems) || o->max_problems == 0) {
-    cli_usage_error("validate", "--max-problems takes a positive number; got '%s'", v);
-    return -1;
-  }
-  return 1;
-}
+    "Command options:\n"
+    "      --json                  print one JSON object\n";
 
 int cmd_validate(int argc, char **argv, const cli_globals *g) {
-  pf_convert_options o;
-  pf_convert_options_init(&o);
   const char *file = NULL;
   int json = 0;
+  pf_options *o = pf_options_new();
+  if (!o) return cli_usage_error("validate", "out of memory");
   cli_args a;
   cli_args_init(&a, argc, argv, "validate");
-  int rc = cli_scan_file_command(&a, help, &o, &file, &json, validate_option);
+  int rc = cli_scan_file_command(&a, help, o, PF_USE_VALIDATE, &file, &json, NULL);
   if (rc >= 0) goto done;
   rc = EXIT_OK;
-  o.input = file;
-  cli_prepare_run(&o, g);
+  if (cli_prepare_run("validate", o, g)) {
+    rc = EXIT_USAGE;
+    goto done;
+  }
   pf_validate_result r;
   pf_error err;
-  if (pf_validate(&o, &r, &err) != PF_OK) {
+  if (pf_validate(o, &r, &err) != PF_OK) {
     cli_print_error(&err);
     rc = err.status == PF_ECANCELED ? EXIT_CANCELED : EXIT_FAIL;
     goto done;
@@ -60,9 +48,10 @@ int cmd_validate(int argc, char **argv, const cli_globals *g) {
       printf("%s: invalid: %lld problem%s\n", file, (long long)r.problems_total,
              r.problems_total == 1 ? "" : "s");
       for (size_t i = 0; i < r.n_problems; i++) {
-        char buf[4096];
+        char buf[4096], spelled[4096];
         pf_error_format(&r.problems[i], buf, sizeof buf);
-        printf("  %s\n", buf);
+        cli_spell(buf, spelled, sizeof spelled);
+        printf("  %s\n", spelled);
       }
       if ((int64_t)r.n_problems < r.problems_total)
         printf("  ... and %lld more (--max-problems to list more)\n",
@@ -73,6 +62,6 @@ int cmd_validate(int argc, char **argv, const cli_globals *g) {
   rc = r.valid ? EXIT_OK : EXIT_FAIL;
   pf_validate_result_free(&r);
 done:
-  cli_args_free(&a);
+  pf_options_free(o);
   return rc;
 }

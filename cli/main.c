@@ -7,7 +7,8 @@
 static const char usage[] =
     "Usage: pyforge [-v|-q] COMMAND [ARGS]\n"
     "\n"
-    "Convert CSV/TSV files to Parquet, fast and without losing a value.\n"
+    "Convert the files data teams receive (CSV/TSV, Excel workbooks, XML) into\n"
+    "Parquet files or Delta Lake tables, fast and without losing a value.\n"
     "\n"
     "Commands:\n"
     "  convert INPUT [OUTPUT]   convert a file (default output: INPUT with .parquet)\n"
@@ -15,6 +16,7 @@ static const char usage[] =
     "  validate FILE            check a file converts; list problems with their lines\n"
     "  formats                  list input and output formats\n"
     "  env                      where PyForge runs (Databricks, serverless, ...) and why\n"
+    "  help [COMMAND]           this help, a command's, or --markdown: every option\n"
     "\n"
     "Options:\n"
     "  -v, --verbose            more diagnostics (repeat for debug)\n"
@@ -25,6 +27,24 @@ static const char usage[] =
     "Environment: PYFORGE_LOG_LEVEL=error|warn|info|debug\n"
     "Exit status: 0 success, 1 failure (or invalid input for validate), 2 usage,\n"
     "130 canceled.\n";
+
+/* `pyforge help`, `pyforge help COMMAND`, `pyforge help --markdown`. */
+int cmd_help(int argc, char **argv, const cli_globals *g) {
+  if (argc == 0) {
+    fputs(usage, stdout);
+    return EXIT_OK;
+  }
+  if (argc == 1 && !strcmp(argv[0], "--markdown")) {
+    cli_print_markdown(stdout);
+    return EXIT_OK;
+  }
+  char *help_arg[] = {"--help", NULL};
+  if (argc == 1 && !strcmp(argv[0], "convert")) return cmd_convert(1, help_arg, g);
+  if (argc == 1 && !strcmp(argv[0], "info")) return cmd_info(1, help_arg, g);
+  if (argc == 1 && !strcmp(argv[0], "validate")) return cmd_validate(1, help_arg, g);
+  if (argc == 1 && !strcmp(argv[0], "formats")) return cmd_formats(1, help_arg, g);
+  return cli_usage_error("help", "unexpected argument '%s'", argv[0]);
+}
 
 int main(int argc, char **argv) {
   cli_globals g = {0, 0};
@@ -59,9 +79,6 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "validate")) return cmd_validate(sub_argc, sub_argv, &g);
   if (!strcmp(cmd, "formats")) return cmd_formats(sub_argc, sub_argv, &g);
   if (!strcmp(cmd, "env")) return cmd_env(sub_argc, sub_argv, &g);
-  if (!strcmp(cmd, "help")) {
-    fputs(usage, stdout);
-    return EXIT_OK;
-  }
+  if (!strcmp(cmd, "help")) return cmd_help(sub_argc, sub_argv, &g);
   return cli_usage_error(NULL, "unknown command '%s'", cmd);
 }

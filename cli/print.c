@@ -1,13 +1,55 @@
 /* print.c - how the CLI shows errors, numbers, schemas and log messages. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
+/* The main flag taking a value ("--delimiter"), else NULL. */
+static const char *value_flag(const pf_option_desc *d) {
+  const char *any = NULL;
+  for (const pf_option_flag *f = d->cli; f && f->flag; f++) {
+    if (f->value) continue;
+    if (f->flag[1] == '-') return f->flag;
+    if (!any) any = f->flag;
+  }
+  return any;
+}
+
+/* A flag that sets exactly value ("--no-header" for false), else NULL. */
+static const char *fixed_flag(const pf_option_desc *d, const char *value) {
+  for (const pf_option_flag *f = d->cli; f && f->flag; f++)
+    if (f->value && strcasecmp(f->value, value) == 0) return f->flag;
+  return NULL;
+}
+
+/* pf_spell_fn: a key as the command line spells it. "output.force" ->
+ * "--force", "csv.on_bad_rows=skip" -> "--on-bad-rows skip",
+ * "excel.sheet_mode=separate" -> "--separate"; the positional paths as
+ * INPUT and OUTPUT; keys the CLI has no flag for stay keys. */
+static size_t spell_flag(void *user, const pf_option_desc *d, const char *value, char *buf,
+                         size_t n) {
+  (void)user;
+  if (!strcmp(d->key, "input.path")) return (size_t)snprintf(buf, n, "INPUT");
+  if (!strcmp(d->key, "output.path")) return (size_t)snprintf(buf, n, "OUTPUT");
+  const char *vf = value_flag(d);
+  const char *ff = fixed_flag(d, value ? value : "true");
+  if (value && ff) return (size_t)snprintf(buf, n, "%s", ff);
+  if (value && vf) return (size_t)snprintf(buf, n, "%s %s", vf, value);
+  if (!value && (vf || ff)) return (size_t)snprintf(buf, n, "%s", vf ? vf : ff);
+  if (!value && d->cli && d->cli[0].flag) return (size_t)snprintf(buf, n, "%s", d->cli[0].flag);
+  return (size_t)snprintf(buf, n, "%s%s%s", d->key, value ? "=" : "", value ? value : "");
+}
+
+void cli_spell(const char *text, char *buf, size_t n) {
+  pf_spell_options(text, spell_flag, NULL, buf, n);
+}
+
 void cli_print_error(const pf_error *err) {
-  char buf[4096];
+  char buf[4096], spelled[4096];
   pf_error_format(err, buf, sizeof buf);
-  fprintf(stderr, "pyforge: error: %s\n", buf);
+  cli_spell(buf, spelled, sizeof spelled);
+  fprintf(stderr, "pyforge: error: %s\n", spelled);
 }
 
 const char *cli_fmt_count(char *buf, size_t n, long long v) {
@@ -68,8 +110,12 @@ void cli_print_schema(FILE *f, const pf_schema *s) {
   }
 }
 
-void cli_prepare_run(pf_convert_options *o, const cli_globals *g) {
-  o->log = cli_log;
-  o->log_level = cli_log_level(g);
-  o->cancel = cli_install_signals();
+int cli_prepare_run(const char *cmd, pf_options *o, const cli_globals *g) {
+  static const char *const level_names[] = {"error", "warn", "info", "debug"};
+  pf_options_set_log(o, cli_log, NULL);
+  if (cli_set(cmd, o, "engine.log_level", level_names[cli_log_level(g)])) return -1;
+  pf_cancel *c = cli_install_signals();
+  if (!c) return -1;
+  pf_options_set_cancel(o, c);
+  return 0;
 }

@@ -1,6 +1,6 @@
-/* progress.c - the progress bar on a terminal, and Ctrl-C: a signal sets
- * the library's cancel flag; the library stops between batches and leaves
- * no output behind. */
+/* progress.c - the progress bar on a terminal, and Ctrl-C: a signal
+ * requests the library's cancel token; the library stops between batches
+ * and leaves no output behind. */
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -8,14 +8,17 @@
 
 #include "cli.h"
 
-static volatile sig_atomic_t cancel_flag; /* written only by the handler */
+/* The token the handler requests; made once, lives until exit (the
+ * handler may run at any time). */
+static pf_cancel *cancel_token;
 
 static void on_signal(int sig) {
   (void)sig;
-  cancel_flag = 1;
+  pf_cancel_request(cancel_token); /* one lock-free atomic store */
 }
 
-volatile int *cli_install_signals(void) {
+pf_cancel *cli_install_signals(void) {
+  if (!cancel_token && !(cancel_token = pf_cancel_new())) return NULL;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -23,7 +26,7 @@ volatile int *cli_install_signals(void) {
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   signal(SIGXFSZ, SIG_IGN);
-  return (volatile int *)&cancel_flag;
+  return cancel_token;
 }
 
 double cli_now(void) {

@@ -13,9 +13,9 @@
 
 #include "pyforge/pyforge.h"
 
-/* Sets format-specific options; converting is 0 for validate/info, 1 for
- * convert. */
-typedef void (*pf_fuzz_tune_fn)(pf_convert_options *o, const uint8_t *data,
+/* Sets format-specific options by key; converting is 0 for validate/info,
+ * 1 for convert. */
+typedef void (*pf_fuzz_tune_fn)(pf_options *o, const uint8_t *data,
                                 size_t size, int converting);
 
 /* The input as a file: writes data to a memfd and its /proc path into path.
@@ -39,23 +39,24 @@ static inline int pf_fuzz_run_path(const char *in_path, const uint8_t *data, siz
   char out_path[96];
   snprintf(out_path, sizeof out_path, "/tmp/pf-fuzz-%s-%d.parquet", input_format, (int)getpid());
 
-  pf_convert_options o;
-  pf_convert_options_init(&o);
-  o.input = in_path;
-  o.input_format = input_format;
-  o.threads = 2;
-  o.max_field_bytes = 1 << 20;
-  if (tune) tune(&o, data, size, 0);
+  pf_options *o = pf_options_new();
+  if (!o) return 0;
+  pf_options_set(o, "input.path", in_path, NULL);
+  pf_options_set(o, "input.format", input_format, NULL);
+  pf_options_set(o, "engine.threads", "2", NULL);
+  pf_options_set(o, "input.max_field_size", "1M", NULL);
+  if (tune) tune(o, data, size, 0);
   pf_validate_result vr;
-  if (pf_validate(&o, &vr, NULL) == PF_OK) pf_validate_result_free(&vr);
+  if (pf_validate(o, &vr, NULL) == PF_OK) pf_validate_result_free(&vr);
   pf_info info;
-  if (pf_info_read(&o, &info, NULL) == PF_OK) pf_info_free(&info);
-  o.output = out_path;
-  o.force = 1;
-  if (tune) tune(&o, data, size, 1);
+  if (pf_info_read(o, &info, NULL) == PF_OK) pf_info_free(&info);
+  pf_options_set(o, "output.path", out_path, NULL);
+  pf_options_set(o, "output.force", "true", NULL);
+  if (tune) tune(o, data, size, 1);
   pf_convert_result r;
-  if (pf_convert(&o, &r, NULL) == PF_OK) pf_convert_result_free(&r);
+  if (pf_convert(o, &r, NULL) == PF_OK) pf_convert_result_free(&r);
   unlink(out_path);
+  pf_options_free(o);
   return 0;
 }
 

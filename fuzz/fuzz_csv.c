@@ -8,8 +8,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void tune(pf_convert_options *o, const uint8_t *data, size_t size, int converting) {
-  if (converting) o->csv.on_bad_rows = PF_BAD_ROWS_KEEP;
+static void tune(pf_options *o, const uint8_t *data, size_t size, int converting) {
+  if (converting) pf_options_set(o, "csv.on_bad_rows", "keep", NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -15,14 +15,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char rejects[96]; /* where skipped records go, removed after each run */
 
-static void tune(pf_convert_options *o, const uint8_t *data, size_t size, int converting) {
-  o->max_columns = 2048;
-  o->dbf.keep_deleted = size & 1;
-  o->dbf.allow_truncated = (size >> 1) & 1;
-  o->dbf.ignore_missing_memo = (size >> 2) & 1;
-  o->all_strings = (size % 7) == 0;
-  if ((size >> 3) & 1) o->csv.on_bad_rows = PF_BAD_ROWS_SKIP;
-  o->rejects_path = rejects;
+static const char *bit(size_t v) { return v & 1 ? "true" : "false"; }
+
+static void tune(pf_options *o, const uint8_t *data, size_t size, int converting) {
+  pf_options_set(o, "input.max_columns", "2048", NULL);
+  pf_options_set(o, "dbf.keep_deleted", bit(size), NULL);
+  pf_options_set(o, "dbf.allow_truncated", bit(size >> 1), NULL);
+  pf_options_set(o, "dbf.ignore_missing_memo", bit(size >> 2), NULL);
+  pf_options_set(o, "input.all_strings", (size % 7) == 0 ? "true" : "false", NULL);
+  if ((size >> 3) & 1) pf_options_set(o, "input.on_bad_rows", "skip", NULL);
+  pf_options_set(o, "output.rejects", rejects, NULL);
 }
 
 static int write_file(const char *path, const uint8_t *p, size_t n) {

@@ -20,19 +20,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   snprintf(in_path, sizeof in_path, "/proc/self/fd/%d", in);
-  pf_convert_options o;
-  pf_convert_options_init(&o);
-  o.input = in_path;
-  o.input_format = "parquet";
-  o.threads = 1;
+  pf_options *o = pf_options_new();
+  if (!o) {
+    close(in);
+    return 0;
+  }
+  pf_options_set(o, "input.path", in_path, NULL);
+  pf_options_set(o, "input.format", "parquet", NULL);
+  pf_options_set(o, "engine.threads", "1", NULL);
   pf_info info;
-  if (pf_info_read(&o, &info, NULL) == PF_OK) {
+  if (pf_info_read(o, &info, NULL) == PF_OK) {
     char *js = pf_info_json(&info);
     pf_free(js);
     pf_info_free(&info);
   }
   pf_validate_result vr;
-  if (pf_validate(&o, &vr, NULL) == PF_OK) pf_validate_result_free(&vr);
+  if (pf_validate(o, &vr, NULL) == PF_OK) pf_validate_result_free(&vr);
+  pf_options_free(o);
   close(in);
   return 0;
 }

@@ -21,9 +21,10 @@ static void same_or_abort(pf_status st, const pf_error *e) {
   abort();
 }
 
-static void tune(pf_convert_options *o, const uint8_t *data, size_t size, int converting) {
-  o->max_columns = 20000;
-  o->excel.fill_merged = size & 1; /* both paths, decided by the input */
+static void tune(pf_options *o, const uint8_t *data, size_t size, int converting) {
+  pf_options_set(o, "input.max_columns", "20000", NULL);
+  /* both paths, decided by the input */
+  pf_options_set(o, "excel.fill_merged", size & 1 ? "true" : "false", NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

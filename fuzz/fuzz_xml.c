@@ -9,10 +9,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void tune(pf_convert_options *o, const uint8_t *data, size_t size, int converting) {
-  o->max_columns = 512;
-  o->xml.arrays = (pf_xml_arrays)(size % 4);
-  o->xml.namespaces = (pf_xml_namespaces)((size / 4) % 4);
+static void tune(pf_options *o, const uint8_t *data, size_t size, int converting) {
+  static const char *const arrays[] = {"join", "explode", "join", "json"};
+  static const char *const namespaces[] = {"prefix", "strip", "prefix", "preserve"};
+  pf_options_set(o, "input.max_columns", "512", NULL);
+  pf_options_set(o, "xml.arrays", arrays[size % 4], NULL);
+  pf_options_set(o, "xml.namespaces", namespaces[(size / 4) % 4], NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -1,24 +1,37 @@
 /* pyforge.h - the public C API of libpyforge.
  *
- * libpyforge converts files that data teams receive (CSV/TSV today; Excel,
- * XML, dBase, Access and PDF through the same registry) into analytics
- * formats (Parquet today). The CLI (`pyforge`) and the Python package use
- * only this header.
+ * libpyforge converts the files data teams receive (CSV/TSV, Excel
+ * workbooks, XML; more formats through the same registry) into analytics
+ * formats (Parquet files, Delta Lake tables), and hands their rows to other
+ * programs as Arrow streams. The CLI (`pyforge`), the Python package and
+ * plugins use only the headers in include/pyforge/.
+ *
+ * Three doors (docs/internals.md, "The engine's outward faces"):
+ * - pf_convert, pf_info_read, pf_validate: a file in, a file/table out or a
+ *   description back;
+ * - pf_stream_open: any input's rows as an ArrowArrayStream (the Arrow C
+ *   Stream Interface, pyforge/arrow_c_data.h), same types and values as
+ *   pf_convert writes;
+ * - options by key (pf_options): every setting is a key of a table a format
+ *   declares, so new options never change the size of a public struct.
  *
  * Conventions
  * - Every fallible function returns a pf_status; PF_OK is 0. Details of a
- *   failure (message and place: file, row, line, column, byte offset) go to
- *   a caller-provided pf_error, which may be NULL.
- * - Option structs are initialised with their *_init() function and then
- *   changed field by field, so new fields get safe defaults.
+ *   failure (message and place: file, table, path inside the input, row,
+ *   line, column, byte offset) go to a caller-provided pf_error, which may
+ *   be NULL.
  * - Result structs are filled by the library and released with their
- *   *_free() function (which accepts NULL and zeroed structs).
- * - Strings passed in are borrowed for the duration of the call only.
+ *   *_free() function (which accepts NULL and zeroed structs). Their size is
+ *   fixed within a major version: new fields come out of their reserved
+ *   room, which the library zeroes.
+ * - Strings passed in are copied or borrowed for the duration of the call
+ *   only, unless a function says otherwise.
  * - The library never prints, exits or aborts. Diagnostics go to the log
  *   callback; long work reports progress through the progress callback and
- *   stops early when *cancel becomes non-zero.
+ *   stops early when its cancel token is requested.
  * - Thread safety: distinct calls on distinct data may run concurrently; the
- *   library keeps no mutable global state.
+ *   library keeps no mutable global state. A handle (options, stream) is
+ *   used by one thread at a time.
  */
 #ifndef PYFORGE_H
 #define PYFORGE_H
@@ -86,7 +99,11 @@ PF_API const char *pf_status_str(pf_status status);
 PF_API const char *pf_status_name(pf_status status);
 
 /* ---- errors --------------------------------------------------------------
- * A failure's message and where it happened. Unknown places are -1 / "". */
+ * A failure's message and where it happened. Unknown places are -1 / "".
+ * The place is generic: `table` names a part of a multi-table input (a
+ * workbook's sheet, a database's table; table_kind says which word fits)
+ * and `inner_path` a place inside the input that is not a line (an XML
+ * element path, a member of a ZIP package). */
 typedef struct pf_error {
   pf_status status;       /* the code also returned by the call            */
   char message[1024];     /* what happened and what to do about it         */
@@ -96,8 +113,10 @@ typedef struct pf_error {
   int64_t column;         /* 1-based column                                */
   char column_name[256];  /* column name when known                        */
   int64_t offset;         /* byte offset in the (decompressed) input       */
-  char sheet[256];        /* sheet name (Excel)                            */
-  char xml_path[512];     /* element path (XML)                            */
+  char table[256];        /* sheet or table name in the input              */
+  char table_kind[32];    /* "sheet", "table"; "" when table is ""         */
+  char inner_path[512];   /* XML path, package member, ...                 */
+  char reserved[480];     /* room for new fields; zeroed                   */
 } pf_error;
 
 PF_API void pf_error_init(pf_error *err);
@@ -132,6 +151,7 @@ typedef struct pf_field {
   int scale;        /* read-only: decimals only                             */
   char *note;       /* read-only: NULL or how the type was decided
                        ("widened from int64 to double at row 5000113: ...") */
+  void *reserved[2]; /* zeroed                                              */
 } pf_field;
 
 typedef struct pf_schema {
@@ -149,173 +169,188 @@ typedef enum pf_log_level {
   PF_LOG_DEBUG = 3
 } pf_log_level;
 
-/* Called from the thread that called the library function. */
+/* Called from the thread that called the library function (for a stream:
+ * the thread calling its get_next/get_schema). */
 typedef void (*pf_log_fn)(void *user, pf_log_level level, const char *message);
 /* done/total are in the unit named by `unit` ("bytes" or "rows"); total is 0
  * when unknown. Called between batches, from the calling thread. */
 typedef void (*pf_progress_fn)(void *user, uint64_t done, uint64_t total,
                                const char *unit);
-
-/* Parses "error", "warn"/"warning", "info", "debug" (case-insensitive) or a
- * digit; returns -1 when it does not recognise the text. */
-PF_API int pf_log_level_parse(const char *text);
-
-/* ---- options ------------------------------------------------------------- */
-typedef enum pf_compression {
-  PF_COMPRESSION_NONE = 0,
-  PF_COMPRESSION_SNAPPY,
-  PF_COMPRESSION_GZIP,
-  PF_COMPRESSION_ZSTD,
-  PF_COMPRESSION_LZ4_RAW
-} pf_compression;
-
-/* "snappy", "gzip", "zstd", "lz4_raw" (also "lz4"), "none" (also
- * "uncompressed"); returns PF_EINVAL for anything else. */
-PF_API pf_status pf_compression_parse(const char *name, pf_compression *out);
-PF_API const char *pf_compression_name(pf_compression c);
-
-typedef enum pf_bad_rows {
-  PF_BAD_ROWS_ERROR = 0, /* stop at the first bad row (too many or too few
-                            fields), naming its line                      */
-  PF_BAD_ROWS_SKIP,      /* leave it out, write it to the rejects file      */
-  PF_BAD_ROWS_KEEP       /* keep it: missing fields null, extra ones joined
-                            into the last field (docs/types.md)           */
-} pf_bad_rows;
-
-#define PF_AUTO (-1) /* "detect it" for the tri-state and character options */
-
-typedef struct pf_csv_options {
-  int delimiter;           /* PF_AUTO or a byte (',' ';' '\t' '|' ...)      */
-  int quote;               /* PF_AUTO, 0 for no quoting, or a byte          */
-  int escape;              /* PF_AUTO, 0 = doubled quote only, or a byte
-                              such as '\\'                                  */
-  int header;              /* PF_AUTO, 0 or 1                               */
-  int64_t skip_rows;       /* physical lines skipped before anything else   */
-  const char *encoding;    /* NULL detects; else an iconv name              */
-  const char *const *null_values; /* NULL: the default null rule (docs);
-                              else these exact strings are null everywhere  */
-  size_t n_null_values;
-  pf_bad_rows on_bad_rows;
-} pf_csv_options;
-
-/* Workbooks (xlsx): which sheets, and how several sheets become outputs. */
-typedef enum pf_sheet_mode {
-  PF_SHEETS_AUTO = 0,    /* sheets whose headers match are combined, the
-                            rest written separately (original PyForge CLI) */
-  PF_SHEETS_COMBINE,     /* like AUTO, and says so: matching sheets in one
-                            output with a sheet_name column                */
-  PF_SHEETS_SEPARATE     /* one output per sheet                            */
-} pf_sheet_mode;
-
-typedef struct pf_excel_options {
-  const char *const *sheets; /* names to read, in this order; NULL: all    */
-  size_t n_sheets;
-  pf_sheet_mode sheet_mode;
-  int64_t header_row;      /* 0: detected (first non-empty row of text
-                              cells); N: the 1-based sheet row naming the
-                              columns. csv.header = 0 means no header row.  */
-  int fill_merged;         /* copy a merged cell's value into its range    */
-} pf_excel_options;
-
-/* XML: how repeated elements inside one record become columns. */
-typedef enum pf_xml_arrays {
-  PF_XML_ARRAYS_DEFAULT = 0, /* the documented default (docs/xml.md)       */
-  PF_XML_ARRAYS_EXPLODE,     /* one output row per element ("expand")      */
-  PF_XML_ARRAYS_JOIN,        /* values joined by a separator ("concatenate") */
-  PF_XML_ARRAYS_JSON         /* a JSON array string ("json_string")        */
-} pf_xml_arrays;
-
-typedef enum pf_xml_namespaces {
-  PF_XML_NS_DEFAULT = 0,     /* the documented default (docs/xml.md)       */
-  PF_XML_NS_STRIP,           /* local names only                           */
-  PF_XML_NS_PREFIX,          /* prefix_local                               */
-  PF_XML_NS_PRESERVE         /* prefix:local as written                    */
-} pf_xml_namespaces;
-
-typedef struct pf_xml_options {
-  const char *row_tag;          /* element that forms a row; NULL: detected */
-  pf_xml_arrays arrays;
-  const char *array_separator;  /* JOIN: NULL means "; "                    */
-  pf_xml_namespaces namespaces;
-  const char *attribute_prefix; /* NULL means "_" ("@" as the original)     */
-  const char *path_separator;   /* NULL means "."                           */
-  const char *value_name;       /* text beside attributes; NULL: "_VALUE"   */
-} pf_xml_options;
-
-/* dBase tables (.dbf). Few and isolated on purpose: they become the keys
- * dbf.encoding, dbf.keep_deleted, dbf.ignore_missing_memo and
- * dbf.allow_truncated when options move to keyed tables. */
-typedef struct pf_dbf_options {
-  const char *encoding;    /* NULL: the .cpg file, the language driver byte,
-                              else detected; otherwise an iconv name       */
-  int keep_deleted;        /* keep deleted records, with a _deleted column */
-  int ignore_missing_memo; /* no memo file: convert without memo columns  */
-  int allow_truncated;     /* fewer records than the header says: convert
-                              those there with a warning (default: error) */
-} pf_dbf_options;
-
-/* Tables (Delta Lake): what to do when the target table exists. */
-typedef enum pf_table_mode {
-  PF_TABLE_ERROR = 0,      /* refuse an existing table                       */
-  PF_TABLE_APPEND,         /* add the rows as a new version                  */
-  PF_TABLE_OVERWRITE       /* replace the rows as a new version (history kept) */
-} pf_table_mode;
-
-typedef struct pf_delta_options {
-  pf_table_mode mode;
-  const char *const *partition_by; /* partition columns, in order; may be NULL */
-  size_t n_partition_by;
-  int merge_schema;        /* append/overwrite may add new nullable columns  */
-  int timestamp_ntz;       /* naive timestamps as timestamp_ntz (needs the
-                              timestampNtz table feature) instead of
-                              timestamp (read as UTC)                        */
-  int checkpoint_interval; /* 0: a checkpoint every 10 versions             */
-} pf_delta_options;
-
 /* Called once per output with the schema about to be written (before any
  * row is written), from the calling thread. */
 typedef void (*pf_schema_fn)(void *user, const char *output,
                              const pf_schema *schema);
 
-typedef struct pf_convert_options {
-  const char *input;          /* path, or "-" for standard input          */
-  const char *output;         /* NULL: derived from input (docs)           */
-  const char *input_format;   /* NULL: from the extension and content      */
-  const char *output_format;  /* NULL: "parquet"                           */
-  int force;                  /* replace an existing output                */
-  int threads;                /* 0: the cores available                    */
-  pf_compression compression; /* default snappy                            */
-  int compression_level;      /* 0: the codec's default                    */
-  int64_t row_group_rows;     /* 0: default (1,048,576)                    */
-  int64_t row_group_bytes;    /* 0: default (32 MiB of encoded data)       */
-  int64_t page_bytes;         /* 0: default (1 MiB)                        */
-  int dictionary;             /* 1 (default): try dictionary encoding      */
-  int all_strings;            /* every column a string, original PyForge
-                                 CLI rules                                  */
-  const char *rejects_path;   /* NULL: "<output>.rejects.csv"              */
-  int64_t max_problems;       /* validate: problems kept (default 100)     */
-  int64_t max_columns;        /* safety limit (default 8192)               */
-  int64_t max_field_bytes;    /* safety limit on one value (default 64 MiB) */
-  pf_csv_options csv;
-  pf_excel_options excel;
-  pf_xml_options xml;
-  pf_delta_options delta;
-  pf_dbf_options dbf;
+/* Parses "error", "warn"/"warning", "info", "debug" (case-insensitive) or a
+ * digit; returns -1 when it does not recognise the text. */
+PF_API int pf_log_level_parse(const char *text);
 
-  pf_log_fn log;              /* NULL: no logging                          */
-  void *log_user;
-  pf_log_level log_level;     /* default PF_LOG_WARN                       */
-  pf_progress_fn progress;    /* NULL: no progress                         */
-  void *progress_user;
-  volatile int *cancel;       /* when non-NULL and *cancel != 0: stop with
-                                 PF_ECANCELED, leaving no output behind    */
-  pf_schema_fn on_schema;     /* NULL: not called (--preview-schema)       */
-  void *on_schema_user;
-} pf_convert_options;
+/* ---- cancelling -----------------------------------------------------------
+ * A cancel token asks running calls to stop. pf_cancel_request() may be
+ * called from any thread and from a signal handler (it is one lock-free
+ * atomic store); calls that use the token stop at their next check (between
+ * batches, and inside long reads) with PF_ECANCELED and leave no output
+ * behind. The token stays requested until pf_cancel_clear(). The caller owns
+ * the token; it must outlive every call and stream that uses it. */
+typedef struct pf_cancel pf_cancel;
 
-PF_API void pf_convert_options_init(pf_convert_options *opts);
+PF_API pf_cancel *pf_cancel_new(void); /* NULL when out of memory */
+PF_API void pf_cancel_free(pf_cancel *cancel);
+PF_API void pf_cancel_request(pf_cancel *cancel);
+PF_API void pf_cancel_clear(pf_cancel *cancel);
+PF_API int pf_cancel_requested(const pf_cancel *cancel);
 
-/* ---- convert ------------------------------------------------------------- */
+/* ---- options by key -------------------------------------------------------
+ * Every setting of a call is an option named by a key ("csv.delimiter",
+ * "excel.sheets", "xml.row_tag", "output.compression", "delta.mode", ...)
+ * and held in an opaque pf_options handle, so a new format or setting adds
+ * keys, never fields. Each format (and the engine: input, output, validate,
+ * stream) declares a table of its keys; pf_option_at() lists them all,
+ * and the CLI's parser and --help, the docs' option tables and the Python
+ * keyword arguments are derived from that list.
+ *
+ * Values are text, parsed by the key's type: "true"/"false" (also yes/no,
+ * on/off, 1/0), integers, sizes with K/M/G suffixes (powers of 1024), one
+ * of an enum's names, one character or its name ("tab", "semicolon"), or a
+ * string; "auto" where the key says so (detected or decided by the engine).
+ * An unknown key or a bad value is PF_EINVAL with a message naming the key,
+ * the value and what it takes ("csv.delimiter takes one character or
+ * tab/comma/semicolon/pipe/space/colon; got 'ab'").
+ *
+ * Messages from the library name options by key ("use output.force to
+ * replace it", "use csv.on_bad_rows=skip ..."); each front end renders them
+ * in its own spelling with pf_spell_options() ("--force", force=True).
+ *
+ * A handle is used by one thread at a time; calls only read it. Strings are
+ * copied. A call (or a stream) takes what it needs when it starts: the
+ * handle may be changed or freed afterwards (the input buffer, callbacks'
+ * user data and the cancel token stay borrowed, see below).
+ */
+typedef struct pf_options pf_options;
+
+PF_API pf_options *pf_options_new(void); /* every key at its default; NULL: out of memory */
+/* A deep copy (values, input, callbacks; the buffer and token stay borrowed). */
+PF_API pf_options *pf_options_copy(const pf_options *options);
+PF_API void pf_options_free(pf_options *options);
+
+/* Sets a key (or its short name, e.g. "delimiter") to value. A list key is
+ * replaced by the items of value (split at commas when the key says so). */
+PF_API pf_status pf_options_set(pf_options *options, const char *key,
+                                const char *value, pf_error *err);
+/* List keys: appends the items of value (repeatable CLI flags). */
+PF_API pf_status pf_options_add(pf_options *options, const char *key,
+                                const char *value, pf_error *err);
+/* Back to the default; key NULL resets every key (not input or callbacks). */
+PF_API pf_status pf_options_reset(pf_options *options, const char *key,
+                                  pf_error *err);
+/* The value in canonical text ("snappy", "true", "auto", "67108864", ";");
+ * a list's items joined by ", "; NULL when unset without a default. *value
+ * is valid until the key is next changed or the handle freed. */
+PF_API pf_status pf_options_get(const pf_options *options, const char *key,
+                                const char **value, pf_error *err);
+/* 1 if the key was set (not only at its default), 0 if not or unknown. */
+PF_API int pf_options_is_set(const pf_options *options, const char *key);
+/* A list key's items (0 / NULL past the end or for other keys). */
+PF_API size_t pf_options_count(const pf_options *options, const char *key);
+PF_API const char *pf_options_item(const pf_options *options, const char *key,
+                                   size_t index);
+
+/* The input. A path (or "-" for standard input) is the key input.path.
+ * Instead, an open file descriptor (borrowed: read from its start when it
+ * is a regular file, read to its end when it is a pipe; never closed) or a
+ * memory buffer (borrowed: it must stay valid and unchanged until the call
+ * returns, or for a stream until the stream is released). With either,
+ * input.path (optional) names the input in messages and its extension
+ * chooses the format as a path's would. Setting one clears the other;
+ * fd -1 / data NULL go back to input.path. */
+PF_API void pf_options_set_input_fd(pf_options *options, int fd);
+PF_API void pf_options_set_input_buffer(pf_options *options, const void *data,
+                                        size_t size);
+
+/* Callbacks (NULL: none). The level of the log is the key engine.log_level. */
+PF_API void pf_options_set_log(pf_options *options, pf_log_fn fn, void *user);
+PF_API void pf_options_set_progress(pf_options *options, pf_progress_fn fn,
+                                    void *user);
+/* pf_convert: each output's schema before it is written (--preview-schema). */
+PF_API void pf_options_set_schema_callback(pf_options *options,
+                                           pf_schema_fn fn, void *user);
+PF_API void pf_options_set_cancel(pf_options *options, pf_cancel *cancel);
+
+/* ---- the option tables ----------------------------------------------------- */
+typedef enum pf_option_type {
+  PF_OPTION_BOOL = 0, /* true/false (yes/no, on/off, 1/0)                   */
+  PF_OPTION_INT,      /* a decimal integer in [min, max]                    */
+  PF_OPTION_SIZE,     /* digits with an optional K, M or G suffix (x1024)   */
+  PF_OPTION_ENUM,     /* one of the names in `values`                       */
+  PF_OPTION_CHAR,     /* one ASCII character, or a name (tab, comma, ...)   */
+  PF_OPTION_STRING,
+  PF_OPTION_LIST      /* strings; pf_options_add appends                    */
+} pf_option_type;
+
+/* pf_option_desc.flags */
+#define PF_OPTION_AUTO 0x1u       /* takes "auto": detected / engine's choice */
+#define PF_OPTION_NONEMPTY 0x2u   /* the empty string is refused (list items too) */
+#define PF_OPTION_COMMAS 0x4u     /* list items may be given comma-separated  */
+
+/* pf_option_desc.uses: the calls that read the key. */
+#define PF_USE_CONVERT 0x1u
+#define PF_USE_INFO 0x2u
+#define PF_USE_VALIDATE 0x4u
+#define PF_USE_STREAM 0x8u
+#define PF_USE_READ (PF_USE_CONVERT | PF_USE_INFO | PF_USE_VALIDATE | PF_USE_STREAM)
+
+/* One command-line spelling of a key. */
+typedef struct pf_option_flag {
+  const char *flag;  /* "--delimiter", "-d", "--no-header"                 */
+  const char *value; /* NULL: the flag takes a value (next argument or
+                        --flag=VALUE); else the value it sets ("false")    */
+} pf_option_flag;
+
+/* A key as its table declares it. Read-only, static: valid for the life of
+ * the process (a plugin's: until it is unloaded). Fields are only ever
+ * added at the end; struct_size says how many the library has. */
+typedef struct pf_option_desc {
+  size_t struct_size;        /* sizeof (pf_option_desc) in the library      */
+  const char *key;           /* "csv.delimiter"                              */
+  const char *name;          /* "delimiter": unique, a Python identifier     */
+  const char *section;       /* "Reading options (CSV/TSV)": the table's title */
+  pf_option_type type;
+  unsigned flags;            /* PF_OPTION_*                                  */
+  unsigned uses;             /* PF_USE_*                                     */
+  const char *default_value; /* the text it starts as; NULL: unset / empty   */
+  const char *values;        /* enum and char keys: the names accepted
+                                ("snappy, zstd, gzip, lz4_raw, none"); NULL  */
+  const char *takes;         /* what an error says it takes                  */
+  const char *help;          /* one line                                     */
+  const char *metavar;       /* "C", "N", "NAME" in CLI help; NULL for bools */
+  const pf_option_flag *cli; /* CLI spellings, the main one first, ending
+                                with {NULL, NULL}; NULL: not in the CLI      */
+  int64_t min, max;          /* INT and SIZE keys: the range allowed         */
+} pf_option_desc;
+
+/* Every key the library knows, in table order (the order of `--help`):
+ * pf_option_at(0 .. pf_option_count() - 1); NULL past the end. */
+PF_API size_t pf_option_count(void);
+PF_API const pf_option_desc *pf_option_at(size_t index);
+/* A key by its key or short name; NULL when unknown. */
+PF_API const pf_option_desc *pf_option_find(const char *key_or_name);
+
+/* Rewrites the option keys in text (a library message) into a front end's
+ * spelling: every "KEY=VALUE" and every bare "KEY" of a known key is passed
+ * to spell (value NULL for a bare key), which writes the replacement into
+ * its buffer and returns its length. Output goes to buf (NUL-terminated
+ * when n > 0); returns the length it wanted. */
+typedef size_t (*pf_spell_fn)(void *user, const pf_option_desc *option,
+                              const char *value, char *buf, size_t n);
+PF_API size_t pf_spell_options(const char *text, pf_spell_fn spell, void *user,
+                               char *buf, size_t n);
+
+/* ---- convert -------------------------------------------------------------
+ * Reads the input (input.path, or the fd/buffer set on the options) and
+ * writes the output (output.path, else beside the input: data.csv ->
+ * data.parquet) atomically: nothing partial is ever left behind. Reads the
+ * keys whose desc has PF_USE_CONVERT. */
+
 /* One output of a conversion (a workbook can give several). */
 typedef struct pf_output_desc {
   char *path;              /* file or table directory                      */
@@ -323,6 +358,7 @@ typedef struct pf_output_desc {
   int64_t rows;
   int64_t columns;
   uint64_t bytes;          /* size on disk (a table: the files added)      */
+  void *reserved[4];       /* zeroed                                       */
 } pf_output_desc;
 
 typedef struct pf_convert_result {
@@ -346,17 +382,18 @@ typedef struct pf_convert_result {
   int64_t table_version;   /* Delta: the version committed; -1 otherwise   */
   size_t n_warnings;
   char **warnings;         /* human-readable, in the order they happened   */
+  void *reserved[8];       /* zeroed                                       */
 } pf_convert_result;
 
-PF_API pf_status pf_convert(const pf_convert_options *opts,
+PF_API pf_status pf_convert(const pf_options *options,
                             pf_convert_result *result, pf_error *err);
 PF_API void pf_convert_result_free(pf_convert_result *result);
 /* One JSON object; free with pf_free(). NULL when out of memory. */
 PF_API char *pf_convert_result_json(const pf_convert_result *result);
 
-/* The output path pf_convert would use for opts (input + format), written
- * into buf. */
-PF_API pf_status pf_default_output(const pf_convert_options *opts, char *buf,
+/* The output path pf_convert would use (output.path, or the one derived
+ * from input.path and output.format), written into buf. */
+PF_API pf_status pf_default_output(const pf_options *options, char *buf,
                                    size_t n, pf_error *err);
 
 /* ---- info ---------------------------------------------------------------- */
@@ -366,10 +403,11 @@ typedef struct pf_prop {
 } pf_prop;
 
 typedef struct pf_info_section {
-  char *kind;        /* "row_group", later "sheet", ...                   */
+  char *kind;        /* "row_group", "sheet", ...                          */
   char *name;        /* "0", sheet name, ...                               */
   size_t n_props;
   pf_prop *props;
+  void *reserved[2]; /* zeroed                                             */
 } pf_info_section;
 
 typedef struct pf_info {
@@ -382,11 +420,12 @@ typedef struct pf_info {
   pf_schema *schema;
   size_t n_sections;
   pf_info_section *sections;
+  void *reserved[8];     /* zeroed                                         */
 } pf_info;
 
-/* Uses opts->input and the reading options (input_format, csv, threads,
- * callbacks); output options are ignored. */
-PF_API pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
+/* Describes the input with the reading options (PF_USE_INFO keys); an
+ * input.path that is a Delta table directory is described from its log. */
+PF_API pf_status pf_info_read(const pf_options *options, pf_info *info,
                               pf_error *err);
 PF_API void pf_info_free(pf_info *info);
 PF_API char *pf_info_json(const pf_info *info);
@@ -397,22 +436,93 @@ typedef struct pf_validate_result {
   char *format;
   int64_t rows;            /* data rows read                               */
   int64_t problems_total;  /* problems found (may exceed n_problems)       */
-  size_t n_problems;       /* problems kept (opts->max_problems)           */
+  size_t n_problems;       /* problems kept (validate.max_problems)        */
   pf_error *problems;      /* each with its place                          */
   pf_schema *schema;       /* inferred schema, when one could be read      */
   char *checked;           /* NULL when the input was read as a conversion
                               reads it; else what was read and decoded
                               (Parquet: "every page of ..." or what was
                               not read and why)                            */
+  void *reserved[8];       /* zeroed                                       */
 } pf_validate_result;
 
 /* Reads the whole input as a conversion would, collecting problems instead
  * of stopping at the first. Returns PF_OK when the check ran (whatever it
  * found: see result->valid); an error when it could not run at all. */
-PF_API pf_status pf_validate(const pf_convert_options *opts,
+PF_API pf_status pf_validate(const pf_options *options,
                              pf_validate_result *result, pf_error *err);
 PF_API void pf_validate_result_free(pf_validate_result *result);
 PF_API char *pf_validate_result_json(const pf_validate_result *result);
+
+/* ---- streams of Arrow batches ----------------------------------------------
+ * pf_stream_open reads the input (input.path, "-", an fd or a buffer, see
+ * pf_options_set_input_*) with its reading options and fills *out, an
+ * ArrowArrayStream (Arrow C Stream Interface): get_schema, then get_next
+ * until an array with release == NULL marks the end. The schema, types and
+ * values are exactly those pf_convert writes for the same options: int64,
+ * float64, bool, date32, timestamp[us] (naive) / timestamp[us, UTC],
+ * time64[us], utf8, binary, decimal128(p, s), null; a combined group of
+ * sheets has its sheet_name column first.
+ *
+ * Memory stays bounded: batches (up to 65,536 rows) are read as they are
+ * asked for. Each array handed out is the consumer's: it lives until its
+ * own release, independent of the stream.
+ *
+ * Widening: a value late in the input may not fit the type its column was
+ * given from a sample (pf_convert then restarts). A stream cannot take back
+ * batches it handed out, so it holds batches back until stream.holdback
+ * bytes are read (or the input ends) before handing out the first: a
+ * widening inside that window is invisible (the stream reads again with the
+ * wider type). A widening after it fails get_next with PF_ELIMIT naming the
+ * column, the row and the keys that avoid it: stream.type_scan=full reads
+ * the whole input once before the first batch (types final, input read
+ * twice), input.all_strings makes every column a string. A schema handed
+ * out never changes; a value is never altered.
+ *
+ * Multi-table inputs (workbooks): sheets are selected and grouped as
+ * pf_convert does (excel.sheets, excel.sheet_mode); when that gives several
+ * outputs, stream.table picks one by the name of any table in it (or get an
+ * error listing them). pf_tables_list shows the tables and their groups.
+ *
+ * Errors: get_next/get_schema return an errno value (EINVAL, ENOMEM, EIO,
+ * ECANCELED, ...) and get_last_error() the message with its place, as
+ * pf_error_format() renders it; pf_stream_error() gives the whole pf_error.
+ * Cancel (the options' token) is checked between batches and inside long
+ * reads. The callbacks are plain C: any thread may call them, one at a
+ * time; release may come from any thread. The log and progress callbacks
+ * run on the thread calling get_next. */
+struct ArrowArrayStream;
+
+PF_API pf_status pf_stream_open(const pf_options *options,
+                                struct ArrowArrayStream *out, pf_error *err);
+/* The full error behind the stream's last failed callback (status PF_OK if
+ * none). PF_EINVAL when stream was not opened by pf_stream_open. */
+PF_API pf_status pf_stream_error(const struct ArrowArrayStream *stream,
+                                 pf_error *out);
+
+/* One table of a multi-table input, with the output group pf_convert (and a
+ * stream) would put it in under the given options. */
+typedef struct pf_table_desc {
+  char *name;          /* "Sheet1"                                          */
+  int hidden;          /* hidden in the application                         */
+  int64_t rows;        /* data rows if known cheaply, else -1               */
+  char *group;         /* the group's name (its first table's name), NULL
+                          when the table is not converted (empty, or not
+                          in excel.sheets)                                  */
+  int selected;        /* 1 when it is converted                            */
+  void *reserved[4];   /* zeroed                                            */
+} pf_table_desc;
+
+typedef struct pf_table_list {
+  size_t n_tables;     /* 0 for single-table inputs (CSV, XML)              */
+  pf_table_desc *tables;
+  size_t n_groups;     /* outputs pf_convert would write                    */
+  void *reserved[4];   /* zeroed                                            */
+} pf_table_list;
+
+PF_API pf_status pf_tables_list(const pf_options *options, pf_table_list *out,
+                                pf_error *err);
+PF_API void pf_table_list_free(pf_table_list *list);
 
 /* ---- formats ------------------------------------------------------------- */
 typedef struct pf_format_desc {
@@ -421,6 +531,7 @@ typedef struct pf_format_desc {
   const char *extensions;  /* ".csv .tsv .txt .psv" (compressed variants too) */
   const char *description;
   const char *origin;      /* "built-in" or the plugin's path              */
+  const void *reserved[4]; /* NULL                                          */
 } pf_format_desc;
 
 /* Number of registered formats; *out points to a static read-only array. */

@@ -72,6 +72,16 @@ void pf__error_column_name(pf_error *err, const char *name) {
   if (err) copy_str(err->column_name, sizeof err->column_name, name);
 }
 
+void pf__error_table(pf_error *err, const char *kind, const char *name, int replace) {
+  if (!err || (!replace && err->table[0])) return;
+  copy_str(err->table, sizeof err->table, name);
+  copy_str(err->table_kind, sizeof err->table_kind, name && *name ? kind : "");
+}
+
+void pf__error_inner_path(pf_error *err, const char *path) {
+  if (err) copy_str(err->inner_path, sizeof err->inner_path, path);
+}
+
 void pf__error_copy(pf_error *dst, const pf_error *src) {
   if (dst && src && dst != src) memcpy(dst, src, sizeof *dst);
 }
@@ -99,8 +109,11 @@ size_t pf_error_format(const pf_error *err, char *buf, size_t n) {
   } else {
     const char *sep = "";
     if (err->file[0]) put(tmp, cap, &len, "%s: ", err->file);
-    if (err->sheet[0]) { put(tmp, cap, &len, "sheet '%s'", err->sheet); sep = ", "; }
-    if (err->xml_path[0]) { put(tmp, cap, &len, "%s%s", sep, err->xml_path); sep = ", "; }
+    if (err->table[0]) {
+      put(tmp, cap, &len, "%s '%s'", err->table_kind[0] ? err->table_kind : "table", err->table);
+      sep = ", ";
+    }
+    if (err->inner_path[0]) { put(tmp, cap, &len, "%s%s", sep, err->inner_path); sep = ", "; }
     if (err->line >= 0) { put(tmp, cap, &len, "%sline %lld", sep, (long long)err->line); sep = ", "; }
     if (err->row >= 0) { put(tmp, cap, &len, "%srow %lld", sep, (long long)err->row); sep = ", "; }
     if (err->column >= 0) {

@@ -24,6 +24,12 @@ void pf__error_file(pf_error *err, const char *file);
 void pf__error_place(pf_error *err, int64_t row, int64_t line, int64_t column,
                      int64_t offset);
 void pf__error_column_name(pf_error *err, const char *name);
+/* Records the table of a multi-table input: kind is the word for it
+ * ("sheet", "table"). Keeps a table already recorded unless replace. */
+void pf__error_table(pf_error *err, const char *kind, const char *name, int replace);
+/* Records a place inside the input that is not a line: an XML element path,
+ * a package member (copied, truncated to fit). */
+void pf__error_inner_path(pf_error *err, const char *path);
 /* Copies src into dst (both may be NULL). */
 void pf__error_copy(pf_error *dst, const pf_error *src);
 

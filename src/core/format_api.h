@@ -10,14 +10,18 @@
 
 #include "core/batch.h"
 #include "core/log.h"
+#include "core/opts.h"
 #include "core/pool.h"
 
 /* ---- readers ---- */
 
 /* What the engine gives a reader to open. Borrowed for the reader's life. */
 typedef struct pf__reader_env {
-  const char *path;                 /* input path, or "-" for stdin        */
-  const pf_convert_options *opts;   /* reading options (csv, all_strings)  */
+  const char *path;                 /* input path, or "-" for stdin; the
+                                       name of an fd/buffer input (may be
+                                       "" then): open the input with
+                                       pf__source_open_input(path, &opts->in) */
+  const pf__opts *opts;             /* reading options (csv, all_strings)  */
   pf__pool *pool;                   /* shared thread pool                  */
   const pf__log *log;
   /* A bad row left out (on_bad_rows = skip, or validation): called from the
@@ -119,7 +123,7 @@ typedef struct pf__writer_env {
   const char *target;               /* the output path (a table writer's
                                        directory)                          */
   const pf_schema *schema;
-  const pf_convert_options *opts;   /* compression, row groups, ...        */
+  const pf__opts *opts;             /* compression, row groups, ...        */
   pf__pool *pool;
   const pf__log *log;
 } pf__writer_env;

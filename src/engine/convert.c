@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "core/buf.h"
 #include "engine/engine.h"
@@ -22,49 +21,6 @@
 #include "engine/rejects.h"
 #include "env/env.h"
 #include "io/output.h"
-
-double pf__now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-int pf__canceled(const pf_convert_options *opts) {
-  return opts->cancel && *opts->cancel;
-}
-
-pf_status pf__session_open(pf__session *s, const pf_convert_options *opts,
-                           pf_error *err) {
-  memset(s, 0, sizeof *s);
-  s->log.fn = opts->log;
-  s->log.user = opts->log_user;
-  s->log.level = opts->log_level;
-  if (!opts->input || !*opts->input)
-    return pf__error_set(err, PF_EINVAL, "no input given");
-  PF_TRY(pf__registry_reader(opts->input, opts->input_format, &s->rops, err));
-  pf_status st = pf__pool_create(opts->threads, &s->pool);
-  if (st != PF_OK) return pf__error_set(err, st, "cannot start %d threads", opts->threads);
-  s->renv.path = opts->input;
-  s->renv.opts = opts;
-  s->renv.pool = s->pool;
-  s->renv.log = &s->log;
-  return PF_OK;
-}
-
-pf_status pf__session_open_reader(pf__session *s, pf_error *err) {
-  pf_status st = s->rops->open(&s->renv, &s->reader, err);
-  if (st != PF_OK) {
-    s->reader = NULL;
-    if (err && !err->file[0]) pf__error_file(err, s->renv.path);
-  }
-  return st;
-}
-
-void pf__session_close(pf__session *s) {
-  if (s->reader) s->rops->close(s->reader);
-  pf__pool_free(s->pool);
-  memset(s, 0, sizeof *s);
-}
 
 static pf_status add_warning(pf_convert_result *r, const char *fmt, ...)
     PF__PRINTF(2, 3);
@@ -95,7 +51,7 @@ static int same_file(const char *a, const char *b) {
 /* One pass: output + writer opened, every batch moved. On success the
  * writer is closed: a file writer's file is complete in *out (not yet
  * committed); a table writer's state is in *writer, awaiting commit(). */
-static pf_status run_pass(pf__session *s, const pf_convert_options *opts,
+static pf_status run_pass(pf__session *s, const pf__opts *opts,
                           const pf__writer_ops *wops, const char *target,
                           pf__output **out, void **writer_out, int64_t *rows,
                           pf_error *err) {
@@ -152,7 +108,7 @@ fail:
   return st;
 }
 
-static char *rejects_path_for(const pf_convert_options *opts, const char *target) {
+static char *rejects_path_for(const pf__opts *opts, const char *target) {
   if (opts->rejects_path && *opts->rejects_path) return pf__strdup(opts->rejects_path);
   return pf__aprintf("%s.rejects.csv", target);
 }
@@ -175,7 +131,7 @@ static void pending_discard(const pf__writer_ops *wops, pending *p) {
 
 /* Reads one job's tables into its target, restarting when a column
  * widens; leaves the finished output in *pd. */
-static pf_status run_job(pf__session *s, const pf_convert_options *opts,
+static pf_status run_job(pf__session *s, const pf__opts *opts,
                          const pf__writer_ops *wops, const pf__job *job,
                          pf__rejects *rejects, pf_convert_result *result,
                          pending *pd, pf_error *err) {
@@ -275,28 +231,19 @@ static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
   return PF_OK;
 }
 
-pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
-                     pf_error *err) {
-  pf_error local;
-  if (!err) err = &local;
-  pf_error_init(err);
-  if (!result || !opts) return pf__error_set(err, PF_EINVAL, "pf_convert needs options and a result");
-  memset(result, 0, sizeof *result);
-  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
-  PF_TRY(pf__volume_localize_opts(opts, &lp, err));
-  opts = &lp.opts;
-  result->table_version = -1;
+static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_error *err) {
   double t0 = pf__now();
-
   char target[4096];
-  PF_TRY(pf_default_output(opts, target, sizeof target, err));
+  PF_TRY(pf__default_output(opts, target, sizeof target, err));
   const pf__writer_ops *wops;
   PF_TRY(pf__registry_writer(target, opts->output_format, &wops, err));
   if (!wops->commit && (opts->delta.n_partition_by || opts->delta.mode != PF_TABLE_ERROR ||
                         opts->delta.merge_schema || opts->delta.timestamp_ntz))
     return pf__error_set(err, PF_EINVAL,
-                         "--mode, --partition-by, --merge-schema and --timestamp-ntz apply to "
-                         "tables (--format delta), not to %s output", wops->name);
+                         "delta.mode, delta.partition_by, delta.merge_schema and "
+                         "delta.timestamp_ntz apply to tables (output.format=delta), not to %s "
+                         "output", wops->name);
+  int input_is_path = opts->in.kind == PF__INPUT_PATH && strcmp(opts->input, "-") != 0;
 
   pf__session s;
   pf__plan plan;
@@ -325,7 +272,7 @@ pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
     st = pf__plan_build(&plan, s.rops, s.reader, opts, target, wops->commit != NULL, ext1, err);
   }
   for (size_t j = 0; st == PF_OK && j < plan.n_jobs; j++)
-    if (strcmp(opts->input, "-") != 0 && same_file(opts->input, plan.jobs[j].target))
+    if (input_is_path && same_file(opts->input, plan.jobs[j].target))
       st = pf__error_set(err, PF_EINVAL, "the output %s would overwrite the input; choose another output path",
                          plan.jobs[j].target);
   if (st == PF_OK) {
@@ -337,8 +284,8 @@ pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
   /* every output is written before any is published */
   for (size_t j = 0; st == PF_OK && j < plan.n_jobs; j++) {
     st = run_job(&s, opts, wops, &plan.jobs[j], &rejects, result, &pd[j], err);
-    if (st != PF_OK && err->sheet[0] == 0 && plan.jobs[j].n_tables == 1)
-      snprintf(err->sheet, sizeof err->sheet, "%s", plan.jobs[j].table_names);
+    if (st != PF_OK && plan.jobs[j].n_tables == 1)
+      pf__error_table(err, "sheet", plan.jobs[j].table_names, 0);
   }
   if (st == PF_OK) st = pf__rejects_commit(&rejects, err);
   size_t published = 0;
@@ -377,12 +324,33 @@ pf_status pf_convert(const pf_convert_options *opts, pf_convert_result *result,
   pf__rejects_free(&rejects);
   pf__session_close(&s);
   result->seconds = pf__now() - t0;
-  if (st != PF_OK) {
-    pf_convert_result_free(result);
-    if (!err->file[0] && st >= 200 && st < 300) pf__error_file(err, target);
-  }
+  if (st != PF_OK && !err->file[0] && st >= 200 && st < 300) pf__error_file(err, target);
+  return st;
+}
+
+pf_status pf_convert(const pf_options *options, pf_convert_result *result, pf_error *err) {
+  pf_error local;
+  if (!err) err = &local;
+  pf_error_init(err);
+  if (!result || !options)
+    return pf__error_set(err, PF_EINVAL, "pf_convert needs options and a result");
+  memset(result, 0, sizeof *result);
+  result->table_version = -1;
+  pf__opts opts;
+  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
+  pf_status st = pf__opts_resolve(options, &opts, err);
+  if (st == PF_OK) st = pf__volume_localize_opts(&opts, &lp, err);
+  if (st == PF_OK) st = convert(&lp.opts, result, err);
+  if (st != PF_OK) pf_convert_result_free(result);
   err->status = st;
   return st;
+}
+
+pf_status pf_default_output(const pf_options *options, char *buf, size_t n, pf_error *err) {
+  pf_error_init(err);
+  pf__opts o;
+  PF_TRY(pf__opts_resolve(options, &o, err));
+  return pf__default_output(&o, buf, n, err);
 }
 
 void pf_convert_result_free(pf_convert_result *r) {

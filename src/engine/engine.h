@@ -1,9 +1,27 @@
-/* engine.h - what convert, info and validate share: a session holding the
- * chosen reader, the thread pool and the log for one call. */
+/* engine.h - what convert, info, validate and streams share: resolved
+ * options, and a session holding the chosen reader, the thread pool and the
+ * log for one call. */
 #ifndef PF_ENGINE_ENGINE_H
 #define PF_ENGINE_ENGINE_H
 
 #include "core/format_api.h"
+
+/* ---- options (options.c) ---- */
+
+/* Every key at its table's default (tests build options this way too). */
+void pf__opts_init(pf__opts *r);
+/* The options a call runs with: defaults, then what h sets. r points into h
+ * (strings, lists): h must outlive r. */
+pf_status pf__opts_resolve(const pf_options *h, pf__opts *r, pf_error *err);
+/* A path, "-", an fd or a buffer was given. */
+int pf__opts_has_input(const pf__opts *o);
+/* A key's value as text (canonical), for keys without a field; the default
+ * when unset or when o was not resolved from a handle. */
+const char *pf__opts_text(const pf__opts *o, const char *key);
+/* A key by key or short name; NULL when unknown. */
+const pf__option *pf__option_find(const char *key_or_name);
+
+/* ---- sessions (session.c) ---- */
 
 typedef struct pf__session {
   const pf__reader_ops *rops; /* the input's reader                   */
@@ -15,12 +33,12 @@ typedef struct pf__session {
 
 /* Picks the reader and starts the pool; the reader is not opened yet (set
  * renv.reject first if needed). pf__session_close is needed on failure too. */
-pf_status pf__session_open(pf__session *s, const pf_convert_options *opts,
+pf_status pf__session_open(pf__session *s, const pf__opts *opts,
                            pf_error *err);
 pf_status pf__session_open_reader(pf__session *s, pf_error *err);
 void pf__session_close(pf__session *s);
 
 double pf__now(void); /* monotonic seconds */
-int pf__canceled(const pf_convert_options *opts);
+int pf__canceled(const pf__opts *opts);
 
 #endif

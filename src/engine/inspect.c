@@ -18,24 +18,16 @@ static int is_plain_dir(const char *path) {
   return path && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
-                       pf_error *err) {
-  pf_error local;
-  if (!err) err = &local;
-  pf_error_init(err);
-  if (!info || !opts) return pf__error_set(err, PF_EINVAL, "pf_info_read needs options and a result");
-  memset(info, 0, sizeof *info);
-  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
-  PF_TRY(pf__volume_localize_opts(opts, &lp, err));
-  opts = &lp.opts;
-  if (opts->input && !pf__delta_is_table(opts->input) && is_plain_dir(opts->input)) {
+static pf_status info_read(const pf__opts *opts, pf_info *info, pf_error *err) {
+  int is_path = opts->input && opts->in.kind == PF__INPUT_PATH;
+  if (is_path && !pf__delta_is_table(opts->input) && is_plain_dir(opts->input)) {
     /* a directory that is no table (a Volume's folder): what it holds */
     pf_status dst = pf__dir_info(opts->input, info, err);
     if (dst != PF_OK) pf_info_free(info);
     err->status = dst;
     return dst;
   }
-  if (opts->input && pf__delta_is_table(opts->input)) {
+  if (is_path && pf__delta_is_table(opts->input)) {
     /* a table directory written by a table writer: described from its log */
     pf_status dst = pf__delta_table_info(opts->input, opts, info, err);
     if (dst != PF_OK) {
@@ -52,7 +44,9 @@ pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
     struct stat sb;
     info->path = pf__strdup(opts->input);
     info->format = pf__strdup(s.rops->name);
-    info->size_bytes = stat(opts->input, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+    if (opts->in.kind == PF__INPUT_BUFFER) info->size_bytes = opts->in.size;
+    else if (opts->in.kind == PF__INPUT_FD) info->size_bytes = fstat(opts->in.fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+    else info->size_bytes = stat(opts->input, &sb) == 0 ? (uint64_t)sb.st_size : 0;
     info->rows = -1;
     if (!info->path || !info->format) st = PF_ENOMEM;
   }
@@ -63,7 +57,7 @@ pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
      * groups say which sheets share an output. */
     char target[4096];
     pf__plan plan;
-    st = pf_default_output(opts, target, sizeof target, err);
+    st = pf__default_output(opts, target, sizeof target, err);
     if (st == PF_OK) st = pf__plan_build(&plan, s.rops, s.reader, opts, target, 0, ".parquet", err);
     if (st == PF_OK) {
       pf__buf b;
@@ -88,6 +82,19 @@ pf_status pf_info_read(const pf_convert_options *opts, pf_info *info,
   if (st != PF_OK) pf_info_free(info);
   err->status = st;
   return st;
+}
+
+pf_status pf_info_read(const pf_options *options, pf_info *info, pf_error *err) {
+  pf_error local;
+  if (!err) err = &local;
+  pf_error_init(err);
+  if (!info || !options) return pf__error_set(err, PF_EINVAL, "pf_info_read needs options and a result");
+  memset(info, 0, sizeof *info);
+  pf__opts opts;
+  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
+  PF_TRY(pf__opts_resolve(options, &opts, err));
+  PF_TRY(pf__volume_localize_opts(&opts, &lp, err));
+  return info_read(&lp.opts, info, err);
 }
 
 typedef struct problems {
@@ -129,7 +136,7 @@ static pf_status check_problem(void *user, const pf_error *where) {
 
 /* Reads the selected input to its end, counting rows; a widening restarts
  * the count. Problems with rows arrive through on_reject. */
-static pf_status validate_stream(pf__session *s, const pf_convert_options *opts,
+static pf_status validate_stream(pf__session *s, const pf__opts *opts,
                                  problems *p, pf_error *found, int64_t *rows,
                                  pf_error *err) {
   pf_validate_result *r = p->r;
@@ -156,16 +163,7 @@ static pf_status validate_stream(pf__session *s, const pf_convert_options *opts,
   return st;
 }
 
-pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
-                      pf_error *err) {
-  pf_error local;
-  if (!err) err = &local;
-  pf_error_init(err);
-  if (!r || !opts) return pf__error_set(err, PF_EINVAL, "pf_validate needs options and a result");
-  memset(r, 0, sizeof *r);
-  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
-  PF_TRY(pf__volume_localize_opts(opts, &lp, err));
-  opts = &lp.opts;
+static pf_status validate(const pf__opts *opts, pf_validate_result *r, pf_error *err) {
   problems p = {r, 0, opts->max_problems > 0 ? opts->max_problems : 100, opts->input};
   pf__session s;
   pf_status st = pf__session_open(&s, opts, err);
@@ -200,7 +198,7 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
     if (st == PF_OK && !(r->checked = pf__strdup(chk.scope))) st = PF_ENOMEM;
   } else if (st == PF_OK && s.rops->n_tables) {
     /* a workbook: every selected sheet on its own, problems name it */
-    pf_convert_options one = *opts;
+    pf__opts one = *opts;
     one.excel.sheet_mode = PF_SHEETS_SEPARATE;
     pf__plan plan;
     st = pf__plan_build(&plan, s.rops, s.reader, &one, "", 0, ".parquet", &found);
@@ -224,8 +222,7 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
         pf_error_init(&found);
       }
       for (size_t k = before; k < r->n_problems; k++)
-        if (!r->problems[k].sheet[0])
-          snprintf(r->problems[k].sheet, sizeof r->problems[k].sheet, "%s", sheet);
+        pf__error_table(&r->problems[k], "sheet", sheet, 0);
     }
     pf__plan_free(&plan);
   } else if (st == PF_OK) {
@@ -247,6 +244,19 @@ pf_status pf_validate(const pf_convert_options *opts, pf_validate_result *r,
   pf__session_close(&s);
   err->status = st;
   return st;
+}
+
+pf_status pf_validate(const pf_options *options, pf_validate_result *r, pf_error *err) {
+  pf_error local;
+  if (!err) err = &local;
+  pf_error_init(err);
+  if (!r || !options) return pf__error_set(err, PF_EINVAL, "pf_validate needs options and a result");
+  memset(r, 0, sizeof *r);
+  pf__opts opts;
+  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
+  PF_TRY(pf__opts_resolve(options, &opts, err));
+  PF_TRY(pf__volume_localize_opts(&opts, &lp, err));
+  return validate(&lp.opts, r, err);
 }
 
 void pf_validate_result_free(pf_validate_result *r) {

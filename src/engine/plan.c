@@ -24,7 +24,68 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "engine/engine.h"
 #include "engine/registry.h"
+
+/* The part of path after its last '/' and before its extensions: data.csv.gz
+ * -> "data" in (*base, *len). */
+static void path_stem(const char *path, const char **base, size_t *len) {
+  const char *ext;
+  size_t stem;
+  pf__path_ext(path, &ext, &stem);
+  *base = path;
+  for (size_t i = 0; i < stem; i++)
+    if (path[i] == '/') *base = path + i + 1;
+  *len = (size_t)(path + stem - *base);
+}
+
+pf_status pf__default_output(const pf__opts *o, char *buf, size_t n, pf_error *err) {
+  if (!pf__opts_has_input(o))
+    return pf__error_set(err, PF_EINVAL, "no input given (input.path, or an fd or buffer input)");
+  const char *input = o->input ? o->input : "";
+  int named = *input && strcmp(input, "-") != 0;
+  if (o->output && *o->output) {
+    if (strlen(o->output) >= n) return pf__error_set(err, PF_EINVAL, "output path too long");
+    strcpy(buf, o->output);
+    /* An existing directory as OUTPUT of a file writer: the file goes into
+     * it with the default name (like cp). Table writers own directories. */
+    struct stat sb;
+    const pf__writer_ops *w;
+    if (named && stat(o->output, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+        pf__registry_writer(o->output, o->output_format, &w, NULL) == PF_OK && !w->commit) {
+      const char *base;
+      size_t base_len, dl = strlen(o->output);
+      path_stem(input, &base, &base_len);
+      while (dl > 1 && o->output[dl - 1] == '/') dl--;
+      int k = snprintf(buf, n, "%.*s/%.*s%.*s", (int)dl, o->output, (int)base_len, base,
+                       (int)strcspn(w->extensions, " "), w->extensions);
+      if (k < 0 || (size_t)k >= n) return pf__error_set(err, PF_EINVAL, "output path too long");
+    }
+    return PF_OK;
+  }
+  if (!named)
+    return pf__error_set(err, PF_EINVAL, "reading %s needs an output path (output.path)",
+                         *input ? "standard input" : "an fd or buffer without a name");
+  const pf__writer_ops *w;
+  PF_TRY(pf__registry_writer(NULL, o->output_format, &w, err));
+  /* the writer's first listed extension; a table writer's directory is
+   * named <stem>_<format> (data.csv -> data_delta) */
+  char table_suffix[64];
+  const char *ext = w->extensions;
+  if (w->commit) {
+    snprintf(table_suffix, sizeof table_suffix, "_%s", w->name);
+    ext = table_suffix;
+  }
+  size_t ext_len = strcspn(ext, " ");
+  size_t stem;
+  const char *in_ext;
+  pf__path_ext(input, &in_ext, &stem);
+  if (stem + ext_len + 1 > n) return pf__error_set(err, PF_EINVAL, "output path too long");
+  memcpy(buf, input, stem);
+  memcpy(buf + stem, ext, ext_len);
+  buf[stem + ext_len] = 0;
+  return PF_OK;
+}
 
 static void job_free(pf__job *j) {
   free(j->target);
@@ -98,7 +159,7 @@ static pf_status list_tables(pf__buf *b, const pf__reader_ops *rops, void *reade
 
 /* --sheet names -> indexes (exact match first, then ignoring case). */
 static pf_status select_named(const pf__reader_ops *rops, void *reader,
-                              const pf_convert_options *opts, size_t *sel,
+                              const pf__opts *opts, size_t *sel,
                               size_t *n_sel, pf_error *err) {
   size_t n = rops->n_tables(reader);
   *n_sel = 0;
@@ -132,14 +193,14 @@ static pf_status select_named(const pf__reader_ops *rops, void *reader,
 }
 
 pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
-                         const pf_convert_options *opts, const char *target,
+                         const pf__opts *opts, const char *target,
                          int table_writer, const char *ext, pf_error *err) {
   memset(p, 0, sizeof *p);
   pf__job *job;
   size_t n = rops->n_tables ? rops->n_tables(reader) : 0;
   if (n == 0) {
     if (opts->excel.n_sheets)
-      return pf__error_set(err, PF_EINVAL, "--sheet applies to workbooks; %s has no sheets",
+      return pf__error_set(err, PF_EINVAL, "excel.sheets applies to workbooks; %s has no sheets",
                            opts->input);
     PF_TRY(add_job(p, &job));
     job->target = pf__strdup(target);
@@ -186,20 +247,18 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
   }
 
   /* name */
-  const char *in_ext;
-  size_t stem_len;
+  const char *base, *in_ext;
+  size_t base_len, stem_len;
+  path_stem(opts->input, &base, &base_len);
   pf__path_ext(opts->input, &in_ext, &stem_len);
-  const char *base = opts->input;
-  for (size_t i = 0; i < stem_len; i++)
-    if (opts->input[i] == '/') base = opts->input + i + 1;
-  size_t base_len = (size_t)(opts->input + stem_len - base);
   if (st == PF_OK && n_groups > 1) {
     if (opts->output && *opts->output) {
       const char *oext;
       if (!table_writer && pf__path_ext(opts->output, &oext, NULL) && strcasecmp(oext, ext) == 0) {
         st = pf__error_set(err, PF_EINVAL,
                            "the workbook gives %zu outputs (sheets with different headers), so "
-                           "OUTPUT must be a directory, not %s; or choose sheets with --sheet",
+                           "output.path must be a directory, not %s; or choose sheets with "
+                           "excel.sheets",
                            n_groups, opts->output);
       } else {
         p->dir = pf__strdup(opts->output);

@@ -24,12 +24,17 @@ typedef struct pf__plan {
   char **skipped;
 } pf__plan;
 
+/* The output path pf_convert uses: output.path (an existing directory gets
+ * the file under its default name, like cp), else input.path with the
+ * writer's extension (a table writer: <stem>_<format>). */
+pf_status pf__default_output(const pf__opts *o, char *buf, size_t n, pf_error *err);
+
 /* Builds the plan for an opened reader. target is pf_default_output()'s
  * answer (the OUTPUT given, or the default single-output path);
  * table_writer says outputs are directories (Delta) rather than files
  * with extension ext. Does not create anything on disk. */
 pf_status pf__plan_build(pf__plan *plan, const pf__reader_ops *rops,
-                         void *reader, const pf_convert_options *opts,
+                         void *reader, const pf__opts *opts,
                          const char *target, int table_writer,
                          const char *ext, pf_error *err);
 /* Creates plan->dir when the plan needs one (PF_EOUTPUT if it cannot). */

@@ -1,5 +1,5 @@
-/* registry.c - built-in formats and how an input or output finds its
- * reader or writer. */
+/* registry.c - built-in formats, their option tables, and how an input or
+ * output finds its reader or writer. */
 #include "engine/registry.h"
 
 #include <stdio.h>
@@ -18,21 +18,22 @@
 #include "writers/parquet/parquet_writer.h"
 
 /* What `pyforge formats` lists; one row per reader or writer below. */
+#define FORMAT(n, k, e, d) {.name = n, .kind = k, .extensions = e, .description = d, .origin = "built-in"}
 static const pf_format_desc format_descs[] = {
-    {"csv", "input", ".csv .tsv .txt .psv (+ .gz .zst .bz2)",
-     "Delimited text: dialect, encoding and column types detected", "built-in"},
-    {"xlsx", "input", ".xlsx .xlsm",
-     "Excel workbooks: sheets, dates by number format, exact numbers", "built-in"},
-    {"xml", "input", ".xml (+ .gz .zst .bz2)",
-     "XML documents: records detected and flattened, streaming", "built-in"},
-    {"dbf", "input", ".dbf (+ .dbt .fpt memo files)",
-     "dBase III-7, FoxPro, Visual FoxPro tables: memos, code pages, deleted records", "built-in"},
-    {"parquet", "input", ".parquet",
-     "Parquet files (info and validate: schema, statistics, every page)", "built-in"},
-    {"parquet", "output", ".parquet",
-     "Apache Parquet: snappy, zstd, gzip, lz4_raw or no compression", "built-in"},
-    {"delta", "output", "TABLE_DIR (a directory)",
-     "Delta Lake tables: create, append, overwrite, partitions", "built-in"},
+    FORMAT("csv", "input", ".csv .tsv .txt .psv (+ .gz .zst .bz2)",
+           "Delimited text: dialect, encoding and column types detected"),
+    FORMAT("xlsx", "input", ".xlsx .xlsm",
+           "Excel workbooks: sheets, dates by number format, exact numbers"),
+    FORMAT("xml", "input", ".xml (+ .gz .zst .bz2)",
+           "XML documents: records detected and flattened, streaming"),
+    FORMAT("dbf", "input", ".dbf (+ .dbt .fpt memo files)",
+           "dBase III-7, FoxPro, Visual FoxPro tables: memos, code pages, deleted records"),
+    FORMAT("parquet", "input", ".parquet",
+           "Parquet files (info and validate: schema, statistics, every page)"),
+    FORMAT("parquet", "output", ".parquet",
+           "Apache Parquet: snappy, zstd, gzip, lz4_raw or no compression"),
+    FORMAT("delta", "output", "TABLE_DIR (a directory)",
+           "Delta Lake tables: create, append, overwrite, partitions"),
 };
 
 static const pf__reader_ops *const readers[] = {
@@ -46,6 +47,21 @@ static const pf__writer_ops *const writers[] = {
     &pf__parquet_writer_ops,
     &pf__delta_writer_ops,
 };
+/* Every option table, in the order of --help and docs/cli.md: what a
+ * conversion writes, then how inputs are read. Formats bring their own;
+ * the engine's are in options_engine.c. */
+static const pf__option_table *const option_tables[] = {
+    &pf__output_option_table,   &pf__parquet_option_table, &pf__delta_option_table,
+    &pf__input_option_table,    &pf__csv_option_table,     &pf__excel_option_table,
+    &pf__xml_option_table,      &pf__dbf_option_table,     &pf__validate_option_table,
+    &pf__stream_option_table,
+};
+
+const pf__option_table *const *pf__option_tables(size_t *n) {
+  *n = sizeof option_tables / sizeof option_tables[0];
+  return option_tables;
+}
+
 #define N_READERS (sizeof readers / sizeof readers[0])
 #define N_WRITERS (sizeof writers / sizeof writers[0])
 
@@ -129,9 +145,34 @@ static int parquet_magic(const char *path) {
   return n == 4 && (memcmp(m, "PAR1", 4) == 0 || memcmp(m, "PARE", 4) == 0);
 }
 
-pf_status pf__registry_reader(const char *path, const char *format_name,
-                              const pf__reader_ops **out, pf_error *err) {
+/* Up to n decompressed bytes from the input's start; -1 when it cannot be
+ * opened (the reader's open reports why). */
+static long read_head(const pf__opts *o, uint8_t *head, size_t n) {
+  pf__source *src = NULL;
+  if (pf__source_open_input(o->input, &o->in, &src, NULL) != PF_OK) return -1;
+  size_t have = 0;
+  while (have < n) {
+    size_t got = 0;
+    if (pf__source_read(src, head + have, n - have, &got, NULL) != PF_OK || got == 0) break;
+    have += got;
+  }
+  pf__source_close(src);
+  return (long)have;
+}
+
+/* Can the input be read twice (sniffed, then opened)? Standard input and
+ * pipes cannot: they are read once, by the reader. */
+static int rereadable(const pf__opts *o) {
+  struct stat sb;
+  if (o->in.kind == PF__INPUT_BUFFER) return 1;
+  if (o->in.kind == PF__INPUT_FD) return fstat(o->in.fd, &sb) == 0 && S_ISREG(sb.st_mode);
+  if (strcmp(o->input, "-") == 0) return 0;
+  return !(stat(o->input, &sb) == 0 && !S_ISREG(sb.st_mode));
+}
+
+pf_status pf__registry_reader(const pf__opts *o, const pf__reader_ops **out, pf_error *err) {
   *out = NULL;
+  const char *format_name = o->input_format, *path = o->input ? o->input : "";
   if (format_name && *format_name) {
     for (size_t i = 0; i < N_READERS; i++)
       if (strcasecmp(readers[i]->name, format_name) == 0) {
@@ -140,7 +181,7 @@ pf_status pf__registry_reader(const char *path, const char *format_name,
       }
     return unknown_format(err, "input", format_name);
   }
-  if (parquet_magic(path)) {
+  if (o->in.kind == PF__INPUT_PATH && parquet_magic(path)) {
     *out = &pf__parquet_reader_ops;
     return PF_OK;
   }
@@ -153,32 +194,19 @@ pf_status pf__registry_reader(const char *path, const char *format_name,
         return PF_OK;
       }
   }
-  /* No extension we know (or stdin): look at the content. Missing files
-   * are reported by the reader's open with the right status. */
-  /* Sniff the decompressed head ("data.gz" holding CSV is CSV). */
+  /* No extension we know (or stdin): look at the decompressed content
+   * ("data.gz" holding CSV is CSV). A stream read once is delimited text
+   * unless told otherwise; an input that cannot be opened goes to the
+   * first reader, whose open reports why. */
   uint8_t head[4096];
-  size_t n = 0;
-  struct stat sb;
-  if (strcmp(path, "-") == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))) {
-    /* stdin, a pipe or a FIFO can be read once only: no sniffing; delimited
-     * text unless told otherwise (compression is still recognised). */
+  long n = rereadable(o) ? read_head(o, head, sizeof head) : -1;
+  if (n < 0) {
     *out = readers[0];
     return PF_OK;
   }
-  pf__source *src = NULL;
-  if (pf__source_open(path, &src, NULL) != PF_OK) {
-    *out = readers[0]; /* let the reader report the missing file */
-    return PF_OK;
-  }
-  while (n < sizeof head) {
-    size_t got = 0;
-    if (pf__source_read(src, head + n, sizeof head - n, &got, NULL) != PF_OK || got == 0) break;
-    n += got;
-  }
-  pf__source_close(src);
   int best = 0;
   for (size_t i = 0; i < N_READERS; i++) {
-    int score = readers[i]->sniff ? readers[i]->sniff(head, n) : 0;
+    int score = readers[i]->sniff ? readers[i]->sniff(head, (size_t)n) : 0;
     if (score > best) {
       best = score;
       *out = readers[i];
@@ -191,7 +219,7 @@ pf_status pf__registry_reader(const char *path, const char *format_name,
   pf__error_file(err, path);
   pf__error_set(err, PF_EFORMAT,
                 "cannot tell the format from the file's name or content; supported inputs: %s "
-                "(use --input-format to choose one)",
+                "(use input.format to choose one)",
                 b.data ? (char *)b.data : "");
   pf__buf_free(&b);
   return PF_EFORMAT;

@@ -49,13 +49,15 @@ static pf_status error_json(pf__buf *b, const pf_error *e) {
     PF_TRY(pf__json_cstr(b, e->column_name));
   }
   if (e->offset >= 0) PF_TRY(pf__buf_printf(b, ",\"offset\":%lld", (long long)e->offset));
-  if (e->sheet[0]) {
-    PF_TRY(pf__json_key(b, "sheet", 0));
-    PF_TRY(pf__json_cstr(b, e->sheet));
+  if (e->table[0]) {
+    PF_TRY(pf__json_key(b, "table", 0));
+    PF_TRY(pf__json_cstr(b, e->table));
+    PF_TRY(pf__json_key(b, "table_kind", 0));
+    PF_TRY(pf__json_cstr(b, e->table_kind[0] ? e->table_kind : "table"));
   }
-  if (e->xml_path[0]) {
-    PF_TRY(pf__json_key(b, "xml_path", 0));
-    PF_TRY(pf__json_cstr(b, e->xml_path));
+  if (e->inner_path[0]) {
+    PF_TRY(pf__json_key(b, "inner_path", 0));
+    PF_TRY(pf__json_cstr(b, e->inner_path));
   }
   return pf__buf_putc(b, '}');
 }

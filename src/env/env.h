@@ -16,6 +16,7 @@
 #define PF_ENV_ENV_H
 
 #include "core/error.h"
+#include "core/opts.h"
 
 /* ---- test and tuning knobs (env_settings.c): the one place they are read.
  *   PYFORGE_DATABRICKS_ROOT  where /databricks is looked for (tests)
@@ -58,7 +59,7 @@ int pf__volume_is_local(const char *path);
 pf_status pf__volume_localize(const char *path, char **local, pf_error *err);
 /* The options of one engine call with their Volume paths mapped. */
 typedef struct pf__local_paths {
-  pf_convert_options opts; /* the caller's, with input/output replaced      */
+  pf__opts opts;           /* the caller's, with input/output replaced      */
   char input[4096];        /* storage for a mapped input                    */
   char output[4096];       /* storage for a mapped output                   */
 } pf__local_paths;
@@ -66,7 +67,7 @@ typedef struct pf__local_paths {
  * a Volume input must be there and readable, a Volume output needs its
  * directory and, on classic compute, DBR 13.3 or newer. Nothing to free:
  * how convert, info and validate start. */
-pf_status pf__volume_localize_opts(const pf_convert_options *in, pf__local_paths *lp, pf_error *err);
+pf_status pf__volume_localize_opts(const pf__opts *in, pf__local_paths *lp, pf_error *err);
 /* Explains an errno met on path: for a Volume path, which of "Volumes are
  * not available here", "the volume does not exist", "READ VOLUME / WRITE
  * VOLUME is missing" applies; returns PF_OK (err untouched) when path is

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "engine/plan.h"
 #include "env/env.h"
 
 #define SHAPE "/Volumes/<catalog>/<schema>/<volume>/..."
@@ -325,7 +326,7 @@ static pf_status localize_into(const char *path, char *buf, size_t n, const char
   return PF_OK;
 }
 
-pf_status pf__volume_localize_opts(const pf_convert_options *in, pf__local_paths *lp, pf_error *err) {
+pf_status pf__volume_localize_opts(const pf__opts *in, pf__local_paths *lp, pf_error *err) {
   lp->opts = *in;
   PF_TRY(localize_into(in->input, lp->input, sizeof lp->input, &lp->opts.input, err));
   PF_TRY(localize_into(in->output, lp->output, sizeof lp->output, &lp->opts.output, err));
@@ -333,6 +334,6 @@ pf_status pf__volume_localize_opts(const pf_convert_options *in, pf__local_paths
   if (!lp->opts.input) return PF_OK;
   char target[4096];
   const char *t = lp->opts.output;
-  if (!t && pf_default_output(&lp->opts, target, sizeof target, NULL) == PF_OK) t = target;
+  if (!t && pf__default_output(&lp->opts, target, sizeof target, NULL) == PF_OK) t = target;
   return t ? check_volume_output(t, err) : PF_OK;
 }

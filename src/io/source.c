@@ -2,8 +2,9 @@
  *
  * Plain files are read with read(2) in large chunks; gzip (zlib), zstd and
  * bzip2 are recognised by magic bytes, not by name, and decompressed as a
- * stream (concatenated members/frames included). Standard input is copied
- * to an anonymous temporary file first so that every source can rewind.
+ * stream (concatenated members/frames included). Standard input and pipes
+ * are copied to an anonymous temporary file first so that every source can
+ * rewind. A memory buffer is read in place.
  */
 #include "io/source.h"
 
@@ -25,7 +26,9 @@
 
 struct pf__source {
   char *path;          /* as given                                          */
-  int fd;              /* the file, or the spooled copy of stdin            */
+  int fd;              /* the file, or the spooled copy of stdin (-1: mem)  */
+  const uint8_t *mem;  /* a buffer input (borrowed), or NULL                */
+  uint64_t pos;        /* next byte of the file/buffer to read              */
   uint64_t disk_size;  /* st_size                                           */
   uint64_t disk_pos;   /* compressed bytes consumed                         */
   pf__codec codec;
@@ -121,6 +124,15 @@ static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off) {
   return (ssize_t)done;
 }
 
+/* Reads at off from the file or the buffer; -1 with errno on failure. */
+static ssize_t source_pread(const pf__source *s, void *buf, size_t n, uint64_t off) {
+  if (!s->mem) return pread_full(s->fd, buf, n, off);
+  if (off >= s->disk_size) return 0;
+  if (n > s->disk_size - off) n = (size_t)(s->disk_size - off);
+  memcpy(buf, s->mem + off, n);
+  return (ssize_t)n;
+}
+
 static pf__codec detect_codec(const uint8_t *m, size_t n) {
   if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b) return PF__CODEC_GZIP;
   if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) return PF__CODEC_ZSTD;
@@ -160,45 +172,77 @@ static pf_status codec_start(pf__source *s, pf_error *err) {
   return PF_OK;
 }
 
-pf_status pf__source_open(const char *path, pf__source **out, pf_error *err) {
-  *out = NULL;
+/* What every kind of source does once its bytes are reachable: size,
+ * compression by magic bytes, the decompressor. */
+static pf_status open_finish(pf__source *s, pf_error *err) {
+  uint8_t magic[4];
+  ssize_t n = source_pread(s, magic, sizeof magic, 0);
+  if (n < 0) return io_error(err, s->path, errno, "cannot read");
+  s->codec = detect_codec(magic, (size_t)n);
+  if (s->codec == PF__CODEC_NONE) return PF_OK;
+  s->in = malloc(IN_CHUNK);
+  if (!s->in) return PF_ENOMEM;
+  return codec_start(s, err);
+}
+
+static pf__source *source_new(const char *path) {
   pf__source *s = calloc(1, sizeof *s);
-  if (!s) return PF_ENOMEM;
+  if (!s) return NULL;
   s->fd = -1;
-  s->path = pf__strdup(path);
+  s->path = pf__strdup(path ? path : "");
   if (!s->path) {
     free(s);
-    return PF_ENOMEM;
+    return NULL;
   }
-  pf_status st = PF_OK;
-  if (strcmp(path, "-") == 0) {
-    st = spool_stream(STDIN_FILENO, &s->fd, err);
-  } else {
-    s->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (s->fd < 0) st = io_error(err, path, errno, "cannot open");
-  }
+  return s;
+}
+
+/* Makes fd the source's: a regular file is read as it is; a pipe, FIFO or
+ * device (/dev/stdin, <(cmd)) is spooled to a temporary file first. A
+ * borrowed fd is the caller's: the source reads a duplicate or the spool
+ * and never closes it; otherwise the source owns fd. */
+static pf_status open_fd(pf__source *s, int fd, int borrowed, pf_error *err) {
   struct stat sb;
-  if (st == PF_OK && fstat(s->fd, &sb) != 0) st = io_error(err, path, errno, "cannot stat");
-  if (st == PF_OK && S_ISDIR(sb.st_mode)) st = io_error(err, path, EISDIR, "");
-  if (st == PF_OK && !S_ISREG(sb.st_mode)) {
-    /* A pipe, FIFO or device (/dev/stdin, <(cmd)): spool it like stdin. */
-    int stream = s->fd;
-    s->fd = -1;
-    st = spool_stream(stream, &s->fd, err);
-    close(stream);
-    if (st == PF_OK && fstat(s->fd, &sb) != 0) st = io_error(err, path, errno, "cannot stat");
-  }
-  if (st == PF_OK) {
-    s->disk_size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
-    uint8_t magic[4];
-    ssize_t n = pread_full(s->fd, magic, sizeof magic, 0);
-    if (n < 0) st = io_error(err, path, errno, "cannot read");
-    else s->codec = detect_codec(magic, (size_t)n);
-  }
-  if (st == PF_OK && s->codec != PF__CODEC_NONE) {
-    s->in = malloc(IN_CHUNK);
-    if (!s->in) st = PF_ENOMEM;
-    else st = codec_start(s, err);
+  pf_status st = PF_OK;
+  if (fstat(fd, &sb) != 0) st = io_error(err, s->path, errno, "cannot stat");
+  else if (S_ISDIR(sb.st_mode)) st = io_error(err, s->path, EISDIR, "");
+  else if (!S_ISREG(sb.st_mode)) st = spool_stream(fd, &s->fd, err);
+  else if (!borrowed) s->fd = fd, fd = -1;
+  else if ((s->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0)
+    st = io_error(err, s->path, errno, "cannot duplicate the input descriptor");
+  if (!borrowed && fd >= 0) close(fd);
+  PF_TRY(st);
+  if (fstat(s->fd, &sb) != 0) return io_error(err, s->path, errno, "cannot stat");
+  s->disk_size = (uint64_t)sb.st_size;
+  return open_finish(s, err);
+}
+
+pf_status pf__source_open(const char *path, pf__source **out, pf_error *err) {
+  return pf__source_open_input(path, NULL, out, err);
+}
+
+pf_status pf__source_open_input(const char *path, const pf__input *in,
+                                pf__source **out, pf_error *err) {
+  *out = NULL;
+  pf__source *s = source_new(path);
+  if (!s) return PF_ENOMEM;
+  pf_status st;
+  if (in && in->kind == PF__INPUT_BUFFER) {
+    s->mem = in->data;
+    s->disk_size = in->size;
+    st = open_finish(s, err);
+  } else if (in && in->kind == PF__INPUT_FD) {
+    st = open_fd(s, in->fd, 1, err);
+  } else if (!path || !*path) {
+    st = pf__error_set(err, PF_EINVAL, "no input given");
+  } else if (strcmp(path, "-") == 0) {
+    /* spooled even when it is a file: read from where the shell left it */
+    int fd = -1;
+    st = spool_stream(STDIN_FILENO, &fd, err);
+    if (st == PF_OK) st = open_fd(s, fd, 0, err);
+  } else {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    st = fd < 0 ? io_error(err, path, errno, "cannot open") : open_fd(s, fd, 0, err);
   }
   if (st != PF_OK) {
     pf__source_close(s);
@@ -211,10 +255,11 @@ pf_status pf__source_open(const char *path, pf__source **out, pf_error *err) {
 static pf_status read_plain(pf__source *s, void *buf, size_t n, size_t *got,
                             pf_error *err) {
   for (;;) {
-    ssize_t r = read(s->fd, buf, n);
+    ssize_t r = s->mem ? source_pread(s, buf, n, s->pos) : pread(s->fd, buf, n, (off_t)s->pos);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return io_error(err, s->path, errno, "cannot read");
     *got = (size_t)r;
+    s->pos += (uint64_t)r;
     s->disk_pos += (uint64_t)r;
     return PF_OK;
   }
@@ -312,7 +357,7 @@ pf_status pf__source_read(pf__source *s, void *buf, size_t n, size_t *got,
 }
 
 pf_status pf__source_rewind(pf__source *s, pf_error *err) {
-  if (lseek(s->fd, 0, SEEK_SET) < 0) return io_error(err, s->path, errno, "cannot rewind");
+  s->pos = 0;
   s->disk_pos = 0;
   s->in_len = s->in_pos = 0;
   s->eof_in = 0;
@@ -328,7 +373,7 @@ pf_status pf__source_pread(pf__source *s, uint64_t offset, void *buf, size_t n,
   *got = 0;
   if (s->codec != PF__CODEC_NONE)
     return pf__error_set(err, PF_EUNSUPPORTED, "random access into compressed input");
-  ssize_t r = pread_full(s->fd, buf, n, offset);
+  ssize_t r = source_pread(s, buf, n, offset);
   if (r < 0) return io_error(err, s->path, errno, "cannot read");
   *got = (size_t)r;
   return PF_OK;

@@ -1,10 +1,12 @@
-/* source.h - reading an input: a file, standard input, or a compressed file
- * (gzip, zstd, bzip2: recognised by their magic bytes), as one stream of
- * decompressed bytes.
+/* source.h - reading an input: a file, standard input, an open file descriptor
+ * or a memory buffer, plain or compressed (gzip, zstd, bzip2: recognised by
+ * their magic bytes), as one stream of decompressed bytes.
  *
- * Standard input is spooled to a temporary file on open, so every source can
- * be rewound (a conversion that widens a column restarts) and sampled at
- * offsets. A source is used by one thread at a time.
+ * Standard input and pipes are spooled to a temporary file on open, so every
+ * source can be rewound (a conversion that widens a column restarts) and
+ * sampled at offsets. Files and descriptors are read with pread at the
+ * source's own position (a borrowed descriptor's offset is not moved); a
+ * buffer is read in place. A source is used by one thread at a time.
  */
 #ifndef PF_IO_SOURCE_H
 #define PF_IO_SOURCE_H
@@ -13,6 +15,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "core/opts.h"
 
 typedef struct pf__source pf__source;
 
@@ -26,6 +29,11 @@ typedef enum pf__codec {
 /* Opens path ("-" = stdin). Errors: PF_ENOTFOUND (missing), PF_EINPUT
  * (unreadable, a directory), with the path in err. */
 pf_status pf__source_open(const char *path, pf__source **out, pf_error *err);
+/* Opens in's descriptor or buffer when in says so (path then only names it
+ * in messages; may be NULL or ""), else path (in may be NULL). Borrowed: the buffer must
+ * outlive the source; the descriptor is not closed. */
+pf_status pf__source_open_input(const char *path, const pf__input *in,
+                                pf__source **out, pf_error *err);
 /* Reads up to n decompressed bytes; *got == 0 means end of input. */
 pf_status pf__source_read(pf__source *s, void *buf, size_t n, size_t *got,
                           pf_error *err);

@@ -29,7 +29,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: csv_read_bench [-t threads] [-r repeats] [-d] [-a] file\n");
     return 2;
   }
-  pf_convert_options o;
+  pf__opts o;
   memset(&o, 0, sizeof o);
   o.csv.delimiter = o.csv.quote = o.csv.escape = o.csv.header = PF_AUTO;
   o.all_strings = all_strings;

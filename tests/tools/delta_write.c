@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/format_api.h"
+#include "engine/engine.h"
 #include "readers/csv/csv_reader.h"
 #include "writers/delta/delta_writer.h"
 
@@ -30,7 +31,7 @@ static int fail(const char *what, pf_status s, const pf_error *err) {
   return 1;
 }
 
-static int info_cmd(const char *dir, const pf_convert_options *o) {
+static int info_cmd(const char *dir, const pf__opts *o) {
   pf_info info;
   memset(&info, 0, sizeof info);
   pf_error err;
@@ -53,8 +54,8 @@ static int info_cmd(const char *dir, const pf_convert_options *o) {
 }
 
 int main(int argc, char **argv) {
-  pf_convert_options o;
-  pf_convert_options_init(&o);
+  pf__opts o;
+  pf__opts_init(&o);
   o.log = logfn;
   o.log_level = getenv("DELTA_WRITE_DEBUG") ? PF_LOG_DEBUG : PF_LOG_WARN;
   const char *in = NULL, *dir = NULL;

@@ -238,7 +238,7 @@ int main(int argc, char **argv) {
   const char *schema_name = "all", *codec = "snappy";
   long long rows = 1000, wide = 1500, batch_rows = PF_BATCH_ROWS;
   /* options set by hand: the tool links no engine code */
-  pf_convert_options opts;
+  pf__opts opts;
   memset(&opts, 0, sizeof opts);
   opts.dictionary = 1;
   int threads = 0, repeat = 1, cycle = 0, opt;
@@ -263,7 +263,7 @@ int main(int argc, char **argv) {
   if (optind != argc - 1 || rows < 0 || batch_rows < 1 || wide < 1 || repeat < 1)
     return usage();
   static const char *const codecs[] = {"none", "snappy", "gzip", "zstd", "lz4_raw"};
-  static const pf_compression ids[] = {PF_COMPRESSION_NONE, PF_COMPRESSION_SNAPPY,
+  static const pf__compression ids[] = {PF_COMPRESSION_NONE, PF_COMPRESSION_SNAPPY,
                                        PF_COMPRESSION_GZIP, PF_COMPRESSION_ZSTD,
                                        PF_COMPRESSION_LZ4_RAW};
   size_t ci = 0;

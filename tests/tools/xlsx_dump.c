@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core/format_api.h"
+#include "engine/engine.h"
 #include "tool_util.h"
 #include "readers/xlsx/xlsx_reader.h"
 
@@ -23,7 +24,7 @@
 static void print_error(const pf_error *e) {
   char buf[2048];
   pf_error_format(e, buf, sizeof buf);
-  fprintf(stderr, "error: %s [%s] sheet='%s'\n", buf, pf_status_name(e->status), e->sheet);
+  fprintf(stderr, "error: %s [%s] table='%s'\n", buf, pf_status_name(e->status), e->table);
 }
 
 int main(int argc, char **argv) {
@@ -31,8 +32,8 @@ int main(int argc, char **argv) {
   const char *path = NULL, *tcol = NULL;
   const char *sheets[64];
   size_t n_sheets = 0;
-  pf_convert_options o;
-  pf_convert_options_init(&o);
+  pf__opts o;
+  pf__opts_init(&o);
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-q")) quiet = 1;
     else if (!strcmp(argv[i], "-i")) info = 1;

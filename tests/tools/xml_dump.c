@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/format_api.h"
 #include "core/json.h"
+#include "engine/engine.h"
 #include "readers/xml/xml_reader.h"
 
 static void print_value(const pf_column *c, size_t i) {
@@ -50,8 +51,8 @@ static void log_fn(void *user, pf_log_level level, const char *msg) {
 }
 
 int main(int argc, char **argv) {
-  pf_convert_options o;
-  pf_convert_options_init(&o);
+  pf__opts o;
+  pf__opts_init(&o);
   int show_info = 0, quiet = 0;
   const char *path = NULL;
   for (int i = 1; i < argc; i++) {

@@ -59,7 +59,7 @@ CSVT_FN const char *csvt_file(const char *name, const void *data, size_t n) {
 }
 #define CSVT_FILE(name, lit) csvt_file(name, lit, sizeof(lit) - 1)
 
-CSVT_FN void csvt_options(pf_convert_options *o) {
+CSVT_FN void csvt_options(pf__opts *o) {
   memset(o, 0, sizeof *o);
   o->csv.delimiter = o->csv.quote = o->csv.escape = o->csv.header = PF_AUTO;
   o->csv.on_bad_rows = PF_BAD_ROWS_ERROR;
@@ -175,10 +175,10 @@ CSVT_FN char *csvt_schema_text(const pf_schema *s, char **notes) {
 }
 
 /* Reads path with options o (NULL: defaults) on `threads` threads. */
-CSVT_FN void csvt_read(const char *path, const pf_convert_options *o, int threads,
+CSVT_FN void csvt_read(const char *path, const pf__opts *o, int threads,
                       csvt_result *r) {
   memset(r, 0, sizeof *r);
-  pf_convert_options def;
+  pf__opts def;
   if (!o) {
     csvt_options(&def);
     o = &def;
@@ -242,9 +242,9 @@ CSVT_FN void csvt_read(const char *path, const pf_convert_options *o, int thread
 }
 
 /* Runs info() on path. */
-CSVT_FN pf_status csvt_info(const char *path, const pf_convert_options *o, csvt_result *r) {
+CSVT_FN pf_status csvt_info(const char *path, const pf__opts *o, csvt_result *r) {
   memset(r, 0, sizeof *r);
-  pf_convert_options def;
+  pf__opts def;
   if (!o) {
     csvt_options(&def);
     o = &def;

@@ -5,7 +5,7 @@
  * and rejects as the default. */
 #include "csv_test_util.h"
 
-static int same_at_every_size(const char *path, const pf_convert_options *o, int min_size) {
+static int same_at_every_size(const char *path, const pf__opts *o, int min_size) {
   csvt_result base;
   csvt_read(path, o, 2, &base);
   if (base.st != PF_OK) {
@@ -73,7 +73,7 @@ TEST_IMPL(lf_with_bad_rows_skipped) {
       "3;\"p;q\";4\n"
       "4;r;5;6;7\n"
       "5;s;6\n";
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
   const char *p = csvt_file("tr2.csv", text, sizeof text - 1);
@@ -109,7 +109,7 @@ TEST_IMPL(skip_rows_and_header) {
       "x,y\n"
       "1,2\n"
       "3,4\n";
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.skip_rows = 2;
   const char *p = csvt_file("tr4.csv", text, sizeof text - 1);

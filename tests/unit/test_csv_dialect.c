@@ -107,7 +107,7 @@ TEST_IMPL(backslash_escape) {
   ASSERT_STR_EQ(prop(&r.info, "escape"), "\\");
   csvt_free(&r);
   /* forced doubled-quote escape: the backslash is data */
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.escape = 0;
   p = CSVT_FILE("bs2.csv", "id,text\n1,\"a\\\"\"b\"\n");
@@ -153,7 +153,7 @@ TEST_IMPL(line_endings) {
 }
 
 TEST_IMPL(overrides) {
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.delimiter = '|';
   o.csv.quote = 0;
@@ -183,7 +183,7 @@ TEST_IMPL(overrides) {
 }
 
 TEST_IMPL(skip_rows) {
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.skip_rows = 2;
   const char *p = CSVT_FILE("skip.csv", "report generated \"today\n# by a tool\nid,v\n1,a\n2,b,x\n");

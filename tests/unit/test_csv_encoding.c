@@ -2,7 +2,7 @@
  * invalid UTF-8 and NUL bytes. */
 #include "csv_test_util.h"
 
-static const char *info_encoding(const char *path, const pf_convert_options *o, char *out,
+static const char *info_encoding(const char *path, const pf__opts *o, char *out,
                                  size_t cap) {
   csvt_result r;
   snprintf(out, cap, "(failed)");
@@ -88,35 +88,35 @@ TEST_IMPL(cp1252_detected) {
 }
 
 TEST_IMPL(forced_encodings) {
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
-  o.csv.encoding = "latin-1";
+  o.encoding = "latin-1";
   const char *p = CSVT_FILE("l1.csv", "name\n\x80\xE9\n");
   csvt_result r;
   csvt_read(p, &o, 1, &r);
   ASSERT_ROWS(r, "'\xC2\x80\xC3\xA9'\n");
   csvt_free(&r);
   /* through iconv: KOI8-R 0xC1 is Cyrillic small a (U+0430) */
-  o.csv.encoding = "KOI8-R";
+  o.encoding = "KOI8-R";
   p = CSVT_FILE("koi.csv", "name,n\n\xC1\xC2,1\n");
   csvt_read(p, &o, 1, &r);
   ASSERT_STR_EQ(r.schema, "name:string,n:int64");
   ASSERT_ROWS(r, "'\xD0\xB0\xD0\xB1'|1\n");
   csvt_free(&r);
   /* iconv rejects bytes that are not in the encoding */
-  o.csv.encoding = "ASCII";
+  o.encoding = "ASCII";
   p = CSVT_FILE("asc.csv", "name\nab\xE9\n");
   csvt_read(p, &o, 1, &r);
   ASSERT_EQ(r.st, PF_EENCODING);
   ASSERT_EQ(r.err.offset, 7);
   csvt_free(&r);
-  o.csv.encoding = "no-such-encoding";
+  o.encoding = "no-such-encoding";
   csvt_read(p, &o, 1, &r);
   ASSERT_EQ(r.st, PF_EINVAL);
   ASSERT(strstr(r.err.message, "no-such-encoding") != NULL);
   csvt_free(&r);
   /* forced UTF-8 on a file with a BOM drops the BOM */
-  o.csv.encoding = "utf-8";
+  o.encoding = "utf-8";
   p = CSVT_FILE("u8.csv", "\xEF\xBB\xBFk\nv\n");
   csvt_read(p, &o, 1, &r);
   ASSERT_STR_EQ(r.schema, "k:string");
@@ -149,7 +149,7 @@ TEST_IMPL(invalid_utf8_later) {
   ASSERT(strstr(r.err.message, "not valid UTF-8") != NULL);
   csvt_free(&r);
   /* skip: the row goes to the rejects, the rest is read */
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
   csvt_read(p, &o, 2, &r);
@@ -185,7 +185,7 @@ TEST_IMPL(invalid_utf8_in_head) {
   ASSERT_EQ(csvt_info(p, NULL, &r), PF_EENCODING);
   ASSERT_EQ(r.err.line, 1501);
   csvt_free(&r);
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
   char enc[64];
@@ -220,7 +220,7 @@ TEST_IMPL(nul_bytes) {
   ASSERT_EQ(r.err.offset, (int64_t)(off + 7));
   ASSERT(strstr(r.err.message, "NUL byte") != NULL);
   csvt_free(&r);
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.on_bad_rows = PF_BAD_ROWS_KEEP; /* cannot be kept as text: rejected */
   csvt_read(p, &o, 2, &r);

@@ -42,7 +42,7 @@ TEST_IMPL(all_string_files) {
 }
 
 TEST_IMPL(forced_header) {
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.header = 1;
   const char *p = CSVT_FILE("h6.csv", "1,2\n3,4\n");

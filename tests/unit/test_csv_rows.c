@@ -36,7 +36,7 @@ TEST_IMPL(nulls_and_tokens) {
 
 TEST_IMPL(custom_null_values) {
   static const char *const nv[] = {"-", "n/a"};
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.null_values = nv;
   o.csv.n_null_values = 2;
@@ -66,7 +66,7 @@ TEST_IMPL(ragged_missing_fields) {
   const char *want = "1 field where the header has 3. Use --on-bad-rows=skip";
   if (strncmp(r.err.message, want, strlen(want)) != 0) TEST_FAIL_("message: %s", r.err.message);
   csvt_free(&r);
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
   csvt_read(p, &o, 2, &r);
@@ -119,7 +119,7 @@ TEST_IMPL(extra_fields_error) {
 }
 
 TEST_IMPL(extra_fields_skip) {
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
   const char *p = csvt_file("ex.csv", ragged, sizeof ragged - 1);
@@ -134,7 +134,7 @@ TEST_IMPL(extra_fields_skip) {
 }
 
 TEST_IMPL(extra_fields_keep) {
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.on_bad_rows = PF_BAD_ROWS_KEEP;
   const char *p = csvt_file("ex.csv", ragged, sizeof ragged - 1);
@@ -152,7 +152,7 @@ TEST_IMPL(extra_fields_keep) {
 }
 
 TEST_IMPL(validating_reports_every_bad_row) {
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   const char *p = csvt_file("ex.csv", ragged, sizeof ragged - 1);
   pf__buf rej;
@@ -226,7 +226,7 @@ TEST_IMPL(empty_inputs) {
 }
 
 TEST_IMPL(limits) {
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.max_columns = 3;
   const char *p = CSVT_FILE("lim.csv", "a,b,c,d\n1,2,3,4\n");
@@ -265,7 +265,7 @@ TEST_IMPL(limits) {
 }
 
 TEST_IMPL(all_strings_like_original) {
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.all_strings = 1;
   o.csv.on_bad_rows = PF_BAD_ROWS_KEEP; /* the short last row: kept, padded */

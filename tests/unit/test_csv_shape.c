@@ -17,13 +17,13 @@ static char *table(const char *header, const char *fmt) {
   return pf__buf_take(&b);
 }
 
-static void read_text(const char *name, const char *text, const pf_convert_options *o,
+static void read_text(const char *name, const char *text, const pf__opts *o,
                       csvt_result *r) {
   csvt_read(csvt_file(name, text, strlen(text)), o, 2, r);
 }
 
-static pf_convert_options opts(pf_bad_rows mode) {
-  pf_convert_options o;
+static pf__opts opts(pf__bad_rows mode) {
+  pf__opts o;
   csvt_options(&o);
   o.csv.on_bad_rows = mode;
   return o;
@@ -42,7 +42,7 @@ TEST_IMPL(header_short_by_one) {
   char *t = table("id,nameqty\n", "%d,a%d,%d\n");
   char *want = clean_rows();
   for (int mode = PF_BAD_ROWS_ERROR; mode <= PF_BAD_ROWS_KEEP; mode++) {
-    pf_convert_options o = opts((pf_bad_rows)mode);
+    pf__opts o = opts((pf__bad_rows)mode);
     csvt_result r;
     read_text("hs.csv", t, &o, &r);
     ASSERT_STR_EQ(r.schema, "id:int64,nameqty:string,Column_3:int64");
@@ -113,7 +113,7 @@ TEST_IMPL(one_bad_row_does_not_move_the_header) {
   pf__buf b;
   pf__buf_init(&b, 0);
   pf__buf_printf(&b, "%s13,a13,26,extra\n", t);
-  pf_convert_options o = opts(PF_BAD_ROWS_ERROR);
+  pf__opts o = opts(PF_BAD_ROWS_ERROR);
   csvt_result r;
   read_text("hb.csv", (char *)b.data, &o, &r);
   ASSERT_EQ(r.st, PF_EBADROW);
@@ -214,7 +214,7 @@ TEST_IMPL(unterminated_quote_on_the_last_line) {
   ASSERT_EQ(r.err.line, 14);
   csvt_free(&r);
   /* skip: that line is the bad row, the rest converts */
-  pf_convert_options o = opts(PF_BAD_ROWS_SKIP);
+  pf__opts o = opts(PF_BAD_ROWS_SKIP);
   read_text("uq.csv", (char *)b.data, &o, &r);
   ASSERT_ROWS(r, want);
   ASSERT_STR_EQ(r.rejects, "14|unterminated quote: the quoted field that opens at line 14 "
@@ -236,7 +236,7 @@ TEST_IMPL(unterminated_quote_on_the_last_line) {
 TEST_IMPL(unterminated_quote_before_the_end) {
   /* the open quote is on line 3; the lines after it are rows again */
   const char *text = "a,b\n1,x\n2,\"oops\n3,y\n4,z\n";
-  pf_convert_options o = opts(PF_BAD_ROWS_SKIP);
+  pf__opts o = opts(PF_BAD_ROWS_SKIP);
   csvt_result r;
   read_text("uq2.csv", text, &o, &r);
   ASSERT_ROWS(r, "1|'x'\n3|'y'\n4|'z'\n");
@@ -252,7 +252,7 @@ TEST_IMPL(unterminated_quote_before_the_end) {
 }
 
 TEST_IMPL(keep_drops_empty_extra_fields) {
-  pf_convert_options o = opts(PF_BAD_ROWS_KEEP);
+  pf__opts o = opts(PF_BAD_ROWS_KEEP);
   const char *p = CSVT_FILE("ke.csv", "a,b,c\n1,x,2\n3,,y,4,,\n5,z,6,,\n");
   csvt_result r;
   csvt_read(p, &o, 1, &r);
@@ -267,7 +267,7 @@ TEST_IMPL(empty_inputs_give_one_empty_column) {
                                     "(only white space)"};
   for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
     for (int mode = PF_BAD_ROWS_ERROR; mode <= PF_BAD_ROWS_KEEP; mode++) {
-      pf_convert_options o = opts((pf_bad_rows)mode);
+      pf__opts o = opts((pf__bad_rows)mode);
       csvt_result r;
       read_text("em.csv", texts[i], &o, &r);
       ASSERT_OK(r.st);
@@ -292,7 +292,7 @@ TEST_IMPL(info_sees_what_convert_sees) {
   ASSERT_EQ(csvt_info(p, NULL, &r), PF_EBADROW);
   ASSERT_EQ(r.err.line, 3);
   csvt_free(&r);
-  pf_convert_options o = opts(PF_BAD_ROWS_SKIP);
+  pf__opts o = opts(PF_BAD_ROWS_SKIP);
   ASSERT_OK(csvt_info(p, &o, &r));
   ASSERT_EQ(r.info.rows, 2);
   csvt_free(&r);

@@ -98,7 +98,7 @@ TEST_IMPL(restart_int_to_double) {
   const char *p = gz_late("late2.csv.gz", "a,b\n", 150000, "%d,%d\n", "150001,1.5\n");
   /* Small blocks: batches go out before the late value is seen. */
   setenv("PYFORGE_CSV_CHUNK_SIZE", "65536", 1);
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   pf__reader_env env = {0};
   env.path = p;
@@ -154,7 +154,7 @@ TEST_IMPL(info_sees_late_values) {
   const char *p = gz_late("late5.csv.gz", "a,b\n", 150000, "%d,%d\n", "150001,1.5\n1,2,3\n");
   setenv("PYFORGE_CSV_CHUNK_SIZE", "65536", 1);
   csvt_result r;
-  pf_convert_options o;
+  pf__opts o;
   csvt_options(&o);
   o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
   csvt_info(p, &o, &r);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/pool.h"
+#include "engine/engine.h"
 #include "readers/dbf/dbf_internal.h"
 #include "readers/dbf/dbf_reader.h"
 #include "test.h"
@@ -63,7 +64,7 @@ static void tbl_rec(tbl *t, const char *rec) {
 }
 
 typedef struct run {
-  pf_convert_options o;
+  pf__opts o;
   pf__reader_env env;
   pf__pool *pool;
   void *st;
@@ -72,7 +73,7 @@ typedef struct run {
 
 static pf_status run_open(run *r, const char *path, int threads) {
   memset(r, 0, sizeof *r);
-  pf_convert_options_init(&r->o);
+  pf__opts_init(&r->o);
   pf_error_init(&r->err);
   pf__pool_create(threads, &r->pool);
   r->o.input = path;

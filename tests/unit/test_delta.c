@@ -96,7 +96,7 @@ TEST_IMPL(type_mapping) {
       {PF_TYPE_STRING, 0, "string", PF_TYPE_STRING},    {PF_TYPE_BINARY, 0, "binary", PF_TYPE_BINARY},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    pf_field f = {"c", cases[i].t, 1, 0, 0, NULL};
+    pf_field f = {.name = "c", .type = cases[i].t, .nullable = 1};
     pf__delta_field d;
     memset(&d, 0, sizeof d);
     ASSERT_OK(pf__delta_field_from_pf(&f, cases[i].ntz, &d, NULL));
@@ -104,7 +104,7 @@ TEST_IMPL(type_mapping) {
     ASSERT_EQ(d.pf, cases[i].pf);
     free(d.type);
   }
-  pf_field dec = {"c", PF_TYPE_DECIMAL, 1, 38, 10, NULL};
+  pf_field dec = {.name = "c", .type = PF_TYPE_DECIMAL, .nullable = 1, .precision = 38, .scale = 10};
   pf__delta_field d;
   memset(&d, 0, sizeof d);
   ASSERT_OK(pf__delta_field_from_pf(&dec, 0, &d, NULL));
@@ -345,7 +345,7 @@ TEST_IMPL(numeric_casts) {
   pf_batch *in, *out;
   pf_column *ci = one_col(&in, PF_TYPE_INT64, 0);
   pf_column *co = one_col(&out, PF_TYPE_INT64, 0);
-  pf_field fi = {"x", PF_TYPE_INT64, 1, 0, 0, NULL};
+  pf_field fi = {.name = "x", .type = PF_TYPE_INT64, .nullable = 1};
   pf__delta_field integer = {"x", "integer", 1, "{}", PF_TYPE_INT64, 0, 0};
   pf__delta_field byte = {"x", "byte", 1, "{}", PF_TYPE_INT64, 0, 0};
   pf__delta_field flt = {"x", "float", 1, "{}", PF_TYPE_DOUBLE, 0, 0};
@@ -362,7 +362,7 @@ TEST_IMPL(numeric_casts) {
   pf_column *cd = one_col(&dout, PF_TYPE_DECIMAL, 2);
   ASSERT(pf__delta_cast_value(ci, &fi, 0, &dec, cd, 1)); /* 999.00 */
   char t[64];
-  pf_field fd = {"x", PF_TYPE_DECIMAL, 1, 5, 2, NULL};
+  pf_field fd = {.name = "x", .type = PF_TYPE_DECIMAL, .nullable = 1, .precision = 5, .scale = 2};
   pf__delta_value_text(cd, &fd, 1, t, sizeof t);
   ASSERT_STR_EQ(t, "999.00");
   pf__col_set_i64(ci, 0, 1000); /* 1000.00 needs 6 digits */
@@ -370,7 +370,7 @@ TEST_IMPL(numeric_casts) {
   /* doubles */
   pf_batch *dn;
   pf_column *cf = one_col(&dn, PF_TYPE_DOUBLE, 0);
-  pf_field ff = {"x", PF_TYPE_DOUBLE, 1, 0, 0, NULL};
+  pf_field ff = {.name = "x", .type = PF_TYPE_DOUBLE, .nullable = 1};
   pf_batch *fo;
   pf_column *cfo = one_col(&fo, PF_TYPE_DOUBLE, 0);
   static const struct { double v; int fits_float, fits_dec, fits_int; } cases[] = {

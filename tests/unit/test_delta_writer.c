@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/schema.h"
+#include "engine/engine.h"
 #include "test.h"
 #include "writers/delta/delta_internal.h"
 #include "writers/delta/delta_writer.h"
@@ -56,7 +57,7 @@ static pf_batch *batch2(const pf_schema *s, size_t n, int64_t v0) {
 }
 
 typedef struct run {
-  pf_convert_options o;
+  pf__opts o;
   void *w;
   pf_error err;
 } run;
@@ -73,7 +74,7 @@ TEST_IMPL(create_abort_restart) {
   pf_schema *s = schema2("id", PF_TYPE_INT64, "at", PF_TYPE_TIME);
   pf_batch *b = batch2(s, 100, 0);
   run r;
-  pf_convert_options_init(&r.o);
+  pf__opts_init(&r.o);
   /* abort in the middle: the directory we created goes too */
   ASSERT_OK(open_w(&r, dir, s));
   ASSERT_OK(pf__delta_writer_ops.write(r.w, b, &r.err));
@@ -144,7 +145,7 @@ TEST_IMPL(append_int_to_double_and_partitions) {
   pf__col_set_f64(&bd->cols[1], 1, 1.5);
   bd->n_rows = 2;
   run r;
-  pf_convert_options_init(&r.o);
+  pf__opts_init(&r.o);
   static const char *const parts[] = {"k"};
   r.o.delta.partition_by = parts;
   r.o.delta.n_partition_by = 1;
@@ -205,7 +206,7 @@ TEST_IMPL(not_null_column) {
   ASSERT_OK(pf__delta_commit_file(dir, 0, c0, strlen(c0), NULL));
   pf_schema *s = schema2("s", PF_TYPE_STRING, "id", PF_TYPE_INT64);
   run r;
-  pf_convert_options_init(&r.o);
+  pf__opts_init(&r.o);
   r.o.delta.mode = PF_TABLE_APPEND;
   /* input columns in another order are matched by name */
   pf_batch *b;

@@ -221,7 +221,7 @@ TEST_IMPL(bits_copy_matches_naive) {
 
 /* ---- writing files ---- */
 
-static void opts_default(pf_convert_options *o) {
+static void opts_default(pf__opts *o) {
   memset(o, 0, sizeof *o);
   o->compression = PF_COMPRESSION_SNAPPY;
   o->dictionary = 1;
@@ -230,7 +230,7 @@ static void opts_default(pf_convert_options *o) {
 typedef void (*fill_fn)(pf_batch *b, size_t r, int64_t i);
 
 static pf_status write_file(const char *path, const pf_schema *s,
-                            const pf_convert_options *o, int64_t rows,
+                            const pf__opts *o, int64_t rows,
                             size_t batch_rows, fill_fn fill, pf_error *err) {
   pf__output *out = NULL;
   pf_status st = pf__output_open(path, 1, &out, err);
@@ -330,7 +330,7 @@ static int64_t le64(const pf__pqr_bytes *b) {
 
 TEST_IMPL(all_types_footer) {
   pf_schema *s = all_schema();
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   o.row_group_rows = 400;
   o.page_bytes = 512;
@@ -616,7 +616,7 @@ static void check_values(const char *path, int64_t rows, int dictionary) {
 
 TEST_IMPL(values_round_trip_uncompressed) {
   pf_schema *s = all_schema();
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   o.compression = PF_COMPRESSION_NONE;
   pf_error err;
@@ -637,7 +637,7 @@ TEST_IMPL(values_round_trip_uncompressed) {
 
 TEST_IMPL(zero_rows_gives_schema_only) {
   pf_schema *s = all_schema();
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   pf_error err;
   pf_error_init(&err);
@@ -663,7 +663,7 @@ static void fill_wide(pf_batch *b, size_t r, int64_t i) {
 TEST_IMPL(one_and_many_columns) {
   pf_error err;
   pf_error_init(&err);
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   size_t widths[2] = {1, 1500};
   for (int k = 0; k < 2; k++) {
@@ -699,7 +699,7 @@ TEST_IMPL(one_and_many_columns) {
 }
 
 TEST_IMPL(every_codec) {
-  static const pf_compression codecs[] = {PF_COMPRESSION_NONE, PF_COMPRESSION_SNAPPY,
+  static const pf__compression codecs[] = {PF_COMPRESSION_NONE, PF_COMPRESSION_SNAPPY,
                                           PF_COMPRESSION_GZIP, PF_COMPRESSION_ZSTD,
                                           PF_COMPRESSION_LZ4_RAW};
   static const int ids[] = {0, 1, 2, 6, 7};
@@ -709,7 +709,7 @@ TEST_IMPL(every_codec) {
   pf_error_init(&err);
   for (int k = 0; k < 5; k++) {
     for (int lv = 0; lv < 2; lv++) {
-      pf_convert_options o;
+      pf__opts o;
       opts_default(&o);
       o.compression = codecs[k];
       o.compression_level = lv ? levels[k] : 0;
@@ -745,7 +745,7 @@ static void fill_unique_strings(pf_batch *b, size_t r, int64_t i) {
 TEST_IMPL(dictionary_falls_back_to_plain) {
   pf_schema *s = pf__schema_new(1);
   pf__schema_set(s, 0, "u", PF_TYPE_STRING, 1);
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   pf_error err;
   pf_error_init(&err);
@@ -778,7 +778,7 @@ TEST_IMPL(double_statistics) {
   pf__schema_set(s, 0, "nan", PF_TYPE_DOUBLE, 0);
   pf__schema_set(s, 1, "zeros", PF_TYPE_DOUBLE, 0);
   pf__schema_set(s, 2, "mixed", PF_TYPE_DOUBLE, 0);
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   pf_error err;
   pf_error_init(&err);
@@ -808,7 +808,7 @@ TEST_IMPL(double_statistics) {
 TEST_IMPL(row_groups_by_bytes) {
   pf_schema *s = pf__schema_new(1);
   pf__schema_set(s, 0, "u", PF_TYPE_STRING, 1);
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   o.row_group_bytes = 200000;
   o.dictionary = 0;
@@ -841,7 +841,7 @@ static const char *prop(const pf_prop *p, size_t n, const char *key) {
 
 TEST_IMPL(reader_info) {
   pf_schema *s = all_schema();
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   o.compression = PF_COMPRESSION_ZSTD;
   o.row_group_rows = 600;
@@ -928,7 +928,7 @@ TEST_IMPL(reader_renders_extremes) {
   pf__schema_set(s, 4, "f", PF_TYPE_DOUBLE, 0);
   s->fields[3].precision = 38;
   s->fields[3].scale = 10;
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   pf_error err;
   pf_error_init(&err);
@@ -980,7 +980,7 @@ static pf_status open_bytes(const uint8_t *p, size_t n, pf_error *err) {
 
 TEST_IMPL(reader_rejects_corrupt_footers) {
   pf_schema *s = all_schema();
-  pf_convert_options o;
+  pf__opts o;
   opts_default(&o);
   pf_error err;
   pf_error_init(&err);
@@ -1051,7 +1051,7 @@ TEST_IMPL(reader_rejects_corrupt_footers) {
 
 /* ---- bad arguments ---- */
 
-static pf_status try_open(const pf_schema *s, const pf_convert_options *o,
+static pf_status try_open(const pf_schema *s, const pf__opts *o,
                           pf_error *err) {
   pf__output *out = NULL;
   PF_TRY(pf__output_open(tmp_path("args.parquet"), 1, &out, err));
@@ -1065,7 +1065,7 @@ static pf_status try_open(const pf_schema *s, const pf_convert_options *o,
 
 TEST_IMPL(bad_arguments) {
   pf_schema *s = all_schema();
-  pf_convert_options o;
+  pf__opts o;
   pf_error err;
   pf_error_init(&err);
   opts_default(&o);

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "core/pool.h"
+#include "engine/engine.h"
 #include "readers/xlsx/xlsx_fast.h"
 #include "readers/xlsx/xlsx_internal.h"
 #include "readers/xlsx/xlsx_reader.h"
@@ -99,7 +100,7 @@ static void book(const char *path, const char *wb_extra, const char *s1, const c
 typedef struct rd {
   int threads; /* 0: serial reading (PYFORGE_XLSX_PARALLEL=0); 1 or more:
                   xlsx_par.c on that many threads */
-  pf_convert_options o;
+  pf__opts o;
   pf__pool *pool;
   pf__reader_env env;
   void *r;
@@ -262,7 +263,7 @@ TEST_IMPL(cells_kinds_prefixes_1904) {
            "</x:sheetData></x:worksheet>");
   book(path, "<x:workbookPr date1904=\"true\"/>", s1, NULL, sst);
   rd d = {0};
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   ASSERT_OK(rd_open(&d, path));
   rd_all(&d, out, sizeof out, &rs);
   ASSERT_EQ(rs, 0);
@@ -296,7 +297,7 @@ TEST_IMPL(merged_headers_and_selection) {
                                 "<row r=\"4\"><c r=\"B4\"><v>1</v></c></row>"), "");
   book(path, "", s1, s2, NULL);
   rd d = {0};
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   d.o.excel.fill_merged = 1;
   ASSERT_OK(rd_open(&d, path));
   size_t one = 0;
@@ -308,7 +309,7 @@ TEST_IMPL(merged_headers_and_selection) {
   ASSERT_STR_EQ(out, "g|5|~\ng|~|~\ng|~|~\n7|2.5|2.5\n");
   rd_close(&d);
 
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   d.o.excel.header_row = 1;
   ASSERT_OK(rd_open(&d, path));
   size_t both[2] = {1, 0};
@@ -352,7 +353,7 @@ static void gaps_and_late_widening(int threads) {
   book(path, "", s1, NULL, NULL);
   rd d = {0};
   d.threads = threads;
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   ASSERT_OK(rd_open(&d, path));
   ASSERT_STR_EQ(types_of(&d, ty, sizeof ty), "a:int64,b:int64");
   const pf__reader_ops *ops = &pf__xlsx_reader_ops;
@@ -407,32 +408,33 @@ TEST_IMPL(errors_name_the_place) {
   snprintf(s1, sizeof s1, "<worksheet><sheetData><row r=\"1\"><c><v>1</v></c></row>\n<row r=\"2\"><c><v>2</c></row></sheetData></worksheet>");
   book(path, "", s1, NULL, NULL);
   rd d = {0};
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   ASSERT_EQ(rd_open(&d, path), PF_EPARSE);
   ASSERT(strstr(d.err.message, "xl/worksheets/sheet1.xml at line 2") != NULL);
-  ASSERT_STR_EQ(d.err.sheet, "One");
+  ASSERT_STR_EQ(d.err.table, "One");
+  ASSERT_STR_EQ(d.err.table_kind, "sheet");
   rd_close(&d);
   /* Too many columns for the limit. */
   snprintf(s1, sizeof s1, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"XFD1\"><v>2</v></c></row></sheetData></worksheet>");
   book(path, "", s1, NULL, NULL);
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   ASSERT_EQ(rd_open(&d, path), PF_ELIMIT);
   ASSERT(strstr(d.err.message, "16384 columns (A to XFD)") != NULL);
   rd_close(&d);
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   d.o.max_columns = 16384;
   ASSERT_OK(rd_open(&d, path));
   rd_close(&d);
   /* No sheet with data. */
   book(path, "", "<worksheet><sheetData><row r=\"3\"/></sheetData></worksheet>", "<worksheet/>", NULL);
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   ASSERT_EQ(rd_open(&d, path), PF_EEMPTY);
   ASSERT(strstr(d.err.message, "no sheet with data (2 empty sheets)") != NULL);
   rd_close(&d);
   /* Cell longer than the field limit. */
   snprintf(s1, sizeof s1, "<worksheet><sheetData><row r=\"1\"><c r=\"C1\" t=\"inlineStr\"><is><t>%0200d</t></is></c></row></sheetData></worksheet>", 7);
   book(path, "", s1, NULL, NULL);
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   d.o.max_field_bytes = 100;
   ASSERT_EQ(rd_open(&d, path), PF_ELIMIT);
   ASSERT(strstr(d.err.message, "One!C1") != NULL);
@@ -441,14 +443,14 @@ TEST_IMPL(errors_name_the_place) {
   snprintf(s1, sizeof s1, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>5</v></c><c r=\"B1\" "
            "t=\"inlineStr\"><is><t>ab</t><row r=\"2\"/></is></c></row></sheetData></worksheet>");
   book(path, "", s1, NULL, NULL);
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   ASSERT_EQ(rd_open(&d, path), PF_EPARSE);
   ASSERT(strstr(d.err.message, "a row inside a cell") != NULL);
   rd_close(&d);
   snprintf(s1, sizeof s1, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>5</v></c><c r=\"B1\">"
            "<v>1<row r=\"2\"/>2</v></c></row></sheetData></worksheet>");
   book(path, "", s1, NULL, NULL);
-  pf_convert_options_init(&d.o);
+  pf__opts_init(&d.o);
   ASSERT_EQ(rd_open(&d, path), PF_EPARSE);
   ASSERT(strstr(d.err.message, "a row inside a cell") != NULL);
   rd_close(&d);
@@ -700,7 +702,7 @@ TEST_IMPL(check_mode_catches_lost_rows) {
   pf__xlsx_book b;
   pf_error e;
   pf_error_init(&e);
-  ASSERT_OK(pf__xlsx_book_open(&b, path, 1u << 20, NULL, &e));
+  ASSERT_OK(pf__xlsx_book_open(&b, path, NULL, 1u << 20, NULL, &e));
   pf__xlsx_shadow *w = NULL;
   ASSERT_OK(pf__xlsx_shadow_open(&b, &b.sheets[0], &w, &e));
   ASSERT_EQ(pf__xlsx_shadow_end(w, &e), PF_EINTERNAL);

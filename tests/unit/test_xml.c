@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "engine/engine.h"
 #include "readers/xml/xml_internal.h"
 #include "readers/xml/xml_reader.h"
 #include "test.h"
@@ -32,7 +33,7 @@ static const char *write_tmp(const void *data, size_t n) {
 }
 
 typedef struct run {
-  pf_convert_options o;
+  pf__opts o;
   pf__reader_env env;
   void *st;
   pf_error err;
@@ -41,7 +42,7 @@ typedef struct run {
 
 static void run_init(run *r) {
   memset(r, 0, sizeof *r);
-  pf_convert_options_init(&r->o);
+  pf__opts_init(&r->o);
   pf_error_init(&r->err);
 }
 
@@ -322,7 +323,7 @@ TEST_IMPL(reader_errors_have_places) {
   ASSERT_EQ(run_open(&r, p), PF_EPARSE);
   ASSERT_EQ(r.err.line, 3);
   ASSERT_EQ(r.err.column, 10); /* expat points at the name of the bad end tag */
-  ASSERT_STR_EQ(r.err.xml_path, "/a/r/v");
+  ASSERT_STR_EQ(r.err.inner_path, "/a/r/v");
   ASSERT(r.err.offset > 0);
   ASSERT(strstr(r.err.message, "mismatched tag") != NULL);
   unlink(p);

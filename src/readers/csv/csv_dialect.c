@@ -150,7 +150,7 @@ static int has_spaced(const uint8_t *t, size_t n, uint8_t c) {
 }
 
 void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
-                   const pf_csv_options *o, pf__csv_dialect *d) {
+                   const pf__csv_opts *o, pf__csv_dialect *d) {
   pf__csv_sniff_eol(text, n, is_all, d);
   if (n > SNIFF_BYTES) {
     n = SNIFF_BYTES;

@@ -18,7 +18,7 @@
  *   otherwise           Windows-1252 (the 5 bytes it leaves undefined map
  *                       to U+0081, U+008D, U+008F, U+0090, U+009D so that
  *                       no byte is lost)
- * A forced encoding (opts->csv.encoding): utf-8/utf8/utf-8-sig,
+ * A forced encoding (opts->encoding, the key input.encoding): utf-8/utf8/utf-8-sig,
  * utf-16le/be, windows-1252/cp1252, latin-1/iso-8859-1 are handled here;
  * any other name goes through glibc's iconv, whose errors name the byte
  * offset.

@@ -39,7 +39,7 @@ typedef struct pf__csv_dialect {
  * skipped lines). Fields of o not PF_AUTO are kept as given. is_all: the
  * sample is the whole input. */
 void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
-                   const pf_csv_options *o, pf__csv_dialect *d);
+                   const pf__csv_opts *o, pf__csv_dialect *d);
 /* '\n' or '\r' and whether lines end in CRLF, from a sample. */
 void pf__csv_sniff_eol(const uint8_t *text, size_t n, int is_all,
                        pf__csv_dialect *d);
@@ -80,7 +80,7 @@ pf_status pf__csv_detect_encoding(const uint8_t *head, size_t n, int is_all,
                                   pf__csv_enc *enc, size_t *bom,
                                   pf_error *err);
 /* Sets up t for src (which is rewound). forced: NULL or an encoding name
- * (opts->csv.encoding). */
+ * (opts->encoding). */
 pf_status pf__csv_text_init(pf__csv_text *t, pf__source *src,
                             const char *forced, const uint8_t *head,
                             size_t n, int is_all, pf_error *err);
@@ -222,7 +222,7 @@ typedef struct pf__csv_shape {
 /* Finds the shape of the sample's rows (o: header and skip_rows options). */
 pf_status pf__csv_shape_find(pf__csv_shape *sh, const pf__csv_dialect *d,
                              const uint8_t *buf, const pf__csv_rows *rows,
-                             const pf_csv_options *o, size_t max_cols);
+                             const pf__csv_opts *o, size_t max_cols);
 /* Takes row sh->lead as the header candidate again (after lead changed). */
 pf_status pf__csv_shape_header(pf__csv_shape *sh, const pf__csv_dialect *d,
                                const uint8_t *buf, const pf__csv_rows *rows);
@@ -260,7 +260,7 @@ typedef struct pf__csv_cfg {
   size_t body_short;         /* rows with this many fields (< n_cols) are
                                 not bad: the header names more columns
                                 than the data has (0: none)              */
-  pf_bad_rows on_bad;        /* SKIP when validating                      */
+  pf__bad_rows on_bad;        /* SKIP when validating                      */
   int header;                /* the file has a header (messages)          */
   int check_utf8;            /* text is passed-through UTF-8              */
   int exact_offsets;         /* byte offsets in messages are exact        */
@@ -339,7 +339,7 @@ typedef struct pf__csv_block {
 
 typedef struct pf__csv_reader {
   const pf__reader_env *env;   /* borrowed for the reader's life          */
-  const pf_convert_options *opts;
+  const pf__opts *opts;
   pf__source *src;
   pf__csv_text text;
   pf__infer_ctx ictx;

@@ -83,7 +83,7 @@ static int all_space(const uint8_t *p, size_t n) {
 }
 
 static pf_status check_options(const pf__csv_reader *r, pf_error *err) {
-  const pf_csv_options *o = &r->opts->csv;
+  const pf__csv_opts *o = &r->opts->csv;
   int dl = o->delimiter, q = o->quote, e = o->escape;
   if (dl != PF_AUTO && (dl <= 0 || dl > 255 || dl == '\n' || dl == '\r'))
     return pf__error_set(err, PF_EINVAL, "the delimiter must be one byte other than a line break");
@@ -102,7 +102,7 @@ static pf_status check_options(const pf__csv_reader *r, pf_error *err) {
 }
 
 static void settings(pf__csv_reader *r) {
-  const pf_convert_options *o = r->opts;
+  const pf__opts *o = r->opts;
   r->max_field = o->max_field_bytes > 0 ? (size_t)o->max_field_bytes : DEFAULT_MAX_FIELD;
   r->max_cols = o->max_columns > 0 ? (size_t)o->max_columns : DEFAULT_MAX_COLS;
   /* Rows are addressed with 32-bit offsets inside a block. */
@@ -392,7 +392,7 @@ static pf_status open_text(pf__csv_reader *r, int *empty, pf_error *err) {
   }
   *empty = st == PF_OK && head_n == 0;
   if (st == PF_OK && !*empty)
-    st = pf__csv_text_init(&r->text, r->src, r->opts->csv.encoding, head, head_n, head_all, err);
+    st = pf__csv_text_init(&r->text, r->src, r->opts->encoding, head, head_n, head_all, err);
   free(head);
   return st;
 }
@@ -405,7 +405,7 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
   settings(r);
   r->cfg.on_bad = env->validating ? PF_BAD_ROWS_SKIP : r->opts->csv.on_bad_rows;
   PF_TRY(pf__infer_ctx_init(&r->ictx));
-  PF_TRY(pf__source_open(env->path, &r->src, err));
+  PF_TRY(pf__source_open_input(env->path, &env->opts->in, &r->src, err));
   int empty;
   pf_status st = open_text(r, &empty, err);
   if (st != PF_OK) {

@@ -110,7 +110,7 @@ static int title_row(const pf__csv_shape *sh, size_t nf, size_t c) {
 
 pf_status pf__csv_shape_find(pf__csv_shape *sh, const pf__csv_dialect *d,
                              const uint8_t *buf, const pf__csv_rows *rows,
-                             const pf_csv_options *o, size_t max_cols) {
+                             const pf__csv_opts *o, size_t max_cols) {
   memset(sh, 0, sizeof *sh);
   size_t m = rows->n < SHAPE_ROWS ? rows->n : SHAPE_ROWS;
   size_t *nf = sh->nf = malloc((m ? m : 1) * sizeof *nf);

@@ -129,7 +129,7 @@ pf_status pf__dbf_memo_read(const pf__dbf_memo *m, uint64_t block, size_t max,
                             pf__buf *out, int *binary, char *why, size_t whyn);
 
 /* ---- the reader ---- */
-typedef struct pf__dbf_opts {
+typedef struct pf__dbf_settings {
   const char *encoding;   /* forced code page, or NULL                       */
   int keep_deleted;       /* deleted records kept, _deleted column           */
   int ignore_missing_memo;/* no memo file: convert without memo columns      */
@@ -138,7 +138,7 @@ typedef struct pf__dbf_opts {
   int skip_bad;           /* --on-bad-rows skip (or validating): bad records
                              go to env->reject                               */
   size_t max_field;       /* one memo's size limit                           */
-} pf__dbf_opts;
+} pf__dbf_settings;
 
 /* A bad record found by a decoding task, reported in record order. */
 typedef struct pf__dbf_bad {
@@ -169,7 +169,7 @@ typedef struct pf__dbf_task {
 
 typedef struct pf__dbf_reader {
   const pf__reader_env *env;
-  pf__dbf_opts o;
+  pf__dbf_settings o;
   pf__source *src;
   /* header */
   uint8_t version;

@@ -58,8 +58,8 @@ static void add_note(pf__dbf_reader *r, char *text) {
 }
 
 static void resolve_options(pf__dbf_reader *r) {
-  const pf_convert_options *o = r->env->opts;
-  r->o.encoding = o->dbf.encoding && *o->dbf.encoding ? o->dbf.encoding : NULL;
+  const pf__opts *o = r->env->opts;
+  r->o.encoding = o->encoding && *o->encoding ? o->encoding : NULL;
   r->o.keep_deleted = o->dbf.keep_deleted;
   r->o.ignore_missing_memo = o->dbf.ignore_missing_memo;
   r->o.allow_truncated = o->dbf.allow_truncated;
@@ -294,7 +294,7 @@ static pf_status dbf_open(const pf__reader_env *env, void **state, pf_error *err
   resolve_options(r);
   pf_status st = pf__infer_ctx_init(&r->ictx);
   if (st == PF_OK) {
-    st = pf__source_open(env->path, &r->src, err);
+    st = pf__source_open_input(env->path, &env->opts->in, &r->src, err);
     if (st != PF_OK) pf__error_file(err, env->path);
   }
   if (st == PF_OK) st = pf__dbf_read_header(r, err);

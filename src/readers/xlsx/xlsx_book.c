@@ -54,7 +54,7 @@ pf_status pf__xlsx_xml_error(const pf__xlsx_book *b, XML_Parser p, const char *p
                 part, line, col, what ? what : "error");
   pf__error_file(err, b->path);
   pf__error_place(err, -1, line, -1, (int64_t)XML_GetCurrentByteIndex(p));
-  snprintf(err ? err->xml_path : (char[1]){0}, err ? sizeof err->xml_path : 1, "%s", part);
+  pf__error_inner_path(err, part);
   return PF_EPARSE;
 }
 
@@ -590,14 +590,14 @@ static pf_status load(pf__xlsx_book *b, pf_error *err) {
   return st;
 }
 
-pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, uint64_t max_field,
-                             const pf__log *log, pf_error *err) {
+pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, const pf__input *in,
+                             uint64_t max_field, const pf__log *log, pf_error *err) {
   memset(b, 0, sizeof *b);
   b->path = path;
   b->log = log;
   b->max_field = max_field;
   PF_TRY(pf__infer_ctx_init(&b->ictx));
-  PF_TRY(pf__source_open(path, &b->src, err));
+  PF_TRY(pf__source_open_input(path, in, &b->src, err));
   pf_status st = load(b, err);
   if (st == PF_OK && b->n_sheets == 0) {
     pf__error_set(err, PF_EEMPTY, "the workbook has no sheets");

@@ -273,7 +273,7 @@ static pf_status diff_sheet(pf__xlsx_book *b, pf__xlsx_sheet *sh, const char *d,
 pf_status pf__xlsx_fast_diff_book(const char *path, size_t *sure, size_t *unsure, pf_error *err) {
   *sure = *unsure = 0;
   pf__xlsx_book b;
-  pf_status st = pf__xlsx_book_open(&b, path, 1u << 20, NULL, err);
+  pf_status st = pf__xlsx_book_open(&b, path, NULL, 1u << 20, NULL, err);
   if (st != PF_OK) {
     pf__xlsx_book_close(&b);
     return st;

@@ -110,12 +110,13 @@ typedef struct pf__xlsx_book {
   pf__infer_ctx ictx;
 } pf__xlsx_book;
 
-/* Opens the workbook: its parts, sheets, styles and shared strings. Damage
- * with a plain intent (an unreadable _rels/.rels, a sheet without its
- * relationship, a missing shared-strings part) is repaired and said on
- * log as a warning. */
-pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, uint64_t max_field,
-                             const pf__log *log, pf_error *err);
+/* Opens the workbook at path, or in's descriptor/buffer when it has one (in
+ * may be NULL): its parts, sheets, styles and shared strings. Damage with a
+ * plain intent (an unreadable _rels/.rels, a sheet without its
+ * relationship, a missing shared-strings part) is repaired and said on log
+ * as a warning. */
+pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, const pf__input *in,
+                             uint64_t max_field, const pf__log *log, pf_error *err);
 void pf__xlsx_book_close(pf__xlsx_book *b);
 
 /* Parses a member with expat, calling the handlers (element names have any

@@ -37,7 +37,7 @@ typedef struct col_errs {
 
 typedef struct xlsx_reader {
   const pf__reader_env *env;
-  const pf_convert_options *opts;
+  const pf__opts *opts;
   pf__xlsx_book b;
   pf__xlsx_head_opts ho;
   size_t *sel;             /* selected sheets, in order                */
@@ -75,7 +75,7 @@ typedef struct xlsx_reader {
 
 /* ---- schema ---- */
 static void set_sheet_err(pf_error *err, const char *sheet) {
-  if (err) snprintf(err->sheet, sizeof err->sheet, "%s", sheet);
+  pf__error_table(err, "sheet", sheet, 1);
 }
 
 static pf_status build_schema(xlsx_reader *r, pf_error *err) {
@@ -633,7 +633,7 @@ static pf_status sample_all(xlsx_reader *r, int64_t max_rows, pf_error *err) {
 }
 
 static pf_status do_open(xlsx_reader *r, pf_error *err) {
-  const pf_convert_options *o = r->opts;
+  const pf__opts *o = r->opts;
   if (o->excel.header_row < 0)
     return pf__error_set(err, PF_EINVAL, "the header row must be a sheet row number (1 or more)");
   r->ho.no_header = o->csv.header == 0;
@@ -641,7 +641,7 @@ static pf_status do_open(xlsx_reader *r, pf_error *err) {
   r->ho.fill_merged = o->excel.fill_merged;
   r->ho.max_cols = o->max_columns > 0 ? o->max_columns : 8192;
   uint64_t mf = o->max_field_bytes > 0 ? (uint64_t)o->max_field_bytes : (64u << 20);
-  PF_TRY(pf__xlsx_book_open(&r->b, r->env->path, mf, r->env->log, err));
+  PF_TRY(pf__xlsx_book_open(&r->b, r->env->path, &o->in, mf, r->env->log, err));
   /* Sheets are read in parts (xlsx_par.c), in parallel when the pool has
    * several threads; on one thread the parts still let the specialised
    * scanner (xlsx_fast.c) replace expat. PYFORGE_XLSX_PARALLEL=0 keeps the

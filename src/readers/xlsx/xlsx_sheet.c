@@ -540,7 +540,7 @@ pf_status pf__xlsx_scan_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, int fill_merg
                   "file is damaged)",
                   sh->name, sh->part);
     pf__error_file(err, b->path);
-    snprintf(err ? err->sheet : (char[1]){0}, err ? sizeof err->sheet : 1, "%s", sh->name);
+    pf__error_table(err, "sheet", sh->name, 1);
     return PF_EPARSE;
   }
   pf__xlsx_scan *s = scan_new(b, sh, fn, user);
@@ -553,7 +553,7 @@ pf_status pf__xlsx_scan_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, int fill_merg
   if (st == PF_OK) st = scan_parser(s);
   if (st != PF_OK) {
     pf__xlsx_scan_close(s);
-    if (err && !err->sheet[0]) snprintf(err->sheet, sizeof err->sheet, "%s", sh->name);
+    pf__error_table(err, "sheet", sh->name, 0);
     return st;
   }
   *out = s;
@@ -572,7 +572,7 @@ static pf_status outcome(pf__xlsx_scan *s, enum XML_Status r, int *done, pf_erro
         pf__error_copy(err, &s->err);
         pf__error_file(err, s->b->path);
       }
-      if (err) snprintf(err->sheet, sizeof err->sheet, "%s", s->sh->name);
+      pf__error_table(err, "sheet", s->sh->name, 1);
       return s->st;
     }
     if (s->finished) {
@@ -580,7 +580,7 @@ static pf_status outcome(pf__xlsx_scan *s, enum XML_Status r, int *done, pf_erro
       return PF_OK;
     }
     pf_status st = pf__xlsx_xml_error(s->b, s->p, s->sh->part, err);
-    if (err) snprintf(err->sheet, sizeof err->sheet, "%s", s->sh->name);
+    pf__error_table(err, "sheet", s->sh->name, 1);
     return st;
   }
   if (s->fed_final) {
@@ -596,7 +596,7 @@ static pf_status outcome(pf__xlsx_scan *s, enum XML_Status r, int *done, pf_erro
 static pf_status drain(pf__xlsx_scan *s, pf_error *err) {
   if (!s->zs) return PF_OK;
   pf_status st = pf__zip_stream_drain(s->zs, err);
-  if (st != PF_OK && err) snprintf(err->sheet, sizeof err->sheet, "%s", s->sh->name);
+  if (st != PF_OK) pf__error_table(err, "sheet", s->sh->name, 1);
   return st;
 }
 
@@ -622,7 +622,7 @@ pf_status pf__xlsx_scan_run(pf__xlsx_scan *s, int *done, pf_error *err) {
     size_t got = 0;
     pf_status st = pf__zip_stream_read(s->zs, buf, CHUNK, &got, err);
     if (st != PF_OK) {
-      if (err) snprintf(err->sheet, sizeof err->sheet, "%s", s->sh->name);
+      pf__error_table(err, "sheet", s->sh->name, 1);
       return st;
     }
     s->fed_final = got == 0;

@@ -388,7 +388,7 @@ pf_status pf__xlsx_sample(pf__xlsx_book *b, pf__xlsx_sheet *sh, const pf__xlsx_h
     st = c.st;
     if (err && err->status == st) {
       pf__error_file(err, b->path);
-      snprintf(err->sheet, sizeof err->sheet, "%s", sh->name);
+      pf__error_table(err, "sheet", sh->name, 1);
     }
   }
   pf__xlsx_scan_close(s);
@@ -407,7 +407,7 @@ pf_status pf__xlsx_sample(pf__xlsx_book *b, pf__xlsx_sheet *sh, const pf__xlsx_h
                     "(raise it with --max-columns)",
                     sh->name, (long long)w, a, z, (long long)o->max_cols);
       pf__error_file(err, b->path);
-      snprintf(err ? err->sheet : (char[1]){0}, err ? sizeof err->sheet : 1, "%s", sh->name);
+      pf__error_table(err, "sheet", sh->name, 1);
       st = PF_ELIMIT;
     }
     if (st == PF_OK) {

@@ -148,13 +148,13 @@ typedef struct pf__xml_decoder {
 
 typedef struct pf__xml_reader {
   const pf__reader_env *env;
-  const pf_convert_options *opts;
+  const pf__opts *opts;
   pf__infer_ctx ictx;
   pf__source *src;
   pf__xml_decoder dec;
   /* options, resolved */
-  pf_xml_arrays arrays;
-  pf_xml_namespaces ns_mode;
+  pf__xml_arrays arrays;
+  pf__xml_namespaces ns_mode;
   const char *attr_prefix, *path_sep, *value_name, *array_sep;
   size_t max_field, max_record;
   uint32_t max_cols;
@@ -249,8 +249,8 @@ void pf__xml_fail(pf__xml_reader *r, pf_status st, const char *fmt, ...)
 
 /* xml_plan.c */
 pf_status pf__xml_plan(pf__xml_reader *r, pf_error *err);
-const char *pf__xml_arrays_name(pf_xml_arrays a);
-const char *pf__xml_ns_name(pf_xml_namespaces n);
+const char *pf__xml_arrays_name(pf__xml_arrays a);
+const char *pf__xml_ns_name(pf__xml_namespaces n);
 
 /* xml_emit.c */
 pf_status pf__xml_emit_init(pf__xml_reader *r);

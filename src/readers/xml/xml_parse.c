@@ -52,13 +52,13 @@ static void place_from_parser(pf__xml_reader *r, pf_error *err) {
   }
   if (r->depth > 0) {
     pf__buf b;
-    pf__buf_init(&b, sizeof err->xml_path - 1);
+    pf__buf_init(&b, sizeof err->inner_path - 1);
     /* a path too deep to fit keeps its head */
     pf__xml_tree_path(&r->abs, r->stack[r->depth - 1].node, &b);
     if (b.data) {
-      size_t k = b.len < sizeof err->xml_path - 1 ? b.len : sizeof err->xml_path - 1;
-      memcpy(err->xml_path, b.data, k);
-      err->xml_path[k] = 0;
+      size_t k = b.len < sizeof err->inner_path - 1 ? b.len : sizeof err->inner_path - 1;
+      memcpy(err->inner_path, b.data, k);
+      err->inner_path[k] = 0;
     }
     pf__buf_free(&b);
   }

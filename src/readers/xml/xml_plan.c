@@ -18,7 +18,7 @@
 
 #include "readers/xml/xml_internal.h"
 
-const char *pf__xml_arrays_name(pf_xml_arrays a) {
+const char *pf__xml_arrays_name(pf__xml_arrays a) {
   switch (a) {
   case PF_XML_ARRAYS_EXPLODE: return "explode";
   case PF_XML_ARRAYS_JSON: return "json";
@@ -26,7 +26,7 @@ const char *pf__xml_arrays_name(pf_xml_arrays a) {
   }
 }
 
-const char *pf__xml_ns_name(pf_xml_namespaces n) {
+const char *pf__xml_ns_name(pf__xml_namespaces n) {
   switch (n) {
   case PF_XML_NS_STRIP: return "strip";
   case PF_XML_NS_PRESERVE: return "preserve";

@@ -76,8 +76,8 @@ static void xml_close(void *state) {
 }
 
 static pf_status resolve_options(pf__xml_reader *r, pf_error *err) {
-  const pf_convert_options *o = r->opts;
-  const pf_xml_options *x = &o->xml;
+  const pf__opts *o = r->opts;
+  const pf__xml_opts *x = &o->xml;
   r->arrays = x->arrays == PF_XML_ARRAYS_DEFAULT ? PF_XML_ARRAYS_JOIN : x->arrays;
   r->ns_mode = x->namespaces == PF_XML_NS_DEFAULT ? PF_XML_NS_PREFIX : x->namespaces;
   if (r->arrays > PF_XML_ARRAYS_JSON || r->ns_mode > PF_XML_NS_PRESERVE)
@@ -113,7 +113,7 @@ static pf_status xml_open(const pf__reader_env *env, void **state, pf_error *err
     st = pf__infer_ctx_init(&r->ictx);
   }
   if (st == PF_OK) {
-    st = pf__source_open(env->path, &r->src, err);
+    st = pf__source_open_input(env->path, &env->opts->in, &r->src, err);
     if (st != PF_OK) pf__error_file(err, env->path);
   }
   if (st == PF_OK) st = pf__xml_pass_begin(r, PF__XML_DISCOVER, err);

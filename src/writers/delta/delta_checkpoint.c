@@ -486,7 +486,7 @@ static pf_status write_whole(const char *target, const void *p, size_t n,
 
 pf_status pf__delta_checkpoint_write(const char *table_dir,
                                      const pf__delta_state *st,
-                                     const pf_convert_options *opts,
+                                     const pf__opts *opts,
                                      uint64_t *size_bytes, pf_error *err) {
   if (size_bytes) *size_bytes = 0;
   PF_RETURN_ERROR_IF(!table_dir || !st || st->version < 0, err, PF_EINVAL,

@@ -33,7 +33,7 @@
 #include "writers/delta/delta_write.h"
 #include "writers/parquet/parquet_writer.h"
 
-static const char *codec_ext(pf_compression c) {
+static const char *codec_ext(pf__compression c) {
   switch (c) {
     case PF_COMPRESSION_SNAPPY: return ".snappy";
     case PF_COMPRESSION_GZIP: return ".gz";

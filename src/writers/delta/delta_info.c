@@ -107,7 +107,7 @@ static pf_status history_section(const char *dir, int64_t v, pf_info *info, pf_e
   return PF_OK;
 }
 
-pf_status pf__delta_table_info(const char *dir, const pf_convert_options *opts, pf_info *info, pf_error *err) {
+pf_status pf__delta_table_info(const char *dir, const pf__opts *opts, pf_info *info, pf_error *err) {
   pf__log log = {opts ? opts->log : NULL, opts ? opts->log_user : NULL, opts ? opts->log_level : PF_LOG_WARN};
   pf__delta_state st;
   pf_status s = pf__delta_log_read(dir, &st, &log, err);

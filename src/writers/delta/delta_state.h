@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pyforge/pyforge.h"
+#include "core/opts.h"
 
 typedef struct pf__delta_map {
   size_t n;
@@ -109,7 +109,7 @@ int64_t pf__delta_stats_rows(const char *stats);
  * through src/io/output.c (temp + rename / copy strategy). */
 pf_status pf__delta_checkpoint_write(const char *table_dir,
                                      const pf__delta_state *st,
-                                     const pf_convert_options *opts,
+                                     const pf__opts *opts,
                                      uint64_t *size_bytes, pf_error *err);
 /* Reads a checkpoint file (ours, or Spark's / delta-rs's: nested columns,
  * any of PLAIN/dictionary encodings, data page v1 or v2, snappy, zstd, gzip

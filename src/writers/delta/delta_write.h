@@ -53,8 +53,8 @@ typedef struct dw_slot {
 
 typedef struct delta_w {
   char *dir;                     /* table directory                        */
-  const pf_convert_options *opts;
-  pf_convert_options pq_opts;    /* options for the data files             */
+  const pf__opts *opts;
+  pf__opts pq_opts;    /* options for the data files             */
   pf__pool *pool;
   const pf__log *log;
   const pf_schema *in;           /* input schema (borrowed)                */
@@ -62,7 +62,7 @@ typedef struct delta_w {
   pf__delta_state st;            /* table state read at open (updated on
                                     conflicts, then with our commit)       */
   int exists;                    /* st.version >= 0                        */
-  pf_table_mode mode;            /* effective mode (force -> overwrite)    */
+  pf__table_mode mode;            /* effective mode (force -> overwrite)    */
   int created_dir;               /* we created dir                         */
 
   pf__delta_schema ts;           /* the table schema after this write      */

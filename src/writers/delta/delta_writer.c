@@ -227,7 +227,7 @@ static const char *delta_name_of(const pf_field *f, int ntz) {
 /* Plans the table schema, partition columns and data file columns. */
 static pf_status plan(delta_w *w, pf_error *err) {
   const pf_schema *in = w->in;
-  const pf_delta_options *dopt = &w->opts->delta;
+  const pf__delta_opts *dopt = &w->opts->delta;
   /* names unique ignoring case (Spark resolves columns case-insensitively) */
   for (size_t i = 0; i < in->n_fields; i++)
     for (size_t j = i + 1; j < in->n_fields; j++)

@@ -17,7 +17,7 @@
 #include "writers/parquet/parquet_writer_internal.h"
 
 struct pf__pq_codec {
-  pf_compression kind;
+  pf__compression kind;
   int level;             /* resolved: the codec's own default applied     */
   pthread_mutex_t mu;
   void **spare;          /* contexts not in use                           */
@@ -25,7 +25,7 @@ struct pf__pq_codec {
   int max_spare;
 };
 
-static pf_status check_level(pf_compression kind, int *level, pf_error *err) {
+static pf_status check_level(pf__compression kind, int *level, pf_error *err) {
   int lv = *level;
   switch (kind) {
     case PF_COMPRESSION_NONE:
@@ -57,7 +57,7 @@ static pf_status check_level(pf_compression kind, int *level, pf_error *err) {
   return pf__error_set(err, PF_EINVAL, "unknown compression codec %d", (int)kind);
 }
 
-pf_status pf__pq_codec_create(pf_compression kind, int level, int n_ctx,
+pf_status pf__pq_codec_create(pf__compression kind, int level, int n_ctx,
                               pf__pq_codec **out, pf_error *err) {
   *out = NULL;
   PF_TRY(check_level(kind, &level, err));
@@ -76,7 +76,7 @@ pf_status pf__pq_codec_create(pf_compression kind, int level, int n_ctx,
   return PF_OK;
 }
 
-static void ctx_free(pf_compression kind, void *ctx) {
+static void ctx_free(pf__compression kind, void *ctx) {
   if (!ctx) return;
   if (kind == PF_COMPRESSION_ZSTD) {
     ZSTD_freeCCtx(ctx);

@@ -81,8 +81,8 @@ pf_status pf__parquet_writer_open_stored(const pf__writer_env *env, const uint8_
   PF_RETURN_ERROR_IF(!env || !env->out, err, PF_EINVAL,
                      "the Parquet writer needs an output");
   PF_TRY(check_schema(env->schema, err));
-  const pf_convert_options *o = env->opts;
-  pf_compression codec = o ? o->compression : PF_COMPRESSION_SNAPPY;
+  const pf__opts *o = env->opts;
+  pf__compression codec = o ? o->compression : PF_COMPRESSION_SNAPPY;
   int level = o ? o->compression_level : 0;
   int64_t rg_rows = o && o->row_group_rows ? o->row_group_rows : PF__PQ_DEFAULT_ROW_GROUP_ROWS;
   int64_t rg_bytes = o && o->row_group_bytes ? o->row_group_bytes : PF__PQ_DEFAULT_ROW_GROUP_BYTES;

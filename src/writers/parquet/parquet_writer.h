@@ -3,7 +3,7 @@
  * Writes flat Parquet files (format 2.x metadata, data page v1) from
  * pf_batches: PLAIN and RLE_DICTIONARY encodings, column chunk statistics,
  * snappy/gzip/zstd/lz4_raw/no compression, row groups bounded by
- * opts->row_group_rows and opts->row_group_bytes. Output is strictly
+ * output.row_group_size and output.row_group_bytes (parquet_options.c). Output is strictly
  * sequential. Internals: parquet_writer_internal.h.
  */
 #ifndef PF_WRITERS_PARQUET_WRITER_H
@@ -12,6 +12,7 @@
 #include "core/format_api.h"
 
 extern const pf__writer_ops pf__parquet_writer_ops;
+extern const pf__option_table pf__parquet_option_table; /* output.* */
 
 /* How a column is stored when not in its type's natural Parquet type: for
  * table writers whose columns have narrower types than PyForge's (Delta's

@@ -18,6 +18,7 @@
 
 #include "core/batch.h"
 #include "core/buf.h"
+#include "core/opts.h"
 #include "core/thrift_compact.h"
 
 /* ---- Parquet enum values (parquet.thrift) ---- */
@@ -48,7 +49,7 @@ typedef struct pf__pq_codec pf__pq_codec;
 
 /* Checks codec and level (PF_EINVAL with a message when out of range) and
  * prepares up to n_ctx reusable compression contexts. */
-pf_status pf__pq_codec_create(pf_compression codec, int level, int n_ctx,
+pf_status pf__pq_codec_create(pf__compression codec, int level, int n_ctx,
                               pf__pq_codec **out, pf_error *err);
 void pf__pq_codec_free(pf__pq_codec *c);
 /* The CompressionCodec value written in ColumnMetaData. */
