@@ -237,7 +237,8 @@ PF_API void pf_options_free(pf_options *options);
  * replaced by the items of value (split at commas when the key says so). */
 PF_API pf_status pf_options_set(pf_options *options, const char *key,
                                 const char *value, pf_error *err);
-/* List keys: appends the items of value (repeatable CLI flags). */
+/* List keys: appends the items of value (repeatable CLI flags); other keys:
+ * as pf_options_set. */
 PF_API pf_status pf_options_add(pf_options *options, const char *key,
                                 const char *value, pf_error *err);
 /* Back to the default; key NULL resets every key (not input or callbacks). */

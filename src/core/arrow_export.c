@@ -1,14 +1,13 @@
 /* arrow_export.c - pf_schema and pf_batch as Arrow C Data Interface structs
- * (see arrow_export.h). One allocation per child: its private header, its
- * buffer pointers and copies of its buffers, 64-byte aligned. */
+ * (see arrow_export.h): schemas copied, batches' buffers moved into the
+ * arrays and replaced in the batch by buffers from a pool that released
+ * arrays refill. */
 #include "core/arrow_export.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define ALIGN 64
-#define ROUND(n) (((n) + ALIGN - 1) & ~(size_t)(ALIGN - 1))
 
 const char *pf__arrow_format(const pf_field *f, char *buf, size_t n) {
   switch (f->type) {
@@ -112,10 +111,105 @@ pf_status pf__arrow_export_schema(const pf_schema *schema, struct ArrowSchema *o
   return PF_OK;
 }
 
+/* ---- the buffer pool ---- */
+
+#define POOL_ENTRIES 1024
+
+struct pf__arrow_pool {
+  pthread_mutex_t mu;
+  int refs;                 /* the owner's, and one per live column array  */
+  int closed;               /* the owner let go: cache nothing more        */
+  size_t max_bytes, bytes;  /* cache bound and what it holds               */
+  size_t n;
+  void *p[POOL_ENTRIES];
+  size_t size[POOL_ENTRIES];
+};
+
+pf__arrow_pool *pf__arrow_pool_new(size_t max_bytes) {
+  pf__arrow_pool *pool = calloc(1, sizeof *pool);
+  if (!pool) return NULL;
+  if (pthread_mutex_init(&pool->mu, NULL) != 0) {
+    free(pool);
+    return NULL;
+  }
+  pool->refs = 1;
+  pool->max_bytes = max_bytes;
+  return pool;
+}
+
+static void pool_destroy(pf__arrow_pool *pool) {
+  for (size_t i = 0; i < pool->n; i++) free(pool->p[i]);
+  pthread_mutex_destroy(&pool->mu);
+  free(pool);
+}
+
+/* Drops one reference. The owner's also empties the cache, which caches
+ * nothing more: arrays released later free their buffers. */
+static void pool_unref(pf__arrow_pool *pool, int owner) {
+  void *drop[POOL_ENTRIES];
+  size_t n_drop = 0;
+  pthread_mutex_lock(&pool->mu);
+  if (owner) {
+    pool->closed = 1;
+    memcpy(drop, pool->p, pool->n * sizeof *drop);
+    n_drop = pool->n;
+    pool->n = 0;
+    pool->bytes = 0;
+  }
+  int last = --pool->refs == 0;
+  pthread_mutex_unlock(&pool->mu);
+  for (size_t i = 0; i < n_drop; i++) free(drop[i]);
+  if (last) pool_destroy(pool);
+}
+
+void pf__arrow_pool_release(pf__arrow_pool *pool) {
+  if (pool) pool_unref(pool, 1);
+}
+
+void *pf__arrow_pool_alloc(void *user, size_t size) {
+  pf__arrow_pool *pool = user;
+  void *p = NULL;
+  pthread_mutex_lock(&pool->mu);
+  for (size_t i = pool->n; i-- > 0;)
+    if (pool->size[i] == size) {
+      p = pool->p[i];
+      pool->bytes -= size;
+      pool->p[i] = pool->p[--pool->n];
+      pool->size[i] = pool->size[pool->n];
+      break;
+    }
+  pthread_mutex_unlock(&pool->mu);
+  return p ? p : malloc(size);
+}
+
+/* Back to the cache if it has room and its owner is alive, else freed. */
+static void pool_put(pf__arrow_pool *pool, void *p, size_t size) {
+  if (!p) return;
+  pthread_mutex_lock(&pool->mu);
+  int keep = !pool->closed && pool->n < POOL_ENTRIES && pool->bytes + size <= pool->max_bytes;
+  if (keep) {
+    pool->p[pool->n] = p;
+    pool->size[pool->n++] = size;
+    pool->bytes += size;
+  }
+  pthread_mutex_unlock(&pool->mu);
+  if (!keep) free(p);
+}
+
 /* ---- arrays ---- */
 
+/* A column array's private data: its buffers, lent by the batch. */
+typedef struct child_priv {
+  pf__arrow_pool *pool;
+  pf__col_buffers bufs;
+  const void *buffers[3];   /* what Arrow sees, in its order */
+} child_priv;
+
 static void release_child_array(struct ArrowArray *a) {
-  free(a->private_data); /* buffer pointers and buffers */
+  child_priv *cp = a->private_data;
+  for (int i = 0; i < 4; i++) pool_put(cp->pool, cp->bufs.p[i], cp->bufs.size[i]);
+  pool_unref(cp->pool, 0);
+  free(cp);
   a->release = NULL;
 }
 
@@ -126,70 +220,35 @@ static void release_array(struct ArrowArray *a) {
   a->release = NULL;
 }
 
-/* Sizes of a column's buffers for n rows, in Arrow's order. */
-typedef struct layout {
-  int n_buffers;
-  size_t size[3];
-  const void *src[3];
-} layout;
-
-static layout column_layout(const pf_column *c, size_t n) {
-  layout l;
-  memset(&l, 0, sizeof l);
-  size_t bitmap = (n + 7) / 8;
-  if (c->type == PF_TYPE_NULL) return l;
-  l.n_buffers = pf__type_is_varlen(c->type) ? 3 : 2;
-  if (c->null_count > 0) {
-    l.size[0] = bitmap;
-    l.src[0] = c->validity;
+static pf_status child_array(pf__arrow_pool *pool, pf_column *c, size_t n, size_t cap,
+                             struct ArrowArray *a, size_t *bytes) {
+  child_priv *cp = calloc(1, sizeof *cp);
+  if (!cp) return PF_ENOMEM;
+  if (c->type != PF_TYPE_NULL && pf__col_detach(c, cap, &cp->bufs, pf__arrow_pool_alloc, pool) != PF_OK) {
+    free(cp);
+    return PF_ENOMEM;
   }
-  if (c->type == PF_TYPE_BOOL) {
-    l.size[1] = bitmap;
-    l.src[1] = c->values;
-  } else if (pf__type_is_varlen(c->type)) {
-    l.size[1] = (n + 1) * sizeof(int32_t);
-    l.src[1] = c->offsets;
-    l.size[2] = n ? (size_t)c->offsets[n] : 0;
-    l.src[2] = c->data;
-  } else {
-    l.size[1] = pf__type_width(c->type) * n;
-    l.src[1] = c->values;
-  }
-  return l;
-}
-
-static pf_status child_array(const pf_column *c, size_t n, struct ArrowArray *a, size_t *bytes) {
-  layout l = column_layout(c, n);
-  size_t head = ROUND(3 * sizeof(void *));
-  size_t total = head;
-  for (int i = 0; i < l.n_buffers; i++) total += ROUND(l.size[i]);
-  char *mem = aligned_alloc(ALIGN, total);
-  if (!mem) return PF_ENOMEM;
-  const void **bufs = (const void **)mem;
-  char *p = mem + head;
-  for (int i = 0; i < 3; i++) bufs[i] = NULL;
-  for (int i = 0; i < l.n_buffers; i++) {
-    if (!l.src[i] && i != 2) continue; /* no validity: all valid */
-    if (l.size[i]) memcpy(p, l.src[i], l.size[i]);
-    bufs[i] = p;
-    p += ROUND(l.size[i]);
-  }
-  /* bits past n in the bitmaps are unspecified in Arrow; clear them anyway */
-  uint8_t tail = (uint8_t)((1u << (n & 7)) - 1);
-  if ((n & 7) && bufs[0]) ((uint8_t *)bufs[0])[n / 8] &= tail;
-  if ((n & 7) && c->type == PF_TYPE_BOOL) ((uint8_t *)bufs[1])[n / 8] &= tail;
+  cp->pool = pool;
+  pthread_mutex_lock(&pool->mu);
+  pool->refs++;
+  pthread_mutex_unlock(&pool->mu);
+  int varlen = pf__type_is_varlen(c->type);
+  cp->buffers[0] = c->null_count > 0 ? cp->bufs.p[0] : NULL;
+  cp->buffers[1] = varlen ? cp->bufs.p[2] : cp->bufs.p[1];
+  cp->buffers[2] = varlen ? cp->bufs.p[3] : NULL;
   memset(a, 0, sizeof *a);
   a->length = (int64_t)n;
   a->null_count = c->type == PF_TYPE_NULL ? (int64_t)n : c->null_count;
-  a->n_buffers = l.n_buffers;
-  a->buffers = bufs;
+  a->n_buffers = c->type == PF_TYPE_NULL ? 0 : varlen ? 3 : 2;
+  a->buffers = cp->buffers;
   a->release = release_child_array;
-  a->private_data = mem;
-  *bytes += total;
+  a->private_data = cp;
+  for (int i = 0; i < 4; i++) *bytes += cp->bufs.size[i];
   return PF_OK;
 }
 
-pf_status pf__arrow_export_batch(const pf_batch *b, struct ArrowArray *out, size_t *bytes) {
+pf_status pf__arrow_export_batch(pf__arrow_pool *pool, pf_batch *b, struct ArrowArray *out,
+                                 size_t *bytes) {
   size_t n = b->n_cols, total = 0;
   void *mem = calloc(1, n * (sizeof(struct ArrowArray *) + sizeof(struct ArrowArray)) +
                             sizeof(const void *));
@@ -207,7 +266,7 @@ pf_status pf__arrow_export_batch(const pf_batch *b, struct ArrowArray *out, size
   out->private_data = mem;
   for (size_t i = 0; i < n; i++) {
     ptrs[i] = &kids[i];
-    if (child_array(&b->cols[i], b->n_rows, &kids[i], &total) != PF_OK) {
+    if (child_array(pool, &b->cols[i], b->n_rows, b->cap_rows, &kids[i], &total) != PF_OK) {
       out->n_children = (int64_t)i;
       release_array(out);
       return PF_ENOMEM;

@@ -11,9 +11,18 @@ static void column_free(pf_column *c) {
   memset(c, 0, sizeof *c);
 }
 
+/* Bytes of a column's validity bitmap, and of its fixed-width values for
+ * type t (booleans: a bitmap; 8 bytes per row covers every type but
+ * decimal), for cap rows. */
+static size_t validity_bytes(size_t cap) { return (cap + 7) / 8 + 8; }
+static size_t values_bytes(pf_type t, size_t cap) {
+  size_t v = (t == PF_TYPE_DECIMAL ? 16 : 8) * cap;
+  return v < validity_bytes(cap) ? validity_bytes(cap) : v;
+}
+
 /* (Re)allocates buffers so column c can hold cap rows of type t. */
 static pf_status column_shape(pf_column *c, pf_type t, size_t cap) {
-  size_t bitmap = (cap + 7) / 8 + 8;
+  size_t bitmap = validity_bytes(cap);
   if (!c->validity) {
     c->validity = calloc(bitmap, 1);
     if (!c->validity) return PF_ENOMEM;
@@ -40,9 +49,7 @@ static pf_status column_shape(pf_column *c, pf_type t, size_t cap) {
       c->values = NULL;
     }
     if (!c->values) {
-      size_t alloc = (t == PF_TYPE_DECIMAL ? 16 : 8) * cap;
-      if (alloc < bitmap) alloc = bitmap;
-      c->values = calloc(alloc, 1);
+      c->values = calloc(values_bytes(t, cap), 1);
       if (!c->values) return PF_ENOMEM;
     }
   }
@@ -125,5 +132,33 @@ pf_status pf__col_push_str(pf_column *c, size_t row, const void *p, size_t n) {
   c->data_len += n;
   c->offsets[row + 1] = (int32_t)c->data_len;
   pf__bit_set(c->validity, row);
+  return PF_OK;
+}
+
+pf_status pf__col_detach(pf_column *c, size_t cap_rows, pf__col_buffers *out,
+                         void *(*alloc)(void *user, size_t size), void *user) {
+  memset(out, 0, sizeof *out);
+  int varlen = pf__type_is_varlen(c->type);
+  size_t size[4] = {validity_bytes(cap_rows), varlen ? 0 : values_bytes(c->type, cap_rows),
+                    varlen ? (cap_rows + 1) * sizeof(int32_t) : 0, varlen ? c->data_cap : 0};
+  void *held[4] = {c->validity, c->values, c->offsets, c->data};
+  void *fresh[4] = {NULL, NULL, NULL, NULL};
+  for (int i = 0; i < 4; i++) {
+    if (!size[i] || !held[i]) continue;
+    if (!(fresh[i] = alloc(user, size[i]))) {
+      for (int k = 0; k < i; k++) free(fresh[k]);
+      return PF_ENOMEM;
+    }
+    out->p[i] = held[i];
+    out->size[i] = size[i];
+  }
+  /* the caller has the filled buffers; the column fills the new ones */
+  if (fresh[0]) c->validity = memset(fresh[0], 0, size[0]);
+  if (fresh[1]) c->values = fresh[1];
+  if (fresh[2]) {
+    c->offsets = fresh[2];
+    c->offsets[0] = 0;
+  }
+  if (fresh[3]) c->data = fresh[3];
   return PF_OK;
 }

@@ -97,6 +97,22 @@ static inline void pf__col_set_bool(pf_column *c, size_t row, int v) {
  * PF_ELIMIT past PF_BATCH_MAX_DATA bytes, PF_ENOMEM when out of memory. */
 pf_status pf__col_push_str(pf_column *c, size_t row, const void *p, size_t n);
 
+/* A column's buffers taken out of it: validity, values, offsets, data
+ * (NULL where the type has none), with their allocated sizes. Each is one
+ * malloc-compatible block. */
+typedef struct pf__col_buffers {
+  void *p[4];
+  size_t size[4];
+} pf__col_buffers;
+
+/* Moves column c's buffers to *out and gives the column new ones of the
+ * same sizes from alloc (which must return malloc-compatible memory: the
+ * column frees or reallocs them as its own), so the batch can be filled
+ * again without copying what it held (zero-copy export). The batch (cap_rows
+ * rows) must be reset before it is filled again, as readers do. */
+pf_status pf__col_detach(pf_column *c, size_t cap_rows, pf__col_buffers *out,
+                         void *(*alloc)(void *user, size_t size), void *user);
+
 /* Value accessors for writers. */
 static inline int64_t pf__col_i64(const pf_column *c, size_t row) {
   int64_t v; memcpy(&v, c->values + row * 8, 8); return v;

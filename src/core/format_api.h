@@ -110,6 +110,10 @@ typedef struct pf__reader_ops {
    * in the input go to out->problem; the return is an error only when the
    * check could not run (memory, cancel). */
   pf_status (*check)(void *state, pf__check *out, pf_error *err);
+
+  /* 1 when next() never returns PF_ERESTART: the types are final after
+   * open() (a stream then holds nothing back). */
+  int types_final;
 } pf__reader_ops;
 
 /* ---- writers ---- */

@@ -56,6 +56,7 @@ pf_info_section *pf__info_section(pf_info *info, const char *kind,
   if (!ns) return NULL;
   info->sections = ns;
   pf_info_section *s = &ns[info->n_sections];
+  memset(s, 0, sizeof *s);
   s->kind = pf__strdup(kind);
   s->name = pf__strdup(name);
   s->n_props = 0;

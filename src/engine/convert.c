@@ -5,7 +5,7 @@
  *
  * Parallelism lives inside the stages (the reader parses a block across the
  * pool, the writer encodes columns across the pool); this file is the one
- * sequential loop that connects them, checks the cancel flag between
+ * sequential loop that connects them, checks the cancel token between
  * batches and reports progress.
  */
 #include <stdarg.h>

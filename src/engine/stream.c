@@ -11,7 +11,9 @@
  * on; a widening after batches were handed out fails get_next with
  * PF_ELIMIT, naming the column, the row and the keys that avoid it.
  *
- * Arrays are copies (arrow_export.c): each lives until its own release.
+ * Arrays take the batches' buffers (arrow_export.c: no copy; the reader
+ * refills buffers released arrays gave back): each lives until its own
+ * release, also after the stream's.
  * The callbacks are plain C and keep no thread-local state, so any thread
  * may call them (one at a time).
  */
@@ -27,11 +29,13 @@
 #include "engine/plan.h"
 
 #define REJECTS_LOGGED 10 /* bad rows logged one by one, then counted */
+#define POOL_BYTES ((size_t)64 << 20) /* released buffers kept for reuse */
 
 typedef struct pf__stream {
   pf_options *handle;        /* the caller's options, copied             */
   pf__opts o;                /* resolved from handle                     */
   pf__session s;
+  pf__arrow_pool *pool;      /* buffers batches fill (arrays recycle)    */
   pf_schema *schema;         /* what get_schema hands out; fixed         */
   struct ArrowArray *held;   /* batches held back, in order              */
   size_t n_held, first_held, cap_held;
@@ -65,7 +69,7 @@ static void held_clear(pf__stream *st) {
   st->held_bytes = 0;
 }
 
-static pf_status held_push(pf__stream *st, const pf_batch *b) {
+static pf_status held_push(pf__stream *st, pf_batch *b) {
   if (st->n_held == st->cap_held) {
     size_t cap = st->cap_held ? st->cap_held * 2 : 16;
     struct ArrowArray *nh = realloc(st->held, cap * sizeof *nh);
@@ -74,7 +78,7 @@ static pf_status held_push(pf__stream *st, const pf_batch *b) {
     st->cap_held = cap;
   }
   size_t bytes = 0;
-  PF_TRY(pf__arrow_export_batch(b, &st->held[st->n_held], &bytes));
+  PF_TRY(pf__arrow_export_batch(st->pool, b, &st->held[st->n_held], &bytes));
   st->n_held++;
   st->held_bytes += bytes;
   return PF_OK;
@@ -106,9 +110,12 @@ static pf_status full_scan(pf__stream *st, pf_error *err) {
 }
 
 /* Holds batches back until stream.holdback bytes or the end; a widening
- * meanwhile re-reads from the start with the wider schema. */
+ * meanwhile re-reads from the start with the wider schema. Nothing is held
+ * when no widening can come: the reader's types are final after open (XML),
+ * every column is a string, or a full scan settled them. */
 static pf_status hold_back(pf__stream *st, pf_error *err) {
   int restarts = 0;
+  if (st->s.rops->types_final || st->o.all_strings || st->o.stream_full_scan) return PF_OK;
   while (!st->eof && st->held_bytes < (size_t)st->o.stream_holdback) {
     if (pf__canceled(&st->o)) return canceled(err);
     pf_batch *b = NULL;
@@ -278,7 +285,7 @@ static int stream_get_next(struct ArrowArrayStream *self, struct ArrowArray *out
     if (rc == PF_ERESTART) return widened_late(st, &e);
     if (rc != PF_OK) return fail(st, rc, &e);
     if (!b) st->eof = 1;
-    else if ((rc = pf__arrow_export_batch(b, out, NULL)) != PF_OK) return fail(st, rc, NULL);
+    else if ((rc = pf__arrow_export_batch(st->pool, b, out, NULL)) != PF_OK) return fail(st, rc, NULL);
   }
   if (!out->release) { /* the end: what a conversion would warn about */
     if (st->eof != 2) log_end(st);
@@ -301,6 +308,7 @@ static void stream_free(pf__stream *st) {
   held_clear(st);
   free(st->held);
   pf__session_close(&st->s);
+  pf__arrow_pool_release(st->pool);
   pf_schema_free(st->schema);
   pf_options_free(st->handle);
   free(st);
@@ -316,7 +324,8 @@ static void stream_release(struct ArrowArrayStream *self) {
 
 static pf_status stream_start(pf__stream *st, const pf_options *options, pf_error *err) {
   st->handle = pf_options_copy(options);
-  if (!st->handle) return pf__error_set(err, PF_ENOMEM, "out of memory");
+  st->pool = pf__arrow_pool_new(POOL_BYTES);
+  if (!st->handle || !st->pool) return pf__error_set(err, PF_ENOMEM, "out of memory");
   PF_TRY(pf__opts_resolve(st->handle, &st->o, err));
   PF_TRY(pf__session_open(&st->s, &st->o, err));
   st->s.renv.reject = on_reject;

@@ -265,6 +265,7 @@ const pf__reader_ops pf__xml_reader_ops = {
     .schema = xml_schema,
     .next = xml_next,
     .rewind = xml_rewind,
+    .types_final = 1, /* the discovery pass saw every value */
     .info = xml_info,
     .stats = xml_stats,
     .close = xml_close,
