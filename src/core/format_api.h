@@ -20,7 +20,7 @@ typedef struct pf__reader_env {
   const char *path;                 /* input path, or "-" for stdin; the
                                        name of an fd/buffer input (may be
                                        "" then): open the input with
-                                       pf__source_open_input(path, &opts->in) */
+                                       pf__source_open_opts(path, opts) */
   const pf__opts *opts;             /* reading options (csv, all_strings)  */
   pf__pool *pool;                   /* shared thread pool                  */
   const pf__log *log;

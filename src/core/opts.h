@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/settings.h"
 
 #define PF_AUTO (-1) /* "detect it" for the tri-state and character options */
 
@@ -169,6 +170,7 @@ typedef struct pf__opts {
   int64_t stream_holdback;    /* stream: bytes held before the first batch */
   int stream_full_scan;       /* stream: read everything once first        */
   const char *stream_table;   /* stream: the table (group) to read         */
+  pf__settings settings;      /* tuning and test knobs (environment)       */
 
   pf_log_fn log;              /* NULL: no logging                          */
   void *log_user;

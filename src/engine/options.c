@@ -409,6 +409,7 @@ pf_status pf__opts_resolve(const pf_options *h, pf__opts *r, pf_error *err) {
   }
   r->in = h->in;
   if (!r->input && r->in.kind != PF__INPUT_PATH) r->input = "";
+  pf__settings_from_env(&r->settings); /* per call: the environment now */
   r->log = h->log;
   r->log_user = h->log_user;
   r->progress = h->progress;

@@ -149,7 +149,7 @@ static int parquet_magic(const char *path) {
  * opened (the reader's open reports why). */
 static long read_head(const pf__opts *o, uint8_t *head, size_t n) {
   pf__source *src = NULL;
-  if (pf__source_open_input(o->input, &o->in, &src, NULL) != PF_OK) return -1;
+  if (pf__source_open_opts(o->input, o, &src, NULL) != PF_OK) return -1;
   size_t have = 0;
   while (have < n) {
     size_t got = 0;

@@ -7,10 +7,12 @@
 
 #include "core/buf.h"
 
-pf_status pf__rejects_init(pf__rejects *r, const char *path, int force) {
+pf_status pf__rejects_init(pf__rejects *r, const char *path, int force,
+                           const pf__settings *settings) {
   memset(r, 0, sizeof *r);
   r->path = pf__strdup(path);
   r->force = force;
+  r->settings = settings;
   return r->path ? PF_OK : PF_ENOMEM;
 }
 
@@ -28,7 +30,8 @@ pf_status pf__rejects_add(void *user, int64_t line, const char *reason,
                           const char *raw, size_t raw_len, pf_error *err) {
   pf__rejects *r = user;
   if (!r->out) {
-    PF_TRY(pf__output_open(r->path, r->force, &r->out, err));
+    pf__output_opts oo = {r->force, 0, NULL, r->settings};
+    PF_TRY(pf__output_open_ex(r->path, &oo, &r->out, err));
     static const char header[] = "line,reason,row\n";
     PF_TRY(pf__output_write(r->out, header, sizeof header - 1, err));
   }

@@ -26,16 +26,16 @@ struct pf__output {
   char *temp;          /* rename strategy: the temporary beside the target  */
   int fd;              /* the temporary (copy: anonymous, read back)        */
   int force;
+  int fsync;           /* fsync before publishing (PYFORGE_FSYNC=0: not)    */
   strategy how;
   uint8_t *buf;        /* write buffer                                      */
   size_t buf_len;
   uint64_t size;       /* bytes accepted so far                             */
 };
 
-static strategy choose_strategy(const char *target) {
-  const char *env = getenv("PYFORGE_OUTPUT_STRATEGY");
-  if (env && strcmp(env, "copy") == 0) return STRATEGY_COPY;
-  if (env && strcmp(env, "rename") == 0) return STRATEGY_RENAME;
+static strategy choose_strategy(const char *target, const pf__settings *s) {
+  if (s && s->output_strategy == PF__OUTPUT_COPY) return STRATEGY_COPY;
+  if (s && s->output_strategy == PF__OUTPUT_RENAME) return STRATEGY_RENAME;
   return pf__volume_is_local(target) ? STRATEGY_COPY : STRATEGY_RENAME;
 }
 
@@ -111,7 +111,8 @@ static pf_status check_target(const char *target, int force, pf_error *err) {
 }
 
 static pf_status make_temp(pf__output *o, const pf__output_opts *opts, pf_error *err) {
-  if (o->how == STRATEGY_COPY) return pf__temp_anon("an output being built", &o->fd, err);
+  if (o->how == STRATEGY_COPY)
+    return pf__temp_anon(pf__settings_tmpdir(opts->settings), "an output being built", &o->fd, err);
   if (!opts->no_sweep) pf__temp_sweep(o->target, 0, opts->log);
   int e = 0;
   pf_status st = pf__temp_beside(o->target, &o->fd, &o->temp, &e);
@@ -133,13 +134,14 @@ pf_status pf__output_open_ex(const char *target, const pf__output_opts *opts, pf
   if (!o) return PF_ENOMEM;
   o->fd = -1;
   o->force = opts->force;
+  o->fsync = !(opts->settings && opts->settings->skip_fsync);
   o->target = pf__strdup(target);
   o->buf = malloc(OUT_BUF);
   if (!o->target || !o->buf) {
     pf__output_abort(o);
     return PF_ENOMEM;
   }
-  o->how = choose_strategy(target);
+  o->how = choose_strategy(target, opts->settings);
   pf_status st = make_temp(o, opts, err);
   if (st != PF_OK) {
     pf__output_abort(o);
@@ -151,7 +153,7 @@ pf_status pf__output_open_ex(const char *target, const pf__output_opts *opts, pf
 
 pf_status pf__output_open(const char *target, int force, pf__output **out,
                           pf_error *err) {
-  pf__output_opts opts = {force, 0, NULL};
+  pf__output_opts opts = {force, 0, NULL, NULL};
   return pf__output_open_ex(target, &opts, out, err);
 }
 
@@ -178,13 +180,8 @@ pf_status pf__output_write(pf__output *o, const void *p, size_t n,
 
 uint64_t pf__output_size(const pf__output *o) { return o->size; }
 
-static int want_fsync(void) {
-  const char *e = getenv("PYFORGE_FSYNC");
-  return !(e && strcmp(e, "0") == 0);
-}
-
-static int fsync_failed(int fd) {
-  return want_fsync() && fsync(fd) != 0 && errno != EINVAL && errno != ENOSYS && errno != EROFS;
+static int fsync_failed(const pf__output *o, int fd) {
+  return o->fsync && fsync(fd) != 0 && errno != EINVAL && errno != ENOSYS && errno != EROFS;
 }
 
 /* Creates the target exclusively (O_EXCL|O_NOFOLLOW: never through a
@@ -231,7 +228,7 @@ static pf_status copy_to_target(pf__output *o, int in, pf_error *err) {
     st = write_all(outfd, o->buf, (size_t)n, o->target, err);
     if (st != PF_OK) break;
   }
-  if (st == PF_OK && fsync_failed(outfd)) st = write_error(err, o->target, errno);
+  if (st == PF_OK && fsync_failed(o, outfd)) st = write_error(err, o->target, errno);
   if (close(outfd) != 0 && st == PF_OK) st = write_error(err, o->target, errno);
   if (st != PF_OK) unlink(o->target);
   return st;
@@ -252,8 +249,8 @@ static int put_in_place(const pf__output *o) {
   return rename(o->temp, o->target) == 0 ? 0 : errno;
 }
 
-static void sync_dir_of(const char *path) {
-  if (!want_fsync()) return;
+static void sync_dir_of(const pf__output *o, const char *path) {
+  if (!o->fsync) return;
   char *dir = dir_of(path);
   int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (dfd >= 0) {
@@ -266,7 +263,7 @@ static void sync_dir_of(const char *path) {
 static pf_status commit_rename(pf__output *o, pf_error *err) {
   int e = put_in_place(o);
   if (e == 0) {
-    sync_dir_of(o->target);
+    sync_dir_of(o, o->target);
     free(o->temp);
     o->temp = NULL; /* renamed: nothing to remove */
     return PF_OK;
@@ -289,7 +286,7 @@ static pf_status commit_rename(pf__output *o, pf_error *err) {
 pf_status pf__output_commit(pf__output *o, pf_error *err) {
   pf_status st = flush_buf(o, err);
   if (st == PF_OK && o->how == STRATEGY_RENAME) {
-    if (fsync_failed(o->fd)) st = write_error(err, o->target, errno);
+    if (fsync_failed(o, o->fd)) st = write_error(err, o->target, errno);
     /* the finished file gets the mode any file the user creates gets */
     if (st == PF_OK) (void)fchmod(o->fd, pf__umask_mode());
     /* renamed while still open: the lock keeps a sweep away until the

@@ -13,7 +13,8 @@
  *           ENOTSUP). The target is created exclusively; force removes the
  *           old name first, so a symlink planted there is replaced, never
  *           followed. A failed copy removes the partial target.
- * PYFORGE_OUTPUT_STRATEGY=rename|copy forces one (tests).
+ * PYFORGE_OUTPUT_STRATEGY=rename|copy forces one (tests), through the
+ * call's settings (core/settings.h) like PYFORGE_FSYNC and TMPDIR.
  * Temporaries are 0600; the finished file gets the mode the umask gives
  * (0666 & ~umask), like any file the user creates.
  * Writes are sequential only: no seeks, no appends, no reads back.
@@ -25,6 +26,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/settings.h"
 
 typedef struct pf__output pf__output;
 
@@ -34,6 +36,8 @@ typedef struct pf__output_opts {
                            target (names that are new every time: Delta
                            data files)                                      */
   const pf__log *log;   /* where removed abandoned temporaries are told    */
+  const pf__settings *settings; /* strategy, fsync, temp directory; NULL:
+                           the defaults                                     */
 } pf__output_opts;
 
 /* Creates the temporary file for target. Refuses an existing target unless
@@ -42,7 +46,7 @@ typedef struct pf__output_opts {
  * that earlier conversions abandoned (killed), unless opts->no_sweep. */
 pf_status pf__output_open_ex(const char *target, const pf__output_opts *opts, pf__output **out,
                              pf_error *err);
-/* pf__output_open_ex with {force} and no log. */
+/* pf__output_open_ex with {force}, no log, default settings. */
 pf_status pf__output_open(const char *target, int force, pf__output **out,
                           pf_error *err);
 /* Buffered sequential write. PF_ENOSPACE on a full disk or size limit. */

@@ -72,9 +72,9 @@ static pf_status io_error(pf_error *err, const char *path, int e,
 /* Copies a stream (stdin, a pipe, a FIFO) into an anonymous temporary file
  * (tempfile.h: private, no name, no trace left even when killed), so it can
  * be sampled and rewound. */
-static pf_status spool_stream(int in_fd, int *fd_out, pf_error *err) {
+static pf_status spool_stream(int in_fd, const char *tmpdir, int *fd_out, pf_error *err) {
   int fd;
-  PF_TRY(pf__temp_anon("the input stream", &fd, err));
+  PF_TRY(pf__temp_anon(tmpdir, "the input stream", &fd, err));
   char *buf = malloc(IN_CHUNK);
   if (!buf) {
     close(fd);
@@ -201,12 +201,12 @@ static pf__source *source_new(const char *path) {
  * device (/dev/stdin, <(cmd)) is spooled to a temporary file first. A
  * borrowed fd is the caller's: the source reads a duplicate or the spool
  * and never closes it; otherwise the source owns fd. */
-static pf_status open_fd(pf__source *s, int fd, int borrowed, pf_error *err) {
+static pf_status open_fd(pf__source *s, int fd, int borrowed, const char *tmpdir, pf_error *err) {
   struct stat sb;
   pf_status st = PF_OK;
   if (fstat(fd, &sb) != 0) st = io_error(err, s->path, errno, "cannot stat");
   else if (S_ISDIR(sb.st_mode)) st = io_error(err, s->path, EISDIR, "");
-  else if (!S_ISREG(sb.st_mode)) st = spool_stream(fd, &s->fd, err);
+  else if (!S_ISREG(sb.st_mode)) st = spool_stream(fd, tmpdir, &s->fd, err);
   else if (!borrowed) s->fd = fd, fd = -1;
   else if ((s->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0)
     st = io_error(err, s->path, errno, "cannot duplicate the input descriptor");
@@ -218,12 +218,14 @@ static pf_status open_fd(pf__source *s, int fd, int borrowed, pf_error *err) {
 }
 
 pf_status pf__source_open(const char *path, pf__source **out, pf_error *err) {
-  return pf__source_open_input(path, NULL, out, err);
+  return pf__source_open_opts(path, NULL, out, err);
 }
 
-pf_status pf__source_open_input(const char *path, const pf__input *in,
-                                pf__source **out, pf_error *err) {
+pf_status pf__source_open_opts(const char *path, const pf__opts *o, pf__source **out,
+                               pf_error *err) {
   *out = NULL;
+  const pf__input *in = o ? &o->in : NULL;
+  const char *tmpdir = pf__settings_tmpdir(o ? &o->settings : NULL);
   pf__source *s = source_new(path);
   if (!s) return PF_ENOMEM;
   pf_status st;
@@ -232,17 +234,17 @@ pf_status pf__source_open_input(const char *path, const pf__input *in,
     s->disk_size = in->size;
     st = open_finish(s, err);
   } else if (in && in->kind == PF__INPUT_FD) {
-    st = open_fd(s, in->fd, 1, err);
+    st = open_fd(s, in->fd, 1, tmpdir, err);
   } else if (!path || !*path) {
     st = pf__error_set(err, PF_EINVAL, "no input given");
   } else if (strcmp(path, "-") == 0) {
     /* spooled even when it is a file: read from where the shell left it */
     int fd = -1;
-    st = spool_stream(STDIN_FILENO, &fd, err);
-    if (st == PF_OK) st = open_fd(s, fd, 0, err);
+    st = spool_stream(STDIN_FILENO, tmpdir, &fd, err);
+    if (st == PF_OK) st = open_fd(s, fd, 0, tmpdir, err);
   } else {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    st = fd < 0 ? io_error(err, path, errno, "cannot open") : open_fd(s, fd, 0, err);
+    st = fd < 0 ? io_error(err, path, errno, "cannot open") : open_fd(s, fd, 0, tmpdir, err);
   }
   if (st != PF_OK) {
     pf__source_close(s);

@@ -29,11 +29,13 @@ typedef enum pf__codec {
 /* Opens path ("-" = stdin). Errors: PF_ENOTFOUND (missing), PF_EINPUT
  * (unreadable, a directory), with the path in err. */
 pf_status pf__source_open(const char *path, pf__source **out, pf_error *err);
-/* Opens in's descriptor or buffer when in says so (path then only names it
- * in messages; may be NULL or ""), else path (in may be NULL). Borrowed: the buffer must
- * outlive the source; the descriptor is not closed. */
-pf_status pf__source_open_input(const char *path, const pf__input *in,
-                                pf__source **out, pf_error *err);
+/* Opens the input o describes: its descriptor or buffer (o->in; path then
+ * only names it in messages, and may be NULL or ""), else path; standard
+ * input and pipes are spooled to o's temp directory. o may be NULL (path,
+ * defaults). Borrowed: the buffer must outlive the source; the descriptor
+ * is not closed. */
+pf_status pf__source_open_opts(const char *path, const pf__opts *o, pf__source **out,
+                               pf_error *err);
 /* Reads up to n decompressed bytes; *got == 0 means end of input. */
 pf_status pf__source_read(pf__source *s, void *buf, size_t n, size_t *got,
                           pf_error *err);

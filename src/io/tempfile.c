@@ -20,11 +20,6 @@
 #define RAND_CHARS 12
 #define TEMP_MARK ".pyforge-tmp-"
 
-const char *pf__temp_dir(void) {
-  const char *t = getenv("TMPDIR");
-  return t && *t ? t : "/tmp";
-}
-
 void pf__temp_random(char *out, size_t n) {
   static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   unsigned char r[64];
@@ -76,8 +71,8 @@ static pf_status anon_in_private_dir(const char *dir, const char *what, int *fd,
                        strerror(e));
 }
 
-pf_status pf__temp_anon(const char *what, int *fd, pf_error *err) {
-  const char *dir = pf__temp_dir();
+pf_status pf__temp_anon(const char *dir, const char *what, int *fd, pf_error *err) {
+  if (!dir || !*dir) dir = "/tmp";
 #ifdef O_TMPFILE
   /* O_EXCL: the file can never be given a name later (linkat) */
   *fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);

@@ -3,7 +3,8 @@
  * behind for ever.
  *
  * Two kinds:
- *   anonymous  in the local temp directory ($TMPDIR, else /tmp): a file
+ *   anonymous  in the local temp directory (the call's settings: $TMPDIR,
+ *              else /tmp): a file
  *              with no name at all (O_TMPFILE), or, where the file system
  *              cannot do that, one created in a fresh private directory
  *              (mkdtemp, mode 0700) and unlinked at once with its
@@ -27,11 +28,10 @@
 #include "core/error.h"
 #include "core/log.h"
 
-/* The local directory for anonymous temporaries: $TMPDIR, else /tmp. */
-const char *pf__temp_dir(void);
-/* An anonymous temporary file open for reading and writing; what names
- * the purpose in errors ("the input stream"). */
-pf_status pf__temp_anon(const char *what, int *fd, pf_error *err);
+/* An anonymous temporary file in dir (the call's settings: $TMPDIR, else
+ * /tmp; NULL means /tmp) open for reading and writing; what names the
+ * purpose in errors ("the input stream"). */
+pf_status pf__temp_anon(const char *dir, const char *what, int *fd, pf_error *err);
 /* Creates and locks a temporary beside target; *path (malloc'd) is its
  * name. On failure *errno_out holds the errno (0 for out of memory) and
  * err is untouched, so the caller explains it for its target. */

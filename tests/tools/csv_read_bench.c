@@ -31,6 +31,7 @@ int main(int argc, char **argv) {
   }
   pf__opts o;
   memset(&o, 0, sizeof o);
+  pf__settings_from_env(&o.settings); /* PYFORGE_CSV_CHUNK_SIZE and the like */
   o.csv.delimiter = o.csv.quote = o.csv.escape = o.csv.header = PF_AUTO;
   o.all_strings = all_strings;
   o.input = path;

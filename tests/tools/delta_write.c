@@ -56,6 +56,7 @@ static int info_cmd(const char *dir, const pf__opts *o) {
 int main(int argc, char **argv) {
   pf__opts o;
   pf__opts_init(&o);
+  pf__settings_from_env(&o.settings); /* a program: the knobs from the environment */
   o.log = logfn;
   o.log_level = getenv("DELTA_WRITE_DEBUG") ? PF_LOG_DEBUG : PF_LOG_WARN;
   const char *in = NULL, *dir = NULL;

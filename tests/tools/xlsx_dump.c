@@ -34,6 +34,7 @@ int main(int argc, char **argv) {
   size_t n_sheets = 0;
   pf__opts o;
   pf__opts_init(&o);
+  pf__settings_from_env(&o.settings); /* a program: the knobs from the environment */
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-q")) quiet = 1;
     else if (!strcmp(argv[i], "-i")) info = 1;

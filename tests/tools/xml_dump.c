@@ -53,6 +53,7 @@ static void log_fn(void *user, pf_log_level level, const char *msg) {
 int main(int argc, char **argv) {
   pf__opts o;
   pf__opts_init(&o);
+  pf__settings_from_env(&o.settings); /* a program: the knobs from the environment */
   int show_info = 0, quiet = 0;
   const char *path = NULL;
   for (int i = 1; i < argc; i++) {

@@ -1,5 +1,5 @@
 /* test_csv_chunks.c - results do not depend on where blocks and parse
- * parts end: PYFORGE_CSV_CHUNK_SIZE 1..64 (so every byte is a boundary
+ * parts end: chunk sizes (PYFORGE_CSV_CHUNK_SIZE) 1..64 (so every byte is a boundary
  * somewhere: inside quotes, on a quoted line break, between \r and \n,
  * inside a UTF-8 sequence) on 1 and 2 threads give the same schema, rows
  * and rejects as the default. */
@@ -17,10 +17,13 @@ static int same_at_every_size(const char *path, const pf__opts *o, int min_size)
   for (int size = min_size; size <= 64 && ok; size++) {
     char v[16];
     snprintf(v, sizeof v, "%d", size);
-    setenv("PYFORGE_CSV_CHUNK_SIZE", v, 1);
+    pf__opts oc;
+    if (o) oc = *o;
+    else csvt_options(&oc);
+    oc.settings.csv_chunk_size = (size_t)size;
     for (int threads = 1; threads <= 2 && ok; threads++) {
       csvt_result r;
-      csvt_read(path, o, threads, &r);
+      csvt_read(path, &oc, threads, &r);
       if (r.st != PF_OK || strcmp(r.rows, base.rows) != 0 || strcmp(r.schema, base.schema) != 0 ||
           strcmp(r.rejects, base.rejects) != 0 || r.rows_rejected != base.rows_rejected) {
         fprintf(stderr, "  chunk size %d, %d threads: status %s (%s)\n  schema %s\n  rows:\n%s\n"
@@ -32,7 +35,6 @@ static int same_at_every_size(const char *path, const pf__opts *o, int min_size)
       csvt_free(&r);
     }
   }
-  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
   csvt_free(&base);
   return ok;
 }

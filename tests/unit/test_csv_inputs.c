@@ -66,9 +66,10 @@ static void check_same(const char *path, const csvt_result *base, const char *co
   ASSERT_EQ(r.info.rows, 20000);
   csvt_free(&r);
   /* tiny blocks over a decompressing source */
-  setenv("PYFORGE_CSV_CHUNK_SIZE", "37", 1);
-  csvt_read(path, NULL, 2, &r);
-  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  pf__opts tiny;
+  csvt_options(&tiny);
+  tiny.settings.csv_chunk_size = 37;
+  csvt_read(path, &tiny, 2, &r);
   if (r.st != PF_OK || strcmp(r.rows, base->rows) != 0) TEST_FAIL_("%s, chunk 37: rows differ", codec);
   csvt_free(&r);
 }

@@ -255,9 +255,9 @@ TEST_IMPL(limits) {
   for (int i = 0; i < 300000; i++) pf__buf_puts(&b, "3,y\n"); /* > the sample */
   p = csvt_file("lim3.csv", b.data, b.len);
   pf__buf_free(&b);
-  setenv("PYFORGE_CSV_CHUNK_SIZE", "4096", 1);
+  o.settings.csv_chunk_size = 4096;
   csvt_read(p, &o, 1, &r);
-  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  o.settings.csv_chunk_size = 0;
   ASSERT_EQ(r.st, PF_ELIMIT);
   ASSERT_EQ(r.err.line, 3);
   ASSERT_EQ(r.err.column, 2);

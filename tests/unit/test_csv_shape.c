@@ -244,9 +244,8 @@ TEST_IMPL(unterminated_quote_before_the_end) {
   ASSERT(strncmp(r.rejects, "3|unterminated quote", 20) == 0);
   csvt_free(&r);
   /* with tiny blocks too (the pending row crosses every boundary) */
-  setenv("PYFORGE_CSV_CHUNK_SIZE", "3", 1);
+  o.settings.csv_chunk_size = 3;
   read_text("uq2.csv", text, &o, &r);
-  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
   ASSERT_ROWS(r, "1|'x'\n3|'y'\n4|'z'\n");
   csvt_free(&r);
 }

@@ -97,9 +97,9 @@ TEST_IMPL(late_value_first_block) {
 TEST_IMPL(restart_int_to_double) {
   const char *p = gz_late("late2.csv.gz", "a,b\n", 150000, "%d,%d\n", "150001,1.5\n");
   /* Small blocks: batches go out before the late value is seen. */
-  setenv("PYFORGE_CSV_CHUNK_SIZE", "65536", 1);
   pf__opts o;
   csvt_options(&o);
+  o.settings.csv_chunk_size = 65536;
   pf__reader_env env = {0};
   env.path = p;
   env.opts = &o;
@@ -139,8 +139,7 @@ TEST_IMPL(restart_int_to_double) {
   pf__csv_reader_ops.close(st);
   /* the same through the helper: values identical to the input */
   csvt_result r;
-  csvt_read(p, NULL, 2, &r);
-  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  csvt_read(p, &o, 2, &r);
   ASSERT_EQ(r.restarts, 1);
   char *want = expect_rows(150000, "%d", "150001|1.5\n");
   ASSERT_STR_EQ(r.rows, want);
@@ -152,10 +151,10 @@ TEST_IMPL(info_sees_late_values) {
   /* info() reads everything: its row count is exact and its types are the
    * ones a conversion ends with, even beyond the first block. */
   const char *p = gz_late("late5.csv.gz", "a,b\n", 150000, "%d,%d\n", "150001,1.5\n1,2,3\n");
-  setenv("PYFORGE_CSV_CHUNK_SIZE", "65536", 1);
-  csvt_result r;
   pf__opts o;
   csvt_options(&o);
+  o.settings.csv_chunk_size = 65536;
+  csvt_result r;
   o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
   csvt_info(p, &o, &r);
   ASSERT_OK(r.st);
@@ -168,8 +167,8 @@ TEST_IMPL(info_sees_late_values) {
   ASSERT(bad && strncmp(bad, "1 ", 2) == 0);
   csvt_free(&r);
   /* with the default, the bad row fails info as it fails convert */
-  csvt_info(p, NULL, &r);
-  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  o.csv.on_bad_rows = PF_BAD_ROWS_ERROR;
+  csvt_info(p, &o, &r);
   ASSERT_EQ(r.st, PF_EBADROW);
   ASSERT_EQ(r.err.line, 150003);
   csvt_free(&r);
@@ -177,10 +176,11 @@ TEST_IMPL(info_sees_late_values) {
 
 TEST_IMPL(restart_int_to_string) {
   const char *p = gz_late("late3.csv.gz", "a,b\n", 150000, "%d,%d\n", "150001,00042\n");
-  setenv("PYFORGE_CSV_CHUNK_SIZE", "65536", 1);
+  pf__opts o;
+  csvt_options(&o);
+  o.settings.csv_chunk_size = 65536;
   csvt_result r;
-  csvt_read(p, NULL, 2, &r);
-  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  csvt_read(p, &o, 2, &r);
   ASSERT_EQ(r.st, PF_OK);
   ASSERT_EQ(r.restarts, 1);
   ASSERT_STR_EQ(r.schema, "a:int64,b:string");
@@ -200,10 +200,11 @@ TEST_IMPL(restart_date_to_timestamp) {
   for (int i = 1; i <= 150000; i++) gzprintf(g, "%d,2024-01-%02d\n", i, 1 + i % 28);
   gzputs(g, "150001,2024-02-03 04:05:06.5\n");
   gzclose(g);
-  setenv("PYFORGE_CSV_CHUNK_SIZE", "100000", 1);
+  pf__opts o;
+  csvt_options(&o);
+  o.settings.csv_chunk_size = 100000;
   csvt_result r;
-  csvt_read(path, NULL, 2, &r);
-  unsetenv("PYFORGE_CSV_CHUNK_SIZE");
+  csvt_read(path, &o, 2, &r);
   ASSERT_EQ(r.st, PF_OK);
   ASSERT_EQ(r.restarts, 1);
   ASSERT_STR_EQ(r.schema, "id:int64,day:timestamp[us]");

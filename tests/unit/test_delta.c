@@ -223,13 +223,12 @@ TEST_IMPL(commit_exclusive_and_read) {
   ASSERT_EQ(st.version, -1);
   const char *c0 = "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
                    "{\"metaData\":{\"id\":\"x\",\"schemaString\":\"{}\",\"partitionColumns\":[]}}\n";
-  ASSERT_OK(pf__delta_commit_file(dir, 0, c0, strlen(c0), &err));
-  ASSERT_EQ(pf__delta_commit_file(dir, 0, "{}\n", 3, &err), PF_EEXIST);
-  setenv("PYFORGE_DELTA_COMMIT_STRATEGY", "excl", 1);
+  ASSERT_OK(pf__delta_commit_file(dir, 0, c0, strlen(c0), 0, &err));
+  ASSERT_EQ(pf__delta_commit_file(dir, 0, "{}\n", 3, 0, &err), PF_EEXIST);
+  /* O_EXCL without link(2) (PYFORGE_DELTA_COMMIT_STRATEGY=excl) */
   const char *c1 = "{\"add\":{\"path\":\"f.parquet\",\"size\":1,\"dataChange\":true}}\n";
-  ASSERT_OK(pf__delta_commit_file(dir, 1, c1, strlen(c1), &err));
-  ASSERT_EQ(pf__delta_commit_file(dir, 1, "{}\n", 3, &err), PF_EEXIST);
-  unsetenv("PYFORGE_DELTA_COMMIT_STRATEGY");
+  ASSERT_OK(pf__delta_commit_file(dir, 1, c1, strlen(c1), 1, &err));
+  ASSERT_EQ(pf__delta_commit_file(dir, 1, "{}\n", 3, 1, &err), PF_EEXIST);
   ASSERT_OK(pf__delta_log_read(dir, &st, NULL, &err));
   ASSERT_EQ(st.version, 1);
   ASSERT_EQ(st.n_adds, 1);
@@ -237,7 +236,7 @@ TEST_IMPL(commit_exclusive_and_read) {
   ASSERT_OK(pf__delta_log_latest(dir, &latest, &err));
   ASSERT_EQ(latest, 1);
   /* a gap in the log is an error naming the missing commit */
-  ASSERT_OK(pf__delta_commit_file(dir, 3, "{}\n", 3, &err));
+  ASSERT_OK(pf__delta_commit_file(dir, 3, "{}\n", 3, 0, &err));
   pf__delta_state_free(&st);
   ASSERT_EQ(pf__delta_log_read(dir, &st, NULL, &err), PF_EPARSE);
   ASSERT(strstr(err.message, "missing commit 2"));

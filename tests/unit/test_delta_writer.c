@@ -203,7 +203,7 @@ TEST_IMPL(not_null_column) {
       "\"{\\\"type\\\":\\\"struct\\\",\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"long\\\","
       "\\\"nullable\\\":false,\\\"metadata\\\":{}},{\\\"name\\\":\\\"s\\\",\\\"type\\\":\\\"string\\\","
       "\\\"nullable\\\":true,\\\"metadata\\\":{}}]}\",\"partitionColumns\":[],\"configuration\":{}}}\n";
-  ASSERT_OK(pf__delta_commit_file(dir, 0, c0, strlen(c0), NULL));
+  ASSERT_OK(pf__delta_commit_file(dir, 0, c0, strlen(c0), 0, NULL));
   pf_schema *s = schema2("s", PF_TYPE_STRING, "id", PF_TYPE_INT64);
   run r;
   pf__opts_init(&r.o);

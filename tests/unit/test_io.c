@@ -194,17 +194,17 @@ TEST_IMPL(output_bad_parents) {
 TEST_IMPL(output_copy_strategy) {
   char p[300];
   path_in(p, sizeof p, "copied.parquet");
-  setenv("PYFORGE_OUTPUT_STRATEGY", "copy", 1);
+  pf__settings copy = {.output_strategy = PF__OUTPUT_COPY}; /* PYFORGE_OUTPUT_STRATEGY=copy */
   pf_error err;
   pf_error_init(&err);
   pf__output *o;
-  ASSERT_OK(pf__output_open(p, 0, &o, &err));
+  pf__output_opts oo = {0, 0, NULL, &copy};
+  ASSERT_OK(pf__output_open_ex(p, &oo, &o, &err));
   char big[3 << 20];
   memset(big, 'z', sizeof big);
   ASSERT_OK(pf__output_write(o, big, sizeof big, &err));
   ASSERT_OK(pf__output_write(o, "end", 3, &err));
   ASSERT_OK(pf__output_commit(o, &err));
-  unsetenv("PYFORGE_OUTPUT_STRATEGY");
   struct stat sb;
   ASSERT_EQ(stat(p, &sb), 0);
   ASSERT_EQ(sb.st_size, sizeof big + 3);

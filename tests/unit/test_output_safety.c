@@ -175,7 +175,7 @@ TEST_IMPL(local_temporaries_are_anonymous) {
   ASSERT_OK(pf__output_commit(o, NULL));
   /* the spool of a stream, too */
   int fd = -1;
-  ASSERT_OK(pf__temp_anon("a test", &fd, NULL));
+  ASSERT_OK(pf__temp_anon(NULL, "a test", &fd, NULL));
   int named2 = names_with(tdir, "", NULL, 0) - 2;
   ASSERT_EQ(write(fd, "abc", 3), 3);
   close(fd);
@@ -217,7 +217,7 @@ TEST_IMPL(abandoned_temporaries_are_swept) {
 
   logged[0] = 0;
   pf__log log = {capture, NULL, PF_LOG_INFO};
-  pf__output_opts oo = {0, 0, &log};
+  pf__output_opts oo = {0, 0, &log, NULL};
   pf__output *o;
   ASSERT_OK(pf__output_open_ex(target, &oo, &o, NULL));
   ASSERT_OK(pf__output_write(o, "new", 3, NULL));

@@ -98,7 +98,7 @@ static void book(const char *path, const char *wb_extra, const char *s1, const c
 
 /* ---- driving the reader ---- */
 typedef struct rd {
-  int threads; /* 0: serial reading (PYFORGE_XLSX_PARALLEL=0); 1 or more:
+  int threads; /* 0: serial reading (settings.xlsx_serial); 1 or more:
                   xlsx_par.c on that many threads */
   pf__opts o;
   pf__pool *pool;
@@ -109,8 +109,7 @@ typedef struct rd {
 
 static pf_status rd_open(rd *d, const char *path) {
   d->o.input = path;
-  if (d->threads == 0) setenv("PYFORGE_XLSX_PARALLEL", "0", 1);
-  else unsetenv("PYFORGE_XLSX_PARALLEL");
+  d->o.settings.xlsx_serial = d->threads == 0; /* PYFORGE_XLSX_PARALLEL=0 */
   pf__pool_create(d->threads > 1 ? d->threads : 1, &d->pool);
   memset(&d->env, 0, sizeof d->env);
   d->env.path = path;

@@ -117,14 +117,9 @@ static void settings(pf__csv_reader *r) {
   r->part_bytes = DEFAULT_BLOCK / (size_t)(2 * r->threads);
   if (r->part_bytes < (256u << 10)) r->part_bytes = 256u << 10;
   r->block_rows = 1u << 19;
-  const char *cs = getenv("PYFORGE_CSV_CHUNK_SIZE");
-  if (cs && *cs) {
-    char *end;
-    unsigned long long v = strtoull(cs, &end, 10);
-    if (*end == '\0' && v > 0 && v <= (1ull << 30)) {
-      r->block_bytes = (size_t)v;
-      r->part_bytes = (size_t)v;
-    }
+  if (o->settings.csv_chunk_size) { /* PYFORGE_CSV_CHUNK_SIZE (tests) */
+    r->block_bytes = o->settings.csv_chunk_size;
+    r->part_bytes = o->settings.csv_chunk_size;
   }
 }
 
@@ -405,7 +400,7 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
   settings(r);
   r->cfg.on_bad = env->validating ? PF_BAD_ROWS_SKIP : r->opts->csv.on_bad_rows;
   PF_TRY(pf__infer_ctx_init(&r->ictx));
-  PF_TRY(pf__source_open_input(env->path, &env->opts->in, &r->src, err));
+  PF_TRY(pf__source_open_opts(env->path, env->opts, &r->src, err));
   int empty;
   pf_status st = open_text(r, &empty, err);
   if (st != PF_OK) {

@@ -294,7 +294,7 @@ static pf_status dbf_open(const pf__reader_env *env, void **state, pf_error *err
   resolve_options(r);
   pf_status st = pf__infer_ctx_init(&r->ictx);
   if (st == PF_OK) {
-    st = pf__source_open_input(env->path, &env->opts->in, &r->src, err);
+    st = pf__source_open_opts(env->path, env->opts, &r->src, err);
     if (st != PF_OK) pf__error_file(err, env->path);
   }
   if (st == PF_OK) st = pf__dbf_read_header(r, err);

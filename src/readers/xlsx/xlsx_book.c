@@ -590,14 +590,15 @@ static pf_status load(pf__xlsx_book *b, pf_error *err) {
   return st;
 }
 
-pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, const pf__input *in,
+pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, const pf__opts *o,
                              uint64_t max_field, const pf__log *log, pf_error *err) {
   memset(b, 0, sizeof *b);
   b->path = path;
   b->log = log;
   b->max_field = max_field;
+  b->scanner = o ? o->settings.xlsx_scanner : 0;
   PF_TRY(pf__infer_ctx_init(&b->ictx));
-  PF_TRY(pf__source_open_input(path, in, &b->src, err));
+  PF_TRY(pf__source_open_opts(path, o, &b->src, err));
   pf_status st = load(b, err);
   if (st == PF_OK && b->n_sheets == 0) {
     pf__error_set(err, PF_EEMPTY, "the workbook has no sheets");

@@ -18,10 +18,10 @@ void pf__xlsx_fast_free(pf__xlsx_fast *f);
 int pf__xlsx_fast_parse(pf__xlsx_fast *f, const pf__xlsx_book *b, const char *data, size_t n,
                         pf__xlsx_row_fn fn, void *user, int *no_r);
 
-/* PYFORGE_XLSX_SCANNER: "expat" -> PF__XLSX_SCAN_EXPAT, "check" ->
- * PF__XLSX_SCAN_CHECK, anything else or unset -> PF__XLSX_SCAN_FAST. */
+/* PYFORGE_XLSX_SCANNER (pf__settings.xlsx_scanner): "expat" ->
+ * PF__XLSX_SCAN_EXPAT, "check" -> PF__XLSX_SCAN_CHECK, anything else or
+ * unset -> PF__XLSX_SCAN_FAST. */
 enum { PF__XLSX_SCAN_FAST = 0, PF__XLSX_SCAN_EXPAT = 1, PF__XLSX_SCAN_CHECK = 2 };
-int pf__xlsx_scanner_mode(void);
 
 /* Parses data with both the scanner and expat and compares the rows (row
  * numbers, columns, kinds, formats, bytes, shared-string identity) and the

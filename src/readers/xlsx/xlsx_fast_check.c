@@ -4,21 +4,13 @@
  * PYFORGE_XLSX_SCANNER=check (every part the parallel reader parses), the
  * unit tests and the fuzz harness, which also run it over whole workbooks
  * (each sheet's <sheetData> whole and row by row) and over raw row bytes
- * with a small made-up book. Also reads the scanner mode from the
- * environment. */
+ * with a small made-up book. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "readers/xlsx/xlsx_fast.h"
-
-int pf__xlsx_scanner_mode(void) {
-  const char *v = getenv("PYFORGE_XLSX_SCANNER");
-  if (v && strcmp(v, "expat") == 0) return PF__XLSX_SCAN_EXPAT;
-  if (v && strcmp(v, "check") == 0) return PF__XLSX_SCAN_CHECK;
-  return PF__XLSX_SCAN_FAST;
-}
 
 typedef struct rec {
   const pf__xlsx_book *b;

@@ -107,15 +107,16 @@ typedef struct pf__xlsx_book {
   size_t n_sst;
   uint64_t max_field;  /* bytes one cell may hold                           */
   const pf__log *log;  /* repairs are said here (may be NULL)             */
+  int scanner;         /* PF__XLSX_SCAN_* (PYFORGE_XLSX_SCANNER)             */
   pf__infer_ctx ictx;
 } pf__xlsx_book;
 
-/* Opens the workbook at path, or in's descriptor/buffer when it has one (in
- * may be NULL): its parts, sheets, styles and shared strings. Damage with a
- * plain intent (an unreadable _rels/.rels, a sheet without its
- * relationship, a missing shared-strings part) is repaired and said on log
- * as a warning. */
-pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, const pf__input *in,
+/* Opens the workbook at path, or o's descriptor/buffer when it has one (o
+ * may be NULL: defaults): its parts, sheets, styles and shared strings.
+ * Damage with a plain intent (an unreadable _rels/.rels, a sheet without
+ * its relationship, a missing shared-strings part) is repaired and said on
+ * log as a warning. */
+pf_status pf__xlsx_book_open(pf__xlsx_book *b, const char *path, const pf__opts *o,
                              uint64_t max_field, const pf__log *log, pf_error *err);
 void pf__xlsx_book_close(pf__xlsx_book *b);
 

@@ -454,7 +454,7 @@ pf_status pf__xlsx_par_open(pf__xlsx_book *b, pf__xlsx_sheet *sh, pf__pool *pool
   p->b = b;
   p->sh = sh;
   p->pool = pool;
-  p->mode = pf__xlsx_scanner_mode();
+  p->mode = b->scanner;
   int threads = pf__pool_size(pool);
   p->n_parts = (size_t)(threads * 2 > MAX_PARTS ? MAX_PARTS : threads * 2);
   p->round = (size_t)threads * ROUND_PER_THREAD;

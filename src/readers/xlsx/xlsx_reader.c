@@ -641,13 +641,12 @@ static pf_status do_open(xlsx_reader *r, pf_error *err) {
   r->ho.fill_merged = o->excel.fill_merged;
   r->ho.max_cols = o->max_columns > 0 ? o->max_columns : 8192;
   uint64_t mf = o->max_field_bytes > 0 ? (uint64_t)o->max_field_bytes : (64u << 20);
-  PF_TRY(pf__xlsx_book_open(&r->b, r->env->path, &o->in, mf, r->env->log, err));
+  PF_TRY(pf__xlsx_book_open(&r->b, r->env->path, o, mf, r->env->log, err));
   /* Sheets are read in parts (xlsx_par.c), in parallel when the pool has
    * several threads; on one thread the parts still let the specialised
    * scanner (xlsx_fast.c) replace expat. PYFORGE_XLSX_PARALLEL=0 keeps the
    * serial streaming reader (for comparisons and tests). */
-  const char *pv = getenv("PYFORGE_XLSX_PARALLEL");
-  r->parallel = r->env->pool && pf__pool_size(r->env->pool) >= 1 && !(pv && strcmp(pv, "0") == 0);
+  r->parallel = r->env->pool && pf__pool_size(r->env->pool) >= 1 && !o->settings.xlsx_serial;
   PF_TRY(sample_all(r, PF__XLSX_SAMPLE_ROWS, err));
   r->sel = malloc(r->b.n_sheets * sizeof *r->sel);
   if (!r->sel) return PF_ENOMEM;

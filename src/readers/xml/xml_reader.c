@@ -113,7 +113,7 @@ static pf_status xml_open(const pf__reader_env *env, void **state, pf_error *err
     st = pf__infer_ctx_init(&r->ictx);
   }
   if (st == PF_OK) {
-    st = pf__source_open_input(env->path, &env->opts->in, &r->src, err);
+    st = pf__source_open_opts(env->path, env->opts, &r->src, err);
     if (st != PF_OK) pf__error_file(err, env->path);
   }
   if (st == PF_OK) st = pf__xml_pass_begin(r, PF__XML_DISCOVER, err);

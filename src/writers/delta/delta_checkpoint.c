@@ -473,9 +473,10 @@ static pf_status build_file(ckw *w, pf__buf *out, pf_error *err) {
 }
 
 static pf_status write_whole(const char *target, const void *p, size_t n,
-                             pf_error *err) {
+                             const pf__settings *settings, pf_error *err) {
   pf__output *o = NULL;
-  PF_TRY(pf__output_open(target, 1, &o, err));
+  pf__output_opts oo = {1, 0, NULL, settings};
+  PF_TRY(pf__output_open_ex(target, &oo, &o, err));
   pf_status s = pf__output_write(o, p, n, err);
   if (s != PF_OK) {
     pf__output_abort(o);
@@ -529,7 +530,7 @@ pf_status pf__delta_checkpoint_write(const char *table_dir,
     last = pf__aprintf("%s/_delta_log/_last_checkpoint", table_dir);
     if (!path || !last) s = pf__error_set(err, PF_ENOMEM, "out of memory");
   }
-  if (s == PF_OK) s = write_whole(path, file.data, file.len, err);
+  if (s == PF_OK) s = write_whole(path, file.data, file.len, opts ? &opts->settings : NULL, err);
   if (s == PF_OK) {
     size_t actions = 2 + st->n_txns + st->n_adds + st->n_removes;
     char json[256];
@@ -537,7 +538,7 @@ pf_status pf__delta_checkpoint_write(const char *table_dir,
                      "{\"version\":%" PRId64 ",\"size\":%zu,\"sizeInBytes\":%zu,"
                      "\"numOfAddFiles\":%zu}\n",
                      st->version, actions, file.len, st->n_adds);
-    s = write_whole(last, json, (size_t)n, err);
+    s = write_whole(last, json, (size_t)n, opts ? &opts->settings : NULL, err);
     if (s == PF_OK && size_bytes) *size_bytes = file.len;
   }
   if (s != PF_OK && err && err->file[0] == '\0' && path) pf__error_file(err, path);

@@ -60,7 +60,8 @@ static pf_status create_excl(const char *path, const char *text, size_t n, pf_er
   return PF_OK;
 }
 
-pf_status pf__delta_commit_file(const char *dir, int64_t v, const char *text, size_t n, pf_error *err) {
+pf_status pf__delta_commit_file(const char *dir, int64_t v, const char *text, size_t n, int excl_only,
+                                pf_error *err) {
   char *target = pf__delta_log_path(dir, v, ".json");
   char uuid[37];
   pf__delta_uuid(uuid);
@@ -71,8 +72,7 @@ pf_status pf__delta_commit_file(const char *dir, int64_t v, const char *text, si
     return pf__error_set(err, PF_ENOMEM, "out of memory");
   }
   pf_status s = PF_OK;
-  const char *force = getenv("PYFORGE_DELTA_COMMIT_STRATEGY"); /* test hook: "excl" */
-  int use_link = !(force && !strcmp(force, "excl"));
+  int use_link = !excl_only; /* test hook: PYFORGE_DELTA_COMMIT_STRATEGY=excl */
   if (use_link) {
     s = create_excl(tmp, text, n, err);
     if (s == PF_OK) {

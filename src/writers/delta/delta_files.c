@@ -47,11 +47,10 @@ pf_status pf__dw_files_init(delta_w *w, pf_error *err) {
   pf__buf_init(&w->created, 0);
   pf__buf_init(&w->keybuf, 0);
   w->target_bytes = PF__DELTA_TARGET_FILE_BYTES;
-  const char *tb = getenv("PYFORGE_DELTA_TARGET_FILE_BYTES"); /* test hook */
-  if (tb && atoll(tb) > 0) w->target_bytes = (uint64_t)atoll(tb);
+  const pf__settings *s = &w->opts->settings; /* test hooks (docs/delta.md) */
+  if (s->delta_target_file_bytes) w->target_bytes = s->delta_target_file_bytes;
   w->max_open = PF__DELTA_MAX_OPEN_FILES;
-  const char *mo = getenv("PYFORGE_DELTA_MAX_OPEN_FILES"); /* test hook */
-  if (mo && atoi(mo) > 0) w->max_open = (size_t)atoi(mo);
+  if (s->delta_max_open_files) w->max_open = s->delta_max_open_files;
   w->hash_cap = 64;
   w->slot_hash = calloc(w->hash_cap, sizeof *w->slot_hash);
   if (!w->slot_hash) return pf__error_set(err, PF_ENOMEM, "out of memory");
@@ -219,7 +218,7 @@ static pf_status open_file(delta_w *w, dw_slot *s, pf_error *err) {
     file_abort(f);
     return pf__error_set(err, PF_ENOMEM, "out of memory");
   }
-  pf__output_opts oo = {0, 1, w->log}; /* new unique name: nothing to sweep */
+  pf__output_opts oo = {0, 1, w->log, &w->opts->settings}; /* new unique name: nothing to sweep */
   pf_status st = pf__output_open_ex(path, &oo, &f->out, err);
   if (st == PF_OK) {
     pf__writer_env env = {f->out, path, w->phys, &w->pq_opts, w->pool, w->log};

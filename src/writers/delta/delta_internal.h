@@ -103,7 +103,7 @@ pf_status pf__delta_log_latest(const char *dir, int64_t *latest, pf_error *err);
  * link(2), or O_CREAT|O_EXCL where links are not supported. PF_EEXIST when
  * the version exists (another writer won it). */
 pf_status pf__delta_commit_file(const char *dir, int64_t v, const char *text, size_t n,
-                                pf_error *err);
+                                int excl_only, pf_error *err);
 
 /* ---- partitions (delta_partition.c) ---- */
 /* Appends the Hive-style directory text for one partition value to b:

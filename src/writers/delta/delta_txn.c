@@ -200,9 +200,8 @@ pf_status pf__dw_commit(delta_w *w, int64_t *version, pf_error *err) {
   /* Test hook (docs/delta.md): PYFORGE_DELTA_TEST_PAUSE=<ms> waits that long
    * with every data file written and nothing committed, so a test can kill
    * the writer there. */
-  const char *pause_ms = getenv("PYFORGE_DELTA_TEST_PAUSE");
-  if (pause_ms && atol(pause_ms) > 0) {
-    long ms = atol(pause_ms);
+  if (w->opts->settings.delta_test_pause_ms > 0) {
+    long ms = w->opts->settings.delta_test_pause_ms;
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0) {
     }
@@ -222,7 +221,7 @@ pf_status pf__dw_commit(delta_w *w, int64_t *version, pf_error *err) {
     if (!w->exists || v == 0) {
       if ((st = pf__delta_mkdirs(w->dir, "_delta_log", NULL, err)) != PF_OK) break;
     }
-    st = pf__delta_commit_file(w->dir, v, (const char *)b.data, b.len, err);
+    st = pf__delta_commit_file(w->dir, v, (const char *)b.data, b.len, w->opts->settings.delta_commit_excl, err);
     if (st != PF_EEXIST) break;
     /* another writer committed version v first */
     if (!w->exists || w->mode == PF_TABLE_OVERWRITE) {
