@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/parquet_footer_read.h"
-#include "core/parquet_page_read.h"
+#include "formats/parquet/parquet_footer_read.h"
+#include "formats/parquet/parquet_page_read.h"
 
 static int fail(const pf_error *err) {
   char msg[2048];

@@ -10,9 +10,9 @@
 
 #include "core/batch.h"
 #include "core/pool.h"
-#include "core/thrift_compact.h"
+#include "formats/parquet/thrift_compact.h"
 #include "io/output.h"
-#include "core/parquet_footer_read.h"
+#include "formats/parquet/parquet_footer_read.h"
 #include "readers/parquet/parquet_reader.h"
 #include "test.h"
 #include "writers/parquet/parquet_writer.h"

@@ -1,7 +1,7 @@
 /* test_thrift_compact.c - the Thrift compact protocol encoder (byte vectors
  * computed by hand from the protocol spec) and the bounded decoder (round
  * trips, truncated and garbage input). */
-#include "core/thrift_compact.h"
+#include "formats/parquet/thrift_compact.h"
 #include "test.h"
 
 /* Prints both byte strings when they differ. */

@@ -21,9 +21,9 @@
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "core/parquet_page_read.h"
+#include "formats/parquet/parquet_page_read.h"
 #include "core/schema.h"
-#include "core/parquet_footer_read.h"
+#include "formats/parquet/parquet_footer_read.h"
 
 /* ConvertedType values used here. */
 enum {

@@ -21,7 +21,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
-#include "core/thrift_compact.h"
+#include "formats/parquet/thrift_compact.h"
 #include "io/output.h"
 #include "writers/delta/delta_ckpt_schema.h"
 #include "writers/parquet/parquet_writer_internal.h"

@@ -21,7 +21,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
-#include "core/parquet_page_read.h"
+#include "formats/parquet/parquet_page_read.h"
 #include "writers/delta/delta_ckpt_schema.h"
 
 /* Limits on what one checkpoint may hold. */

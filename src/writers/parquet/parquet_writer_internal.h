@@ -5,7 +5,8 @@
  * Layout of the work: parquet_writer.c owns the file (row groups, pool,
  * output); parquet_encode.c turns batch columns into pages of one column
  * chunk (pf__pq_col); parquet_dict.c holds the dictionary hash tables;
- * parquet_rle.c the hybrid encoder; parquet_codec.c compression;
+ * parquet_rle.c the hybrid encoder; compression is shared with the Delta
+ * checkpoint reader (formats/parquet/parquet_codec.c);
  * parquet_footer_write.c page headers and FileMetaData.
  *
  * Thread safety: one pf__pq_col is used by one thread at a time; distinct
@@ -19,7 +20,8 @@
 #include "core/batch.h"
 #include "core/buf.h"
 #include "core/opts.h"
-#include "core/thrift_compact.h"
+#include "formats/parquet/parquet_codec.h"
+#include "formats/parquet/thrift_compact.h"
 
 /* ---- Parquet enum values (parquet.thrift) ---- */
 enum {
@@ -43,21 +45,6 @@ enum { PF__PQ_REQUIRED = 0, PF__PQ_OPTIONAL = 1 };
 #define PF__PQ_MAX_PAGE_ROWS ((size_t)1 << 17)  /* rows per data page: keeps
                                                    page buffers cache-sized */
 #define PF__PQ_STATS_MAX_BYTES 64               /* longer min/max truncated */
-
-/* ---- compression (parquet_codec.c) ---- */
-typedef struct pf__pq_codec pf__pq_codec;
-
-/* Checks codec and level (PF_EINVAL with a message when out of range) and
- * prepares up to n_ctx reusable compression contexts. */
-pf_status pf__pq_codec_create(pf__compression codec, int level, int n_ctx,
-                              pf__pq_codec **out, pf_error *err);
-void pf__pq_codec_free(pf__pq_codec *c);
-/* The CompressionCodec value written in ColumnMetaData. */
-int pf__pq_codec_id(const pf__pq_codec *c);
-int pf__pq_codec_is_none(const pf__pq_codec *c);
-/* dst = compress(src). Thread-safe. PF_ENOMEM, PF_ELIMIT, PF_EINTERNAL. */
-pf_status pf__pq_compress(pf__pq_codec *c, const uint8_t *src, size_t n,
-                          pf__buf *dst);
 
 /* ---- RLE / bit-packed hybrid (parquet_rle.c) ---- */
 

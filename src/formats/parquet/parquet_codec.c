@@ -1,5 +1,6 @@
-/* parquet_codec.c - page compression for the Parquet writer: snappy, gzip
- * (zlib with the gzip wrapper), zstd, lz4_raw (LZ4 block format) or none.
+/* parquet_codec.c - Parquet page compression (parquet_codec.h): snappy,
+ * gzip (zlib with the gzip wrapper), zstd, lz4_raw (LZ4 block format) or
+ * none.
  *
  * Compression contexts (zstd, zlib) are costly to create, so a codec keeps a
  * small stack of them: a task takes one, compresses, and gives it back. The
@@ -14,7 +15,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "writers/parquet/parquet_writer_internal.h"
+#include "formats/parquet/parquet_codec.h"
 
 struct pf__pq_codec {
   pf__compression kind;

@@ -1,6 +1,6 @@
 /* thrift_compact.c - Thrift compact protocol encoder and bounded decoder
  * (see thrift_compact.h). */
-#include "core/thrift_compact.h"
+#include "formats/parquet/thrift_compact.h"
 
 #include <string.h>
 

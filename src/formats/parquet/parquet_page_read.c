@@ -9,7 +9,7 @@
  * (repetition levels, definition levels, values); v2 bodies keep their
  * levels uncompressed in front and compress only the values.
  */
-#include "core/parquet_page_read.h"
+#include "formats/parquet/parquet_page_read.h"
 
 #include <lz4.h>
 #include <snappy-c.h>
@@ -19,7 +19,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "core/thrift_compact.h"
+#include "formats/parquet/thrift_compact.h"
 
 enum { T_BOOL = 0, T_I32 = 1, T_I64 = 2, T_I96 = 3, T_FLOAT = 4, T_DOUBLE = 5, T_BA = 6, T_FLBA = 7 };
 enum {

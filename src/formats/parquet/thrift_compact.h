@@ -33,8 +33,8 @@
  *     pf__tcr_struct_end(&r);
  * Neither side is thread-safe; use one per thread.
  */
-#ifndef PF_CORE_THRIFT_COMPACT_H
-#define PF_CORE_THRIFT_COMPACT_H
+#ifndef PF_FORMATS_THRIFT_COMPACT_H
+#define PF_FORMATS_THRIFT_COMPACT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,8 +8,8 @@
  * wrong. Strings and statistics point into the footer bytes the meta owns,
  * so they live as long as the pf__pqr_meta.
  */
-#ifndef PF_CORE_PARQUET_FOOTER_READ_H
-#define PF_CORE_PARQUET_FOOTER_READ_H
+#ifndef PF_FORMATS_PARQUET_FOOTER_READ_H
+#define PF_FORMATS_PARQUET_FOOTER_READ_H
 
 #include <stddef.h>
 #include <stdint.h>

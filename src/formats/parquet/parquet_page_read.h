@@ -16,15 +16,15 @@
  * and the page's file offset in the message. A pf__pqp_col is used by one
  * thread at a time.
  */
-#ifndef PF_CORE_PARQUET_PAGE_READ_H
-#define PF_CORE_PARQUET_PAGE_READ_H
+#ifndef PF_FORMATS_PARQUET_PAGE_READ_H
+#define PF_FORMATS_PARQUET_PAGE_READ_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/buf.h"
 #include "core/error.h"
-#include "core/parquet_footer_read.h"
+#include "formats/parquet/parquet_footer_read.h"
 
 #define PF__PQP_MAX_PAGE ((size_t)256 << 20)   /* one uncompressed page     */
 #define PF__PQP_MAX_LEVEL 255                  /* levels are kept as bytes  */

@@ -1,6 +1,6 @@
 /* parquet_footer_read.c - reads and decodes a Parquet footer (FileMetaData)
  * with the bounded Thrift decoder; see parquet_footer_read.h. */
-#include "core/parquet_footer_read.h"
+#include "formats/parquet/parquet_footer_read.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/thrift_compact.h"
+#include "formats/parquet/thrift_compact.h"
 
 #define MAX_FOOTER ((uint64_t)512 << 20)
 
