@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+
 pf_status pf__infer_ctx_init(pf__infer_ctx *ctx) {
   locale_t loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
   if (loc == (locale_t)0) return PF_ENOMEM;
@@ -452,4 +454,24 @@ void pf__infer_col_add(pf__infer_col *c, const pf__infer_ctx *ctx,
   c->values++;
   c->type = pf__infer_widen(c->type, c->big, t, big);
   if (t == PF_TYPE_INT64) c->big |= big;
+}
+
+char *pf__widen_note(pf_type from, pf_type to, const char *where, const char *value, size_t n,
+                     const char *why) {
+  size_t cut = n;
+  if (cut > 64) {
+    cut = 64;
+    while (cut > 0 && ((unsigned char)value[cut] & 0xC0) == 0x80) cut--; /* a whole character */
+  }
+  return pf__aprintf("widened from %s to %s at %s: value '%.*s%s'%s%s", pf_type_name(from),
+                     pf_type_name(to), where, (int)cut, value ? value : "", cut < n ? "..." : "",
+                     why ? " " : "", why ? why : "");
+}
+
+pf_status pf__widen_restart(pf_error *err, size_t col, const char *name, const char *note) {
+  pf_error_init(err);
+  pf__error_set(err, PF_ERESTART, "column %zu (%s) %s; the conversion restarts with the wider type",
+                col + 1, name, note);
+  pf__error_column_name(err, name);
+  return PF_ERESTART;
 }

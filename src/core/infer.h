@@ -92,6 +92,16 @@ pf_type pf__infer_value(const pf__infer_ctx *ctx, const char *s, size_t n,
  * now a value of type b (b_big). */
 pf_type pf__infer_widen(pf_type a, int a_big, pf_type b, int b_big);
 
+/* Widening said the same way by every reader. The note a widened column
+ * carries: "widened from int64 to double at WHERE: value 'V'" (WHERE: "row
+ * 5 (line 6)", "Sheet!B7", "record 12"; V cut at 64 bytes on a character
+ * boundary), then " " and why when given. malloc'd; NULL: out of memory. */
+char *pf__widen_note(pf_type from, pf_type to, const char *where, const char *value, size_t n,
+                     const char *why);
+/* err = PF_ERESTART "column N (NAME) NOTE; the conversion restarts with the
+ * wider type", naming the column (col is 0-based). Returns PF_ERESTART. */
+pf_status pf__widen_restart(pf_error *err, size_t col, const char *name, const char *note);
+
 /* A typed value as stored in a batch. */
 typedef union pf__value {
   int64_t i64; /* int64, timestamp micros */

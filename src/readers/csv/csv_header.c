@@ -13,22 +13,16 @@
  *   file has a header when every first-row value is non-empty text that is
  *   not a number, boolean, date or timestamp.
  *
- * Column names:
- * - With a header, a name is the header field's value (quotes removed as
- *   for any field) with leading and trailing spaces and tabs trimmed.
- * - An empty name (or a column beyond the header's fields) is "Column_N",
- *   N the 1-based column position, as the original PyForge CLI named
- *   headerless columns.
- * - Without a header: Column_1 .. Column_N.
- * - Duplicates, compared ignoring ASCII letter case (Spark and Delta treat
- *   "ID" and "id" as the same column): the first keeps its name, later ones
- *   become "<name>_2", "<name>_3", ..., skipping any name already used by
- *   another column (so "a,a,a_2" gives a, a_3, a_2).
+ * Column names: the header field's value (quotes removed as for any
+ * field), or none without a header, made unique by the rules every reader
+ * shares (core/names.h: trimmed, "Column_N" when empty, duplicates ignoring
+ * case get "_2", "_3", ...).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/names.h"
 #include "readers/csv/csv_internal.h"
 
 int pf__csv_detect_header(const pf__infer_ctx *ctx, const pf__csv_field *first,
@@ -56,108 +50,19 @@ int pf__csv_detect_header(const pf__infer_ctx *ctx, const pf__csv_field *first,
   return 1;
 }
 
-static int lc(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-
-static uint64_t hash_ci(const char *s) {
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) h = (h ^ (uint64_t)lc((unsigned char)*s)) * 1099511628211ull;
-  return h;
-}
-
-static int eq_ci(const char *a, const char *b) {
-  for (; *a && *b; a++, b++)
-    if (lc((unsigned char)*a) != lc((unsigned char)*b)) return 0;
-  return *a == *b;
-}
-
-/* An open-addressing set of names (borrowed strings), case-insensitive. */
-typedef struct nameset {
-  const char **slot;
-  size_t cap;
-} nameset;
-
-static int set_has(const nameset *s, const char *name) {
-  for (size_t i = hash_ci(name) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-    if (!s->slot[i]) return 0;
-    if (eq_ci(s->slot[i], name)) return 1;
-  }
-}
-
-static void set_add(nameset *s, const char *name) {
-  size_t i = hash_ci(name) & (s->cap - 1);
-  while (s->slot[i]) {
-    if (eq_ci(s->slot[i], name)) return;
-    i = (i + 1) & (s->cap - 1);
-  }
-  s->slot[i] = name;
-}
-
-void pf__csv_names_free(char **names, size_t n) {
-  if (!names) return;
-  for (size_t i = 0; i < n; i++) free(names[i]);
-  free(names);
-}
+void pf__csv_names_free(char **names, size_t n) { pf__names_free(names, n); }
 
 pf_status pf__csv_column_names(const pf__csv_field *first, size_t n_first,
                                size_t n_cols, int has_header, char ***out) {
-  *out = NULL;
-  char **base = calloc(n_cols ? n_cols : 1, sizeof *base);
-  char **names = calloc(n_cols ? n_cols : 1, sizeof *names);
-  size_t cap = 16;
-  while (cap < n_cols * 4) cap *= 2;
-  nameset all = {calloc(cap, sizeof(char *)), cap};
-  nameset used = {calloc(cap, sizeof(char *)), cap};
-  pf_status st = PF_OK;
-  if (!base || !names || !all.slot || !used.slot) {
-    st = PF_ENOMEM;
-    goto done;
+  const char **raw = calloc(n_cols ? n_cols : 1, sizeof *raw);
+  size_t *len = calloc(n_cols ? n_cols : 1, sizeof *len);
+  pf_status st = raw && len ? PF_OK : PF_ENOMEM;
+  for (size_t i = 0; st == PF_OK && has_header && i < n_cols && i < n_first; i++) {
+    raw[i] = (const char *)first[i].p;
+    len[i] = first[i].n;
   }
-  for (size_t i = 0; i < n_cols; i++) {
-    const char *p = NULL;
-    size_t n = 0;
-    if (has_header && i < n_first) {
-      p = (const char *)first[i].p;
-      n = first[i].n;
-      while (n && (*p == ' ' || *p == '\t')) p++, n--;
-      while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
-    }
-    base[i] = n ? pf__strndup(p, n) : pf__aprintf("Column_%zu", i + 1);
-    if (!base[i]) {
-      st = PF_ENOMEM;
-      goto done;
-    }
-    set_add(&all, base[i]);
-  }
-  for (size_t i = 0; i < n_cols; i++) {
-    if (!set_has(&used, base[i])) {
-      names[i] = base[i];
-      base[i] = NULL;
-    } else {
-      for (size_t k = 2;; k++) {
-        char *cand = pf__aprintf("%s_%zu", base[i], k);
-        if (!cand) {
-          st = PF_ENOMEM;
-          goto done;
-        }
-        if (!set_has(&all, cand) && !set_has(&used, cand)) {
-          names[i] = cand;
-          break;
-        }
-        free(cand);
-      }
-    }
-    set_add(&used, names[i]);
-  }
-done:
-  if (base)
-    for (size_t i = 0; i < n_cols; i++) free(base[i]);
-  free(base);
-  free(all.slot);
-  free(used.slot);
-  if (st != PF_OK) {
-    pf__csv_names_free(names, n_cols);
-    return st;
-  }
-  *out = names;
-  return PF_OK;
+  if (st == PF_OK) st = pf__names_unique(raw, len, n_cols, out);
+  free(raw);
+  free(len);
+  return st;
 }

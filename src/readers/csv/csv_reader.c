@@ -294,21 +294,19 @@ static pf_status widen_columns(pf__csv_reader *r, size_t upto, pf_error *err) {
     if (nt == t || !first) continue;
     r->schema->fields[c].type = nt;
     const char *v = first->ev_value[c] ? first->ev_value[c] : "";
-    PF_TRY(pf__schema_note(r->schema, c, "widened from %s to %s at row %lld (line %lld): value '%s'",
-                           pf_type_name(t), pf_type_name(nt), (long long)first->ev_row[c],
-                           (long long)first->ev_line[c], v));
-    if (!reported) {
+    char where[64];
+    snprintf(where, sizeof where, "row %lld (line %lld)", (long long)first->ev_row[c],
+             (long long)first->ev_line[c]);
+    char *note = pf__widen_note(t, nt, where, v, strlen(v), NULL);
+    pf_status st = note ? pf__schema_note(r->schema, c, "%s", note) : PF_ENOMEM;
+    if (st == PF_OK && !reported) {
       reported = 1;
-      pf_error_init(err);
-      pf__error_set(err, PF_ERESTART,
-                    "column %zu (%s) widened from %s to %s at row %lld (line %lld): value "
-                    "'%s'; the conversion restarts with the wider type",
-                    c + 1, r->schema->fields[c].name, pf_type_name(t), pf_type_name(nt),
-                    (long long)first->ev_row[c], (long long)first->ev_line[c], v);
+      pf__widen_restart(err, c, r->schema->fields[c].name, note);
       pf__error_file(err, r->env->path);
       pf__error_place(err, first->ev_row[c], first->ev_line[c], (int64_t)c + 1, -1);
-      pf__error_column_name(err, r->schema->fields[c].name);
     }
+    free(note);
+    PF_TRY(st);
   }
   return PF_OK;
 }

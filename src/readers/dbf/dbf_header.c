@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/names.h"
 #include "readers/dbf/dbf_internal.h"
 
 static uint32_t le16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
@@ -295,23 +296,16 @@ pf_status pf__dbf_read_header(pf__dbf_reader *r, pf_error *err) {
   return st;
 }
 
-/* Column names: the stored names decoded, trimmed, Column_N when empty,
- * duplicates (ignoring ASCII case) numbered _2, _3, ... */
-static int name_used(const pf_schema *s, size_t n, const char *name) {
-  for (size_t i = 0; i < n; i++)
-    if (strcasecmp(s->fields[i].name, name) == 0) return 1;
-  return 0;
-}
-
-static pf_status column_name(pf__dbf_reader *r, pf__dbf_field *f, size_t col, pf_schema *s,
-                             size_t filled) {
+/* A field's stored name decoded (a name in another code page is kept as
+ * Latin-1); malloc'd. Trimming, Column_N and duplicates are core/names.h's. */
+static char *decoded_name(pf__dbf_reader *r, const pf__dbf_field *f) {
   pf__buf b;
   pf__buf_init(&b, 4096);
   void *cd = NULL;
   pf_status st = pf__dbf_cp_decode(&r->cp, &cd, (const uint8_t *)f->raw_name,
                                    strlen(f->raw_name), &b);
   pf__dbf_cp_cd_free(cd);
-  if (st != PF_OK) { /* a name in another code page: keep it as Latin-1 */
+  if (st != PF_OK) {
     b.len = 0;
     for (const uint8_t *p = (const uint8_t *)f->raw_name; *p && st != PF_ENOMEM; p++) {
       if (*p < 0x80) st = pf__buf_putc(&b, *p);
@@ -319,24 +313,33 @@ static pf_status column_name(pf__dbf_reader *r, pf__dbf_field *f, size_t col, pf
     }
     if (st != PF_ENOMEM) st = PF_OK;
   }
-  while (st == PF_OK && b.len && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\t')) b.len--;
-  size_t lead = 0;
-  while (st == PF_OK && lead < b.len && (b.data[lead] == ' ' || b.data[lead] == '\t')) lead++;
-  char *base = st == PF_OK ? (b.len > lead ? pf__strndup((char *)b.data + lead, b.len - lead)
-                                           : pf__aprintf("Column_%zu", col + 1))
-                           : NULL;
+  char *name = st == PF_OK ? pf__strndup(b.data ? (char *)b.data : "", b.len) : NULL;
   pf__buf_free(&b);
-  if (!base) return PF_ENOMEM;
-  char *name = pf__strdup(base);
-  for (int k = 2; name && name_used(s, filled, name); k++) {
-    free(name);
-    name = pf__aprintf("%s_%d", base, k);
+  return name;
+}
+
+/* Column names (with "_deleted" for --keep-deleted last), unique. */
+static pf_status column_names(pf__dbf_reader *r, pf_schema *s, size_t n) {
+  char **raw = calloc(n, sizeof *raw), **names = NULL;
+  pf_status st = raw ? PF_OK : PF_ENOMEM;
+  for (size_t i = 0; st == PF_OK && i < r->n_fields; i++)
+    if (r->fields[i].out >= 0 && !(raw[r->fields[i].out] = decoded_name(r, &r->fields[i])))
+      st = PF_ENOMEM;
+  if (st == PF_OK && r->deleted_col >= 0 && !(raw[r->deleted_col] = pf__strdup("_deleted")))
+    st = PF_ENOMEM;
+  if (st == PF_OK) st = pf__names_unique((const char *const *)raw, NULL, n, &names);
+  for (size_t i = 0; st == PF_OK && i < r->n_fields; i++) {
+    pf__dbf_field *f = &r->fields[i];
+    if (f->out < 0) continue;
+    free(f->name);
+    if (!(f->name = pf__strdup(names[f->out]))) st = PF_ENOMEM;
+    else st = pf__schema_set(s, (size_t)f->out, f->name, f->type, 1);
   }
-  free(base);
-  if (!name) return PF_ENOMEM;
-  free(f->name);
-  f->name = name;
-  return pf__schema_set(s, col, name, f->type, 1);
+  if (st == PF_OK && r->deleted_col >= 0)
+    st = pf__schema_set(s, (size_t)r->deleted_col, names[r->deleted_col], PF_TYPE_BOOL, 0);
+  pf__names_free(names, n);
+  pf__names_free(raw, n);
+  return st;
 }
 
 pf_status pf__dbf_build_schema(pf__dbf_reader *r, pf_error *err) {
@@ -356,30 +359,13 @@ pf_status pf__dbf_build_schema(pf__dbf_reader *r, pf_error *err) {
                                          "with --max-columns)", n);
   pf_schema *s = pf__schema_new(n);
   if (!s) return PF_ENOMEM;
-  pf_status st = PF_OK;
+  pf_status st = column_names(r, s, n);
   for (size_t i = 0; st == PF_OK && i < r->n_fields; i++) {
-    pf__dbf_field *f = &r->fields[i];
+    const pf__dbf_field *f = &r->fields[i];
     if (f->out < 0) continue;
-    st = column_name(r, f, (size_t)f->out, s, (size_t)f->out);
-    if (st != PF_OK) break;
     pf_field *sf = &s->fields[f->out];
     sf->precision = f->type == PF_TYPE_DECIMAL ? f->precision : 0;
     sf->scale = f->type == PF_TYPE_DECIMAL ? f->scale : 0;
-  }
-  if (st == PF_OK && r->deleted_col >= 0) {
-    const char *nm = "_deleted";
-    char *alt = NULL;
-    for (int k = 2; name_used(s, (size_t)r->deleted_col, nm); k++) {
-      free(alt);
-      alt = pf__aprintf("_deleted_%d", k);
-      if (!alt) {
-        st = PF_ENOMEM;
-        break;
-      }
-      nm = alt;
-    }
-    if (st == PF_OK) st = pf__schema_set(s, (size_t)r->deleted_col, nm, PF_TYPE_BOOL, 0);
-    free(alt);
   }
   if (st != PF_OK) {
     pf_schema_free(s);

@@ -339,10 +339,13 @@ static pf_status widen_misfits(pf__dbf_reader *r, int *widened, pf_error *err) {
     f->widened = 1;
     *widened = 1;
     PF_TRY(pf__dbf_build_schema(r, err));
-    PF_TRY(pf__schema_note(r->schema, (size_t)f->out,
-                           "widened from %s to string at record %llu: value '%s' does not fit "
-                           "its declared type %s",
-                           pf_type_name(from), (unsigned long long)best + 1, val, decl));
+    char where[32], why[64];
+    snprintf(where, sizeof where, "record %llu", (unsigned long long)best + 1);
+    snprintf(why, sizeof why, "does not fit its declared type %s", decl);
+    char *note = pf__widen_note(from, PF_TYPE_STRING, where, val, strlen(val), why);
+    pf_status st = note ? pf__schema_note(r->schema, (size_t)f->out, "%s", note) : PF_ENOMEM;
+    free(note);
+    PF_TRY(st);
   }
   return PF_OK;
 }

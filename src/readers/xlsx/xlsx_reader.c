@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "readers/csv/csv_internal.h"
+#include "core/names.h"
 #include "readers/xlsx/xlsx_internal.h"
 #include "readers/xlsx/xlsx_reader.h"
 
@@ -95,15 +95,12 @@ static pf_status build_schema(xlsx_reader *r, pf_error *err) {
     return PF_EEMPTY;
   }
   size_t off = r->table_col ? 1 : 0, total = n + off;
-  pf__csv_field *f = calloc(total, sizeof *f);
+  const char **raw = calloc(total, sizeof *raw);
   char **gen = calloc(total, sizeof *gen);
   pf_schema *s = pf__schema_new(total);
   char **names = NULL;
-  pf_status st = f && gen && s ? PF_OK : PF_ENOMEM;
-  if (st == PF_OK && off) {
-    f[0].p = (const uint8_t *)r->table_col;
-    f[0].n = (uint32_t)strlen(r->table_col);
-  }
+  pf_status st = raw && gen && s ? PF_OK : PF_ENOMEM;
+  if (st == PF_OK && off) raw[0] = r->table_col;
   for (size_t j = 0; st == PF_OK && j < n; j++) {
     const char *name = NULL;
     pf_type t = PF_TYPE_NULL;
@@ -126,19 +123,18 @@ static pf_status build_schema(xlsx_reader *r, pf_error *err) {
       if (!gen[j + off]) st = PF_ENOMEM;
       name = gen[j + off];
     }
-    f[j + off].p = (const uint8_t *)name;
-    f[j + off].n = (uint32_t)strlen(name);
+    raw[j + off] = name;
     s->fields[j + off].type = t;
   }
-  if (st == PF_OK) st = pf__csv_column_names(f, total, total, 1, &names);
+  if (st == PF_OK) st = pf__names_unique(raw, NULL, total, &names);
   for (size_t i = 0; st == PF_OK && i < total; i++) {
     pf_type t = i < off ? PF_TYPE_STRING : s->fields[i].type;
     st = pf__schema_set(s, i, names[i], t, 1);
   }
-  pf__csv_names_free(names, total);
+  pf__names_free(names, total);
   for (size_t i = 0; i < total; i++) free(gen[i]);
   free(gen);
-  free(f);
+  free(raw);
   if (st != PF_OK) {
     pf_schema_free(s);
     return st;
@@ -285,21 +281,21 @@ static int widen(xlsx_reader *r, int64_t row, const pf__xlsx_cell *c, pf_type t,
     }
     pf__infer_col *ic = &sh->types[j];
     ic->type = pf__infer_widen(ic->type, ic->big, nt, 0);
-    char *note = pf__aprintf("%s%swidened from %s to %s at %s!%s: value '%.*s'",
-                             r->wnotes[j] ? r->wnotes[j] : "", r->wnotes[j] ? "; " : "",
-                             pf_type_name(old), pf_type_name(nt), sh->name, ref, (int)vn, vp);
+    char where[300];
+    snprintf(where, sizeof where, "%s!%s", sh->name, ref);
+    char *one = pf__widen_note(old, nt, where, vp, vn, NULL);
+    char *note = one ? pf__aprintf("%s%s%s", r->wnotes[j] ? r->wnotes[j] : "",
+                                   r->wnotes[j] ? "; " : "", one)
+                     : NULL;
     if (!note) {
+      free(one);
       r->cb_st = PF_ENOMEM;
       return -1;
     }
     free(r->wnotes[j]);
     r->wnotes[j] = note;
-    pf__error_set(e, PF_ERESTART,
-                  "column %zu (%s) widened from %s to %s at %s!%s: value '%.*s'; the "
-                  "conversion restarts with the wider type",
-                  j + 1, r->schema->fields[j + r->off].name, pf_type_name(old), pf_type_name(nt),
-                  sh->name, ref, (int)vn, vp);
-    pf__error_column_name(e, r->schema->fields[j + r->off].name);
+    pf__widen_restart(e, j, r->schema->fields[j + r->off].name, one);
+    free(one);
     pf__error_place(e, -1, row, c->col, -1);
   }
   r->cb_st = PF_ERESTART;

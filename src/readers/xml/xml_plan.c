@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/names.h"
 #include "readers/xml/xml_internal.h"
 
 const char *pf__xml_arrays_name(pf__xml_arrays a) {
@@ -438,31 +439,20 @@ static pf_status build_columns(pf__xml_reader *r, pf_error *err) {
                          "choose a smaller record with --row-tag or raise --max-columns",
                          r->row_tag, n, r->max_cols);
   }
-  /* unique names: a clash (e.g. an attribute and an element both named
-   * "_id") gets a numeric suffix */
-  pf__xml_tree names;
-  pf__xml_tree_init(&names, UINT32_MAX);
-  for (size_t i = 0; i < n && st == PF_OK; i++) {
-    uint32_t before = names.n, idx;
-    const char *nm = r->cols[i].name;
-    st = pf__xml_tree_get(&names, PF__XML_NONE, 0, nm, strlen(nm), "", 0, "", 0, 1, &idx);
-    for (int k = 2; st == PF_OK && names.n == before; k++) {
-      char *alt = pf__aprintf("%s_%d", r->cols[i].name, k);
-      if (!alt) {
-        st = PF_ENOMEM;
-        break;
-      }
-      st = pf__xml_tree_get(&names, PF__XML_NONE, 0, alt, strlen(alt), "", 0, "", 0, 1, &idx);
-      if (names.n != before) {
-        free(r->cols[i].name);
-        r->cols[i].name = alt;
-      } else {
-        free(alt);
-      }
-    }
-  }
-  pf__xml_tree_free(&names);
+  /* unique names (core/names.h): a clash (e.g. an attribute and an
+   * element both named "_id", or "Name" and "name") gets a suffix _2, _3 */
+  const char **raw = malloc((n ? n : 1) * sizeof *raw);
+  char **names = NULL;
+  if (!raw) return PF_ENOMEM;
+  for (size_t i = 0; i < n; i++) raw[i] = r->cols[i].name;
+  st = pf__names_unique(raw, NULL, n, &names);
+  free(raw);
   if (st != PF_OK) return st;
+  for (size_t i = 0; i < n; i++) {
+    free(r->cols[i].name);
+    r->cols[i].name = names[i];
+  }
+  free(names);
   for (size_t i = 0; i < n; i++)
     if (r->cols[i].rel != PF__XML_NONE) t->nodes[r->cols[i].rel].col = (int32_t)i;
   for (uint32_t i = 0; i < r->abs.n; i++) {
