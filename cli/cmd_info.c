@@ -68,7 +68,9 @@ int cmd_info(int argc, char **argv, const cli_globals *g) {
       snprintf(key, sizeof key, "%s", info.props[i].key);
       if (key[0] >= 'a' && key[0] <= 'z') key[0] = (char)(key[0] - 'a' + 'A');
       for (char *k = key; *k; k++) if (*k == '_') *k = ' ';
-      printf("%-*s %s\n", kw, key, info.props[i].value);
+      char value[4096];
+      cli_spell(info.props[i].value, value, sizeof value); /* "given (--row-tag item)" */
+      printf("%-*s %s\n", kw, key, value);
     }
     if (info.schema) { /* a directory has none */
       printf("%-*s %zu\n", kw, "Columns", info.schema->n_fields);

@@ -65,11 +65,14 @@ void cli_print_table_help(FILE *f, unsigned use) {
     if (!(d->uses & use) || !d->cli || !d->cli[0].flag) continue;
     if (!section || strcmp(section, d->section) != 0) {
       section = d->section;
-      fprintf(f, "\n%s:\n", section);
+      char title[256];
+      cli_spell(section, title, sizeof title);
+      fprintf(f, "\n%s:\n", title);
     }
-    char left[256];
+    char left[256], text[1024];
     left_column(d, left, sizeof left);
-    cli_help_line(f, left, d->help);
+    cli_spell(d->help, text, sizeof text); /* keys in the help as flags */
+    cli_help_line(f, left, text);
   }
 }
 
@@ -112,7 +115,9 @@ void cli_print_markdown(FILE *f) {
     const pf_option_desc *d = pf_option_at(i);
     if (!section || strcmp(section, d->section) != 0) {
       section = d->section;
-      fprintf(f, "\n### %s\n\n", section);
+      char title[256];
+      cli_spell(section, title, sizeof title);
+      fprintf(f, "\n### %s\n\n", title);
       fputs("| Option | Key (Python name) | Default | Used by | Effect |\n", f);
       fputs("|---|---|---|---|---|\n", f);
     }
@@ -133,7 +138,9 @@ void cli_print_markdown(FILE *f) {
     fputs(" | ", f);
     md_uses(f, d->uses);
     fputs(" | ", f);
-    md_text(f, d->help);
+    char text[1024];
+    cli_spell(d->help, text, sizeof text);
+    md_text(f, text);
     if (d->values) {
       fputs(". Values: ", f);
       md_text(f, d->values);

@@ -76,7 +76,9 @@ const char *cli_fmt_bytes(char *buf, size_t n, unsigned long long v) {
 void cli_log(void *user, pf_log_level level, const char *message) {
   (void)user;
   static const char *const names[] = {"error", "warning", "info", "debug"};
-  fprintf(stderr, "pyforge: %s: %s\n", names[level <= PF_LOG_DEBUG ? level : PF_LOG_DEBUG], message);
+  char spelled[4096];
+  cli_spell(message, spelled, sizeof spelled);
+  fprintf(stderr, "pyforge: %s: %s\n", names[level <= PF_LOG_DEBUG ? level : PF_LOG_DEBUG], spelled);
 }
 
 pf_log_level cli_log_level(const cli_globals *g) {

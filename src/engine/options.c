@@ -117,8 +117,7 @@ static pf_status unknown_key(const char *key, pf_error *err) {
   if (best)
     return pf__error_set(err, PF_EINVAL, "unknown option '%s'; did you mean %s?", key, best->d.key);
   return pf__error_set(err, PF_EINVAL,
-                       "unknown option '%s'; the keys are listed in docs/cli.md (pyforge help "
-                       "--markdown)", key);
+                       "unknown option '%s'; the keys are listed in docs/cli.md", key);
 }
 
 /* ---- the handle ---- */

@@ -1,5 +1,5 @@
 /* rejects.h - the rejects file: rows left out of a conversion (with
- * --on-bad-rows=skip), each with its line number and the reason, written
+ * input.on_bad_rows=skip), each with its line number and the reason, written
  * atomically beside the output as CSV (line,reason,row). Created on the
  * first rejected row only. */
 #ifndef PF_ENGINE_REJECTS_H

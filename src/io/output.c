@@ -90,7 +90,7 @@ static pf_status check_target(const char *target, int force, pf_error *err) {
     if (S_ISDIR(sb.st_mode))
       return pf__error_set(err, PF_EOUTPUT, "output %s is an existing directory; give a file name", target);
     if (!force)
-      return pf__error_set(err, PF_EEXIST, "output %s already exists; use --force to replace it", target);
+      return pf__error_set(err, PF_EEXIST, "output %s already exists; use output.force to replace it", target);
   } else if (errno == ENOTDIR) {
     return pf__error_set(err, PF_EOUTPUT, "cannot write %s: a part of the path is a regular file, not a directory", target);
   }
@@ -203,7 +203,7 @@ static pf_status create_target(pf__output *o, int *fd, pf_error *err) {
     }
     pf__error_file(err, o->target);
     if (e == EEXIST)
-      return pf__error_set(err, PF_EEXIST, "output %s appeared while converting; use --force to replace it", o->target);
+      return pf__error_set(err, PF_EEXIST, "output %s appeared while converting; use output.force to replace it", o->target);
     return target_error(err, o->target, e);
   }
   pf__error_file(err, o->target);
@@ -270,7 +270,7 @@ static pf_status commit_rename(pf__output *o, pf_error *err) {
   }
   if (e == EEXIST) {
     pf__error_file(err, o->target);
-    return pf__error_set(err, PF_EEXIST, "output %s appeared while converting; use --force to replace it", o->target);
+    return pf__error_set(err, PF_EEXIST, "output %s appeared while converting; use output.force to replace it", o->target);
   }
   if (e == ENOSYS || e == EXDEV || e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) {
     /* FUSE mounts without rename: copy the temporary, then remove it */

@@ -63,7 +63,7 @@ TEST_IMPL(ragged_missing_fields) {
   ASSERT_EQ(r.err.line, 3);
   ASSERT_EQ(r.err.row, 2);
   ASSERT_EQ(r.err.column, 2);
-  const char *want = "1 field where the header has 3. Use --on-bad-rows=skip";
+  const char *want = "1 field where the header has 3. Use input.on_bad_rows=skip";
   if (strncmp(r.err.message, want, strlen(want)) != 0) TEST_FAIL_("message: %s", r.err.message);
   csvt_free(&r);
   pf__opts o;
@@ -112,7 +112,7 @@ TEST_IMPL(extra_fields_error) {
   ASSERT_EQ(r.err.column, 5);
   ASSERT_EQ(r.err.offset, 16);
   ASSERT(strstr(r.err.file, "ex.csv") != NULL);
-  const char *want = "6 fields where the header has 4. Use --on-bad-rows=skip to write "
+  const char *want = "6 fields where the header has 4. Use input.on_bad_rows=skip to write "
                      "such rows to a rejects file, or";
   if (strncmp(r.err.message, want, strlen(want)) != 0) TEST_FAIL_("message: %s", r.err.message);
   csvt_free(&r);
@@ -234,7 +234,7 @@ TEST_IMPL(limits) {
   csvt_read(p, &o, 1, &r);
   ASSERT_EQ(r.st, PF_ELIMIT);
   ASSERT_EQ(r.err.line, 1);
-  ASSERT(strstr(r.err.message, "--max-columns") != NULL);
+  ASSERT(strstr(r.err.message, "input.max_columns") != NULL);
   csvt_free(&r);
   csvt_options(&o);
   o.max_field_bytes = 8;
@@ -245,7 +245,7 @@ TEST_IMPL(limits) {
   ASSERT_EQ(r.err.row, 2);
   ASSERT_EQ(r.err.column, 2);
   ASSERT_STR_EQ(r.err.column_name, "b");
-  ASSERT(strstr(r.err.message, "--max-field-size") != NULL);
+  ASSERT(strstr(r.err.message, "input.max_field_size") != NULL);
   csvt_free(&r);
   /* a runaway quote hits the field limit while streaming */
   o.max_field_bytes = 1000;

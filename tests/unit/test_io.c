@@ -167,7 +167,7 @@ TEST_IMPL(output_commit_exists_force_abort) {
   ASSERT_EQ(count_entries(dir), 1); /* no temp left */
 
   ASSERT_EQ(pf__output_open(p, 0, &o, &err), PF_EEXIST);
-  ASSERT(strstr(err.message, "--force") != NULL);
+  ASSERT(strstr(err.message, "output.force") != NULL);
   ASSERT_OK(pf__output_open(p, 1, &o, &err));
   ASSERT_OK(pf__output_write(o, "x", 1, &err));
   pf__output_abort(o);

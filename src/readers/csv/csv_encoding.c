@@ -189,8 +189,8 @@ pf_status pf__csv_detect_encoding(const uint8_t *h, size_t n, int is_all,
     size_t at = (size_t)((const uint8_t *)memchr(h, 0, nn) - h);
     pf__error_set(err, PF_EFORMAT,
                   "binary data, not a text file: a NUL byte at byte offset %zu "
-                  "(if it is text in a wide encoding, give it with --encoding; if "
-                  "it is another kind of file, give --input-format)", at);
+                  "(if it is text in a wide encoding, give it with input.encoding; if "
+                  "it is another kind of file, give input.format)", at);
     pf__error_place(err, -1, -1, -1, (int64_t)at);
     return PF_EFORMAT;
   }
@@ -358,7 +358,7 @@ static pf_status enc_error(pf__csv_text *t, uint64_t off, const char *what,
                            pf_error *err) {
   pf__error_set(err, PF_EENCODING,
                 "invalid %s at byte offset %llu: the input is not valid %s "
-                "(force another one with --encoding)",
+                "(force another one with input.encoding)",
                 what, (unsigned long long)off, t->name);
   pf__error_place(err, -1, -1, -1, (int64_t)off);
   return PF_EENCODING;

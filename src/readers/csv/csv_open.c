@@ -37,7 +37,7 @@ pf_status pf__csv_unterminated(const pf__csv_reader *r, int64_t quote_line,
   pf__error_set(err, PF_EPARSE,
                 "unterminated quote: the quoted field that opens at line %lld never "
                 "closes before the end of the file (fix the quoting, or read with "
-                "--quote none if quotes are not used for quoting)",
+                "csv.quote=none if quotes are not used for quoting)",
                 (long long)quote_line);
   pf__error_file(err, r->env->path);
   pf__error_place(err, -1, quote_line, -1, offset);
@@ -167,7 +167,7 @@ static pf_status sample_rows(pf__csv_reader *r, pf__buf *b, size_t off, int *is_
     if (b->len - off > r->max_row) {
       pf__error_set(err, PF_ELIMIT,
                     "the first row (line %lld) is larger than %zu bytes; raise "
-                    "--max-field-size if it is right (is a quote left open?)",
+                    "input.max_field_size if it is right (is a quote left open?)",
                     (long long)sc->line, r->max_row);
       pf__error_place(err, 1, sc->line, -1, -1);
       return PF_ELIMIT;
@@ -194,7 +194,7 @@ static pf_status too_many_columns(const pf__csv_reader *r, int64_t line, size_t 
                                   pf_error *err) {
   pf__error_set(err, PF_ELIMIT,
                 "line %lld has %zu fields, more than the limit of %zu columns; "
-                "raise it with --max-columns if the file is right",
+                "raise it with input.max_columns if the file is right",
                 (long long)line, n, r->max_cols);
   pf__error_place(err, -1, line, (int64_t)r->max_cols + 1, -1);
   return PF_ELIMIT;
@@ -324,7 +324,7 @@ static pf_status decide_table(pf__csv_reader *r, pf__buf *b, const pf__csv_rows 
     if (memchr(s0, 0, n0) || !pf__csv_utf8_valid(s0, n0, &bad)) {
       st = pf__error_set(err, PF_EENCODING,
                          "the header (line %lld) is not valid UTF-8 text; give the "
-                         "file's encoding with --encoding", (long long)sh.line);
+                         "file's encoding with input.encoding", (long long)sh.line);
       pf__error_place(err, -1, sh.line, -1, -1);
       goto out;
     }

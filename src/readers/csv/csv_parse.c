@@ -213,7 +213,7 @@ static int too_big(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c, size_t i,
                    const pf__csv_field *f) {
   pf__error_set(&p->err, PF_ELIMIT,
                 "line %lld, column %zu (%s): a field of %zu bytes is larger than the "
-                "limit of %zu bytes; raise it with --max-field-size",
+                "limit of %zu bytes; raise it with input.max_field_size",
                 (long long)p->ln[i], c + 1, cfg->schema->fields[c].name, (size_t)f->n,
                 cfg->max_field);
   const uint8_t *row = p->buf + p->rows->start[p->row_begin + (size_t)(p->rn[i] - p->first_row - 1)];
@@ -395,12 +395,12 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
             if (z)
               pf__error_set(&p->err, PF_EBADROW,
                             "line %lld holds a NUL byte%s: binary data in a text file. "
-                            "Use --on-bad-rows=skip to write such rows to a rejects file.",
+                            "Use input.on_bad_rows=skip to write such rows to a rejects file.",
                             (long long)line, where);
             else
               pf__error_set(&p->err, PF_EENCODING,
                             "line %lld is not valid UTF-8%s; the file was read as UTF-8 "
-                            "(give its encoding with --encoding, or use --on-bad-rows=skip "
+                            "(give its encoding with input.encoding, or use input.on_bad_rows=skip "
                             "to write such rows to a rejects file)",
                             (long long)line, where);
             stop = z ? PF_EBADROW : PF_EENCODING;
@@ -436,8 +436,8 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
                    cfg->header ? "the header has" : "the other rows have", nc);
           if (!lenient) {
             pf__error_set(&p->err, PF_EBADROW,
-                          "%s. Use --on-bad-rows=skip to write such rows to a rejects "
-                          "file, or --on-bad-rows=keep to keep them (missing fields null, "
+                          "%s. Use input.on_bad_rows=skip to write such rows to a rejects "
+                          "file, or input.on_bad_rows=keep to keep them (missing fields null, "
                           "extra fields joined into the last column).", msg);
             stop = PF_EBADROW;
             bad_row_error(cfg, p, stop, row, line, (int64_t)(nf > nc ? nc : nf) + 1,

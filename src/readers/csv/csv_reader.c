@@ -71,7 +71,7 @@ static pf_status check_pending(pf__csv_reader *r, pf__csv_block *b,
   int64_t row = r->rows_scanned + (int64_t)(b->rows.n - b->row0) + 1;
   pf__error_set(err, PF_ELIMIT,
                 "line %lld, column %zu: a field of more than %zu bytes%s; raise the "
-                "limit with --max-field-size if the file is right",
+                "limit with input.max_field_size if the file is right",
                 (long long)(sc->in_quote ? sc->quote_line : sc->line), col, r->max_field,
                 sc->in_quote ? " (a quote that opens there may never close)" : "");
   pf__error_file(err, r->env->path);
@@ -147,7 +147,7 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
     }
     if (pending > r->max_row) {
       pf__error_set(err, PF_ELIMIT,
-                    "the row at line %lld is larger than %zu bytes; raise --max-field-size "
+                    "the row at line %lld is larger than %zu bytes; raise input.max_field_size "
                     "if the file is right", (long long)sc->line, r->max_row);
       pf__error_file(err, r->env->path);
       pf__error_place(err, r->rows_scanned + 1, sc->line, -1, -1);
@@ -571,13 +571,13 @@ static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
   }
   info->rows = n;
   if (r->rows_rejected)
-    PF_TRY(pf__info_prop(info, "bad_rows", "%lld (left out, as --on-bad-rows skip would)",
+    PF_TRY(pf__info_prop(info, "bad_rows", "%lld (left out, as input.on_bad_rows=skip would)",
                          (long long)r->rows_rejected));
   return info_notes(r, info);
 }
 
 /* What was repaired or tolerated: open()'s notes (title rows, the
- * header), then rows kept with --on-bad-rows keep. */
+ * header), then rows kept with input.on_bad_rows=keep. */
 static size_t csv_warnings(void *state, const char *const **out) {
   pf__csv_reader *r = state;
   static const char *const what[3] = {

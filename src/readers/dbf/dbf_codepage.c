@@ -355,7 +355,7 @@ pf_status pf__dbf_cp_detect(pf__dbf_cp *cp, const uint8_t *s, size_t n, const ch
   free(t);
   pf_status st = pf__dbf_cp_init(cp, bi >= 0 ? cands[bi] : "ISO-8859-1");
   snprintf(cp->source, sizeof cp->source,
-           "detected among cp1252, latin-1, cp850, cp1251, cp1250 (use --encoding to choose)");
+           "detected among cp1252, latin-1, cp850, cp1251, cp1250 (use input.encoding to choose)");
   return st;
 }
 

@@ -610,7 +610,7 @@ text:
   st = push_text(r, t, c, row, p, n);
   if (st == PF_EENCODING)
     snprintf(bad->reason, sizeof bad->reason, "field '%s': the text is not valid %s%s", f->name,
-             r->cp.name, r->o.encoding ? "" : " (choose the code page with --encoding)");
+             r->cp.name, r->o.encoding ? "" : " (choose the code page with input.encoding)");
   return st;
 binary:
   if (f->type == PF_TYPE_STRING) return push_base64(c, row, p, n, &t->text);

@@ -318,7 +318,7 @@ static char *decoded_name(pf__dbf_reader *r, const pf__dbf_field *f) {
   return name;
 }
 
-/* Column names (with "_deleted" for --keep-deleted last), unique. */
+/* Column names (with "_deleted" for dbf.keep_deleted last), unique. */
 static pf_status column_names(pf__dbf_reader *r, pf_schema *s, size_t n) {
   char **raw = calloc(n, sizeof *raw), **names = NULL;
   pf_status st = raw ? PF_OK : PF_ENOMEM;
@@ -356,7 +356,7 @@ pf_status pf__dbf_build_schema(pf__dbf_reader *r, pf_error *err) {
                          "no columns left: every field is a memo and the memo file is missing");
   if ((int64_t)n > (r->env->opts->max_columns > 0 ? r->env->opts->max_columns : 8192))
     return pf__error_set(err, PF_ELIMIT, "the table has %zu columns, more than the limit (raise it "
-                                         "with --max-columns)", n);
+                                         "with input.max_columns)", n);
   pf_schema *s = pf__schema_new(n);
   if (!s) return PF_ENOMEM;
   pf_status st = column_names(r, s, n);

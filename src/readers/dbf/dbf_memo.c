@@ -158,7 +158,7 @@ static pf_status read_terminated(const pf__dbf_memo *m, uint64_t off, size_t hav
     scanned = out->len;
     if (out->len > max) {
       snprintf(why, whyn, "a memo is longer than the limit of %zu bytes (raise it with "
-               "--max-field-size)", max);
+               "input.max_field_size)", max);
       return PF_ELIMIT;
     }
     if (off + out->len >= m->size) return PF_OK;
@@ -214,6 +214,6 @@ pf_status pf__dbf_memo_read(const pf__dbf_memo *m, uint64_t block, size_t max, p
   return read_terminated(m, off, have, max, out, why, whyn);
 too_long:
   snprintf(why, whyn, "memo block %llu is longer than the limit of %zu bytes (raise it with "
-           "--max-field-size)", (unsigned long long)block, max);
+           "input.max_field_size)", (unsigned long long)block, max);
   return PF_ELIMIT;
 }

@@ -142,7 +142,7 @@ static pf_status gather_sample(pf__dbf_reader *r, pf__buf *sample, pf_error *err
 
 static pf_status choose_code_page(pf__dbf_reader *r, pf_error *err) {
   if (r->o.encoding) {
-    snprintf(r->cp.source, sizeof r->cp.source, "--encoding");
+    snprintf(r->cp.source, sizeof r->cp.source, "input.encoding");
     if (pf__dbf_cp_init(&r->cp, r->o.encoding) != PF_OK)
       return pf__error_set(err, PF_EINVAL,
                            "unknown encoding '%s' (use a name iconv knows, e.g. cp1252, cp850, "
@@ -218,7 +218,7 @@ static pf_status open_memo(pf__dbf_reader *r, pf_error *err) {
   if (r->o.ignore_missing_memo) {
     r->memo_dropped = 1;
     add_note(r, pf__aprintf("no memo file %.*s%s beside the table: the memo column%s %s left out "
-                            "(--ignore-missing-memo)",
+                            "(dbf.ignore_missing_memo)",
                             stem, base, first, strchr((char *)cols.data, ',') ? "s" : "",
                             cols.data ? (char *)cols.data : ""));
   } else {
@@ -226,7 +226,7 @@ static pf_status open_memo(pf__dbf_reader *r, pf_error *err) {
                        "the table has memo fields (%s) but its memo file %.*s%s is missing "
                        "(looked for %.*s.dbt and %.*s.fpt beside it, any letter case); put it "
                        "beside the table, or convert without the memo columns with "
-                       "--ignore-missing-memo",
+                       "dbf.ignore_missing_memo",
                        cols.data ? (char *)cols.data : "", stem, base, first, stem, base, stem, base);
   }
   pf__buf_free(&cols);
@@ -247,13 +247,13 @@ static pf_status check_length(pf__dbf_reader *r, pf_error *err) {
     return pf__error_set(err, PF_EPARSE,
                          "record %llu: the header promises %u records of %u bytes but the file "
                          "ends after %llu complete records; the file is truncated (convert the "
-                         "records that are there with --allow-truncated)",
+                         "records that are there with dbf.allow_truncated)",
                          (unsigned long long)have + 1, r->n_records, r->rec_len,
                          (unsigned long long)have);
   }
   r->rec_limit = have;
   add_note(r, pf__aprintf("the header promises %u records but the file holds %llu: the file is "
-                          "truncated; the %llu records there were read (--allow-truncated)",
+                          "truncated; the %llu records there were read (dbf.allow_truncated)",
                           r->n_records, (unsigned long long)have, (unsigned long long)have));
   return PF_OK;
 }
@@ -370,13 +370,13 @@ static pf_status read_block(pf__dbf_reader *r, pf_error *err) {
       return pf__error_set(err, PF_EPARSE,
                            "record %llu: the header promises %u records but the input ends after "
                            "%llu complete records; the file is truncated (convert the records that "
-                           "are there with --allow-truncated)",
+                           "are there with dbf.allow_truncated)",
                            (unsigned long long)have + 1, r->n_records, (unsigned long long)have);
     }
     r->truncated = 1;
     r->rec_limit = have;
     add_note(r, pf__aprintf("the header promises %u records but the input holds %llu: the "
-                            "records there were read (--allow-truncated)",
+                            "records there were read (dbf.allow_truncated)",
                             r->n_records, (unsigned long long)have));
   }
   for (size_t off = 0; off < n; off += r->recs_per_task) {
@@ -418,14 +418,14 @@ static pf_status settle_block(pf__dbf_reader *r, pf_error *err) {
         return pf__error_set(err, PF_EPARSE,
                              "record %llu: an end-of-file marker (0x1A) where the header promises "
                              "%u records; the file is truncated (convert the records before it "
-                             "with --allow-truncated)",
+                             "with dbf.allow_truncated)",
                              (unsigned long long)t->eof_at + 1, r->n_records);
       }
       r->n_tasks = i + 1;
       r->eof = 1;
       r->rec_limit = r->next_rec = t->eof_at;
       add_note(r, pf__aprintf("the header promises %u records but an end-of-file marker follows "
-                              "record %llu: the records before it were read (--allow-truncated)",
+                              "record %llu: the records before it were read (dbf.allow_truncated)",
                               r->n_records, (unsigned long long)t->eof_at));
       break;
     }
@@ -469,7 +469,7 @@ static pf_status report_bad(pf__dbf_reader *r, pf__dbf_task *t, pf_error *err) {
 static void finish_notes(pf__dbf_reader *r, int64_t overflow) {
   r->n_file_notes = r->n_notes;
   if (r->deleted_total > 0 && !r->o.keep_deleted)
-    add_note(r, pf__aprintf("%lld deleted record%s left out (--keep-deleted keeps them with a "
+    add_note(r, pf__aprintf("%lld deleted record%s left out (dbf.keep_deleted keeps them with a "
                             "_deleted column)",
                             (long long)r->deleted_total, r->deleted_total == 1 ? "" : "s"));
   if (overflow > 0)

@@ -256,7 +256,7 @@ static int widen(xlsx_reader *r, int64_t row, const pf__xlsx_cell *c, pf_type t,
     if (r->ho.max_cols > 0 && w > r->ho.max_cols) {
       pf__error_set(e, PF_ELIMIT,
                     "the sheet '%s' uses %lld columns (a value at %s), more than the limit of "
-                    "%lld (raise it with --max-columns)",
+                    "%lld (raise it with input.max_columns)",
                     sh->name, (long long)w, ref, (long long)r->ho.max_cols);
       r->cb_st = PF_ELIMIT;
       return -1;

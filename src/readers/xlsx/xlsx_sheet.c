@@ -489,7 +489,7 @@ static void XMLCALL on_text(void *arg, const XML_Char *t, int len) {
     return;
   }
   if (s->text.len - s->val_start + (size_t)len > s->b->max_field) {
-    fail_cell(s, PF_ELIMIT, "a cell longer than the limit on one value (--max-field-bytes)");
+    fail_cell(s, PF_ELIMIT, "a cell longer than the limit on one value (input.max_field_size)");
     return;
   }
   if (pf__buf_append(&s->text, t, (size_t)len) != PF_OK) fail(s, PF_ENOMEM);

@@ -404,7 +404,7 @@ pf_status pf__xlsx_sample(pf__xlsx_book *b, pf__xlsx_sheet *sh, const pf__xlsx_h
       pf__xlsx_cell_ref(c.hi, 0, z, sizeof z);
       pf__error_set(err, PF_ELIMIT,
                     "the sheet '%s' uses %lld columns (%s to %s), more than the limit of %lld "
-                    "(raise it with --max-columns)",
+                    "(raise it with input.max_columns)",
                     sh->name, (long long)w, a, z, (long long)o->max_cols);
       pf__error_file(err, b->path);
       pf__error_table(err, "sheet", sh->name, 1);

@@ -213,7 +213,7 @@ static uint32_t intern(pf__xml_reader *r, uint32_t parent, int kind, const char 
   if (st == PF_ELIMIT)
     pf__xml_fail(r, PF_ELIMIT,
                  "more than %u distinct element and attribute paths; this looks like a "
-                 "document without a row structure (raise --max-columns if it is right)",
+                 "document without a row structure (raise input.max_columns if it is right)",
                  r->abs.max_nodes);
   else if (st != PF_OK)
     pf__xml_fail(r, st, "out of memory while reading element names");
@@ -260,7 +260,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
   pf__xml_frame *f = &r->stack[r->depth - 1];
   if (r->tstack.len + (size_t)len - f->text_start > r->max_field + 2) {
     pf__xml_fail(r, PF_ELIMIT,
-                 "a text value of more than %zu bytes; raise the limit with --max-field-size "
+                 "a text value of more than %zu bytes; raise the limit with input.max_field_size "
                  "if the file is right", r->max_field);
     return;
   }
@@ -335,7 +335,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
       size_t n = strlen(v);
       if (n > r->max_field) {
         pf__xml_fail(r, PF_ELIMIT, "an attribute value of more than %zu bytes; raise the limit "
-                     "with --max-field-size if the file is right", r->max_field);
+                     "with input.max_field_size if the file is right", r->max_field);
         return;
       }
       trim(&v, &n);
@@ -366,7 +366,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     size_t n = strlen(v);
     trim(&v, &n);
     if (col >= 0 && n > 0 && pf__xml_record_value(r, col, f->e_occ, v, n) != PF_OK) {
-      pf__xml_fail(r, PF_ELIMIT, "a record of more than %zu bytes; raise --max-field-size if "
+      pf__xml_fail(r, PF_ELIMIT, "a record of more than %zu bytes; raise input.max_field_size if "
                    "the file is right", r->max_record);
       return;
     }
@@ -393,7 +393,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name) {
     if (nd->col >= 0 && n > 0 &&
         pf__xml_record_value(r, nd->col, f->e_occ, (const char *)r->tstack.data + f->text_start,
                              n) != PF_OK) {
-      pf__xml_fail(r, PF_ELIMIT, "a record of more than %zu bytes; raise --max-field-size if "
+      pf__xml_fail(r, PF_ELIMIT, "a record of more than %zu bytes; raise input.max_field_size if "
                    "the file is right", r->max_record);
       return;
     }

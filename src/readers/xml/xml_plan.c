@@ -189,18 +189,18 @@ static pf_status per_document(pf__xml_reader *r, const detect *d, uint32_t best)
   if (best == PF__XML_NONE) {
     r->row_tag_reason = pf__aprintf(
         "no element repeats under one parent, so each document's root element <%s> is one "
-        "row; give --row-tag to choose another element", r->row_tag);
+        "row; give xml.row_tag to choose another element", r->row_tag);
   } else if (r->docs_total > 1) {
     warn = 0; /* documents are the natural records */
     r->row_tag_reason = pf__aprintf(
         "the file holds %lld documents and no element in them repeats with child elements, "
-        "so each document's root element <%s> is one row; give --row-tag %s for a row per "
+        "so each document's root element <%s> is one row; give xml.row_tag=%s for a row per "
         "<%s>", (long long)r->docs_total, r->row_tag, b, b);
   } else {
     r->row_tag_reason = pf__aprintf(
         "no repeating element has child elements, and the one holding the most values (<%s>, "
         "%llu of %llu) holds less than half of them, so the document's root element <%s> is "
-        "one row; give --row-tag %s for a row per <%s>",
+        "one row; give xml.row_tag=%s for a row per <%s>",
         b, (unsigned long long)d->weight[best], (unsigned long long)d->total, r->row_tag, b, b);
   }
   if (!r->row_tag_reason) return PF_ENOMEM;
@@ -284,7 +284,7 @@ static pf_status choose_records(pf__xml_reader *r, pf_error *err) {
       r->row_tag = pf__strdup(pf__xml_name(t, &t->nodes[i]));
       break;
     }
-  r->row_tag_reason = pf__aprintf("given (--row-tag %s)", given);
+  r->row_tag_reason = pf__aprintf("given (xml.row_tag=%s)", given);
   return r->row_tag && r->row_tag_reason ? PF_OK : PF_ENOMEM;
 }
 
@@ -436,7 +436,7 @@ static pf_status build_columns(pf__xml_reader *r, pf_error *err) {
     pf__error_file(err, r->env->path);
     return pf__error_set(err, PF_ELIMIT,
                          "the records of <%s> give %zu columns, more than the limit of %u; "
-                         "choose a smaller record with --row-tag or raise --max-columns",
+                         "choose a smaller record with xml.row_tag or raise input.max_columns",
                          r->row_tag, n, r->max_cols);
   }
   /* unique names (core/names.h): a clash (e.g. an attribute and an

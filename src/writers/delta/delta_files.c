@@ -313,8 +313,8 @@ static pf_status fill_col(delta_w *w, pf_batch *dst, size_t base, size_t j, cons
           pf__error_column_name(err, tf->name);
           return pf__error_set(err, PF_EOUTPUT,
                                "column %s is %s in the Delta table and the input's value %s does not fit "
-                               "it exactly (%s); nothing was appended: correct the value, or use --mode "
-                               "overwrite to replace the table's schema",
+                               "it exactly (%s); nothing was appended: correct the value, or use "
+                               "delta.mode=overwrite to replace the table's schema",
                                tf->name, tf->type, tmp, holds);
         }
         break;

@@ -7,7 +7,7 @@
 #include "writers/delta/delta_writer.h"
 
 #define DESC(...) {.struct_size = sizeof(pf_option_desc), __VA_ARGS__}
-#define S_DELTA "Delta Lake outputs (--format delta)"
+#define S_DELTA "Delta Lake outputs (output.format=delta)"
 
 static const pf_option_flag f_mode[] = {{"--mode", NULL}, {NULL, NULL}};
 static const pf_option_flag f_partition_by[] = {{"--partition-by", NULL}, {NULL, NULL}};
@@ -21,7 +21,7 @@ static const pf__option delta_options[] = {
                .values = "error, append, overwrite (also errorifexists)",
                .takes = "error, append or overwrite",
                .help = "error (default: refuse an existing table), append, overwrite "
-                       "(--force means overwrite)",
+                       "(output.force=true means overwrite)",
                .metavar = "MODE", .cli = f_mode),
      .bind = PF__BIND_INT, .offset = offsetof(pf__opts, delta.mode),
      .names = (const pf__name[]){{"error", PF_TABLE_ERROR}, {"append", PF_TABLE_APPEND},

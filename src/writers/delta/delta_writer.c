@@ -5,7 +5,7 @@
  * (delta_txn.c), abort() removes what this write created.
  *
  * Modes: error (the default) refuses an existing table, and a directory
- * that is not empty and not a table; --force with mode error means
+ * that is not empty and not a table; output.force with mode error means
  * overwrite. append adds the rows as a new version (creating the table when
  * there is none); overwrite replaces the rows (and the schema) as a new
  * version, history kept. Neither ever touches a directory that holds
@@ -125,7 +125,7 @@ static pf_status check_protocol(delta_w *w, pf_error *err) {
   const char *ao = cfg(&md->configuration, "delta.appendOnly");
   if (ao && !strcasecmp(ao, "true") && w->mode == PF_TABLE_OVERWRITE)
     return pf__error_set(err, PF_EOUTPUT, "the Delta table %s is append-only (delta.appendOnly=true): it cannot be "
-                         "overwritten; use --mode append", w->dir);
+                         "overwritten; use delta.mode=append", w->dir);
   return PF_OK;
 }
 
@@ -279,9 +279,9 @@ static pf_status plan(delta_w *w, pf_error *err) {
       st = pf__error_set(err, PF_EOUTPUT,
                          "cannot append to the Delta table %s: the input's schema does not match the table's: %s. %s",
                          w->dir, msg.data ? (const char *)msg.data : "",
-                         bad ? "Use --mode overwrite to replace the table and its schema (types cannot change in an "
+                         bad ? "Use delta.mode=overwrite to replace the table and its schema (types cannot change in an "
                                "append)"
-                             : "Use --merge-schema to add the new columns, or --mode overwrite to replace the table");
+                             : "Use delta.merge_schema to add the new columns, or delta.mode=overwrite to replace the table");
       pf__buf_free(&msg);
       return st;
     }
@@ -300,9 +300,9 @@ static pf_status plan(delta_w *w, pf_error *err) {
         same = !strcasecmp(pcols[k], w->st.metadata.partition_columns[k]);
       if (!same)
         return pf__error_set(err, PF_EOUTPUT,
-                             "cannot append to the Delta table %s with --partition-by: the table is partitioned "
-                             "differently (%zu partition columns); leave --partition-by out to use the table's, "
-                             "or use --mode overwrite to change the partitioning",
+                             "cannot append to the Delta table %s with delta.partition_by: the table is partitioned "
+                             "differently (%zu partition columns); leave delta.partition_by out to use the table's, "
+                             "or use delta.mode=overwrite to change the partitioning",
                              w->dir, w->st.metadata.n_partition_columns);
     }
   } else if (w->exists) {
@@ -495,8 +495,8 @@ static pf_status delta_open(const pf__writer_env *env, void **state, pf_error *e
   w->exists = w->st.version >= 0;
   if (w->exists && w->mode == PF_TABLE_ERROR) {
     pf__error_file(err, w->dir);
-    st = pf__error_set(err, PF_EEXIST, "the Delta table %s already exists (version %lld); use --mode append to add "
-                       "the rows, or --mode overwrite (or --force) to replace them", w->dir,
+    st = pf__error_set(err, PF_EEXIST, "the Delta table %s already exists (version %lld); use delta.mode=append to add "
+                       "the rows, or delta.mode=overwrite (or output.force) to replace them", w->dir,
                        (long long)w->st.version);
     goto fail;
   }
