@@ -157,6 +157,7 @@ typedef struct pf_field {
 typedef struct pf_schema {
   size_t n_fields;  /* read-only */
   pf_field *fields; /* read-only */
+  void *reserved[2]; /* zeroed */
 } pf_schema;
 
 PF_API void pf_schema_free(pf_schema *schema);
@@ -217,9 +218,11 @@ PF_API int pf_cancel_requested(const pf_cancel *cancel);
  * the value and what it takes ("csv.delimiter takes one character or
  * tab/comma/semicolon/pipe/space/colon; got 'ab'").
  *
- * Messages from the library name options by key ("use output.force to
- * replace it", "use csv.on_bad_rows=skip ..."); each front end renders them
- * in its own spelling with pf_spell_options() ("--force", force=True).
+ * Messages from the library (errors, warnings, log lines, info properties,
+ * and the help and section texts of the tables) name options by key ("use
+ * output.force to replace it", "input.on_bad_rows=skip"); each front end
+ * renders them in its own spelling with pf_spell_options() ("--force",
+ * "--on-bad-rows skip"; Python: force=True).
  *
  * A handle is used by one thread at a time; calls only read it. Strings are
  * copied. A call (or a stream) takes what it needs when it starts: the
@@ -322,7 +325,7 @@ typedef struct pf_option_desc {
   const char *values;        /* enum and char keys: the names accepted
                                 ("snappy, zstd, gzip, lz4_raw, none"); NULL  */
   const char *takes;         /* what an error says it takes                  */
-  const char *help;          /* one line                                     */
+  const char *help;          /* one line (may name other keys)               */
   const char *metavar;       /* "C", "N", "NAME" in CLI help; NULL for bools */
   const pf_option_flag *cli; /* CLI spellings, the main one first, ending
                                 with {NULL, NULL}; NULL: not in the CLI      */
@@ -400,7 +403,8 @@ PF_API pf_status pf_default_output(const pf_options *options, char *buf,
 /* ---- info ---------------------------------------------------------------- */
 typedef struct pf_prop {
   char *key;   /* "encoding", "delimiter", "compression", ...              */
-  char *value; /* display text                                             */
+  char *value; /* display text (may name option keys: pf_spell_options)   */
+  void *reserved[2]; /* zeroed                                            */
 } pf_prop;
 
 typedef struct pf_info_section {

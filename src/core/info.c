@@ -21,6 +21,7 @@ static pf_status add_prop(pf_prop **props, size_t *n, const char *key,
     return PF_ENOMEM;
   }
   *props = np;
+  memset(&np[*n], 0, sizeof np[*n]);
   np[*n].key = pf__strdup(key);
   np[*n].value = pf__buf_take(&b);
   if (!np[*n].key || !np[*n].value) {
