@@ -7,8 +7,8 @@
 static const char usage[] =
     "Usage: pyforge [-v|-q] COMMAND [ARGS]\n"
     "\n"
-    "Convert the files data teams receive (CSV/TSV, Excel workbooks, XML) into\n"
-    "Parquet files or Delta Lake tables, fast and without losing a value.\n"
+    "Convert the files data teams receive (CSV/TSV, Excel workbooks, XML, dBase)\n"
+    "into Parquet files or Delta Lake tables, fast and without losing a value.\n"
     "\n"
     "Commands:\n"
     "  convert INPUT [OUTPUT]   convert a file (default output: INPUT with .parquet)\n"

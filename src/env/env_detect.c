@@ -86,6 +86,7 @@ static void add_prop(builder *b, pf_prop **arr, size_t *n, const char *key, char
     return;
   }
   *arr = a;
+  memset(&a[*n], 0, sizeof a[*n]); /* pf_prop's reserved room is zeroed */
   a[*n].key = k;
   a[*n].value = value;
   (*n)++;
