@@ -9,7 +9,9 @@
 #include "cli.h"
 
 /* The token the handler requests; made once, lives until exit (the
- * handler may run at any time). */
+ * handler may run at any time). Cleared at each install: the console script
+ * runs the command line in-process (python/), where an earlier run may have
+ * been interrupted. */
 static pf_cancel *cancel_token;
 
 static void on_signal(int sig) {
@@ -19,6 +21,7 @@ static void on_signal(int sig) {
 
 pf_cancel *cli_install_signals(void) {
   if (!cancel_token && !(cancel_token = pf_cancel_new())) return NULL;
+  pf_cancel_clear(cancel_token);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
