@@ -55,7 +55,8 @@ extern "C" {
  * CMake writes it into pyforge_version.h. */
 #include "pyforge/pyforge_version.h"
 
-/* The version string of the library actually linked ("0.1.0"). */
+/* The version string of the library actually linked ("2.0.0": the VERSION
+ * file; docs/compatibility.md says how versions are numbered). */
 PF_API const char *pf_version(void);
 
 /* ---- status codes --------------------------------------------------------
@@ -425,7 +426,9 @@ typedef struct pf_info {
   pf_schema *schema;
   size_t n_sections;
   pf_info_section *sections;
-  void *reserved[8];     /* zeroed                                         */
+  double modified;       /* last modification (seconds since 1970, with
+                            fractions); 0 when unknown (a buffer input)   */
+  void *reserved[7];     /* zeroed                                         */
 } pf_info;
 
 /* Describes the input with the reading options (PF_USE_INFO keys); an
@@ -433,6 +436,11 @@ typedef struct pf_info {
 PF_API pf_status pf_info_read(const pf_options *options, pf_info *info,
                               pf_error *err);
 PF_API void pf_info_free(pf_info *info);
+/* One JSON object: path, format, size_bytes, rows, properties, columns,
+ * sections; beside them the keys the original PyForge CLI's `info --format
+ * json` printed (file_name, file_size, file_type, last_modified; for text
+ * inputs encoding, delimiter, has_header, estimated_rows; docs/cli.md).
+ * Free with pf_free(); NULL when out of memory. */
 PF_API char *pf_info_json(const pf_info *info);
 
 /* ---- validate ------------------------------------------------------------ */

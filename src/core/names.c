@@ -96,3 +96,157 @@ pf_status pf__names_unique(const char *const *raw, const size_t *len, size_t n, 
   *out = names;
   return PF_OK;
 }
+
+/* ---- the original PyForge CLI's names (names.h) ---- */
+
+/* A case-sensitive map of names (owned) to two counts: how many header
+ * positions hold the name now, and pandas' "counts" entry for it. */
+typedef struct cs_entry {
+  char *name;
+  size_t in_header;
+  size_t count;
+} cs_entry;
+
+typedef struct cs_map {
+  cs_entry *slot;
+  size_t cap;
+} cs_map;
+
+static uint64_t hash_cs(const char *s) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+/* The entry of name, created (name copied) when missing; NULL when out of
+ * memory. The map holds at most 2n names (the header's and the new ones),
+ * and its capacity is at least 4n. */
+static cs_entry *cs_get(cs_map *m, const char *name) {
+  size_t i = hash_cs(name) & (m->cap - 1);
+  while (m->slot[i].name && strcmp(m->slot[i].name, name) != 0) i = (i + 1) & (m->cap - 1);
+  if (!m->slot[i].name && !(m->slot[i].name = pf__strdup(name))) return NULL;
+  return &m->slot[i];
+}
+
+static void cs_free(cs_map *m) {
+  for (size_t i = 0; m->slot && i < m->cap; i++) free(m->slot[i].name);
+  free(m->slot);
+}
+
+/* pandas 1.5's mangling of duplicate header names (parsers.pyx): names[i]
+ * may be replaced. */
+static pf_status pandas_mangle(char **names, size_t n) {
+  size_t cap = 16;
+  while (cap < n * 4) cap *= 2;
+  cs_map m = {calloc(cap, sizeof(cs_entry)), cap};
+  pf_status st = m.slot ? PF_OK : PF_ENOMEM;
+  for (size_t i = 0; st == PF_OK && i < n; i++) {
+    cs_entry *e = cs_get(&m, names[i]);
+    if (!e) st = PF_ENOMEM;
+    else e->in_header++;
+  }
+  for (size_t i = 0; st == PF_OK && i < n; i++) {
+    const char *old = names[i];
+    cs_entry *e = cs_get(&m, old);
+    if (!e) {
+      st = PF_ENOMEM;
+      break;
+    }
+    size_t cur = e->count;
+    char *col = NULL;
+    while (cur > 0 && st == PF_OK) {
+      e->count = cur + 1; /* counts[old] = cur + 1 */
+      free(col);
+      cs_entry *c = (col = pf__aprintf("%s.%zu", old, cur)) ? cs_get(&m, col) : NULL;
+      if (!c) st = PF_ENOMEM;
+      else if (c->in_header) cur++;
+      else cur = c->count;
+    } /* e stays valid: the map never grows, entries never move */
+    if (st != PF_OK) {
+      free(col);
+      break;
+    }
+    if (col) {
+      cs_get(&m, old)->in_header--;
+      free(names[i]);
+      names[i] = col;
+    }
+    cs_entry *c = cs_get(&m, names[i]);
+    if (!c) st = PF_ENOMEM;
+    else {
+      c->in_header += col != NULL;
+      c->count = cur + 1;
+    }
+  }
+  cs_free(&m);
+  return st;
+}
+
+/* Python's name.strip().strip('"').strip("'") (ASCII white space). */
+static char *strip_original(const char *s) {
+  size_t a = 0, b = strlen(s);
+  while (a < b && strchr(" \t\n\r\v\f", s[a])) a++;
+  while (b > a && strchr(" \t\n\r\v\f", s[b - 1])) b--;
+  for (int pass = 0; pass < 2; pass++) {
+    char q = pass ? '\'' : '"';
+    while (a < b && s[a] == q) a++;
+    while (b > a && s[b - 1] == q) b--;
+  }
+  return pf__strndup(s + a, b - a);
+}
+
+pf_status pf__names_original(const char *const *raw, const size_t *len, size_t n, char ***out) {
+  *out = NULL;
+  char **names = calloc(n ? n : 1, sizeof *names);
+  size_t cap = 16;
+  while (cap < n * 4) cap *= 2;
+  cs_map seen = {calloc(cap, sizeof(cs_entry)), cap};
+  pf_status st = names && seen.slot ? PF_OK : PF_ENOMEM;
+  for (size_t i = 0; st == PF_OK && i < n; i++) {
+    size_t k = raw[i] ? (len ? len[i] : strlen(raw[i])) : 0;
+    names[i] = !raw[i] ? pf__aprintf("Column_%zu", i + 1)
+               : k     ? pf__strndup(raw[i], k)
+                       : pf__aprintf("Unnamed: %zu", i);
+    if (!names[i]) st = PF_ENOMEM;
+  }
+  if (st == PF_OK) st = pandas_mangle(names, n);
+  for (size_t i = 0; st == PF_OK && i < n; i++) {
+    char *s = strip_original(names[i]);
+    char *name = s && *s ? s : NULL;
+    cs_entry *e = name ? cs_get(&seen, name) : NULL;
+    if (s && (!name || (e && e->count))) { /* empty, or taken */
+      for (size_t k = 1; st == PF_OK; k++) {
+        char *cand = *s ? pf__aprintf("%s_duplicate_%zu", s, k)
+                     : k == 1 ? pf__aprintf("Column_%zu", i + 1)
+                              : pf__aprintf("Column_%zu_duplicate_%zu", i + 1, k - 1);
+        cs_entry *c = cand ? cs_get(&seen, cand) : NULL;
+        if (!c) {
+          free(cand);
+          st = PF_ENOMEM;
+        } else if (!c->count) {
+          free(s);
+          s = cand;
+          e = c;
+          break;
+        } else {
+          free(cand);
+        }
+      }
+    }
+    if (!s || !e) st = PF_ENOMEM;
+    if (st != PF_OK) {
+      free(s);
+      break;
+    }
+    e->count = 1;
+    free(names[i]);
+    names[i] = s;
+  }
+  cs_free(&seen);
+  if (st != PF_OK) {
+    pf__names_free(names, n);
+    return st;
+  }
+  *out = names;
+  return PF_OK;
+}

@@ -22,4 +22,15 @@
 pf_status pf__names_unique(const char *const *raw, const size_t *len, size_t n, char ***out);
 void pf__names_free(char **names, size_t n);
 
+/* The names the original PyForge CLI gave a header row, which
+ * input.all_strings reproduces for CSV and workbooks (docs/types.md):
+ * pandas' read_csv (1.5) named an empty field "Unnamed: I" (I the 0-based
+ * position) and duplicates, compared with letter case, "name.1", "name.2",
+ * ... skipping names the header holds; the original then stripped white
+ * space and quotes from each name, named one that came out empty
+ * "Column_N" and one equal to an earlier name "<name>_duplicate_1", "_2",
+ * ... raw[i] NULL: no header field (no header, or a column past its end):
+ * "Column_<i+1>". Arguments and result as pf__names_unique. */
+pf_status pf__names_original(const char *const *raw, const size_t *len, size_t n, char ***out);
+
 #endif

@@ -90,8 +90,15 @@ typedef enum pf__xml_namespaces {
   PF_XML_NS_PRESERVE         /* prefix:local as written                    */
 } pf__xml_namespaces;
 
+typedef enum pf__xml_flatten {
+  PF_XML_FLATTEN_CONSERVATIVE = 0, /* the row element detected (default)   */
+  PF_XML_FLATTEN_MODERATE,         /* the same rows (docs/xml.md)           */
+  PF_XML_FLATTEN_AGGRESSIVE        /* one row per document                  */
+} pf__xml_flatten;
+
 typedef struct pf__xml_opts {
   const char *row_tag;          /* element that forms a row; NULL: detected */
+  pf__xml_flatten flatten;      /* the original CLI's --flatten-strategy    */
   pf__xml_arrays arrays;
   const char *array_separator;  /* JOIN: NULL means "; "                    */
   pf__xml_namespaces namespaces;
@@ -105,6 +112,12 @@ typedef enum pf__table_mode {
   PF_TABLE_APPEND,         /* add the rows as a new version                  */
   PF_TABLE_OVERWRITE       /* replace the rows as a new version              */
 } pf__table_mode;
+
+/* Which engine converts (engine.name). */
+typedef enum pf__engine {
+  PF_ENGINE_NATIVE = 0,    /* this library (the default)                    */
+  PF_ENGINE_SPARK          /* Spark: not in this build (refused)             */
+} pf__engine;
 
 typedef struct pf__delta_opts {
   pf__table_mode mode;
@@ -151,6 +164,7 @@ typedef struct pf__opts {
   const char *output_format;  /* NULL: "parquet"                           */
   int force;                  /* replace an existing output                */
   int threads;                /* 0: the cores available                    */
+  pf__engine engine;          /* engine.name                               */
   pf__compression compression;
   int compression_level;      /* 0: the codec's default                    */
   int64_t row_group_rows;     /* 0: default (1,048,576)                    */

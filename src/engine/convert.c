@@ -19,6 +19,7 @@
 #include "engine/plan.h"
 #include "engine/registry.h"
 #include "engine/rejects.h"
+#include "engine/unreadable.h"
 #include "env/env.h"
 #include "io/output.h"
 
@@ -234,8 +235,19 @@ static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
 static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_error *err) {
   double t0 = pf__now();
   char target[4096];
-  PF_TRY(pf__default_output(opts, target, sizeof target, err));
   const pf__writer_ops *wops;
+  if (opts->engine == PF_ENGINE_SPARK)
+    return pf__error_set(err, PF_EUNSUPPORTED,
+                         "engine.name=spark: the Spark engine is not available in this build; "
+                         "the native engine (the default) converts every input this build "
+                         "reads: leave engine.name unset");
+  if (pf__registry_writer(NULL, opts->output_format, &wops, NULL) != PF_OK) {
+    /* the original CLI's -f txt: say what it is for */
+    const pf__reader_ops *rops;
+    PF_TRY(pf__registry_reader(opts, &rops, err));
+    PF_TRY(pf__unreadable_txt_output(opts->output_format, rops->name, err));
+  }
+  PF_TRY(pf__default_output(opts, target, sizeof target, err));
   PF_TRY(pf__registry_writer(target, opts->output_format, &wops, err));
   if (!wops->commit && (opts->delta.n_partition_by || opts->delta.mode != PF_TABLE_ERROR ||
                         opts->delta.merge_schema || opts->delta.timestamp_ntz))

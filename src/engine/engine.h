@@ -4,6 +4,7 @@
 #ifndef PF_ENGINE_ENGINE_H
 #define PF_ENGINE_ENGINE_H
 
+#include "core/buf.h"
 #include "core/format_api.h"
 
 /* ---- options (options.c) ---- */
@@ -39,6 +40,11 @@ pf_status pf__session_open_reader(pf__session *s, pf_error *err);
 void pf__session_close(pf__session *s);
 
 double pf__now(void); /* monotonic seconds */
+
+/* ---- info as JSON (info_original.c) ---- */
+/* Appends the original PyForge CLI's info keys (",\"file_name\":...") to an
+ * open JSON object. */
+pf_status pf__info_original_json(pf__buf *b, const pf_info *info);
 int pf__canceled(const pf__opts *opts);
 
 #endif

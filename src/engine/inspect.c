@@ -94,7 +94,14 @@ pf_status pf_info_read(const pf_options *options, pf_info *info, pf_error *err) 
   pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
   PF_TRY(pf__opts_resolve(options, &opts, err));
   PF_TRY(pf__volume_localize_opts(&opts, &lp, err));
-  return info_read(&lp.opts, info, err);
+  PF_TRY(info_read(&lp.opts, info, err));
+  /* when the input was last changed (the original CLI's last_modified) */
+  const pf__opts *o = &lp.opts;
+  struct stat sb;
+  int ok = o->in.kind == PF__INPUT_FD ? fstat(o->in.fd, &sb) == 0
+           : o->in.kind == PF__INPUT_PATH && strcmp(o->input, "-") != 0 && stat(o->input, &sb) == 0;
+  if (ok) info->modified = (double)sb.st_mtim.tv_sec + (double)sb.st_mtim.tv_nsec / 1e9;
+  return PF_OK;
 }
 
 typedef struct problems {

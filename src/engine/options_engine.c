@@ -54,6 +54,9 @@ static const pf_option_flag f_on_bad_rows[] = {{"--on-bad-rows", NULL}, {NULL, N
 static const pf_option_flag f_max_columns[] = {{"--max-columns", NULL}, {NULL, NULL}};
 static const pf_option_flag f_max_field[] = {{"--max-field-size", NULL}, {NULL, NULL}};
 static const pf_option_flag f_threads[] = {{"-j", NULL}, {"--threads", NULL}, {NULL, NULL}};
+/* --force-pyspark: the original PyForge CLI's spelling of --engine spark */
+static const pf_option_flag f_engine[] = {{"--engine", NULL}, {"--force-pyspark", "spark"},
+                                          {NULL, NULL}};
 
 static const pf__option input_options[] = {
     {.d = DESC(.key = "input.path", .name = "input", .section = S_INPUT,
@@ -117,6 +120,15 @@ static const pf__option input_options[] = {
                .help = "threads to use (auto or 0: the cores available)", .metavar = "N",
                .cli = f_threads, .min = 0, .max = 256),
      .bind = PF__BIND_INT, .offset = offsetof(pf__opts, threads), .auto_value = 0},
+    {.d = DESC(.key = "engine.name", .name = "engine", .section = S_INPUT,
+               .type = PF_OPTION_ENUM, .uses = PF_USE_CONVERT, .default_value = "native",
+               .values = "native, spark", .takes = "native or spark",
+               .help = "the engine that converts: native (this library, the default) or spark "
+                       "(not available in this build: a conversion asking for it fails)",
+               .metavar = "NAME", .cli = f_engine),
+     .bind = PF__BIND_INT, .offset = offsetof(pf__opts, engine),
+     .names = (const pf__name[]){{"native", PF_ENGINE_NATIVE}, {"spark", PF_ENGINE_SPARK},
+                                 {NULL, 0}}},
     {.d = DESC(.key = "engine.log_level", .name = "log_level", .section = S_INPUT,
                .type = PF_OPTION_ENUM, .uses = PF_USE_READ, .default_value = "warn",
                .values = "error, warn, info, debug", .takes = "error, warn, info or debug",
@@ -167,6 +179,7 @@ static const pf__option stream_options[] = {
 
 _Static_assert(sizeof(pf_log_level) == sizeof(int), "enum fields are stored as int");
 _Static_assert(sizeof(pf__bad_rows) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(pf__engine) == sizeof(int), "enum fields are stored as int");
 
 const pf__option_table pf__output_option_table = PF__OPTION_TABLE(output_options);
 const pf__option_table pf__input_option_table = PF__OPTION_TABLE(input_options);

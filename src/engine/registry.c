@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "core/buf.h"
+#include "engine/unreadable.h"
 #include "io/source.h"
 #include "readers/csv/csv_reader.h"
 #include "readers/dbf/dbf_reader.h"
@@ -212,10 +213,18 @@ pf_status pf__registry_reader(const pf__opts *o, const pf__reader_ops **out, pf_
       *out = readers[i];
     }
   }
-  if (*out) return PF_OK;
+  if (*out && *out != &pf__csv_reader_ops) return PF_OK;
+  /* Delimited text is the fallback for text only: a PDF, an image, JSON
+   * or binary data is refused, saying what it is (unreadable.c). */
   pf__buf b;
   pf__buf_init(&b, 4096);
   list_names(&b, "input");
+  pf_status st = pf__unreadable_input(path, head, (size_t)n, b.data ? (char *)b.data : "", err);
+  if (st != PF_OK || *out) {
+    pf__buf_free(&b);
+    if (st != PF_OK) *out = NULL;
+    return st;
+  }
   pf__error_file(err, path);
   pf__error_set(err, PF_EFORMAT,
                 "cannot tell the format from the file's name or content; supported inputs: %s "

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "engine/engine.h"
 
 #define J(expr)                        \
   do {                                 \
@@ -141,7 +142,9 @@ char *pf_info_json(const pf_info *info) {
     J(pf__json_props(&b, s->props, s->n_props));
     J(pf__buf_putc(&b, '}'));
   }
-  J(pf__buf_puts(&b, "]}"));
+  J(pf__buf_putc(&b, ']'));
+  J(pf__info_original_json(&b, info)); /* scripts written for the original */
+  J(pf__buf_putc(&b, '}'));
   return pf__buf_take(&b);
 oom:
   pf__buf_free(&b);

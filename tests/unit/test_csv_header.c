@@ -78,13 +78,13 @@ TEST_IMPL(names_function) {
                         {(const uint8_t *)"k", 1, 2, 0},
                         {(const uint8_t *)"k_2", 3, 4, 0}};
   char **names;
-  ASSERT_OK(pf__csv_column_names(f, 3, 4, 1, &names));
+  ASSERT_OK(pf__csv_column_names(f, 3, 4, 1, 0, &names));
   ASSERT_STR_EQ(names[0], "k");
   ASSERT_STR_EQ(names[1], "k_3");
   ASSERT_STR_EQ(names[2], "k_2");
   ASSERT_STR_EQ(names[3], "Column_4"); /* beyond the header's fields */
   pf__csv_names_free(names, 4);
-  ASSERT_OK(pf__csv_column_names(f, 3, 2, 0, &names));
+  ASSERT_OK(pf__csv_column_names(f, 3, 2, 0, 0, &names));
   ASSERT_STR_EQ(names[0], "Column_1");
   ASSERT_STR_EQ(names[1], "Column_2");
   pf__csv_names_free(names, 2);

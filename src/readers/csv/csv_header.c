@@ -16,7 +16,8 @@
  * Column names: the header field's value (quotes removed as for any
  * field), or none without a header, made unique by the rules every reader
  * shares (core/names.h: trimmed, "Column_N" when empty, duplicates ignoring
- * case get "_2", "_3", ...).
+ * case get "_2", "_3", ...). With input.all_strings, the original PyForge
+ * CLI's names instead (pandas' "Unnamed: I", "name.1"; core/names.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,15 +54,16 @@ int pf__csv_detect_header(const pf__infer_ctx *ctx, const pf__csv_field *first,
 void pf__csv_names_free(char **names, size_t n) { pf__names_free(names, n); }
 
 pf_status pf__csv_column_names(const pf__csv_field *first, size_t n_first,
-                               size_t n_cols, int has_header, char ***out) {
+                               size_t n_cols, int has_header, int original, char ***out) {
   const char **raw = calloc(n_cols ? n_cols : 1, sizeof *raw);
   size_t *len = calloc(n_cols ? n_cols : 1, sizeof *len);
   pf_status st = raw && len ? PF_OK : PF_ENOMEM;
   for (size_t i = 0; st == PF_OK && has_header && i < n_cols && i < n_first; i++) {
-    raw[i] = (const char *)first[i].p;
+    raw[i] = first[i].p ? (const char *)first[i].p : ""; /* a field, maybe empty */
     len[i] = first[i].n;
   }
-  if (st == PF_OK) st = pf__names_unique(raw, len, n_cols, out);
+  if (st == PF_OK)
+    st = original ? pf__names_original(raw, len, n_cols, out) : pf__names_unique(raw, len, n_cols, out);
   free(raw);
   free(len);
   return st;

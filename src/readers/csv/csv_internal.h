@@ -197,9 +197,10 @@ int pf__csv_is_null(const pf__csv_nulls *nl, pf_type t, const uint8_t *p,
 int pf__csv_detect_header(const pf__infer_ctx *ctx, const pf__csv_field *first,
                           size_t n_first, const pf__infer_col *body,
                           size_t n_cols, size_t n_body);
-/* Column names (see the rules in csv_header.c); names[i] are malloc'd. */
+/* Column names (see the rules in csv_header.c; original: the original
+ * PyForge CLI's, for input.all_strings); names[i] are malloc'd. */
 pf_status pf__csv_column_names(const pf__csv_field *first, size_t n_first,
-                               size_t n_cols, int has_header, char ***names);
+                               size_t n_cols, int has_header, int original, char ***names);
 void pf__csv_names_free(char **names, size_t n);
 
 /* ---- shape: columns, title rows, header repairs (csv_shape.c) ---------- */

@@ -340,7 +340,7 @@ static pf_status decide_table(pf__csv_reader *r, pf__buf *b, const pf__csv_rows 
     st = PF_ENOMEM;
     goto out;
   }
-  st = pf__csv_column_names(sh.hdr, sh.hdr_n, n_cols, r->has_header, &names);
+  st = pf__csv_column_names(sh.hdr, sh.hdr_n, n_cols, r->has_header, r->opts->all_strings, &names);
   if (st != PF_OK) goto out;
   if (sample_windows) {
     size_t used;

@@ -247,5 +247,10 @@ pf_type pf__xlsx_cell_type(const pf__xlsx_book *b, const pf__xlsx_cell *c, doubl
  * at least 64 bytes; *p may point into the cell or tmp. */
 void pf__xlsx_cell_text(const pf__xlsx_book *b, const pf__xlsx_cell *c, char *tmp,
                         const char **p, size_t *n);
+/* The cell as the text the original PyForge CLI wrote (--all-strings;
+ * xlsx_original.c): "True", "2024-01-15T13:45:30", "1E-7", "#N/A". tmp has
+ * at least 64 bytes; *p may point into the cell or tmp. */
+void pf__xlsx_cell_text_original(const pf__xlsx_book *b, const pf__xlsx_cell *c, char *tmp,
+                                 const char **p, size_t *n);
 
 #endif

@@ -126,7 +126,11 @@ static pf_status build_schema(xlsx_reader *r, pf_error *err) {
     raw[j + off] = name;
     s->fields[j + off].type = t;
   }
-  if (st == PF_OK) st = pf__names_unique(raw, NULL, total, &names);
+  /* --all-strings: the original CLI's names (pandas' "value.1"); empty
+   * header cells stay Column_N (the original dropped those columns) */
+  if (st == PF_OK)
+    st = r->opts->all_strings ? pf__names_original(raw, NULL, total, &names)
+                              : pf__names_unique(raw, NULL, total, &names);
   for (size_t i = 0; st == PF_OK && i < total; i++) {
     pf_type t = i < off ? PF_TYPE_STRING : s->fields[i].type;
     st = pf__schema_set(s, i, names[i], t, 1);
@@ -322,7 +326,8 @@ static pf_status put_value(xlsx_reader *r, pf_column *col, size_t i, const pf__x
       char tmp[64];
       const char *p;
       size_t n;
-      pf__xlsx_cell_text(&r->b, c, tmp, &p, &n);
+      if (r->opts->all_strings) pf__xlsx_cell_text_original(&r->b, c, tmp, &p, &n);
+      else pf__xlsx_cell_text(&r->b, c, tmp, &p, &n);
       return pf__col_push_str(col, i, p, n);
     }
     case PF_TYPE_BOOL:
@@ -397,13 +402,15 @@ static int write_row(xlsx_reader *r, int64_t row, const pf__xlsx_cell *cells, si
       int big;
       pf_type t = k < 256 ? types[k] : pf__xlsx_cell_type(&r->b, c, &v, &big);
       if (k < 256) v = vals[k];
-      if (t == PF_TYPE_NULL) {
+      if (t == PF_TYPE_NULL && !r->opts->all_strings) {
         count_error(r, j, row, c);
         pf__col_set_null(col, i);
       } else {
-        st = put_value(r, col, i, c, v);
+        st = put_value(r, col, i, c, v); /* --all-strings: an error cell's text */
       }
       k++;
+    } else if (r->opts->all_strings) {
+      st = pf__col_push_str(col, i, "", 0); /* the original CLI's empty cell */
     } else {
       pf__col_set_null(col, i);
     }
@@ -469,7 +476,9 @@ static int emit_row(void *user, int64_t row, const pf__xlsx_cell *cells, size_t 
   if (sh->header_row && row <= sh->header_row) return 0;
   if (r->ho.header_row > 0 && row <= r->ho.header_row) return 0;
   pf_batch *b = r->batch;
-  int64_t gap = r->last_row ? row - r->last_row - 1 : 0;
+  /* blank rows between data rows are rows of nulls; --all-strings leaves
+   * them out, as the original CLI did */
+  int64_t gap = r->last_row && !r->opts->all_strings ? row - r->last_row - 1 : 0;
   if (b->n_rows + (size_t)gap + 1 > b->cap_rows) {
     r->pending_blank = gap;
     return hold_row(r, row, cells, n);

@@ -10,6 +10,7 @@
 #define S_XML "Reading options (XML)"
 
 static const pf_option_flag f_row_tag[] = {{"--row-tag", NULL}, {"--rowTag", NULL}, {NULL, NULL}};
+static const pf_option_flag f_flatten[] = {{"--flatten-strategy", NULL}, {NULL, NULL}};
 static const pf_option_flag f_arrays[] = {{"--array-handling", NULL}, {NULL, NULL}};
 static const pf_option_flag f_array_sep[] = {{"--array-separator", NULL}, {NULL, NULL}};
 static const pf_option_flag f_namespaces[] = {{"--namespace-handling", NULL}, {NULL, NULL}};
@@ -26,6 +27,18 @@ static const pf__option xml_options[] = {
                        "(default: detected; info shows the choice, why, and the runner-up)",
                .metavar = "NAME", .cli = f_row_tag),
      .bind = PF__BIND_STR, .offset = offsetof(pf__opts, xml.row_tag)},
+    {.d = DESC(.key = "xml.flatten_strategy", .name = "flatten_strategy", .section = S_XML,
+               .type = PF_OPTION_ENUM, .uses = PF_USE_READ, .default_value = "conservative",
+               .values = "conservative, moderate, aggressive",
+               .takes = "conservative, moderate or aggressive",
+               .help = "rows as the original PyForge CLI's strategies chose them: "
+                       "conservative (default) and moderate: each element detected or given "
+                       "(xml.row_tag); aggressive: one row per document",
+               .metavar = "S", .cli = f_flatten),
+     .bind = PF__BIND_INT, .offset = offsetof(pf__opts, xml.flatten),
+     .names = (const pf__name[]){{"conservative", PF_XML_FLATTEN_CONSERVATIVE},
+                                 {"moderate", PF_XML_FLATTEN_MODERATE},
+                                 {"aggressive", PF_XML_FLATTEN_AGGRESSIVE}, {NULL, 0}}},
     {.d = DESC(.key = "xml.arrays", .name = "array_handling", .section = S_XML,
                .type = PF_OPTION_ENUM, .uses = PF_USE_READ, .default_value = "join",
                .values = "explode, join, json (also expand, concatenate, json_string)",
@@ -73,5 +86,6 @@ static const pf__option xml_options[] = {
 
 _Static_assert(sizeof(pf__xml_arrays) == sizeof(int), "enum fields are stored as int");
 _Static_assert(sizeof(pf__xml_namespaces) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(pf__xml_flatten) == sizeof(int), "enum fields are stored as int");
 
 const pf__option_table pf__xml_option_table = PF__OPTION_TABLE(xml_options);

@@ -172,8 +172,8 @@ static char *describe(const pf__xml_reader *r, const detect *d, uint32_t i) {
   return s;
 }
 
-/* One row per document: the roots are the records. */
-static pf_status per_document(pf__xml_reader *r, const detect *d, uint32_t best) {
+/* The documents' root elements are the records (row_tag: the first's). */
+static pf_status mark_documents(pf__xml_reader *r) {
   pf__xml_tree *t = &r->abs;
   r->records = 0;
   for (uint32_t i = 0; i < t->n; i++) {
@@ -184,6 +184,13 @@ static pf_status per_document(pf__xml_reader *r, const detect *d, uint32_t best)
       if (!r->row_tag && !(r->row_tag = pf__strdup(pf__xml_name(t, n)))) return PF_ENOMEM;
     }
   }
+  return PF_OK;
+}
+
+/* One row per document, as detected: the roots are the records. */
+static pf_status per_document(pf__xml_reader *r, const detect *d, uint32_t best) {
+  pf__xml_tree *t = &r->abs;
+  PF_TRY(mark_documents(r));
   const char *b = best != PF__XML_NONE ? pf__xml_name(t, &t->nodes[best]) : "";
   int warn = 1;
   if (best == PF__XML_NONE) {
@@ -262,6 +269,17 @@ static pf_status detect_records(pf__xml_reader *r, pf_error *err) {
 static pf_status choose_records(pf__xml_reader *r, pf_error *err) {
   pf__xml_tree *t = &r->abs;
   const char *given = r->opts->xml.row_tag;
+  if (r->opts->xml.flatten == PF_XML_FLATTEN_AGGRESSIVE) {
+    /* the original CLI's aggressive flattening: one row per document */
+    if (given && *given)
+      return pf__error_set(err, PF_EINVAL,
+                           "xml.flatten_strategy=aggressive makes each document one row and "
+                           "xml.row_tag=%s makes each <%s> one: give one of them", given, given);
+    PF_TRY(mark_documents(r));
+    r->row_tag_reason = pf__aprintf("given (xml.flatten_strategy=aggressive): each document's "
+                                    "root element <%s> is one row", r->row_tag);
+    return r->row_tag_reason ? PF_OK : PF_ENOMEM;
+  }
   if (!given || !*given) {
     r->row_tag_detected = 1;
     return detect_records(r, err);
