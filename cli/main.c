@@ -80,5 +80,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "formats")) return cmd_formats(sub_argc, sub_argv, &g);
   if (!strcmp(cmd, "env")) return cmd_env(sub_argc, sub_argv, &g);
   if (!strcmp(cmd, "help")) return cmd_help(sub_argc, sub_argv, &g);
+  if (!strcmp(cmd, "install")) return cmd_install(sub_argc, sub_argv, &g);
+  if (!strcmp(cmd, "mdf-tools")) return cmd_mdf_tools(sub_argc, sub_argv, &g);
   return cli_usage_error(NULL, "unknown command '%s'", cmd);
 }

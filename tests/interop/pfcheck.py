@@ -284,6 +284,39 @@ def header_names(header: list[str] | None, n_cols: int) -> list[str]:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+def original_names(header: list[str | None]) -> list[str]:
+    """The original's column names for a CSV header (None: no such field):
+    pandas 1.5 names an empty field 'Unnamed: I' and a duplicate 'name.K'
+    (K the next count that no header name holds), case-sensitively; the
+    original then stripped white space and quotes, and renamed an empty
+    name Column_N and a repeated one '<name>_duplicate_K'."""
+    names = [f"Column_{i + 1}" if h is None else h if h else f"Unnamed: {i}"
+             for i, h in enumerate(header)]
+    counts: dict[str, int] = {}
+    for i, col in enumerate(names):
+        base, cur = col, counts.get(col, 0)
+        if cur > 0:
+            while cur > 0:
+                counts[base] = cur + 1
+                col = f"{base}.{cur}"
+                cur = cur + 1 if col in names else counts.get(col, 0)
+            names[i] = col
+        counts[col] = cur + 1
+    out, seen = [], set()
+    for i, col in enumerate(names):
+        col = col.strip(" \t\n\r\v\f").strip('"').strip("'")
+        if col in seen or not col:
+            k = 1
+            new = f"{col}_duplicate_{k}" if col else f"Column_{i + 1}"
+            while new in seen:
+                k += 1
+                new = f"{col}_duplicate_{k}" if col else f"Column_{i + 1}_duplicate_{k - 1}"
+            col = new
+        out.append(col)
+        seen.add(col)
+    return out
+
+
 @dataclass
 class Expected:
     names: list[str]
@@ -305,7 +338,9 @@ def expect(header, rows, *, has_header=True, all_strings=False,
     names = header_names(hdr, n_cols)
     if all_strings:
         # Original PyForge rules: every column a string, nothing null; an
-        # empty field is the empty string.
+        # empty field is the empty string; the original's names.
+        names = original_names([hdr[i] if hdr is not None and i < len(hdr) else None
+                                for i in range(n_cols)])
         return Expected(names, [STRING] * n_cols, [[c.text for c in col] for col in cols])
     types = [column_type(col, null_values) for col in cols]
     return Expected(names, types, [[convert_value(c, t, null_values) for c in col]

@@ -553,22 +553,6 @@ def test_info_lists_sheets(work_dir, run_pyforge):
         assert word in so, so
 
 
-def test_all_strings(work_dir, convert_sheet):
-    book = work_dir / "types.xlsx"
-    book_types_openpyxl(book)
-    out, _ = convert_sheet(book, "--all-strings")
-    names, types, cols = model(book, ["Types"])
-    wb = openpyxl.load_workbook(book, data_only=True)
-    t = read_pyarrow(out)
-    assert all(str(x) == "string" for x in t.types)
-    # Same texts as a mixed column would show.
-    ws = wb["Types"]
-    for j, col in enumerate(t.columns):
-        for i, v in enumerate(col[:50]):
-            m = cell_model(ws.cell(2 + i, 1 + j))
-            assert v == (None if m is None else excel_text(*m)), (names[j], i, v, m)
-
-
 def test_parallel_and_serial_agree(work_dir, run_pyforge):
     """Several threads cut the sheet XML at <row> starts (xlsx_par.c); one
     thread reads it as one stream. Same output, also where the parallel
