@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/buf.h"
@@ -241,11 +242,12 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
                          "engine.name=spark: the Spark engine is not available in this build; "
                          "the native engine (the default) converts every input this build "
                          "reads: leave engine.name unset");
-  if (pf__registry_writer(NULL, opts->output_format, &wops, NULL) != PF_OK) {
+  if (opts->output_format && strcasecmp(opts->output_format, "txt") == 0 &&
+      pf__registry_writer(NULL, opts->output_format, &wops, NULL) != PF_OK) {
     /* the original CLI's -f txt: say what it is for */
     const pf__reader_ops *rops;
     PF_TRY(pf__registry_reader(opts, &rops, err));
-    PF_TRY(pf__unreadable_txt_output(opts->output_format, rops->name, err));
+    return pf__unreadable_txt_output(rops->name, err);
   }
   PF_TRY(pf__default_output(opts, target, sizeof target, err));
   PF_TRY(pf__registry_writer(target, opts->output_format, &wops, err));

@@ -81,7 +81,7 @@ static int looks_json(const uint8_t *h, size_t n) {
   while (i < n && is_ws(h[i])) i++;
   if (i >= n) return 0;
   if (open == '{') return h[i] == '"' || h[i] == '}';
-  return strchr("\"{[]-0123456789", h[i]) != NULL || has(h, n, i, "true", 4) ||
+  return (h[i] && strchr("\"{[]-0123456789", h[i])) || has(h, n, i, "true", 4) ||
          has(h, n, i, "false", 5) || has(h, n, i, "null", 4);
 }
 
@@ -158,9 +158,7 @@ pf_status pf__unreadable_input(const char *path, const uint8_t *head, size_t n,
                        said, k && k->advice ? "; " : "", k && k->advice ? k->advice : "", known);
 }
 
-pf_status pf__unreadable_txt_output(const char *output_format, const char *input_format,
-                                    pf_error *err) {
-  if (!output_format || strcasecmp(output_format, "txt") != 0) return PF_OK;
+pf_status pf__unreadable_txt_output(const char *input_format, pf_error *err) {
   return pf__error_set(err, PF_EINVAL,
                        "output.format=txt is the text output of PDF documents (the original "
                        "PyForge CLI's default for them), which comes with the pdf plugin; "

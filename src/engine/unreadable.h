@@ -26,12 +26,10 @@
 pf_status pf__unreadable_input(const char *path, const uint8_t *head, size_t n,
                                const char *known, pf_error *err);
 
-/* output.format=txt when no writer of that name is installed: the
- * original PyForge CLI's text output of PDF documents. PF_OK when the
- * format asked for is another; else PF_EINVAL naming what txt is for and
- * what the input converts to (input_format: its reader's name, or NULL
- * when the input is not known yet). */
-pf_status pf__unreadable_txt_output(const char *output_format, const char *input_format,
-                                    pf_error *err);
+/* The error for output.format=txt when no writer of that name is installed
+ * (the original PyForge CLI's text output of PDF documents): PF_EINVAL
+ * naming what txt is for and what the input (input_format: its reader's
+ * name) converts to. */
+pf_status pf__unreadable_txt_output(const char *input_format, pf_error *err);
 
 #endif

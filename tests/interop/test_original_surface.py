@@ -424,3 +424,6 @@ def test_all_strings_excel_fixed_texts(run_pyforge, work_dir):
     assert rows[2][9:11] == ("1000000000000000", "1.152921504606847E+18")
     assert rows[3][8:10] == ("0.0000015", "1E+16")
     assert rows[4][0] == "5"  # the blank row is left out
+    rc, so, se = run_pyforge("info", book, "--sheet", "Types", "--all-strings", "--json")
+    assert rc == 0, se
+    assert json.loads(so)["rows"] == len(rows)  # info counts the rows convert writes

@@ -87,6 +87,8 @@ typedef struct pf__xlsx_sheet {
   pf__infer_col *types; /* sampled ladder types per column col_lo..col_hi   */
   size_t n_types;
   int64_t data_rows;   /* data rows seen (trailing blanks trimmed)         */
+  int64_t filled_rows; /* the data rows holding a cell (--all-strings
+                          leaves blank rows out, as the original CLI did)  */
   int64_t first_data;  /* sheet row of the first data row (0: none)        */
   int64_t last_data;   /* sheet row of the last non-empty data row         */
   char *signature;     /* normalised header for grouping                    */

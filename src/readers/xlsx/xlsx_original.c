@@ -96,8 +96,8 @@ static size_t original_float(double v, char *out) {
 /* Python's int(text) printed: sign and leading zeros normalised. 0 when the
  * text is no integer. */
 static size_t original_int(const char *p, size_t n, char *out, size_t cap) {
-  while (n && strchr(" \t\r\n", *p)) p++, n--;
-  while (n && strchr(" \t\r\n", p[n - 1])) n--;
+  while (n && *p && strchr(" \t\r\n", *p)) p++, n--;
+  while (n && p[n - 1] && strchr(" \t\r\n", p[n - 1])) n--;
   int neg = n && *p == '-';
   if (n && (*p == '-' || *p == '+')) p++, n--;
   if (n == 0 || n + 2 > cap) return 0;

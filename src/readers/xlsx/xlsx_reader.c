@@ -691,6 +691,12 @@ static const pf_schema *xlsx_schema(void *state) { return ((xlsx_reader *)state)
 
 static size_t xlsx_n_tables(void *state) { return ((xlsx_reader *)state)->b.n_sheets; }
 
+/* The rows a conversion writes from a sampled sheet: blank rows between
+ * data rows are rows of nulls, or left out with --all-strings. */
+static int64_t sheet_rows(const xlsx_reader *r, const pf__xlsx_sheet *sh) {
+  return r->opts->all_strings ? sh->filled_rows : sh->data_rows;
+}
+
 static pf_status xlsx_table(void *state, size_t i, pf__table_desc *out, pf_error *err) {
   xlsx_reader *r = state;
   if (i >= r->b.n_sheets) return pf__error_set(err, PF_EINVAL, "no sheet number %zu", i + 1);
@@ -698,7 +704,7 @@ static pf_status xlsx_table(void *state, size_t i, pf__table_desc *out, pf_error
   out->name = sh->name;
   out->signature = sh->signature ? sh->signature : "";
   out->hidden = sh->hidden != 0;
-  out->rows_hint = sh->complete ? sh->data_rows : -1;
+  out->rows_hint = sh->complete ? sheet_rows(r, sh) : -1;
   return PF_OK;
 }
 
@@ -743,6 +749,7 @@ static pf_status xlsx_select(void *state, const size_t *idx, size_t n, const cha
 }
 
 /* ---- info ---- */
+
 static pf_status xlsx_info(void *state, pf_info *info, pf_error *err) {
   xlsx_reader *r = state;
   PF_TRY(pf__info_prop(info, "sheets", "%zu", r->b.n_sheets));
@@ -760,7 +767,7 @@ static pf_status xlsx_info(void *state, pf_info *info, pf_error *err) {
     PF_TRY(pf__section_prop(s, "dimension", "%s", sh->dimension ? sh->dimension : "(none)"));
     if (sh->header_row) PF_TRY(pf__section_prop(s, "header", "row %lld", (long long)sh->header_row));
     else PF_TRY(pf__section_prop(s, "header", "none"));
-    PF_TRY(pf__section_prop(s, "rows", "%lld", (long long)sh->data_rows));
+    PF_TRY(pf__section_prop(s, "rows", "%lld", (long long)sheet_rows(r, sh)));
     int64_t w = sh->col_hi >= sh->col_lo ? sh->col_hi - sh->col_lo + 1 : 0;
     PF_TRY(pf__section_prop(s, "columns", "%lld", (long long)w));
     if (w) {
@@ -782,7 +789,7 @@ static pf_status xlsx_info(void *state, pf_info *info, pf_error *err) {
       PF_TRY(st);
     }
   }
-  for (size_t k = 0; k < r->n_sel; k++) total += r->b.sheets[r->sel[k]].data_rows;
+  for (size_t k = 0; k < r->n_sel; k++) total += sheet_rows(r, &r->b.sheets[r->sel[k]]);
   info->rows = total;
   return PF_OK;
 }

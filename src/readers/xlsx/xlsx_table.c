@@ -220,9 +220,16 @@ static int all_text(const pf__xlsx_cell *cells, size_t n) {
 }
 
 /* A text cell of a data row: typing and extent. */
-static void data_text(sample_ctx *c, int64_t row, uint32_t col) {
+/* A data row (rows come in increasing order; a row may come in several
+ * calls). */
+static void data_row(sample_ctx *c, int64_t row) {
   if (c->sh->first_data == 0) c->sh->first_data = row;
+  if (c->sh->last_data != row) c->sh->filled_rows++;
   c->sh->last_data = row;
+}
+
+static void data_text(sample_ctx *c, int64_t row, uint32_t col) {
+  data_row(c, row);
   pf__infer_col *ic = &c->types[col];
   ic->type = pf__infer_widen(ic->type, ic->big, PF_TYPE_STRING, 0);
   ic->values++;
@@ -319,8 +326,7 @@ static int sample_row(void *user, int64_t row, const pf__xlsx_cell *cells, size_
     }
     return 0;
   }
-  if (c->sh->first_data == 0) c->sh->first_data = row;
-  c->sh->last_data = row;
+  data_row(c, row);
   for (size_t i = 0; i < n; i++) {
     double v;
     int big;
@@ -370,7 +376,7 @@ static pf_status make_signature(pf__xlsx_sheet *sh) {
 pf_status pf__xlsx_sample(pf__xlsx_book *b, pf__xlsx_sheet *sh, const pf__xlsx_head_opts *o,
                           int64_t max_rows, pf_error *err) {
   pf__xlsx_sheet_free_sample(sh);
-  sh->header_row = sh->first_data = sh->last_data = 0;
+  sh->header_row = sh->first_data = sh->last_data = sh->filled_rows = 0;
   sh->col_lo = 1;
   sh->col_hi = 0;
   sample_ctx c;
