@@ -61,7 +61,9 @@ def test_sigkill_leftover_is_removed_by_the_next_run(pyforge_bin, run_pyforge, s
     # a tiny row group makes the writer write early and often
     p = start(pyforge_bin, "convert", slow_input, out, "--row-group-size", "1000")
     temp = wait_for_temp(p, tmp_path)
-    time.sleep(0.3)  # let it write some of the file
+    # stopped at once, so a fast machine cannot finish the conversion before
+    # the kill arrives (a sleep here raced with it); the temporary exists
+    p.send_signal(signal.SIGSTOP)
     p.send_signal(signal.SIGKILL)
     p.wait()
     assert p.returncode == -signal.SIGKILL
