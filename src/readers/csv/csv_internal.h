@@ -322,6 +322,7 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p);
 /* ---- the reader's state (csv_open.c opens, csv_reader.c streams) ---- */
 
 #include "core/format_api.h"
+#include "core/pool.h"
 
 /* A block of text holding complete rows (plus the start of the next row,
  * carried to the following block). */
@@ -337,6 +338,30 @@ typedef struct pf__csv_block {
   int64_t bad_quote_line; /* a row cut at an open quote (lenient), or 0  */
   int64_t bad_quote_open; /* the line of that quote                      */
 } pf__csv_block;
+
+/* The parts of one block: one batch each. */
+typedef struct pf__csv_parts {
+  pf__csv_part *p;
+  size_t n, cap;
+} pf__csv_parts;
+
+struct pf__csv_reader;
+
+/* A block parsed on the pool (its parts, one task each) while the next
+ * block is read and scanned (one more task); submitted by one call, waited
+ * for ("collected") by a later one, so parsing overlaps what the caller
+ * does with the previous block's batches. */
+typedef struct pf__csv_job {
+  struct pf__csv_reader *r;
+  pf__csv_block *cur;          /* the block parsed                         */
+  pf__csv_block *nxt;          /* the block read next (prepare)            */
+  pf__csv_parts *set;          /* where cur's batches go                   */
+  int prepare;                 /* task 0 reads nxt                         */
+  int running;                 /* submitted, not yet collected             */
+  pf_status prep_st;
+  pf_error prep_err;
+  pf__pool_job pj;
+} pf__csv_job;
 
 typedef struct pf__csv_reader {
   const pf__reader_env *env;   /* borrowed for the reader's life          */
@@ -372,10 +397,11 @@ typedef struct pf__csv_reader {
   int64_t skip_left;           /* physical lines still to skip             */
   size_t lead_pending;         /* rows of r->lead still ahead              */
   int64_t rows_scanned;        /* data rows found so far                   */
-  pf__csv_part *parts;
-  size_t n_parts, cap_parts;
-  size_t next_part;            /* next part whose batch goes out           */
-  int done;                    /* no more batches                          */
+  pf__csv_parts sets[2];       /* sets[out] goes out; the other is parsed  */
+  int out;
+  size_t next_part;            /* next part of sets[out] whose batch goes out */
+  pf__csv_job job;             /* the block being parsed in the background */
+  int done;                    /* no more blocks to parse                  */
   pf_status pending_st;        /* reading ahead failed: report when due    */
   pf_error pending_err;
   pf_status fatal;             /* sticky failure of next()                 */
@@ -383,6 +409,8 @@ typedef struct pf__csv_reader {
   int64_t rows_rejected;
   int64_t kept[3];             /* KEEP: rows kept so far (as pf__csv_part) */
   int64_t kept_line[3];        /* the first line of each, -1               */
+  uint64_t seen_text;          /* stats(): input bytes decoded, and where   */
+  uint64_t seen_disk;          /*   the source is, when last collected      */
 } pf__csv_reader;
 
 /* Opens env->path into r (zeroed): sample, dialect, header, schema. */
@@ -393,7 +421,8 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
  * it. Uses and updates r->sc, r->text, r->skip_left, r->header_pending. */
 pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
                           pf__csv_block *from, pf_error *err);
-/* Resets streaming to the start of the input (text rewound). */
+/* Resets streaming to the start of the input (text rewound), after the
+ * block in flight (if any) is waited for and dropped. */
 pf_status pf__csv_stream_reset(pf__csv_reader *r, pf_error *err);
 /* Reads and parses the first block (after open and rewind), widening in
  * place; a failure is kept for next(). */

@@ -28,7 +28,7 @@
 
 #define HEAD_RAW (1u << 20)
 #define SAMPLE_TEXT (1u << 20)
-#define DEFAULT_BLOCK (4u << 20)
+#define DEFAULT_BLOCK (2u << 20)
 #define DEFAULT_MAX_FIELD (64u << 20)
 #define DEFAULT_MAX_COLS 8192
 

@@ -5,10 +5,14 @@
  * with the incomplete row the previous block ended with, then the
  * sequential scanner (csv_scan.c) finds its complete rows. The rows are cut
  * into parts (about block/(2 x threads) bytes, at most PF_BATCH_ROWS rows)
- * and one pf__pool_run parses every part into its own batch while one more
+ * and one pool job parses every part into its own batch while one more
  * task reads and scans the next block, so reading, decompression,
- * transcoding and scanning overlap parsing. next() hands the batches out in
- * input order. Memory: two blocks and one block's batches.
+ * transcoding and scanning overlap parsing. The job runs in the background
+ * (pf__pool_submit): while next() hands out one block's batches and the
+ * caller writes them, the pool parses the next block, and next() collects
+ * it when the caller gets there; bad rows, widening and errors are acted
+ * on at that point, in input order, as if the block had been parsed then.
+ * Memory: two blocks and two blocks' batches.
  *
  * Widening: a value that does not fit its column (e.g. "1.5" in an int64
  * column) is noted by the part; the reader widens the column (core/infer.h
@@ -182,7 +186,15 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
   return PF_OK;
 }
 
+/* Waits for the block in flight, if any, and drops it. */
+static void quiesce(pf__csv_reader *r) {
+  if (!r->job.running) return;
+  pf__pool_wait(r->env->pool, &r->job.pj);
+  r->job.running = 0;
+}
+
 pf_status pf__csv_stream_reset(pf__csv_reader *r, pf_error *err) {
+  quiesce(r);
   PF_TRY(pf__csv_text_rewind(&r->text, err));
   pf__csv_scan_init(&r->sc, &r->d, 1);
   r->skip_left = r->opts->csv.skip_rows;
@@ -199,8 +211,10 @@ pf_status pf__csv_stream_reset(pf__csv_reader *r, pf_error *err) {
     r->blk[i].rows.n = 0;
     r->blk[i].row0 = 0;
     r->blk[i].last = 0;
+    r->sets[i].n = 0;
   }
-  r->n_parts = r->next_part = 0;
+  r->out = 0;
+  r->next_part = 0;
   r->done = 0;
   r->pending_st = PF_OK;
   r->fatal = PF_OK;
@@ -208,12 +222,34 @@ pf_status pf__csv_stream_reset(pf__csv_reader *r, pf_error *err) {
   return PF_OK;
 }
 
+/* What stats() reports: read only when no task can be reading. */
+static void note_progress(pf__csv_reader *r) {
+  r->seen_text = r->text.raw_pos;
+  r->seen_disk = pf__source_disk_pos(r->src);
+}
+
 /* ---- parts ---------------------------------------------------------------- */
 
-static pf_status setup_parts(pf__csv_reader *r, pf__csv_block *b) {
+static pf_status grow_parts(pf__csv_reader *r, pf__csv_parts *set) {
+  size_t cap = set->cap ? set->cap * 2 : 8;
+  pf__csv_part *np = realloc(set->p, cap * sizeof *np);
+  if (!np) return PF_ENOMEM;
+  set->p = np;
+  for (size_t k = set->cap; k < cap; k++) {
+    pf_status st = pf__csv_part_init(&np[k], r->n_cols);
+    if (st != PF_OK) {
+      for (size_t j = set->cap; j <= k; j++) pf__csv_part_free(&np[j], r->n_cols);
+      return st;
+    }
+  }
+  set->cap = cap;
+  return PF_OK;
+}
+
+static pf_status setup_parts(pf__csv_reader *r, pf__csv_parts *set, pf__csv_block *b) {
   const pf__csv_rows *rows = &b->rows;
   size_t i = b->row0;
-  r->n_parts = 0;
+  set->n = 0;
   while (i < rows->n) {
     size_t start = i;
     uint32_t s0 = rows->start[i];
@@ -221,21 +257,8 @@ static pf_status setup_parts(pf__csv_reader *r, pf__csv_block *b) {
       i++;
     } while (i < rows->n && i - start < PF_BATCH_ROWS &&
              (size_t)(rows->end[i - 1] - s0) < r->part_bytes);
-    if (r->n_parts == r->cap_parts) {
-      size_t cap = r->cap_parts ? r->cap_parts * 2 : 8;
-      pf__csv_part *np = realloc(r->parts, cap * sizeof *np);
-      if (!np) return PF_ENOMEM;
-      r->parts = np;
-      for (size_t k = r->cap_parts; k < cap; k++) {
-        pf_status st = pf__csv_part_init(&np[k], r->n_cols);
-        if (st != PF_OK) {
-          for (size_t j = r->cap_parts; j <= k; j++) pf__csv_part_free(&np[j], r->n_cols);
-          return st;
-        }
-      }
-      r->cap_parts = cap;
-    }
-    pf__csv_part *p = &r->parts[r->n_parts++];
+    if (set->n == set->cap) PF_TRY(grow_parts(r, set));
+    pf__csv_part *p = &set->p[set->n++];
     size_t n = i - start;
     if (!p->batch || p->batch->cap_rows < n) {
       pf__batch_free(p->batch);
@@ -257,16 +280,8 @@ static pf_status setup_parts(pf__csv_reader *r, pf__csv_block *b) {
   return PF_OK;
 }
 
-typedef struct job {
-  pf__csv_reader *r;
-  pf__csv_block *cur, *nxt;
-  int prepare;       /* task 0 reads the next block                    */
-  pf_status prep_st;
-  pf_error prep_err;
-} job;
-
 static void run_task(void *arg, size_t i) {
-  job *j = arg;
+  pf__csv_job *j = arg;
   if (j->prepare) {
     if (i == 0) {
       pf_error_init(&j->prep_err);
@@ -275,18 +290,24 @@ static void run_task(void *arg, size_t i) {
     }
     i--;
   }
-  pf__csv_parse_part(&j->r->cfg, &j->r->parts[i]);
+  pf__csv_parse_part(&j->r->cfg, &j->set->p[i]);
+}
+
+static void run_part(void *arg, size_t i) {
+  pf__csv_job *j = arg;
+  pf__csv_parse_part(&j->r->cfg, &j->set->p[i]);
 }
 
 /* Widens the columns parts [0, upto) found misfits in; fills err with the
  * first widening (for PF_ERESTART). */
-static pf_status widen_columns(pf__csv_reader *r, size_t upto, pf_error *err) {
+static pf_status widen_columns(pf__csv_reader *r, const pf__csv_parts *set, size_t upto,
+                               pf_error *err) {
   int reported = 0;
   for (size_t c = 0; c < r->n_cols; c++) {
     pf_type t = r->schema->fields[c].type, nt = t;
     const pf__csv_part *first = NULL;
     for (size_t k = 0; k < upto; k++) {
-      const pf__csv_part *p = &r->parts[k];
+      const pf__csv_part *p = &set->p[k];
       if (p->want[c] == t) continue;
       nt = pf__infer_widen(nt, 0, p->want[c], 0);
       if (!first && p->ev_row[c] >= 0) first = p;
@@ -323,46 +344,41 @@ static pf_status set_fatal(pf__csv_reader *r, pf_status st, const pf_error *e,
   return st;
 }
 
-/* Parses the current block (reading the next one alongside) and reports
- * its bad rows. A value that does not fit its column widens the column;
- * with in_place the block is parsed again (the schema has not been handed
- * to anyone who depends on it yet), otherwise PF_ERESTART. */
-static pf_status parse_block(pf__csv_reader *r, int in_place, pf_error *err) {
-  pf__csv_block *cur = &r->blk[r->cur], *nxt = &r->blk[r->cur ^ 1];
-  pf_status st = setup_parts(r, cur);
+/* Starts parsing the current block into the set not going out, reading the
+ * next block alongside. */
+static pf_status launch(pf__csv_reader *r, pf_error *err) {
+  pf__csv_job *j = &r->job;
+  pf__csv_block *cur = &r->blk[r->cur];
+  j->r = r;
+  j->cur = cur;
+  j->nxt = &r->blk[r->cur ^ 1];
+  j->set = &r->sets[r->out ^ 1];
+  j->prepare = !cur->last;
+  j->prep_st = PF_OK;
+  pf_status st = setup_parts(r, j->set, cur);
   if (st != PF_OK) return set_fatal(r, st, NULL, err);
-  job j = {r, cur, nxt, !cur->last, PF_OK, {0}};
-  pf__pool_run(r->env->pool, r->n_parts + (size_t)j.prepare, run_task, &j);
-  for (;;) {
-    size_t k = 0, bad = r->n_parts;
-    int widened = 0;
-    for (k = 0; k < r->n_parts; k++) {
-      if (r->parts[k].widened) widened = 1;
-      if (r->parts[k].status != PF_OK) {
-        bad = k;
-        break;
-      }
-    }
-    if (widened) {
-      pf_error werr;
-      pf_error_init(&werr);
-      st = widen_columns(r, bad < r->n_parts ? bad + 1 : r->n_parts, &werr);
-      if (st != PF_OK) return set_fatal(r, st, NULL, err);
-      if (!in_place) return set_fatal(r, PF_ERESTART, &werr, err);
-      for (k = 0; k < r->n_parts; k++) {
-        st = pf__csv_part_reset(&r->parts[k], &r->cfg);
-        if (st != PF_OK) return set_fatal(r, st, NULL, err);
-      }
-      job again = {r, cur, nxt, 0, PF_OK, {0}};
-      pf__pool_run(r->env->pool, r->n_parts, run_task, &again);
-      continue;
-    }
-    if (bad < r->n_parts) return set_fatal(r, r->parts[bad].status, &r->parts[bad].err, err);
-    break;
+  pf__pool_submit(r->env->pool, &j->pj, j->set->n + (size_t)j->prepare, run_task, j, 0);
+  j->running = 1;
+  return PF_OK;
+}
+
+/* Launches the next block unless the input is done or reading it failed. */
+static pf_status launch_next(pf__csv_reader *r, pf_error *err) {
+  if (r->done || r->pending_st != PF_OK || r->fatal != PF_OK) return PF_OK;
+  const pf__csv_block *b = &r->blk[r->cur];
+  if (b->rows.n <= b->row0 && b->last) {
+    r->done = 1;
+    return PF_OK;
   }
+  return launch(r, err);
+}
+
+/* Reports the collected set's bad rows and counts in input order. */
+static pf_status report_rows(pf__csv_reader *r, const pf__csv_parts *set,
+                             const pf__csv_block *cur, pf_error *err) {
   const pf__reader_env *env = r->env;
-  for (size_t k = 0; k < r->n_parts; k++) {
-    const pf__csv_part *p = &r->parts[k];
+  for (size_t k = 0; k < set->n; k++) {
+    const pf__csv_part *p = &set->p[k];
     for (int i = 0; i < 3; i++) {
       if (r->kept_line[i] < 0) r->kept_line[i] = p->kept_line[i];
       r->kept[i] += p->kept[i];
@@ -373,18 +389,59 @@ static pf_status parse_block(pf__csv_reader *r, int in_place, pf_error *err) {
       if (!env->reject) continue;
       pf_error e2;
       pf_error_init(&e2);
-      st = env->reject(env->reject_user, rj->line, rj->reason, (const char *)cur->buf + rj->raw_off,
-                       rj->raw_len, &e2);
+      pf_status st = env->reject(env->reject_user, rj->line, rj->reason,
+                                 (const char *)cur->buf + rj->raw_off, rj->raw_len, &e2);
       if (st != PF_OK) return set_fatal(r, st, &e2, err);
     }
   }
-  if (j.prepare && j.prep_st != PF_OK) {
-    r->pending_st = j.prep_st;
-    pf__error_copy(&r->pending_err, &j.prep_err);
+  return PF_OK;
+}
+
+/* Waits for the block in flight and makes its batches the ones going out,
+ * reporting its bad rows. A value that does not fit its column widens the
+ * column; with in_place the block is parsed again (the schema has not been
+ * handed to anyone who depends on it yet), otherwise PF_ERESTART. */
+static pf_status collect(pf__csv_reader *r, int in_place, pf_error *err) {
+  pf__csv_job *j = &r->job;
+  pf__pool_wait(r->env->pool, &j->pj);
+  j->running = 0;
+  note_progress(r);
+  pf__csv_parts *set = j->set;
+  for (;;) {
+    size_t k = 0, bad = set->n;
+    int widened = 0;
+    for (k = 0; k < set->n; k++) {
+      if (set->p[k].widened) widened = 1;
+      if (set->p[k].status != PF_OK) {
+        bad = k;
+        break;
+      }
+    }
+    if (widened) {
+      pf_error werr;
+      pf_error_init(&werr);
+      pf_status st = widen_columns(r, set, bad < set->n ? bad + 1 : set->n, &werr);
+      if (st != PF_OK) return set_fatal(r, st, NULL, err);
+      if (!in_place) return set_fatal(r, PF_ERESTART, &werr, err);
+      for (k = 0; k < set->n; k++) {
+        st = pf__csv_part_reset(&set->p[k], &r->cfg);
+        if (st != PF_OK) return set_fatal(r, st, NULL, err);
+      }
+      pf__pool_run(r->env->pool, set->n, run_part, j);
+      continue;
+    }
+    if (bad < set->n) return set_fatal(r, set->p[bad].status, &set->p[bad].err, err);
+    break;
   }
-  if (cur->last) r->done = 1;
-  else r->cur ^= 1;
+  PF_TRY(report_rows(r, set, j->cur, err));
+  if (j->prepare && j->prep_st != PF_OK) {
+    r->pending_st = j->prep_st;
+    pf__error_copy(&r->pending_err, &j->prep_err);
+  }
+  r->out = (int)(set - r->sets);
   r->next_part = 0;
+  if (j->cur->last) r->done = 1;
+  else r->cur ^= 1;
   return PF_OK;
 }
 
@@ -429,14 +486,21 @@ static pf_status csv_next(void *state, pf_batch **out, pf_error *err) {
     return r->fatal;
   }
   for (;;) {
-    while (r->next_part < r->n_parts) {
-      pf__csv_part *p = &r->parts[r->next_part++];
+    pf__csv_parts *set = &r->sets[r->out];
+    while (r->next_part < set->n) {
+      pf__csv_part *p = &set->p[r->next_part++];
       if (p->batch->n_rows == 0) continue;
       p->batch->first_row = p->first_row;
       *out = p->batch;
       return PF_OK;
     }
-    r->n_parts = r->next_part = 0;
+    set->n = r->next_part = 0;
+    if (r->job.running) {
+      /* the next block was parsed meanwhile; start the one after it */
+      PF_TRY(collect(r, 0, err));
+      PF_TRY(launch_next(r, err));
+      continue;
+    }
     if (r->pending_st != PF_OK) return set_fatal(r, r->pending_st, &r->pending_err, err);
     if (r->done) return PF_OK;
     if (!r->started) {
@@ -444,27 +508,27 @@ static pf_status csv_next(void *state, pf_batch **out, pf_error *err) {
       pf_error e;
       pf_error_init(&e);
       pf_status st = pf__csv_prepare(r, &r->blk[r->cur], NULL, &e);
+      note_progress(r);
       if (st != PF_OK) return set_fatal(r, st, &e, err);
     }
-    if (r->blk[r->cur].rows.n <= r->blk[r->cur].row0 && r->blk[r->cur].last) {
-      r->done = 1;
-      return PF_OK;
-    }
-    PF_TRY(parse_block(r, 0, err));
+    PF_TRY(launch_next(r, err));
+    if (!r->job.running) return PF_OK; /* done */
   }
 }
 
+/* Reads and parses the first block, widening in place, then starts the
+ * second; a failure is kept for next(). */
 pf_status pf__csv_prime(pf__csv_reader *r) {
   pf_error e;
   pf_error_init(&e);
   r->started = 1;
   pf_status st = pf__csv_prepare(r, &r->blk[r->cur], NULL, &e);
+  note_progress(r);
   if (st != PF_OK) return set_fatal(r, st, &e, NULL);
-  if (r->blk[r->cur].rows.n <= r->blk[r->cur].row0 && r->blk[r->cur].last) {
-    r->done = 1;
-    return PF_OK;
-  }
-  return parse_block(r, 1, &e);
+  PF_TRY(launch_next(r, &e));
+  if (!r->job.running) return PF_OK;
+  PF_TRY(collect(r, 1, &e));
+  return launch_next(r, &e);
 }
 
 static pf_status csv_rewind(void *state, pf_error *err) {
@@ -489,15 +553,17 @@ static pf_status scan_all(pf__csv_reader *r, int64_t *n, pf_error *err) {
   PF_TRY(pf__csv_stream_reset(r, err));
   r->started = 1;
   pf_status st = pf__csv_prepare(r, &r->blk[r->cur], NULL, err);
+  note_progress(r);
   while (st == PF_OK) {
     if (r->opts->cancel && *r->opts->cancel) {
       st = pf__error_set(err, PF_ECANCELED, "canceled");
       break;
     }
-    const pf__csv_block *cur = &r->blk[r->cur];
-    if (cur->rows.n <= cur->row0 && cur->last) break;
-    st = parse_block(r, 1, err);
-    for (size_t k = 0; st == PF_OK && k < r->n_parts; k++) *n += (int64_t)r->parts[k].batch->n_rows;
+    st = launch_next(r, err);
+    if (st != PF_OK || !r->job.running) break;
+    st = collect(r, 1, err); /* one block at a time: widening changes the schema */
+    const pf__csv_parts *set = &r->sets[r->out];
+    for (size_t k = 0; st == PF_OK && k < set->n; k++) *n += (int64_t)set->p[k].batch->n_rows;
     if (st == PF_OK && r->pending_st != PF_OK) {
       st = r->pending_st;
       pf__error_copy(err, &r->pending_err);
@@ -601,17 +667,20 @@ static size_t csv_warnings(void *state, const char *const **out) {
 
 static void csv_stats(void *state, pf__reader_stats *out) {
   const pf__csv_reader *r = state;
-  out->bytes_read = r->text.raw_pos;
+  out->bytes_read = r->seen_text; /* a task may be reading on: not r->text */
   out->bytes_total = pf__source_disk_size(r->src);
-  out->progress_done = pf__source_disk_pos(r->src);
+  out->progress_done = r->seen_disk;
   out->rows_rejected = r->rows_rejected;
 }
 
 static void csv_close(void *state) {
   pf__csv_reader *r = state;
   if (!r) return;
-  for (size_t k = 0; k < r->cap_parts; k++) pf__csv_part_free(&r->parts[k], r->n_cols);
-  free(r->parts);
+  quiesce(r);
+  for (int i = 0; i < 2; i++) {
+    for (size_t k = 0; k < r->sets[i].cap; k++) pf__csv_part_free(&r->sets[i].p[k], r->n_cols);
+    free(r->sets[i].p);
+  }
   for (int i = 0; i < 2; i++) {
     free(r->blk[i].buf);
     pf__csv_rows_free(&r->blk[i].rows);

@@ -64,10 +64,6 @@ pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, int dicti
   c->dict_mode = c->use_dict;
   pf__pq_dict_init(&c->dict);
   pf__buf_init(&c->plain, 0);
-  pf__buf_init(&c->chunk, 0);
-  pf__buf_init(&c->dict_page, 0);
-  pf__buf_init(&c->body, 0);
-  pf__buf_init(&c->zbody, 0);
   pf__buf_init(&c->stats.smin, 0);
   pf__buf_init(&c->stats.smax, 0);
   return PF_OK;
@@ -77,10 +73,9 @@ void pf__pq_col_free(pf__pq_col *c) {
   if (!c) return;
   pf__pq_dict_free(&c->dict);
   pf__buf_free(&c->plain);
-  pf__buf_free(&c->chunk);
-  pf__buf_free(&c->dict_page);
-  pf__buf_free(&c->body);
-  pf__buf_free(&c->zbody);
+  if (c->dict_page) pf__pq_pages_push(&c->pages, c->dict_page); /* freed below */
+  pf__pq_pages_free(&c->pages);
+  pf__pq_pages_free(&c->spare);
   pf__buf_free(&c->stats.smin);
   pf__buf_free(&c->stats.smax);
   free(c->def);
@@ -89,7 +84,15 @@ void pf__pq_col_free(pf__pq_col *c) {
   memset(c, 0, sizeof *c);
 }
 
-void pf__pq_col_reset(pf__pq_col *c) {
+pf_status pf__pq_col_reset(pf__pq_col *c, pf__pq_pages *out) {
+  out->n = 0;
+  if (c->dict_page) PF_TRY(pf__pq_pages_push(out, c->dict_page));
+  for (size_t i = 0; i < c->pages.n; i++) PF_TRY(pf__pq_pages_push(out, c->pages.p[i]));
+  c->dict_page = NULL;
+  c->pages.n = 0;
+  c->n_sent = c->n_done = 0;
+  c->data_raw = c->data_stored = c->dict_raw = c->dict_stored = 0;
+  c->pending_raw = 0;
   c->dict_mode = c->use_dict;
   c->dict_used = 0;
   pf__pq_dict_clear(&c->dict);
@@ -98,13 +101,73 @@ void pf__pq_col_reset(pf__pq_col *c) {
   c->stats.has = 0;
   c->stats.smin.len = c->stats.smax.len = 0;
   c->dict_pages = c->plain_pages = 0;
-  c->chunk.len = c->dict_page.len = 0;
-  c->chunk_raw = c->dict_raw = 0;
+  return PF_OK;
 }
 
 size_t pf__pq_col_buffered(const pf__pq_col *c) {
-  return c->chunk.len + c->dict_page.len + c->plain.len + c->n_idx * sizeof *c->idx +
-         c->dict.vals.len + c->page_rows / 8;
+  return (size_t)(c->data_stored + c->pending_raw) + c->plain.len +
+         c->n_idx * sizeof *c->idx + c->dict.vals.len + c->page_rows / 8;
+}
+
+/* ---- sealed pages ---- */
+
+/* A page struct for the next sealed page, its body empty (from bp). */
+static pf_status take_page(pf__pq_col *c, pf__pq_bufpool *bp, size_t want, pf__pq_page **out) {
+  pf__pq_page *pg;
+  if (c->spare.n) {
+    pg = c->spare.p[--c->spare.n];
+  } else {
+    pg = calloc(1, sizeof *pg);
+    if (!pg) return PF_ENOMEM;
+    pf__buf_init(&pg->raw, 0);
+    pf__buf_init(&pg->z, 0);
+  }
+  if (!pg->raw.data && want) pf__pq_bufpool_take(bp, PF__PQ_RAW, &pg->raw, want);
+  pg->raw.len = pg->z.len = pg->hdr_len = 0;
+  pg->status = PF_OK;
+  *out = pg;
+  return PF_OK;
+}
+
+/* Page struct back to the spares (its bodies given back). */
+static void give_page(pf__pq_col *c, pf__pq_bufpool *bp, pf__pq_page *pg) {
+  pf__pq_bufpool_give(bp, PF__PQ_RAW, &pg->raw);
+  pf__pq_bufpool_give(bp, PF__PQ_Z, &pg->z);
+  if (c->spare.n < 256 && pf__pq_pages_push(&c->spare, pg) == PF_OK) return;
+  free(pg);
+}
+
+static void account_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp,
+                         pf__pq_page *pg, int64_t *raw, int64_t *stored) {
+  *raw += (int64_t)(pg->hdr_len + pg->raw.len);
+  *stored += (int64_t)(pg->hdr_len + pf__pq_page_stored(pg, cfg)->len);
+  c->pending_raw -= (int64_t)pg->raw.len;
+  if (!pf__pq_codec_is_none(cfg->codec)) pf__pq_bufpool_give(bp, PF__PQ_RAW, &pg->raw);
+}
+
+pf_status pf__pq_col_account(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp,
+                             size_t upto) {
+  for (; c->n_done < upto; c->n_done++) {
+    pf__pq_page *pg = c->pages.p[c->n_done];
+    if (pg->status != PF_OK) return pg->status;
+    account_page(c, cfg, bp, pg, &c->data_raw, &c->data_stored);
+  }
+  if (upto == c->pages.n && c->dict_page && c->dict_stored == 0) {
+    if (c->dict_page->status != PF_OK) return c->dict_page->status;
+    account_page(c, cfg, bp, c->dict_page, &c->dict_raw, &c->dict_stored);
+  }
+  return PF_OK;
+}
+
+void pf__pq_col_recycle(pf__pq_col *c, pf__pq_pages *written) {
+  for (size_t i = 0; i < written->n; i++) {
+    pf__pq_page *pg = written->p[i];
+    if (c->spare.n < 256 && pf__pq_pages_push(&c->spare, pg) == PF_OK) continue;
+    pf__buf_free(&pg->raw);
+    pf__buf_free(&pg->z);
+    free(pg);
+  }
+  written->n = 0;
 }
 
 /* ---- statistics ---- */
@@ -286,52 +349,57 @@ static size_t slice_rows(const pf__pq_col *c, const pf__pq_config *cfg,
   return rows < n ? rows : n;
 }
 
-static pf_status write_page(pf__pq_col *c, const pf__pq_config *cfg,
-                            int page_type, const uint8_t *raw, size_t raw_len,
-                            size_t num_values, int encoding, pf__buf *dst,
-                            int64_t *raw_total) {
-  const uint8_t *stored = raw;
-  size_t stored_len = raw_len;
-  if (!pf__pq_codec_is_none(cfg->codec)) {
-    PF_TRY(pf__pq_compress(cfg->codec, raw, raw_len, &c->zbody));
-    stored = c->zbody.data;
-    stored_len = c->zbody.len;
-  }
-  if (raw_len > INT32_MAX || stored_len > INT32_MAX) return PF_ELIMIT;
-  size_t before = dst->len;
-  PF_TRY(pf__pq_page_header(dst, page_type, raw_len, stored_len, num_values, encoding));
-  *raw_total += (int64_t)(dst->len - before + raw_len);
-  return pf__buf_append(dst, stored, stored_len);
-}
-
-static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg) {
+/* Seals the page being built: its body (definition levels, then
+ * dictionary indices or PLAIN values) goes to a page of the chunk, to be
+ * compressed later. A non-nullable PLAIN page's values are its body: the
+ * buffers are swapped, not copied. */
+static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp) {
   if (c->page_rows == 0) return PF_OK;
-  pf__buf *b = &c->body;
-  b->len = 0;
-  if (c->optional) {
-    PF_TRY(pf__buf_append(b, "\0\0\0\0", 4));
-    PF_TRY(pf__pq_rle_encode_bits(c->def, c->page_rows, b));
-    uint32_t n = (uint32_t)(b->len - 4);
-    for (int i = 0; i < 4; i++) b->data[i] = (uint8_t)(n >> (8 * i));
-  }
+  int dict = c->dict_mode && c->n_idx > 0;
+  int direct = !c->optional && !dict;
+  size_t want = direct ? cfg->page_bytes : c->plain.len + c->n_idx * 4 + c->page_rows / 8 + 64;
+  pf__pq_page *pg;
+  PF_TRY(take_page(c, bp, want, &pg));
+  pf__buf *b = &pg->raw;
+  pf_status st = PF_OK;
   int enc = PF__PQ_ENC_PLAIN;
-  int direct = !c->optional && !(c->dict_mode && c->n_idx > 0);
-  if (direct) {
-    c->plain_pages++; /* the PLAIN values are the whole page: no copy */
-  } else if (c->dict_mode && c->n_idx > 0) {
-    int bw = pf__pq_bit_width(c->dict.n - 1);
-    PF_TRY(pf__buf_putc(b, bw));
-    PF_TRY(pf__pq_rle_encode(c->idx, c->n_idx, bw, b));
-    enc = PF__PQ_ENC_RLE_DICTIONARY;
+  if (direct) { /* the values are the body: swap buffers */
+    pf__buf t = c->plain;
+    c->plain = *b;
+    *b = t;
+  } else {
+    if (c->optional) {
+      st = pf__buf_append(b, "\0\0\0\0", 4);
+      if (st == PF_OK) st = pf__pq_rle_encode_bits(c->def, c->page_rows, b);
+      if (st == PF_OK) {
+        uint32_t n = (uint32_t)(b->len - 4);
+        for (int i = 0; i < 4; i++) b->data[i] = (uint8_t)(n >> (8 * i));
+      }
+    }
+    if (st == PF_OK && dict) {
+      int bw = pf__pq_bit_width(c->dict.n - 1);
+      st = pf__buf_putc(b, bw);
+      if (st == PF_OK) st = pf__pq_rle_encode(c->idx, c->n_idx, bw, b);
+      enc = PF__PQ_ENC_RLE_DICTIONARY;
+    } else if (st == PF_OK) {
+      st = pf__buf_append(b, c->plain.data, c->plain.len);
+    }
+  }
+  if (st == PF_OK) st = pf__pq_pages_push(&c->pages, pg);
+  if (st != PF_OK) {
+    give_page(c, bp, pg);
+    return st;
+  }
+  pg->type = PF__PQ_PAGE_DATA;
+  pg->encoding = enc;
+  pg->num_values = c->page_rows;
+  c->pending_raw += (int64_t)b->len;
+  if (dict) {
     c->dict_used = 1;
     c->dict_pages++;
   } else {
-    PF_TRY(pf__buf_append(b, c->plain.data, c->plain.len));
     c->plain_pages++;
   }
-  const pf__buf *page = direct ? &c->plain : b;
-  PF_TRY(write_page(c, cfg, PF__PQ_PAGE_DATA, page->data, page->len, c->page_rows, enc,
-                    &c->chunk, &c->chunk_raw));
   if (c->def) memset(c->def, 0, (c->page_rows + 7) / 8);
   c->page_rows = 0;
   c->plain.len = 0;
@@ -340,12 +408,22 @@ static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg) {
   return PF_OK;
 }
 
-pf_status pf__pq_col_finish(pf__pq_col *c, const pf__pq_config *cfg) {
+pf_status pf__pq_col_finish(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp) {
   if (c->status != PF_OK) return c->status;
-  pf_status st = finish_page(c, cfg);
-  if (st == PF_OK && c->dict_used) {
-    st = write_page(c, cfg, PF__PQ_PAGE_DICTIONARY, c->dict.vals.data, c->dict.vals.len,
-                    c->dict.n, PF__PQ_ENC_PLAIN, &c->dict_page, &c->dict_raw);
+  pf_status st = finish_page(c, cfg, bp);
+  if (st == PF_OK && c->dict_used) { /* the dictionary's PLAIN values are the page */
+    pf__pq_page *pg;
+    st = take_page(c, bp, c->dict.vals.len, &pg);
+    if (st == PF_OK) {
+      pf__buf t = c->dict.vals;
+      c->dict.vals = pg->raw;
+      pg->raw = t;
+      pg->type = PF__PQ_PAGE_DICTIONARY;
+      pg->encoding = PF__PQ_ENC_PLAIN;
+      pg->num_values = c->dict.n;
+      c->pending_raw += (int64_t)pg->raw.len;
+      c->dict_page = pg;
+    }
   }
   if (st != PF_OK) c->status = st;
   return st;
@@ -723,7 +801,7 @@ static pf_status narrow_rows(pf__pq_col *c, const pf_column *col, size_t r0, siz
   return PF_OK;
 }
 
-pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg,
+pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp,
                             const pf_column *col, size_t r0, size_t n) {
   if (c->status != PF_OK) return c->status;
   pf_status st = PF_OK;
@@ -751,7 +829,7 @@ pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg,
     int bw = c->dict_mode ? pf__pq_bit_width(c->dict.n) : 0;
     if (overflow || page_estimate(c, bw) >= cfg->page_bytes ||
         c->page_rows >= PF__PQ_MAX_PAGE_ROWS)
-      st = finish_page(c, cfg);
+      st = finish_page(c, cfg, bp);
     if (overflow) c->dict_mode = 0; /* the rest of the chunk is PLAIN */
   }
   if (st != PF_OK) {

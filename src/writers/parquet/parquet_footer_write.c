@@ -222,7 +222,7 @@ static void write_stats(pf__tc_writer *w, const pf__pq_col *c, const pf_field *f
 
 void pf__pq_column_chunk(pf__tc_writer *w, const pf__pq_col *c,
                          const pf_field *f, int codec_id, int64_t offset) {
-  int64_t data_offset = offset + (int64_t)c->dict_page.len;
+  int64_t data_offset = offset + c->dict_stored;
   pf__tcw_struct_begin(w);
   pf__tcw_field_i64(w, 2, 0); /* file_offset: no metadata outside the footer */
   pf__tcw_field_struct_begin(w, 3);
@@ -240,8 +240,8 @@ void pf__pq_column_chunk(pf__tc_writer *w, const pf__pq_col *c,
   pf__tcw_binary(w, f->name, strlen(f->name));
   pf__tcw_field_i32(w, 4, codec_id);
   pf__tcw_field_i64(w, 5, c->rows);
-  pf__tcw_field_i64(w, 6, c->chunk_raw + c->dict_raw);
-  pf__tcw_field_i64(w, 7, (int64_t)(c->chunk.len + c->dict_page.len));
+  pf__tcw_field_i64(w, 6, c->data_raw + c->dict_raw);
+  pf__tcw_field_i64(w, 7, c->data_stored + c->dict_stored);
   pf__tcw_field_i64(w, 9, data_offset);
   if (c->dict_used) pf__tcw_field_i64(w, 11, offset);
   write_stats(w, c, f);

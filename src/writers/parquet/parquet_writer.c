@@ -8,11 +8,18 @@
  *   FileMetaData (Thrift compact), its length (4 bytes LE), "PAR1"
  * A row group is built in memory (encoded, compressed pages per column) and
  * written when it reaches opts->row_group_rows rows or opts->row_group_bytes
- * buffered bytes, so memory is bounded by one row group. Columns of a batch
- * are encoded in parallel over the pool, and finished (last page,
- * dictionary page) in parallel when a row group closes; the chunks are
- * then written one after the other. Zero rows give a file with the schema
- * and no row groups.
+ * buffered bytes, so memory is bounded by one row group. Zero rows give a
+ * file with the schema and no row groups.
+ *
+ * Threads: the columns of a batch are encoded in parallel over the pool
+ * (values into pages, dictionaries). Pages a batch fills are compressed by
+ * a background job while the next batch is read and encoded, one task per
+ * page, so one wide text column does not hold up the rest. When a row group
+ * closes, the last pages and the dictionaries are sealed and compressed,
+ * and the pages are written, in file order, by one more background task
+ * while the next row group is built (file writers; a table writer's
+ * caller watches the output's size, so there it is written at once). The
+ * file still grows strictly sequentially.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +47,37 @@ typedef struct pq_writer {
   /* the job the pool runs */
   const pf_batch *job_batch;
   size_t job_row0, job_n;
+  /* pages being compressed in the background */
+  pf__pool_job zjob;
+  int z_running;
+  pf__pq_page **ztask;      /* the job's pages                             */
+  size_t n_ztask, cap_ztask;
+  size_t *z_upto;           /* per column: pages[0, z_upto) were sent       */
+  /* the row group being written in the background */
+  int async_write;          /* write row groups in a pool task             */
+  pf__pool_job wjob;
+  int w_running;
+  pf__pq_pages *wpages;     /* per column: pages to write, in file order   */
+  pf_status w_status;
+  pf_error w_err;
+  int64_t file_pos;         /* bytes written or being written              */
+  pf__pq_bufpool bodies;    /* page bodies to reuse, any thread            */
+  int bodies_init;
 } pq_writer;
+
+static void z_drop(pq_writer *w);
+static void w_drop(pq_writer *w);
 
 static void writer_free(pq_writer *w) {
   if (!w) return;
+  z_drop(w);
+  w_drop(w);
   for (size_t i = 0; w->cols && i < w->n_cols; i++) pf__pq_col_free(&w->cols[i]);
+  for (size_t i = 0; w->wpages && i < w->n_cols; i++) pf__pq_pages_free(&w->wpages[i]);
+  free(w->wpages);
+  free(w->z_upto);
+  free(w->ztask);
+  if (w->bodies_init) pf__pq_bufpool_free(&w->bodies);
   free(w->cols);
   pf__pq_codec_free(w->cfg.codec);
   pf_schema_free(w->schema);
@@ -75,8 +108,8 @@ static pf_status check_schema(const pf_schema *s, pf_error *err) {
   return PF_OK;
 }
 
-pf_status pf__parquet_writer_open_stored(const pf__writer_env *env, const uint8_t *store,
-                                         void **state, pf_error *err) {
+static pf_status writer_create(const pf__writer_env *env, const uint8_t *store, int async_write,
+                               void **state, pf_error *err) {
   *state = NULL;
   PF_RETURN_ERROR_IF(!env || !env->out, err, PF_EINVAL,
                      "the Parquet writer needs an output");
@@ -123,16 +156,23 @@ pf_status pf__parquet_writer_open_stored(const pf__writer_env *env, const uint8_
   pf__buf_init(&w->row_groups, 0);
   pf__buf_init(&w->meta, 0);
   int threads = env->pool ? pf__pool_size(env->pool) : 1;
+  if (pf__pq_bufpool_init(&w->bodies, 64 + 4 * env->schema->n_fields) != PF_OK) {
+    free(w);
+    return pf__error_set(err, PF_ENOMEM, "out of memory");
+  }
+  w->bodies_init = 1;
   pf_status st = pf__pq_codec_create(codec, level, threads + 1, &w->cfg.codec, err);
   if (st == PF_OK) {
     w->schema = pf__schema_copy(env->schema);
     w->n_cols = env->schema->n_fields;
     w->cols = calloc(w->n_cols, sizeof *w->cols);
+    w->wpages = calloc(w->n_cols, sizeof *w->wpages);
+    w->z_upto = calloc(w->n_cols, sizeof *w->z_upto);
     if (store) {
       w->store = malloc(w->n_cols);
       if (w->store) memcpy(w->store, store, w->n_cols);
     }
-    if (!w->schema || !w->cols || (store && !w->store))
+    if (!w->schema || !w->cols || !w->wpages || !w->z_upto || (store && !w->store))
       st = pf__error_set(err, PF_ENOMEM, "out of memory");
   }
   for (size_t i = 0; st == PF_OK && i < w->n_cols; i++) {
@@ -147,21 +187,29 @@ pf_status pf__parquet_writer_open_stored(const pf__writer_env *env, const uint8_
     writer_free(w);
     return st;
   }
+  w->file_pos = 4;
+  w->async_write = async_write && threads > 1;
+  pf_error_init(&w->w_err);
   *state = w;
   return PF_OK;
+}
+
+pf_status pf__parquet_writer_open_stored(const pf__writer_env *env, const uint8_t *store,
+                                         void **state, pf_error *err) {
+  return writer_create(env, store, 0, state, err);
 }
 
 /* ---- parallel steps ---- */
 
 static void encode_task(void *arg, size_t i) {
   pq_writer *w = arg;
-  pf__pq_col_append(&w->cols[i], &w->cfg, &w->job_batch->cols[i], w->job_row0,
+  pf__pq_col_append(&w->cols[i], &w->cfg, &w->bodies, &w->job_batch->cols[i], w->job_row0,
                     w->job_n);
 }
 
 static void finish_task(void *arg, size_t i) {
   pq_writer *w = arg;
-  pf__pq_col_finish(&w->cols[i], &w->cfg);
+  pf__pq_col_finish(&w->cols[i], &w->cfg, &w->bodies);
 }
 
 static void run_columns(pq_writer *w, pf__task_fn fn) {
@@ -186,15 +234,121 @@ static pf_status column_error(pq_writer *w, pf_error *err) {
   return PF_OK;
 }
 
+/* ---- compression in the background ---- */
+
+static void z_task(void *arg, size_t i) {
+  pq_writer *w = arg;
+  pf__pq_page_compress(w->ztask[i], &w->cfg, &w->bodies);
+}
+
+/* Waits for the compression job and accounts for its pages. */
+static pf_status z_wait(pq_writer *w, pf_error *err) {
+  if (!w->z_running) return PF_OK;
+  pf__pool_wait(w->pool, &w->zjob);
+  w->z_running = 0;
+  for (size_t i = 0; i < w->n_cols; i++) {
+    pf__pq_col *c = &w->cols[i];
+    pf_status st = pf__pq_col_account(c, &w->cfg, &w->bodies, w->z_upto[i]);
+    if (st != PF_OK && c->status == PF_OK) {
+      c->status = st;
+      c->what = st == PF_ENOMEM ? "out of memory compressing a page"
+                : st == PF_ELIMIT ? "page too large"
+                                  : "compressing a page failed";
+    }
+  }
+  return column_error(w, err);
+}
+
+/* Starts compressing the pages sealed since the last call (and with
+ * dictionaries, the dictionary pages); waits for the previous job first. */
+static pf_status z_start(pq_writer *w, int dictionaries, pf_error *err) {
+  PF_TRY(z_wait(w, err));
+  w->n_ztask = 0;
+  for (size_t i = 0; i < w->n_cols; i++) {
+    pf__pq_col *c = &w->cols[i];
+    size_t need = w->n_ztask + (c->pages.n - c->n_sent) + 1;
+    if (need > w->cap_ztask) {
+      size_t cap = w->cap_ztask ? w->cap_ztask : 64;
+      while (cap < need) cap *= 2;
+      pf__pq_page **p = realloc(w->ztask, cap * sizeof *p);
+      if (!p) return pf__error_set(err, PF_ENOMEM, "out of memory");
+      w->ztask = p;
+      w->cap_ztask = cap;
+    }
+    for (; c->n_sent < c->pages.n; c->n_sent++) w->ztask[w->n_ztask++] = c->pages.p[c->n_sent];
+    if (dictionaries && c->dict_page) w->ztask[w->n_ztask++] = c->dict_page;
+    w->z_upto[i] = c->n_sent;
+  }
+  if (w->n_ztask == 0) return PF_OK;
+  pf__pool_submit(w->pool, &w->zjob, w->n_ztask, z_task, w, 0);
+  w->z_running = 1;
+  return PF_OK;
+}
+
+static void z_drop(pq_writer *w) {
+  if (w->z_running) pf__pool_wait(w->pool, &w->zjob);
+  w->z_running = 0;
+}
+
+/* ---- writing row groups ---- */
+
+/* Writes every page of the row group handed over, in file order. */
+static void w_task(void *arg, size_t i) {
+  (void)i;
+  pq_writer *w = arg;
+  pf_status st = PF_OK;
+  for (size_t c = 0; c < w->n_cols && st == PF_OK; c++) {
+    const pf__pq_pages *l = &w->wpages[c];
+    for (size_t k = 0; k < l->n && st == PF_OK; k++) {
+      pf__pq_page *pg = l->p[k];
+      int kind = pf__pq_codec_is_none(w->cfg.codec) ? PF__PQ_RAW : PF__PQ_Z;
+      pf__buf *body = kind == PF__PQ_RAW ? &pg->raw : &pg->z;
+      st = pf__output_write(w->out, pg->hdr, pg->hdr_len, &w->w_err);
+      if (st == PF_OK && body->len) st = pf__output_write(w->out, body->data, body->len, &w->w_err);
+      pf__pq_bufpool_give(&w->bodies, kind, body); /* for the row group being built */
+    }
+  }
+  w->w_status = st;
+}
+
+/* Waits for the row group being written and takes its pages back. */
+static pf_status w_wait(pq_writer *w, pf_error *err) {
+  if (w->w_running) {
+    pf__pool_wait(w->pool, &w->wjob);
+    w->w_running = 0;
+  }
+  for (size_t i = 0; i < w->n_cols; i++) pf__pq_col_recycle(&w->cols[i], &w->wpages[i]);
+  if (w->w_status != PF_OK) {
+    pf__error_copy(err, &w->w_err);
+    return w->w_status;
+  }
+  return PF_OK;
+}
+
+/* Takes the pages back if the write finished meanwhile (never blocks). */
+static pf_status w_poll(pq_writer *w, pf_error *err) {
+  if (w->w_running && !pf__pool_done(w->pool, &w->wjob)) return PF_OK;
+  return w_wait(w, err);
+}
+
+static void w_drop(pq_writer *w) {
+  if (w->w_running) pf__pool_wait(w->pool, &w->wjob);
+  w->w_running = 0;
+}
+
 /* ---- row groups ---- */
 
 static pf_status flush_row_group(pq_writer *w, pf_error *err) {
   if (w->rg_rows == 0) return PF_OK;
+  PF_TRY(z_wait(w, err));
   run_columns(w, finish_task);
   PF_TRY(column_error(w, err));
+  PF_TRY(z_start(w, 1, err)); /* the last pages and the dictionaries */
+  PF_TRY(z_wait(w, err));
+  PF_TRY(w_wait(w, err)); /* the previous row group is in the file */
 
   int codec_id = pf__pq_codec_id(w->cfg.codec);
-  int64_t rg_start = (int64_t)pf__output_size(w->out);
+  int64_t rg_start = w->file_pos;
   int64_t offset = rg_start, raw_total = 0, stored_total = 0;
   w->meta.len = 0;
   pf__tc_writer tw;
@@ -202,12 +356,10 @@ static pf_status flush_row_group(pq_writer *w, pf_error *err) {
   for (size_t i = 0; i < w->n_cols; i++) {
     pf__pq_col *c = &w->cols[i];
     pf__pq_column_chunk(&tw, c, &w->schema->fields[i], codec_id, offset);
-    if (c->dict_page.len) PF_TRY(pf__output_write(w->out, c->dict_page.data, c->dict_page.len, err));
-    if (c->chunk.len) PF_TRY(pf__output_write(w->out, c->chunk.data, c->chunk.len, err));
-    int64_t stored = (int64_t)(c->dict_page.len + c->chunk.len);
+    int64_t stored = c->dict_stored + c->data_stored;
     offset += stored;
     stored_total += stored;
-    raw_total += c->chunk_raw + c->dict_raw;
+    raw_total += c->data_raw + c->dict_raw;
   }
   if (tw.status != PF_OK)
     return pf__error_set(err, tw.status, "out of memory building Parquet metadata");
@@ -233,7 +385,18 @@ static pf_status flush_row_group(pq_writer *w, pf_error *err) {
   w->n_row_groups++;
   w->total_rows += w->rg_rows;
   w->rg_rows = 0;
-  for (size_t i = 0; i < w->n_cols; i++) pf__pq_col_reset(&w->cols[i]);
+  w->file_pos += stored_total;
+  for (size_t i = 0; i < w->n_cols; i++)
+    if (pf__pq_col_reset(&w->cols[i], &w->wpages[i]) != PF_OK)
+      return pf__error_set(err, PF_ENOMEM, "out of memory");
+  pf_error_init(&w->w_err);
+  w->w_status = PF_OK;
+  if (!w->async_write) {
+    w_task(w, 0);
+    return w_wait(w, err);
+  }
+  pf__pool_submit(w->pool, &w->wjob, 1, w_task, w, 1); /* frees a row group */
+  w->w_running = 1;
   return PF_OK;
 }
 
@@ -268,6 +431,7 @@ static pf_status writer_write(void *state, const pf_batch *b, pf_error *err) {
   pq_writer *w = state;
   PF_RETURN_ERROR_IF(!w, err, PF_EINVAL, "Parquet writer not open");
   PF_TRY(check_batch(w, b, err));
+  PF_TRY(w_poll(w, err));
   size_t row = 0;
   while (row < b->n_rows) {
     int64_t room = w->rg_max_rows - w->rg_rows;
@@ -279,6 +443,7 @@ static pf_status writer_write(void *state, const pf_batch *b, pf_error *err) {
     run_columns(w, encode_task);
     w->job_batch = NULL;
     PF_TRY(column_error(w, err));
+    PF_TRY(z_start(w, 0, err)); /* the pages this batch filled */
     w->rg_rows += (int64_t)n;
     row += n;
     if (w->rg_rows >= w->rg_max_rows || buffered_bytes(w) >= w->rg_max_bytes)
@@ -289,6 +454,7 @@ static pf_status writer_write(void *state, const pf_batch *b, pf_error *err) {
 
 static pf_status finish_file(pq_writer *w, pf_error *err) {
   PF_TRY(flush_row_group(w, err));
+  PF_TRY(w_wait(w, err));
   w->meta.len = 0;
   pf_status st = pf__pq_file_metadata(&w->meta, w->schema, w->store, w->total_rows,
                                       &w->row_groups, w->n_row_groups);
@@ -315,7 +481,7 @@ static pf_status writer_close(void *state, pf_error *err) {
 static void writer_abort(void *state) { writer_free(state); }
 
 static pf_status writer_open(const pf__writer_env *env, void **state, pf_error *err) {
-  return pf__parquet_writer_open_stored(env, NULL, state, err);
+  return writer_create(env, NULL, 1, state, err);
 }
 
 const pf__writer_ops pf__parquet_writer_ops = {

@@ -15,6 +15,7 @@
 #ifndef PF_WRITERS_PARQUET_WRITER_INTERNAL_H
 #define PF_WRITERS_PARQUET_WRITER_INTERNAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "core/batch.h"
@@ -130,6 +131,73 @@ static inline uint32_t pf__pq_hash64(uint64_t k) {
 }
 uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n);
 
+/* ---- pages (parquet_page_write.c) ---- */
+
+/* Settings shared by every column of a file (read-only while encoding). */
+typedef struct pf__pq_config {
+  size_t page_bytes;        /* target encoded bytes per data page          */
+  size_t dict_limit;        /* dictionary page bytes before PLAIN fallback */
+  int dictionary;           /* try dictionary encoding                     */
+  pf__pq_codec *codec;
+} pf__pq_config;
+
+/* One page of a column chunk. A column seals it (body complete, in raw);
+ * a compression task, on any thread, compresses it and writes its header;
+ * the writer then accounts for it, and writes it with its row group. */
+typedef struct pf__pq_page {
+  pf__buf raw;              /* the body: levels + values                   */
+  pf__buf z;                /* the body compressed (not with codec none)   */
+  uint8_t hdr[64];          /* the PageHeader                              */
+  size_t hdr_len;
+  int type;                 /* PF__PQ_PAGE_DATA or PF__PQ_PAGE_DICTIONARY  */
+  int encoding;
+  size_t num_values;
+  pf_status status;         /* of the compression                          */
+} pf__pq_page;
+
+/* Page bodies to reuse, shared by the threads of one writer (locked):
+ * a body written to the file goes back here and the next page's body
+ * comes from here, so a row group being written and the next one being
+ * built share memory instead of adding up. Bodies as encoded and bodies
+ * compressed are kept apart: a compressed body touches only the memory
+ * it fills, and should not take a buffer a raw body filled. */
+enum { PF__PQ_RAW = 0, PF__PQ_Z = 1 };
+typedef struct pf__pq_bufpool {
+  pthread_mutex_t mu;
+  struct {
+    pf__buf *b;
+    size_t n, cap;
+  } kind[2];                /* PF__PQ_RAW, PF__PQ_Z                        */
+  size_t max;               /* buffers kept at most, of each kind          */
+} pf__pq_bufpool;
+
+pf_status pf__pq_bufpool_init(pf__pq_bufpool *bp, size_t max);
+void pf__pq_bufpool_free(pf__pq_bufpool *bp);
+/* A buffer of `kind` (empty; capacity for want bytes when one is at hand)
+ * into *b, which must hold none. */
+void pf__pq_bufpool_take(pf__pq_bufpool *bp, int kind, pf__buf *b, size_t want);
+/* Gives b's memory to the pool (or frees it); b is left empty. */
+void pf__pq_bufpool_give(pf__pq_bufpool *bp, int kind, pf__buf *b);
+
+/* Compresses pg->raw (into a body from bp) and writes its header;
+ * failures go to pg->status. */
+void pf__pq_page_compress(pf__pq_page *pg, const pf__pq_config *cfg, pf__pq_bufpool *bp);
+/* The body as stored in the file, after pf__pq_page_compress. */
+static inline const pf__buf *pf__pq_page_stored(const pf__pq_page *pg,
+                                                const pf__pq_config *cfg) {
+  return pf__pq_codec_is_none(cfg->codec) ? &pg->raw : &pg->z;
+}
+
+/* A list of pages; grows, keeps what it held. */
+typedef struct pf__pq_pages {
+  pf__pq_page **p;
+  size_t n, cap;
+} pf__pq_pages;
+
+pf_status pf__pq_pages_push(pf__pq_pages *l, pf__pq_page *pg);
+/* Frees every page the list holds and the list. */
+void pf__pq_pages_free(pf__pq_pages *l);
+
 /* ---- one column chunk being built (parquet_encode.c) ---- */
 
 typedef enum pf__pq_kind {
@@ -142,14 +210,6 @@ typedef enum pf__pq_kind {
   PF__PQ_K_DEC,    /* 16-byte LE in batches, FIXED_LEN_BYTE_ARRAY(16) BE   */
   PF__PQ_K_BYTES   /* string, binary                                       */
 } pf__pq_kind;
-
-/* Settings shared by every column of a file (read-only while encoding). */
-typedef struct pf__pq_config {
-  size_t page_bytes;        /* target encoded bytes per data page          */
-  size_t dict_limit;        /* dictionary page bytes before PLAIN fallback */
-  int dictionary;           /* try dictionary encoding                     */
-  pf__pq_codec *codec;
-} pf__pq_config;
 
 typedef struct pf__pq_col {
   /* fixed for the file */
@@ -177,12 +237,16 @@ typedef struct pf__pq_col {
   size_t bool_bits;         /* booleans in plain                           */
   uint32_t *idx;            /* dictionary indices                          */
   size_t n_idx, idx_cap;
-  /* finished pages */
-  pf__buf chunk;            /* data page headers + (compressed) bodies     */
-  pf__buf dict_page;        /* dictionary page header + body (at finish)   */
-  int64_t chunk_raw;        /* uncompressed bytes of chunk (headers incl.) */
-  int64_t dict_raw;         /* same for dict_page                          */
-  pf__buf body, zbody;      /* page scratch: raw and compressed            */
+  /* sealed pages of the chunk */
+  pf__pq_pages pages;       /* data pages in order                         */
+  pf__pq_page *dict_page;   /* the dictionary page (at finish), or NULL    */
+  size_t n_sent;            /* pages[0, n_sent) went to compression        */
+  size_t n_done;            /* pages[0, n_done) compressed, accounted      */
+  int64_t data_raw;         /* accounted data pages: uncompressed bytes,   */
+  int64_t data_stored;      /*   and as stored (headers included)          */
+  int64_t dict_raw, dict_stored;
+  int64_t pending_raw;      /* body bytes of pages sealed, not accounted   */
+  pf__pq_pages spare;       /* page structs to reuse (no bodies)           */
   /* first failure of a task on this column */
   pf_status status;
   const char *what;
@@ -191,14 +255,22 @@ typedef struct pf__pq_col {
 /* store: a pf__pq_store (parquet_writer.h), 0 for the natural type. */
 pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, int dictionary);
 void pf__pq_col_free(pf__pq_col *c);
-/* Appends rows [row0, row0 + n) of a batch column typed like the field. */
-pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg,
+/* Appends rows [row0, row0 + n) of a batch column typed like the field
+ * (page bodies from bp). */
+pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp,
                             const pf_column *col, size_t row0, size_t n);
-/* Closes the last page and builds the dictionary page. */
-pf_status pf__pq_col_finish(pf__pq_col *c, const pf__pq_config *cfg);
-/* Empties the chunk for the next row group (keeps allocations). */
-void pf__pq_col_reset(pf__pq_col *c);
-/* Bytes the chunk holds so far (finished pages, page and dictionary). */
+/* Seals the last page and the dictionary page. */
+pf_status pf__pq_col_finish(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp);
+/* Accounts for pages [n_done, upto), which were compressed: sizes, and
+ * their raw bodies back to bp. Fails with a page's status. */
+pf_status pf__pq_col_account(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp,
+                             size_t upto);
+/* Moves the chunk's pages (dictionary page first) to out, to be written,
+ * and empties the chunk for the next row group (keeps allocations). */
+pf_status pf__pq_col_reset(pf__pq_col *c, pf__pq_pages *out);
+/* Takes back the page structs of pages written (bodies already given back). */
+void pf__pq_col_recycle(pf__pq_col *c, pf__pq_pages *written);
+/* Bytes the chunk holds so far (pages, the page being built, dictionary). */
 size_t pf__pq_col_buffered(const pf__pq_col *c);
 
 /* ---- footer and page headers (parquet_footer_write.c) ---- */
