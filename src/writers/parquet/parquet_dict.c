@@ -2,7 +2,9 @@
  * hash table over the PLAIN-encoded values, which double as the
  * dictionary page body.
  *
- * A slot holds (32-bit hash << 32) | (index + 1); 0 is empty. The slot
+ * A fixed-width key's slot holds (32-bit hash << 32) | (index + 1), 0 is
+ * empty; a byte array's slot (pf__pq_sslot) also says where its value is,
+ * so a lookup reads the slot and the value, nothing between. The slot
  * position is the hash's low bits, so growing needs no value re-hashing.
  * Lookups are inlined in parquet_encode.c; this file has the rare paths
  * (growth, allocation) and the byte-string hash.
@@ -19,7 +21,7 @@ void pf__pq_dict_init(pf__pq_dict *d) {
 
 void pf__pq_dict_free(pf__pq_dict *d) {
   free(d->slots);
-  free(d->ent);
+  free(d->sslots);
   pf__buf_free(&d->vals);
   memset(d, 0, sizeof *d);
 }
@@ -31,41 +33,49 @@ void pf__pq_dict_clear(pf__pq_dict *d) {
    * cleared slot by slot; small ones are reused. */
   if (d->n_slots > 65536) {
     free(d->slots);
+    free(d->sslots);
     d->slots = NULL;
+    d->sslots = NULL;
     d->n_slots = 0;
   } else if (d->slots) {
     memset(d->slots, 0, d->n_slots * sizeof *d->slots);
+  } else if (d->sslots) {
+    memset(d->sslots, 0, d->n_slots * sizeof *d->sslots);
   }
   d->n = 0;
   d->vals.len = 0;
 }
 
-pf_status pf__pq_dict_grow(pf__pq_dict *d) {
+pf_status pf__pq_dict_grow(pf__pq_dict *d, int bytes) {
   size_t n = d->n_slots ? d->n_slots * 2 : 1024;
   if (n > ((size_t)1 << 31)) return PF_ELIMIT;
-  uint64_t *slots = calloc(n, sizeof *slots);
-  if (!slots) return PF_ENOMEM;
   size_t mask = n - 1;
-  for (size_t i = 0; i < d->n_slots; i++) {
-    uint64_t s = d->slots[i];
-    if (!s) continue;
-    size_t pos = (uint32_t)(s >> 32) & mask;
-    while (slots[pos]) pos = (pos + 1) & mask;
-    slots[pos] = s;
+  if (bytes) {
+    pf__pq_sslot *ss = calloc(n, sizeof *ss);
+    if (!ss) return PF_ENOMEM;
+    for (size_t i = 0; i < d->n_slots; i++) {
+      const pf__pq_sslot *s = &d->sslots[i];
+      if (!s->id1) continue;
+      size_t pos = s->h & mask;
+      while (ss[pos].id1) pos = (pos + 1) & mask;
+      ss[pos] = *s;
+    }
+    free(d->sslots);
+    d->sslots = ss;
+  } else {
+    uint64_t *slots = calloc(n, sizeof *slots);
+    if (!slots) return PF_ENOMEM;
+    for (size_t i = 0; i < d->n_slots; i++) {
+      uint64_t s = d->slots[i];
+      if (!s) continue;
+      size_t pos = (uint32_t)(s >> 32) & mask;
+      while (slots[pos]) pos = (pos + 1) & mask;
+      slots[pos] = s;
+    }
+    free(d->slots);
+    d->slots = slots;
   }
-  free(d->slots);
-  d->slots = slots;
   d->n_slots = n;
-  return PF_OK;
-}
-
-pf_status pf__pq_dict_reserve_entry(pf__pq_dict *d) {
-  if (d->n < d->ent_cap) return PF_OK;
-  size_t cap = d->ent_cap ? d->ent_cap * 2 : 256;
-  pf__pq_dict_entry *e = realloc(d->ent, cap * sizeof *e);
-  if (!e) return PF_ENOMEM;
-  d->ent = e;
-  d->ent_cap = cap;
   return PF_OK;
 }
 

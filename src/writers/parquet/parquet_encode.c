@@ -559,41 +559,80 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
 
 /* ---- dictionary values ---- */
 
-#define PREFETCH_AHEAD 8
+/* A large table does not fit in cache, so lookups are pipelined: the slot
+ * of the value SLOT_AHEAD positions on is prefetched, and the value that
+ * slot points to is prefetched when its turn is VAL_AHEAD positions away;
+ * by the time a value is looked up, both are (usually) in cache. */
+#define SLOT_AHEAD 16
+#define VAL_AHEAD 6
 
-/* Fixed-width keys of w bytes (4, 8 or 16). Stops before the value that
- * would take the dictionary past the limit (*overflow = 1). */
+static ALWAYS_INLINE uint64_t ld64(const uint8_t *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static ALWAYS_INLINE uint32_t ld32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* a[0, n) == b[0, n), without a call for the short values dictionaries
+ * are made of (reads stay inside both). */
+static ALWAYS_INLINE int bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) {
+  if (n >= 8) {
+    if (n > 16) return memcmp(a, b, n) == 0;
+    return ld64(a) == ld64(b) && ld64(a + n - 8) == ld64(b + n - 8);
+  }
+  if (n >= 4) return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+  return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+}
 
 /* Before a new dictionary entry: grows the hash table when it would pass
  * half full, and finds the entry's free slot (*pos) in the grown table. */
-static inline pf_status dict_make_room(pf__pq_dict *d, uint32_t h, size_t *mask, size_t *pos) {
+static inline pf_status dict_make_room(pf__pq_dict *d, int bytes, uint32_t h, size_t *mask,
+                                       size_t *pos) {
   if ((size_t)(d->n + 1) * 2 <= d->n_slots) return PF_OK;
-  PF_TRY(pf__pq_dict_grow(d));
+  PF_TRY(pf__pq_dict_grow(d, bytes));
   *mask = d->n_slots - 1;
   *pos = h & *mask;
-  while (d->slots[*pos]) *pos = (*pos + 1) & *mask;
+  if (bytes) {
+    while (d->sslots[*pos].id1) *pos = (*pos + 1) & *mask;
+  } else {
+    while (d->slots[*pos]) *pos = (*pos + 1) & *mask;
+  }
   return PF_OK;
 }
 
+static ALWAYS_INLINE uint64_t fixed_key(const pf_column *col, size_t r, int w) {
+  if (w == 8) return ld64(col->values + r * 8);
+  return ld32(col->values + r * 4);
+}
+
+/* Fixed-width keys of w bytes (4, 8 or 16). Stops before the value that
+ * would take the dictionary past the limit (*overflow = 1). */
 static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cfg,
                                           const pf_column *col, size_t r0, size_t n,
                                           const int w, size_t *taken, size_t *nv,
                                           int *overflow) {
   pf__pq_dict *d = &c->dict;
   PF_TRY(idx_reserve(c, n));
-  if (!d->n_slots) PF_TRY(pf__pq_dict_grow(d));
+  if (!d->n_slots) PF_TRY(pf__pq_dict_grow(d, 0));
   int nulls = col->null_count != 0;
   uint32_t *idx = c->idx + c->n_idx;
   size_t k = 0, i = 0;
   pf_status st = PF_OK;
   for (; i < n; i++) {
     size_t r = r0 + i;
-    /* Hide the slot's cache miss: a large table does not fit in cache, so
-     * fetch the slot of the value PREFETCH_AHEAD positions on now. */
-    if (w != 16 && i + PREFETCH_AHEAD < n) {
-      uint64_t kp = 0;
-      memcpy(&kp, col->values + (r + PREFETCH_AHEAD) * (size_t)w, (size_t)w);
-      __builtin_prefetch(&d->slots[pf__pq_hash64(kp) & (d->n_slots - 1)]);
+    if (w != 16) {
+      const size_t m = d->n_slots - 1;
+      if (i + SLOT_AHEAD < n)
+        __builtin_prefetch(&d->slots[pf__pq_hash64(fixed_key(col, r + SLOT_AHEAD, w)) & m]);
+      if (i + VAL_AHEAD < n) {
+        uint64_t s = d->slots[pf__pq_hash64(fixed_key(col, r + VAL_AHEAD, w)) & m];
+        if (s) __builtin_prefetch(d->vals.data + (size_t)((uint32_t)s - 1) * w);
+      }
     }
     if (nulls && !pf__bit_get(col->validity, r)) continue;
     uint8_t key[16];
@@ -606,15 +645,9 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
       memcpy(&k0, key, 8);
       memcpy(&k1, key + 8, 8);
       h = (uint32_t)pf__pq_mix(k0 ^ 0xA0761D6478BD642Full, k1 ^ 0xE7037ED1A0B428DBull);
-    } else if (w == 8) {
-      memcpy(&k0, col->values + r * 8, 8);
-      memcpy(key, &k0, 8);
-      h = pf__pq_hash64(k0);
     } else {
-      uint32_t v32;
-      memcpy(&v32, col->values + r * 4, 4);
-      k0 = v32;
-      memcpy(key, &v32, 4);
+      k0 = fixed_key(col, r, w);
+      memcpy(key, &k0, 8);
       h = pf__pq_hash64(k0);
     }
     d->lookups++;
@@ -635,7 +668,7 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
         *overflow = 1;
         break;
       }
-      st = dict_make_room(d, h, &mask, &pos);
+      st = dict_make_room(d, 0, h, &mask, &pos);
       if (st != PF_OK) break;
       st = pf__buf_append(&d->vals, key, w);
       if (st != PF_OK) break;
@@ -669,55 +702,71 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
   return st;
 }
 
+static ALWAYS_INLINE uint32_t value_hash(const pf_column *col, size_t r) {
+  const int32_t *off = col->offsets;
+  return pf__pq_hash_bytes(col->data + off[r], (size_t)(off[r + 1] - off[r]));
+}
+
 static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
                             const pf_column *col, size_t r0, size_t n,
                             size_t *taken, size_t *nv, int *overflow) {
   pf__pq_dict *d = &c->dict;
   PF_TRY(idx_reserve(c, n));
-  if (!d->n_slots) PF_TRY(pf__pq_dict_grow(d));
+  if (!d->n_slots) PF_TRY(pf__pq_dict_grow(d, 1));
   const int32_t *off = col->offsets;
   int nulls = col->null_count != 0;
   uint32_t *idx = c->idx + c->n_idx;
   size_t k = 0, i = 0;
   pf_status st = PF_OK;
+  uint32_t hq[2 * SLOT_AHEAD]; /* hashes of values i .. i + SLOT_AHEAD */
+  for (size_t j = 0; j < SLOT_AHEAD && j < n; j++) hq[j] = value_hash(col, r0 + j);
   for (; i < n; i++) {
     size_t r = r0 + i;
+    {
+      const size_t m = d->n_slots - 1;
+      if (i + SLOT_AHEAD < n) {
+        uint32_t ha = value_hash(col, r + SLOT_AHEAD);
+        hq[(i + SLOT_AHEAD) % (2 * SLOT_AHEAD)] = ha;
+        __builtin_prefetch(&d->sslots[ha & m]);
+      }
+      if (i + VAL_AHEAD < n) {
+        const pf__pq_sslot *sp = &d->sslots[hq[(i + VAL_AHEAD) % (2 * SLOT_AHEAD)] & m];
+        if (sp->id1) __builtin_prefetch(d->vals.data + sp->off);
+      }
+    }
     if (nulls && !pf__bit_get(col->validity, r)) continue;
     size_t len = (size_t)(off[r + 1] - off[r]);
     const uint8_t *p = col->data + off[r];
-    uint32_t h = pf__pq_hash_bytes(p, len);
+    uint32_t h = hq[i % (2 * SLOT_AHEAD)];
     d->lookups++;
     size_t mask = d->n_slots - 1, pos = h & mask;
     for (;;) {
-      uint64_t s = d->slots[pos];
-      if (!s) break;
-      if ((uint32_t)(s >> 32) == h) {
-        const pf__pq_dict_entry *e = &d->ent[(uint32_t)s - 1];
-        if (e->len == len && (len == 0 || memcmp(d->vals.data + e->off, p, len) == 0)) break;
-      }
+      const pf__pq_sslot *sp = &d->sslots[pos];
+      if (!sp->id1) break;
+      if (sp->h == h && sp->len == len && bytes_eq(d->vals.data + sp->off, p, len)) break;
       pos = (pos + 1) & mask;
     }
     uint32_t id;
-    if (d->slots[pos]) {
-      id = (uint32_t)d->slots[pos] - 1;
+    if (d->sslots[pos].id1) {
+      id = d->sslots[pos].id1 - 1;
     } else {
       if (d->vals.len + 4 + len > cfg->dict_limit || pf__pq_dict_hopeless(d)) {
         *overflow = 1;
         break;
       }
-      st = dict_make_room(d, h, &mask, &pos);
-      if (st != PF_OK) break;
-      st = pf__pq_dict_reserve_entry(d);
+      st = dict_make_room(d, 1, h, &mask, &pos);
       if (st == PF_OK) st = pf__buf_reserve(&d->vals, 4 + len);
       if (st != PF_OK) break;
       uint32_t l32 = (uint32_t)len;
       memcpy(d->vals.data + d->vals.len, &l32, 4);
       if (len) memcpy(d->vals.data + d->vals.len + 4, p, len);
-      d->ent[d->n].off = (uint32_t)(d->vals.len + 4);
-      d->ent[d->n].len = l32;
+      pf__pq_sslot *sp = &d->sslots[pos];
+      sp->h = h;
+      sp->off = (uint32_t)(d->vals.len + 4);
+      sp->len = l32;
       d->vals.len += 4 + len;
       id = d->n++;
-      d->slots[pos] = ((uint64_t)h << 32) | (id + 1);
+      sp->id1 = id + 1;
       st = st_bytes(&c->stats, p, len);
       if (st != PF_OK) break;
     }

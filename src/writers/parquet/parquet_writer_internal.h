@@ -78,18 +78,21 @@ typedef struct pf__pq_stats {
 } pf__pq_stats;
 
 /* ---- dictionary (parquet_dict.c) ---- */
-typedef struct pf__pq_dict_entry {
-  uint32_t off;  /* varlen: offset of the value bytes in vals */
-  uint32_t len;
-} pf__pq_dict_entry;
+
+/* A byte-array entry's slot: the value is at vals + off, len bytes. */
+typedef struct pf__pq_sslot {
+  uint32_t h;               /* 32-bit hash                                  */
+  uint32_t id1;             /* entry index + 1; 0: empty                    */
+  uint32_t off, len;
+} pf__pq_sslot;
 
 typedef struct pf__pq_dict {
-  uint64_t *slots;          /* open addressing: hash32 << 32 | (index + 1)  */
+  uint64_t *slots;          /* fixed-width keys, open addressing:
+                               hash32 << 32 | (index + 1); 0 is empty       */
+  pf__pq_sslot *sslots;     /* byte-array keys (one of the two is used)     */
   size_t n_slots;           /* power of two, 0 before first use             */
   uint32_t n;               /* entries                                      */
   pf__buf vals;             /* PLAIN encoding of the entries (the page)     */
-  pf__pq_dict_entry *ent;   /* varlen entries                               */
-  size_t ent_cap;
   uint64_t lookups;         /* values looked up in this chunk               */
   int sized_up;             /* the cardinality check has run                */
 } pf__pq_dict;
@@ -109,10 +112,9 @@ static inline int pf__pq_dict_hopeless(pf__pq_dict *d) {
 void pf__pq_dict_init(pf__pq_dict *d);
 void pf__pq_dict_free(pf__pq_dict *d);
 void pf__pq_dict_clear(pf__pq_dict *d);
-/* Doubles the table (or creates it) and re-places every entry. */
-pf_status pf__pq_dict_grow(pf__pq_dict *d);
-/* Room for one more varlen entry. */
-pf_status pf__pq_dict_reserve_entry(pf__pq_dict *d);
+/* Doubles the table (or creates it) and re-places every entry: slots for
+ * fixed-width keys, sslots with bytes. */
+pf_status pf__pq_dict_grow(pf__pq_dict *d, int bytes);
 
 /* Hashes (wyhash-style multiply-mix; ours). */
 static inline uint64_t pf__pq_mix(uint64_t a, uint64_t b) {
