@@ -1,0 +1,130 @@
+/* test_csv_scan.c - the scanner's and splitter's fast paths agree with
+ * their general loops byte for byte.
+ *
+ * The row scanner walks 64-byte bit masks while 64 bytes or more are left
+ * and the general loop otherwise; the splitter takes rows without quotes
+ * 64 bytes at a time. Seeded random texts made of the bytes that matter
+ * (delimiters, quotes, doubled quotes, quotes inside unquoted fields, line
+ * breaks inside and outside quotes, CR, spaces) are scanned at once (fast
+ * path) and fed a few bytes at a time (general loop only); rows, lines and
+ * the scanner's state must match, and every row must split the same way
+ * both ways. */
+#include <stdint.h>
+
+#include "readers/csv/csv_internal.h"
+#include "test.h"
+
+static uint64_t rng_state;
+static uint32_t rnd(uint32_t n) {
+  rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+  return (uint32_t)(rng_state >> 33) % n;
+}
+
+/* A text of about n bytes: fields, some quoted, with the bytes the scanner
+ * stops at, in proportions that put several in every 64 bytes. */
+static size_t make_text(uint8_t *out, size_t n, int crlf) {
+  static const char *const pieces[] = {"abc", "x", "\"\"", "\"", "a\"b", " ", "12.5", "\n", "zz"};
+  size_t len = 0;
+  while (len + 40 < n) {
+    int fields = 1 + (int)rnd(6);
+    for (int f = 0; f < fields; f++) {
+      if (f) out[len++] = ',';
+      if (rnd(3) == 0 && f) out[len++] = ' ';
+      int quoted = rnd(2);
+      if (quoted) out[len++] = '"';
+      int parts = (int)rnd(5);
+      for (int k = 0; k < parts; k++) {
+        const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
+        if (!quoted && p[0] == '\n') continue;
+        size_t pl = strlen(p);
+        memcpy(out + len, p, pl);
+        len += pl;
+      }
+      if (quoted && rnd(20)) out[len++] = '"'; /* sometimes never closed */
+      if (rnd(8) == 0) out[len++] = 'q';    /* text after a closing quote */
+    }
+    if (crlf) out[len++] = '\r';
+    out[len++] = '\n';
+    if (rnd(10) == 0) out[len++] = '\n'; /* an empty line */
+  }
+  return len;
+}
+
+typedef struct scan_out {
+  pf__csv_rows rows;
+  pf__csv_scanner sc;
+  pf_status st;
+} scan_out;
+
+static void scan_all(const pf__csv_dialect *d, const uint8_t *buf, size_t len, size_t step,
+                     int lenient, scan_out *o) {
+  memset(o, 0, sizeof *o);
+  pf__csv_scan_init(&o->sc, d, 1);
+  o->sc.lenient = lenient;
+  if (step == 0) {
+    o->st = pf__csv_scan(&o->sc, buf, len, 1, &o->rows, SIZE_MAX);
+    return;
+  }
+  for (size_t have = 0; have < len;) {
+    have = have + step < len ? have + step : len;
+    o->st = pf__csv_scan(&o->sc, buf, have, have == len, &o->rows, SIZE_MAX);
+    if (o->st != PF_OK) return;
+  }
+}
+
+static int same_fields(const pf__csv_dialect *d, const uint8_t *s, const uint8_t *e,
+                       uint8_t *scratch1, uint8_t *scratch2) {
+  pf__csv_field f1[64], f2[64];
+  size_t n1 = pf__csv_split(d, s, e, f1, 64, scratch1);
+  size_t n2 = pf__csv_split_fast(d, s, e, f2, 64, scratch2);
+  if (n1 != n2) return 0;
+  for (size_t i = 0; i < n1 && i < 64; i++)
+    if (f1[i].n != f2[i].n || f1[i].raw != f2[i].raw || f1[i].quoted != f2[i].quoted ||
+        memcmp(f1[i].p, f2[i].p, f1[i].n) != 0)
+      return 0;
+  return 1;
+}
+
+TEST_IMPL(scan_fast_path_matches_general_loop) {
+  enum { N = 1 << 16 };
+  uint8_t *buf = malloc(N + PF__CSV_SLACK), *s1 = malloc(N), *s2 = malloc(N);
+  ASSERT(buf && s1 && s2);
+  for (int round = 0; round < 40; round++) {
+    rng_state = 0x5eed0000u + (uint64_t)round;
+    int crlf = round % 3 == 1;
+    size_t len = make_text(buf, N, crlf);
+    memset(buf + len, 0, PF__CSV_SLACK);
+    pf__csv_dialect d = {.delim = ',', .quote = '"', .eol = '\n', .crlf = (uint8_t)crlf,
+                         .space = (uint8_t)(round % 4 == 3)};
+    int lenient = round % 2;
+    scan_out fast, slow;
+    scan_all(&d, buf, len, 0, lenient, &fast);
+    scan_all(&d, buf, len, 1 + (size_t)round % 13, lenient, &slow);
+    ASSERT_EQ(fast.st, slow.st);
+    ASSERT_EQ(fast.rows.n, slow.rows.n);
+    ASSERT(fast.rows.n > 100 || fast.st != PF_OK);
+    for (size_t i = 0; i < fast.rows.n; i++) {
+      if (fast.rows.start[i] != slow.rows.start[i] || fast.rows.end[i] != slow.rows.end[i] ||
+          fast.rows.line[i] != slow.rows.line[i])
+        TEST_FAIL_("round %d row %zu: [%u, %u) line %lld vs [%u, %u) line %lld", round, i,
+                   fast.rows.start[i], fast.rows.end[i], (long long)fast.rows.line[i],
+                   slow.rows.start[i], slow.rows.end[i], (long long)slow.rows.line[i]);
+      const uint8_t *rs = buf + fast.rows.start[i];
+      const uint8_t *re = pf__csv_row_end(&d, rs, buf + fast.rows.end[i]);
+      if (!same_fields(&d, rs, re, s1, s2)) TEST_FAIL_("round %d row %zu splits differently", round, i);
+    }
+    ASSERT_EQ(fast.sc.quoted_breaks, slow.sc.quoted_breaks);
+    ASSERT_EQ(fast.sc.bad_line, slow.sc.bad_line);
+    ASSERT_EQ(fast.sc.line, slow.sc.line);
+    pf__csv_rows_free(&fast.rows);
+    pf__csv_rows_free(&slow.rows);
+  }
+  free(buf);
+  free(s1);
+  free(s2);
+}
+
+int main(void) {
+  RUN_TEST(scan_fast_path_matches_general_loop);
+  return TEST_SUMMARY();
+}
