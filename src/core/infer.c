@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/parse_fast.h"
 
 pf_status pf__infer_ctx_init(pf__infer_ctx *ctx) {
   locale_t loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
@@ -34,42 +35,10 @@ static int ieq(const char *s, size_t n, const char *lit) {
   return 1;
 }
 
-int pf__parse_bool(const char *s, size_t n, int *out) {
-  if (n == 4 && ieq(s, n, "true")) {
-    *out = 1;
-    return 1;
-  }
-  if (n == 5 && ieq(s, n, "false")) {
-    *out = 0;
-    return 1;
-  }
-  return 0;
-}
+int pf__parse_bool(const char *s, size_t n, int *out) { return pf__parse_bool_p(s, n, out); }
 
 int pf__parse_int64(const char *s, size_t n, int64_t *out) {
-  size_t i = 0;
-  int neg = 0;
-  if (n && (s[0] == '-' || s[0] == '+')) {
-    neg = s[0] == '-';
-    i = 1;
-  }
-  size_t nd = n - i;
-  if (nd == 0 || nd > 19) return 0;
-  if (s[i] == '0' && nd > 1) return 0; /* leading zero */
-  uint64_t v = 0;
-  for (; i < n; i++) {
-    unsigned d = (unsigned)(unsigned char)s[i] - '0';
-    if (d > 9) return 0;
-    v = v * 10 + d; /* 19 digits fit in uint64 */
-  }
-  if (neg) {
-    if (v > (uint64_t)INT64_MAX + 1) return 0;
-    *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
-  } else {
-    if (v > (uint64_t)INT64_MAX) return 0;
-    *out = (int64_t)v;
-  }
-  return 1;
+  return pf__parse_int64_p(s, n, out, 0);
 }
 
 static const double pow10_exact[23] = {
@@ -119,37 +88,7 @@ static int is_shortest(const pf__infer_ctx *ctx, double x, const char *dig,
 
 int pf__parse_double(const pf__infer_ctx *ctx, const char *s, size_t n,
                      double *out) {
-  /* Fast path for the common plain forms: [-]digits[.digits] with at most
-   * 15 digits in all (exact in a double, power of ten exact). */
-  {
-    const char *p = s, *end = s + n;
-    int neg = 0;
-    if (p < end && *p == '-') {
-      neg = 1;
-      p++;
-    }
-    const char *ds = p;
-    uint64_t m = 0;
-    while (p < end && (unsigned)(*p - '0') <= 9) m = m * 10 + (uint64_t)(*p++ - '0');
-    size_t ni = (size_t)(p - ds);
-    if (ni >= 1 && ni <= 15 && !(ni > 1 && *ds == '0')) {
-      if (p == end) {
-        double v = (double)m;
-        *out = neg ? -v : v;
-        return 1;
-      }
-      if (*p == '.') {
-        const char *fs = ++p;
-        while (p < end && (unsigned)(*p - '0') <= 9) m = m * 10 + (uint64_t)(*p++ - '0');
-        size_t nf = (size_t)(p - fs);
-        if (p == end && ni + nf <= 15) {
-          double v = (double)m / pow10_exact[nf];
-          *out = neg ? -v : v;
-          return 1;
-        }
-      }
-    }
-  }
+  if (pf__parse_double_plain(s, n, out, 0) == 1) return 1;
   size_t i = 0;
   int neg = 0;
   if (n && (s[0] == '-' || s[0] == '+')) {
@@ -287,34 +226,14 @@ static inline int dig2(const char *s, int *v) {
   return 1;
 }
 
-static int parse_ymd(const char *s, int32_t *days) {
-  int y1, y2, mo, d;
-  if (!dig2(s, &y1) || !dig2(s + 2, &y2) || s[4] != '-' || !dig2(s + 5, &mo) ||
-      s[7] != '-' || !dig2(s + 8, &d))
-    return 0;
-  const unsigned y = (unsigned)(y1 * 100 + y2);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return 0;
-  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-  const int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (d > mdays[mo - 1] + (mo == 2 && leap)) return 0;
-  /* Days before Jan 1 of year y since 0001-01-01, minus the same for 1970
-   * (719162); unsigned divisions by constants are multiplications. */
-  const unsigned p = y - 1;
-  const int32_t jan1 = (int32_t)(p * 365 + p / 4 - p / 100 + p / 400) - 719162;
-  *days = jan1 + before[mo - 1] + (mo > 2 && leap) + d - 1;
-  return 1;
-}
-
 int pf__parse_date(const char *s, size_t n, int32_t *days) {
-  if (n != 10) return 0;
-  return parse_ymd(s, days);
+  return pf__parse_date_p(s, n, days);
 }
 
 int pf__parse_timestamp(const char *s, size_t n, int64_t *micros, int *utc) {
   if (n < 16) return 0;
   int32_t days;
-  if (!parse_ymd(s, &days)) return 0;
+  if (!pf__parse_ymd(s, &days)) return 0;
   if (s[10] != 'T' && s[10] != ' ') return 0;
   int hh, mm, ss = 0;
   if (!dig2(s + 11, &hh) || s[13] != ':' || !dig2(s + 14, &mm)) return 0;

@@ -25,7 +25,7 @@ static uint32_t rnd(uint32_t n) {
 static size_t make_text(uint8_t *out, size_t n, int crlf) {
   static const char *const pieces[] = {"abc", "x", "\"\"", "\"", "a\"b", " ", "12.5", "\n", "zz"};
   size_t len = 0;
-  while (len + 40 < n) {
+  while (len + 128 <= n) { /* a row is at most 6 * 20 + 3 bytes */
     int fields = 1 + (int)rnd(6);
     for (int f = 0; f < fields; f++) {
       if (f) out[len++] = ',';

@@ -1,7 +1,9 @@
 /* test_infer.c - text to typed values and the type ladder (core/infer). */
+#include <errno.h>
 #include <math.h>
 
 #include "core/infer.h"
+#include "core/parse_fast.h"
 #include "test.h"
 
 static pf__infer_ctx ctx;
@@ -265,6 +267,128 @@ TEST_IMPL(null_tokens) {
   ASSERT(!pf__infer_default_null(S("NAN")));
 }
 
+/* ---- the inline fast paths against plain reference code ---- */
+
+static uint64_t fuzz_state;
+static uint32_t fuzz(uint32_t n) {
+  fuzz_state = fuzz_state * 6364136223846793005ull + 1442695040888963407ull;
+  return (uint32_t)(fuzz_state >> 33) % n;
+}
+
+/* The rules written out simply: [+-]digits, no leading zero, in range. */
+static int ref_int64(const char *s, size_t n, int64_t *out) {
+  size_t i = n && (s[0] == '-' || s[0] == '+');
+  if (i == n || n - i > 19 || (s[i] == '0' && n - i > 1)) return 0;
+  for (size_t k = i; k < n; k++)
+    if (s[k] < '0' || s[k] > '9') return 0;
+  char buf[32];
+  memcpy(buf, s, n);
+  buf[n] = 0;
+  errno = 0;
+  long long v = strtoll(buf, NULL, 10);
+  if (errno == ERANGE) return 0;
+  *out = v;
+  return 1;
+}
+
+static int ref_date(const char *s, size_t n, int32_t *days) {
+  if (n != 10 || s[4] != '-' || s[7] != '-') return 0;
+  for (int k = 0; k < 10; k++)
+    if (k != 4 && k != 7 && (s[k] < '0' || s[k] > '9')) return 0;
+  int y = atoi(s), m = (s[5] - '0') * 10 + s[6] - '0', d = (s[8] - '0') * 10 + s[9] - '0';
+  static const int md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > md[m - 1] + (m == 2 && leap)) return 0;
+  *days = pf__days_from_civil(y, m, d);
+  return 1;
+}
+
+/* One input through every fast parser, padded and not, against the
+ * references (strtoll, the calendar rule, strtod); buf has 16 readable bytes
+ * after n, whatever they hold (the pad the CSV reader promises). */
+static void check_fast(const char *buf, size_t n) {
+  int64_t a = 0, b = 0, c = 0;
+  int ra = ref_int64(buf, n, &a), rb = pf__parse_int64_p(buf, n, &b, 1),
+      rc = pf__parse_int64_p(buf, n, &c, 0);
+  if (ra != rb || ra != rc || (ra && (a != b || a != c)))
+    TEST_FAIL_("int64 '%.*s': ref %d %lld, pad %d %lld, no pad %d %lld", (int)n, buf, ra,
+               (long long)a, rb, (long long)b, rc, (long long)c);
+  int32_t da = 0, db = 0;
+  ra = ref_date(buf, n, &da);
+  rb = pf__parse_date_p(buf, n, &db);
+  if (ra != rb || (ra && da != db))
+    TEST_FAIL_("date '%.*s': ref %d %d, fast %d %d", (int)n, buf, ra, da, rb, db);
+  double x = 0, y = 0, full = 0;
+  int rx = pf__parse_double_plain(buf, n, &x, 1), ry = pf__parse_double_plain(buf, n, &y, 0);
+  if (rx != ry || (rx == 1 && memcmp(&x, &y, sizeof x) != 0))
+    TEST_FAIL_("double '%.*s': pad %d %.17g, no pad %d %.17g", (int)n, buf, rx, x, ry, y);
+  if (rx == 1) { /* correctly rounded, as strtod rounds, and as the full parser says */
+    char z[80];
+    memcpy(z, buf, n);
+    z[n] = 0;
+    double want = strtod(z, NULL);
+    if (memcmp(&x, &want, sizeof x) != 0)
+      TEST_FAIL_("double '%s': %.17g, strtod %.17g", z, x, want);
+    if (!pf__parse_double(&ctx, buf, n, &full) || memcmp(&x, &full, sizeof x) != 0)
+      TEST_FAIL_("double '%s': fast %.17g, full parser %.17g", z, x, full);
+  }
+}
+
+static const char *const fast_edges[] = {
+    "", "-", "+", "0", "-0", "+0", "00", "-00", "01", "1", "-1", "+1", "12345678", "123456789",
+    "1234567890123456", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+    "-9223372036854775809", "+9223372036854775807", "9999999999999999999", "10000000000000000000",
+    "18446744073709551615", "18446744073709551616", "99999999", "100000000", "0.5", "-0.5", ".5",
+    "5.", "-.5", "1.0", "0.1", "0.3", "123456789012345", "1234567890123456", "12345678901234.5",
+    "1234567.12345678", "999999999999999", "-999999999999999.", "0.000000000000001",
+    "0.0000000000000001", "921363776.2334789", "994742879282406.9", "9.566809910980155",
+    "9007199254740993", "1e5", "1E5", "1.5e-3", "1..2", "1-2", "--1", "12:30", "1 ",
+    " 1", "0001-01-01", "0000-01-01", "9999-12-31", "1970-01-01", "1969-12-31", "2000-02-29",
+    "1900-02-29", "2100-02-29", "2004-02-29", "2003-02-29", "2024-04-31", "2024-13-01",
+    "2024-00-10", "2024-01-00", "2024-01-32", "2024/01/01", "2024-1-01", "2024-01-1",
+    "2024-01-01T", "20240-01-01", "+024-01-01", "2024-0a-01", "2024-01-0:", "2024-01-0/",
+    "true", "True", "FALSE", "fals", "truex",
+};
+
+TEST_IMPL(fast_paths_match_reference) {
+  static const char alpha[] = "0123456789000099-+.eEx: T/:";
+  static const char tails[] = "0123456789,;\t\n\r\"- .:/\xff";
+  char buf[64 + 16];
+  for (size_t e = 0; e < sizeof fast_edges / sizeof *fast_edges; e++) {
+    for (int t = 0; t < 3; t++) {
+      size_t n = strlen(fast_edges[e]);
+      memcpy(buf, fast_edges[e], n);
+      memset(buf + n, t == 0 ? '0' : t == 1 ? ',' : '9', sizeof buf - n);
+      check_fast(buf, n);
+      if (pf_test_failed_) return;
+    }
+  }
+  for (int round = 0; round < 200000; round++) {
+    fuzz_state += (uint64_t)round * 0x9E3779B97F4A7C15ull;
+    size_t n = fuzz(24);
+    int shape = (int)fuzz(4);
+    for (size_t k = 0; k < n; k++)
+      buf[k] = shape == 0 ? alpha[fuzz(sizeof alpha - 1)] : (char)('0' + fuzz(10));
+    if (shape == 1 && n > 1 && fuzz(2)) buf[0] = fuzz(2) ? '-' : '+';
+    if (shape == 2 && n > 2) buf[fuzz((uint32_t)n)] = '.';
+    if (shape == 3 && n == 10) buf[4] = buf[7] = '-';
+    if (shape == 3 && fuzz(2)) { /* a date, valid or nearly */
+      snprintf(buf, sizeof buf, "%04u-%02u-%02u", fuzz(10000), fuzz(14), fuzz(33));
+      n = 10;
+    }
+    for (size_t k = n; k < sizeof buf; k++) /* what the pad reads: digits or anything */
+      buf[k] = fuzz(2) ? (char)('0' + fuzz(10)) : tails[fuzz(sizeof tails - 1)];
+    check_fast(buf, n);
+    if (pf_test_failed_) return;
+  }
+  int v;
+  ASSERT(pf__parse_bool_p("TrUe", 4, &v) && v == 1);
+  ASSERT(pf__parse_bool_p("FALSE", 5, &v) && v == 0);
+  ASSERT(!pf__parse_bool_p("t\x80ue", 4, &v) && !pf__parse_bool_p("fals3", 5, &v));
+  ASSERT(!pf__parse_bool_p("TRUE ", 5, &v) && !pf__parse_bool_p("tru", 3, &v));
+  ASSERT(!pf__parse_bool_p("tRu\x05", 4, &v) && !pf__parse_bool_p("\x14rue", 4, &v));
+}
+
 int main(void) {
   if (pf__infer_ctx_init(&ctx) != PF_OK) return 1;
   RUN_TEST(bool_parse);
@@ -277,6 +401,7 @@ int main(void) {
   RUN_TEST(column_ladder);
   RUN_TEST(parse_as_column_type);
   RUN_TEST(null_tokens);
+  RUN_TEST(fast_paths_match_reference);
   pf__infer_ctx_free(&ctx);
   return TEST_SUMMARY();
 }

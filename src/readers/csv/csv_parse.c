@@ -32,7 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parse_fast.h"
 #include "readers/csv/csv_internal.h"
+
+/* Bytes past a value the inline parsers may read (core/parse_fast.h). */
+#define PF__CSV_PAD 16
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -287,21 +291,25 @@ static int convert_column(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c,
       }
       return 1;
     }
+    /* Values lie in the block (slack after it) or in scratch (reserved with
+     * slack): the inline parsers may read 8 bytes past them (pad). */
     case PF_TYPE_INT64:
-      TYPED_LOOP(pf__parse_int64((const char *)v, n, &val.i64) &&
+      TYPED_LOOP(pf__parse_int64_p((const char *)v, n, &val.i64, 1) &&
                  (pf__col_set_i64(col, row, val.i64), 1))
       return 1;
     case PF_TYPE_DOUBLE: /* the "NaN" token is null; "nan" is IEEE NaN */
-      TYPED_LOOP(pf__parse_double(ictx, (const char *)v, n, &val.f64) &&
-                 !(val.f64 != val.f64 && !custom && pf__infer_default_null((const char *)v, n)) &&
+      TYPED_LOOP((pf__parse_double_plain((const char *)v, n, &val.f64, 1) == 1 ||
+                  (pf__parse_double(ictx, (const char *)v, n, &val.f64) &&
+                   !(val.f64 != val.f64 && !custom &&
+                     pf__infer_default_null((const char *)v, n)))) &&
                  (pf__col_set_f64(col, row, val.f64), 1))
       return 1;
     case PF_TYPE_BOOL:
-      TYPED_LOOP(pf__parse_bool((const char *)v, n, &val.b) &&
+      TYPED_LOOP(pf__parse_bool_p((const char *)v, n, &val.b) &&
                  (pf__col_set_bool(col, row, val.b), 1))
       return 1;
     case PF_TYPE_DATE:
-      TYPED_LOOP(pf__parse_date((const char *)v, n, &val.i32) &&
+      TYPED_LOOP(pf__parse_date_p((const char *)v, n, &val.i32) &&
                  (pf__col_set_i32(col, row, val.i32), 1))
       return 1;
     default:
@@ -372,8 +380,9 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
     /* Split a chunk of rows. */
     size_t last = r + p->chunk_rows < p->row_end ? r + p->chunk_rows : p->row_end;
     size_t bytes = rows->end[last - 1] - rows->start[r] + 1;
-    if (pf__buf_reserve(&p->scratch, bytes) != PF_OK ||
-        (cfg->on_bad == PF_BAD_ROWS_KEEP && pf__buf_reserve(&p->joined, bytes + 2 * p->chunk_rows) != PF_OK))
+    if (pf__buf_reserve(&p->scratch, bytes + PF__CSV_PAD) != PF_OK ||
+        (cfg->on_bad == PF_BAD_ROWS_KEEP &&
+         pf__buf_reserve(&p->joined, bytes + 2 * p->chunk_rows + PF__CSV_PAD) != PF_OK))
       goto nomem;
     uint8_t *sw = p->scratch.data, *jw = p->joined.data;
     pf_status stop = PF_OK;

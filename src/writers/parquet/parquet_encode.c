@@ -563,8 +563,8 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
  * of the value SLOT_AHEAD positions on is prefetched, and the value that
  * slot points to is prefetched when its turn is VAL_AHEAD positions away;
  * by the time a value is looked up, both are (usually) in cache. */
-#define SLOT_AHEAD 16
-#define VAL_AHEAD 6
+#define SLOT_AHEAD 32
+#define VAL_AHEAD 12
 
 static ALWAYS_INLINE uint64_t ld64(const uint8_t *p) {
   uint64_t v;

@@ -45,34 +45,45 @@ static uint8_t *pack_any(uint8_t *p, const uint32_t *v, size_t count, int width)
   return p;
 }
 
-/* Packs one group of 8 values of width <= 16 bits: width bytes. */
-static inline uint8_t *pack8(uint8_t *p, const uint32_t *v, int width) {
-#if defined(__SIZEOF_INT128__)
-  unsigned __int128 acc = 0;
-  for (int i = 0; i < 8; i++) acc |= (unsigned __int128)v[i] << (i * width);
-  uint64_t lo = (uint64_t)acc, hi = (uint64_t)(acc >> 64);
-  uint8_t tmp[16];
-  memcpy(tmp, &lo, 8); /* little-endian host (checked in parquet_encode.c) */
-  memcpy(tmp + 8, &hi, 8);
-  memcpy(p, tmp, (size_t)width);
-  return p + width;
-#else
-  return pack_any(p, v, 8, width);
-#endif
+/* Packs groups of 8 values of width W <= 16 bits (W bytes a group). W is a
+ * constant in every instance, so the shifts fold into plain 64-bit ones. */
+static inline __attribute__((always_inline)) uint8_t *pack8w(uint8_t *p, const uint32_t *v,
+                                                             size_t groups, const int W) {
+  for (size_t g = 0; g < groups; g++, v += 8) {
+    uint64_t lo = 0, hi = 0;
+    for (int i = 0; i < 8; i++) {
+      const int s = i * W;
+      if (s < 64) lo |= (uint64_t)v[i] << s;
+      if (s + W > 64) hi |= s >= 64 ? (uint64_t)v[i] << (s - 64) : (uint64_t)v[i] >> (64 - s);
+    }
+    uint8_t tmp[16];
+    memcpy(tmp, &lo, 8); /* little-endian host (checked in parquet_encode.c) */
+    memcpy(tmp + 8, &hi, 8);
+    memcpy(p, tmp, (size_t)W);
+    p += W;
+  }
+  return p;
+}
+
+static uint8_t *pack_groups(uint8_t *p, const uint32_t *v, size_t groups, int width) {
+  switch (width) {
+#define W_(w) \
+  case w: return pack8w(p, v, groups, w);
+    W_(1) W_(2) W_(3) W_(4) W_(5) W_(6) W_(7) W_(8)
+    W_(9) W_(10) W_(11) W_(12) W_(13) W_(14) W_(15) W_(16)
+#undef W_
+    default: return pack_any(p, v, groups * 8, width);
+  }
 }
 
 /* Packs n values (n <= 8 * groups; the rest of the last group is zero). */
 static uint8_t *pack(uint8_t *p, const uint32_t *v, size_t n, int width) {
-  size_t full = n / 8 * 8;
-  if (width <= 16) {
-    for (size_t i = 0; i < full; i += 8) p = pack8(p, v + i, width);
-  } else {
-    p = pack_any(p, v, full, width);
-  }
-  if (full < n) {
+  size_t full = n / 8;
+  p = pack_groups(p, v, full, width);
+  if (full * 8 < n) {
     uint32_t last[8] = {0};
-    memcpy(last, v + full, (n - full) * sizeof *v);
-    p = width <= 16 ? pack8(p, last, width) : pack_any(p, last, 8, width);
+    memcpy(last, v + full * 8, (n - full * 8) * sizeof *v);
+    p = pack_groups(p, last, 1, width);
   }
   return p;
 }
