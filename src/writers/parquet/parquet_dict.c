@@ -79,18 +79,6 @@ pf_status pf__pq_dict_grow(pf__pq_dict *d, int bytes) {
   return PF_OK;
 }
 
-static inline uint64_t rd64(const uint8_t *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-
-static inline uint64_t rd32(const uint8_t *p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-
 uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n) {
   const uint64_t k0 = 0xA0761D6478BD642Full, k1 = 0xE7037ED1A0B428DBull;
   uint64_t seed = k0 ^ (uint64_t)n;
@@ -98,8 +86,8 @@ uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n) {
   if (n <= 16) {
     if (n >= 4) {
       size_t q = (n >> 3) << 2; /* 0 or 4: covers 4..16 bytes with 4 reads */
-      a = (rd32(p) << 32) | rd32(p + q);
-      b = (rd32(p + n - 4) << 32) | rd32(p + n - 4 - q);
+      a = (pf__pq_ld32(p) << 32) | pf__pq_ld32(p + q);
+      b = (pf__pq_ld32(p + n - 4) << 32) | pf__pq_ld32(p + n - 4 - q);
     } else if (n > 0) {
       a = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
       b = 0;
@@ -110,12 +98,12 @@ uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n) {
     const uint8_t *q = p;
     size_t i = n;
     while (i > 16) {
-      seed = pf__pq_mix(rd64(q) ^ k1, rd64(q + 8) ^ seed);
+      seed = pf__pq_mix(pf__pq_ld64(q) ^ k1, pf__pq_ld64(q + 8) ^ seed);
       q += 16;
       i -= 16;
     }
-    a = rd64(q + i - 16);
-    b = rd64(q + i - 8);
+    a = pf__pq_ld64(q + i - 16);
+    b = pf__pq_ld64(q + i - 8);
   }
   return (uint32_t)pf__pq_mix(k1 ^ (uint64_t)n, pf__pq_mix(a ^ k1, b ^ seed));
 }

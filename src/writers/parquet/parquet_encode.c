@@ -566,26 +566,17 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
 #define SLOT_AHEAD 32
 #define VAL_AHEAD 12
 
-static ALWAYS_INLINE uint64_t ld64(const uint8_t *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-
-static ALWAYS_INLINE uint32_t ld32(const uint8_t *p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-
 /* a[0, n) == b[0, n), without a call for the short values dictionaries
  * are made of (reads stay inside both). */
 static ALWAYS_INLINE int bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) {
   if (n >= 8) {
     if (n > 16) return memcmp(a, b, n) == 0;
-    return ld64(a) == ld64(b) && ld64(a + n - 8) == ld64(b + n - 8);
+    return pf__pq_ld64(a) == pf__pq_ld64(b) &&
+           pf__pq_ld64(a + n - 8) == pf__pq_ld64(b + n - 8);
   }
-  if (n >= 4) return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+  if (n >= 4)
+    return pf__pq_ld32(a) == pf__pq_ld32(b) &&
+           pf__pq_ld32(a + n - 4) == pf__pq_ld32(b + n - 4);
   return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
 }
 
@@ -606,8 +597,8 @@ static inline pf_status dict_make_room(pf__pq_dict *d, int bytes, uint32_t h, si
 }
 
 static ALWAYS_INLINE uint64_t fixed_key(const pf_column *col, size_t r, int w) {
-  if (w == 8) return ld64(col->values + r * 8);
-  return ld32(col->values + r * 4);
+  if (w == 8) return pf__pq_ld64(col->values + r * 8);
+  return pf__pq_ld32(col->values + r * 4);
 }
 
 /* Fixed-width keys of w bytes (4, 8 or 16). Stops before the value that

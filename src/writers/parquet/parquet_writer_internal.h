@@ -17,6 +17,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/batch.h"
 #include "core/buf.h"
@@ -132,6 +133,19 @@ static inline uint32_t pf__pq_hash64(uint64_t k) {
   return (uint32_t)pf__pq_mix(k ^ 0xA0761D6478BD642Full, 0xE7037ED1A0B428DBull);
 }
 uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n);
+
+/* Unaligned loads (a fixed-size memcpy is one instruction); 4 bytes widen
+ * to 64 bits so they can be shifted into a key. */
+static inline uint64_t pf__pq_ld64(const uint8_t *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+static inline uint64_t pf__pq_ld32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
 
 /* ---- pages (parquet_page_write.c) ---- */
 
