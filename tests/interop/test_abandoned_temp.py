@@ -7,6 +7,7 @@ Real processes, real SIGKILL.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import signal
@@ -35,11 +36,29 @@ def start(pyforge_bin, *args) -> subprocess.Popen:
                             stderr=subprocess.PIPE, env=e)
 
 
+def locked_by_another(path: Path) -> bool:
+    """True when some other open file description holds the flock on path."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False  # not yet locked by the writer (ours is dropped by the close)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def wait_for_temp(proc: subprocess.Popen, d: Path, timeout=120) -> str:
+    """The writer's temporary, once the writer holds its lock: the file is
+    created, then locked, and a run stopped between the two leaves a
+    temporary that nothing proves alive (the next run may rightly remove it)."""
     t0 = time.time()
     while time.time() - t0 < timeout:
         temps = list_temp_files(d)
-        if temps:
+        if temps and locked_by_another(d / temps[0]):
             return temps[0]
         if proc.poll() is not None:
             out, err = proc.communicate()
