@@ -722,7 +722,7 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
       }
       if (i + VAL_AHEAD < n) {
         const pf__pq_sslot *sp = &d->sslots[hq[(i + VAL_AHEAD) % (2 * SLOT_AHEAD)] & m];
-        if (sp->id1) __builtin_prefetch(d->vals.data + sp->off);
+        if (sp->id1) __builtin_prefetch(d->vals.data + sp->off - 4); /* length, value */
       }
     }
     if (nulls && !pf__bit_get(col->validity, r)) continue;
@@ -734,7 +734,9 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
     for (;;) {
       const pf__pq_sslot *sp = &d->sslots[pos];
       if (!sp->id1) break;
-      if (sp->h == h && sp->len == len && bytes_eq(d->vals.data + sp->off, p, len)) break;
+      if (sp->h == h && pf__pq_ld32(d->vals.data + sp->off - 4) == len &&
+          bytes_eq(d->vals.data + sp->off, p, len))
+        break;
       pos = (pos + 1) & mask;
     }
     uint32_t id;
@@ -754,7 +756,6 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
       pf__pq_sslot *sp = &d->sslots[pos];
       sp->h = h;
       sp->off = (uint32_t)(d->vals.len + 4);
-      sp->len = l32;
       d->vals.len += 4 + len;
       id = d->n++;
       sp->id1 = id + 1;

@@ -80,11 +80,13 @@ typedef struct pf__pq_stats {
 
 /* ---- dictionary (parquet_dict.c) ---- */
 
-/* A byte-array entry's slot: the value is at vals + off, len bytes. */
+/* A byte-array entry's slot: the value is at vals + off; its length is the
+ * PLAIN length prefix just before it (12 bytes a slot, not 16: the table
+ * is at most half full, so each entry costs two slots). */
 typedef struct pf__pq_sslot {
   uint32_t h;               /* 32-bit hash                                  */
   uint32_t id1;             /* entry index + 1; 0: empty                    */
-  uint32_t off, len;
+  uint32_t off;
 } pf__pq_sslot;
 
 typedef struct pf__pq_dict {
