@@ -12,7 +12,7 @@
 
 #include "core/error.h"
 
-typedef struct pf__pool pf__pool;
+typedef struct pf_pool pf__pool;
 typedef void (*pf__task_fn)(void *arg, size_t index);
 
 /* threads <= 0: the number of CPUs available to the process. A pool of 1
