@@ -82,13 +82,20 @@ typedef struct pf__plugin_manager {
   void *lists;                /* published extension lists (plugin_list.c) */
   pf__plugin_rec *current;    /* the record whose init or shutdown runs:
                                  host->log(NULL, ...) speaks for it       */
+  struct pf__pending_log *pending; /* lines logged under the lock, given to
+                                 log_fn once it is released (the callback
+                                 may call the library: spelling keys)    */
+  struct pf__pending_log **pending_tail;
 } pf__plugin_manager;
 
 extern pf__plugin_manager pf__plugins;
 
-/* The lifecycle log (the manager's sink), "[name] " in front when name. */
+/* The lifecycle log (the manager's sink), "[name] " in front when name.
+ * Called with the lock held: the line waits for pf__plugins_unlock. */
 void pf__plugins_log(pf_log_level level, const char *name, const char *fmt, ...)
     PF__PRINTF(3, 4);
+/* Releases the lock, then hands the lines logged meanwhile to the sink. */
+void pf__plugins_unlock(void);
 
 /* ---- plugin_stage.c ---- */
 /* The record init is running for (pl->host_data). */

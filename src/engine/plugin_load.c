@@ -38,19 +38,46 @@ pf__plugin_manager pf__plugins = {
 
 #define M pf__plugins
 
-/* ---- the lifecycle log (lock held) ---- */
+/* ---- the lifecycle log: queued under the lock, told after it ---- */
+
+typedef struct pf__pending_log {
+  struct pf__pending_log *next;
+  pf_log_level level;
+  char text[];
+} pending_log;
 
 void pf__plugins_log(pf_log_level level, const char *name, const char *fmt, ...) {
   if (!M.log_fn || level > M.log_level) return;
-  char text[2048], line[2100], msg[2100];
+  char text[2048], line[2100];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
   snprintf(line, sizeof line, "%s%s%s%s", name ? "[" : "", name ? name : "", name ? "] " : "",
            text);
-  pf__redact(line, msg, sizeof msg);
-  M.log_fn(M.log_user, level, msg);
+  pending_log *p = malloc(sizeof *p + sizeof line);
+  if (!p) return;
+  p->next = NULL;
+  p->level = level;
+  pf__redact(line, p->text, sizeof line);
+  if (!M.pending_tail) M.pending_tail = &M.pending;
+  *M.pending_tail = p;
+  M.pending_tail = &p->next;
+}
+
+void pf__plugins_unlock(void) {
+  pending_log *p = M.pending;
+  pf_log_fn fn = M.log_fn;
+  void *user = M.log_user;
+  M.pending = NULL;
+  M.pending_tail = &M.pending;
+  pthread_mutex_unlock(&M.lock);
+  while (p) {
+    pending_log *next = p->next;
+    if (fn) fn(user, p->level, p->text);
+    free(p);
+    p = next;
+  }
 }
 
 void pf_plugins_set_log(pf_log_fn fn, void *user, pf_log_level level) {
@@ -58,7 +85,7 @@ void pf_plugins_set_log(pf_log_fn fn, void *user, pf_log_level level) {
   M.log_fn = fn;
   M.log_user = user;
   M.log_level = level;
-  pthread_mutex_unlock(&M.lock);
+  pf__plugins_unlock();
 }
 
 /* ---- settings: the environment, read here only ---- */
@@ -290,7 +317,11 @@ static void after_init(pf__plugin_rec *rec, pf_status st, const pf_error *e, con
   rec->version = pf__strdup(rec->pl.version ? rec->pl.version : "");
   rec->description = pf__strdup(rec->pl.description ? rec->pl.description : "");
   const pf__plugin_rec *other;
-  if (st != PF_OK && rec->refused)
+  if (valid_plugin_name(rec->pl.name) && (other = loaded_named(rec->name, rec)))
+    /* a second copy of a plugin: its registrations clash, but that is not news */
+    set_state(rec, PF__PLUGIN_DISABLED, "another plugin named '%s' was loaded first, from %s",
+              rec->name, other->path);
+  else if (st != PF_OK && rec->refused)
     set_state(rec, PF__PLUGIN_FAILED, "refused: %s", rec->refused);
   else if (st != PF_OK)
     set_state(rec, PF__PLUGIN_FAILED, "init failed: %s",
@@ -299,9 +330,6 @@ static void after_init(pf__plugin_rec *rec, pf_status st, const pf_error *e, con
     set_state(rec, PF__PLUGIN_FAILED, "refused: %s", rec->refused);
   else if (!valid_plugin_name(rec->pl.name))
     set_state(rec, PF__PLUGIN_FAILED, "init gave no valid name (lower-case letters, digits, '_', '-')");
-  else if ((other = loaded_named(rec->name, rec)))
-    set_state(rec, PF__PLUGIN_DISABLED, "another plugin named '%s' was loaded first, from %s",
-              rec->name, other->path);
   else if (listed(s->disable, rec->name))
     set_state(rec, PF__PLUGIN_DISABLED, "disabled by PYFORGE_DISABLE_PLUGINS");
   else
@@ -402,13 +430,14 @@ static size_t cand_index(const cand_list *c, const char *path) {
 /* Brings the records in line with the files: drops (when may_unload)
  * those whose file changed or went, loads new and changed ones, keeps the
  * rest; then publishes the registry. Lock held, M.busy set. Returns the
- * number of records loaded again or dropped. */
+ * number of files loaded (again) or gone. */
 static size_t sync_files(int may_unload, int first) {
   plugin_settings s;
   read_settings(&s);
   cand_list c = {0};
   collect_all(&c, &s);
   size_t changes = 0;
+  int republish = 0;
   /* 1. drop what changed or went */
   size_t kept = 0;
   for (size_t i = 0; i < M.n_recs; i++) {
@@ -422,7 +451,8 @@ static size_t sync_files(int may_unload, int first) {
       pf__plugins_log(PF_LOG_INFO, rec->name, "%s %s", gone ? "plugin file gone:" : "reloading",
                       rec->path);
       retire(rec);
-      changes++;
+      changes += gone; /* a changed file counts once, when it loads again */
+      republish = 1;
     } else {
       M.recs[kept++] = rec;
     }
@@ -458,7 +488,7 @@ static size_t sync_files(int may_unload, int first) {
       M.recs[j - 1] = t;
     }
   cands_free(&c);
-  if (changes || first) {
+  if (changes || republish || first) {
     pf__registry_part *parts = calloc(M.n_recs ? M.n_recs : 1, sizeof *parts);
     size_t n = 0;
     for (size_t i = 0; parts && i < M.n_recs; i++) {
@@ -487,7 +517,7 @@ void pf__plugins_discover(void) {
     M.discovered = 1;
     M.busy = 0;
   }
-  pthread_mutex_unlock(&M.lock);
+  pf__plugins_unlock();
 }
 
 void pf__plugins_enter(void) {
@@ -505,7 +535,7 @@ void pf__plugins_enter(void) {
     M.busy = 0;
   }
   M.active++;
-  pthread_mutex_unlock(&M.lock);
+  pf__plugins_unlock();
 }
 
 void pf__plugins_leave(void) {
@@ -530,7 +560,7 @@ pf_status pf_plugins_reload(size_t *reloaded, pf_error *err) {
     M.busy = 0;
     if (reloaded) *reloaded = n;
   }
-  pthread_mutex_unlock(&M.lock);
+  pf__plugins_unlock();
   return st;
 }
 
@@ -555,7 +585,7 @@ pf_status pf_plugins_add_path(const char *path, pf_error *err) {
       M.busy = 0;
     }
   }
-  pthread_mutex_unlock(&M.lock);
+  pf__plugins_unlock();
   return st;
 }
 
@@ -569,6 +599,10 @@ void pf_plugins_shutdown(void) {
     if (rec->state == PF__PLUGIN_LOADED) pf__plugins_log(PF_LOG_DEBUG, rec->name, "unloading");
     unload(rec);
   }
+  /* the log is told while the registry still stands (spelling its lines
+   * reads the option tables, which must not be discovered again) */
+  pf__plugins_unlock();
+  pthread_mutex_lock(&M.lock);
   pf__registry_reset();
   pf__plugins_lists_free();
   for (size_t i = 0; i < M.n_recs; i++) pf__plugin_rec_free(M.recs[i]);
@@ -581,5 +615,5 @@ void pf_plugins_shutdown(void) {
   M.added = NULL;
   M.n_recs = M.n_retired = M.n_added = 0;
   M.discovered = 0;
-  pthread_mutex_unlock(&M.lock);
+  pf__plugins_unlock();
 }

@@ -317,7 +317,7 @@ static pf_status copy_flags(pf__plugin_rec *rec, pf_option_desc *d, pf_error *er
     if (!who)
       for (size_t k = 0; k < i; k++)
         if (strcmp(f[k].flag, flag) == 0) who = d->key;
-    if (who) return refuse(rec, err, "option %s: flag %s is already %s's", d->key, flag, who);
+    if (who) return refuse(rec, err, "option %s: flag %s is taken by another option", d->key, flag);
     f[i].flag = pf__plugin_keep(rec, flag);
     f[i].value = pf__plugin_keep(rec, d->cli[i].value);
     if (!f[i].flag || (d->cli[i].value && !f[i].value)) return no_memory(err);
@@ -355,7 +355,9 @@ static pf_status stage_option(pf__plugin_rec *rec, const pf_option_desc *src, un
   if (!d->uses) d->uses = default_uses;
   if (!d->section) d->section = section;
   if (!d->help) d->help = "";
-  if (!d->takes) d->takes = d->type == PF_OPTION_ENUM ? d->values : "a value";
+  static const char *const takes[] = {"true or false", "an integer", "a size (K, M, G suffixes)",
+                                      NULL, "one character", "text", "a list of texts"};
+  if (!d->takes) d->takes = d->type == PF_OPTION_ENUM ? d->values : takes[d->type];
   if (!KEEP(rec, d->key) || !KEEP(rec, d->name) || !KEEP(rec, d->section) || !KEEP(rec, d->help) ||
       !KEEP(rec, d->takes) || !KEEP(rec, d->default_value) || !KEEP(rec, d->values) ||
       !KEEP(rec, d->metavar))
@@ -381,8 +383,8 @@ pf_status pf__plugin_add_options(pf_plugin *pl, const char *format, const pf_opt
   int known = !format || writer;
   for (size_t i = 0; format && !known && i < rec->n_readers; i++) known = strcmp(rec->readers[i].name, format) == 0;
   if (!known) return refuse(rec, err, "add_options: '%s' is not a format this plugin added", format);
-  char *section = pf__aprintf("Options of plugin %s%s%s", rec->pl.name ? rec->pl.name : rec->name,
-                              format ? ": " : "", format ? format : "");
+  char *section = pf__aprintf("Options of plugin %s%s%s%s", rec->pl.name ? rec->pl.name : rec->name,
+                              format ? " (" : "", format ? format : "", format ? ")" : "");
   if (!keep_block(rec, section)) return no_memory(err);
   pf__option *o = calloc(n ? n : 1, sizeof *o);
   if (!keep_block(rec, o)) return no_memory(err);
@@ -396,8 +398,8 @@ pf_status pf__plugin_add_options(pf_plugin *pl, const char *format, const pf_opt
         return refuse(rec, err, "option %s is declared twice", o[i].d.key);
       for (const pf_option_flag *f = o[i].d.cli; f && f->flag; f++)
         if (flag_match(&o[k].d, f->flag))
-          return refuse(rec, err, "option %s: flag %s is already %s's", o[i].d.key, f->flag,
-                        o[k].d.key);
+          return refuse(rec, err, "option %s: flag %s is taken by another option", o[i].d.key,
+                        f->flag);
     }
   }
   pf__option_table *t = realloc(rec->tables, (rec->n_tables + 1) * sizeof *t);
