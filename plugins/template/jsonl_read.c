@@ -81,6 +81,8 @@ struct jl_reader {
   int in_block;        /* parts of a parsed block are being handed out  */
   int done;
   /* what went out */
+  int priming;         /* open() parses the first block: a change there
+                          is settled before anyone saw the schema        */
   int handed_out, rejected_any;
   int64_t rows_rejected;
   uint64_t bytes_read;
@@ -496,7 +498,8 @@ static pf_status report_bad(jl_reader *r, jl_part *pt, int64_t row_base, pf_erro
 }
 
 /* A value the schema cannot hold in part k: fold the rest of the input,
- * then restart (by itself when nothing went out yet). */
+ * then restart (by itself while open() primes the first block; later
+ * PF_ERESTART, since the engine has the schema). */
 static pf_status widen(jl_reader *r, size_t k, pf_error *err) {
   discovery d = {.r = r, .noting = 1};
   d.row = r->row_base;
@@ -509,11 +512,11 @@ static pf_status widen(jl_reader *r, size_t k, pf_error *err) {
   JL_TRY(discover(r, &d, from, 0, err));
   JL_TRY(build_schema(r, err));
   r->restarts++;
-  if (r->handed_out || r->rejected_any) {
+  if (!r->priming) { /* the schema is out: the engine starts again */
     const pf_field *f = &r->schema->fields[d.first_col];
     return jl_host->widen_restart(err, d.first_col, f->name, f->note ? f->note : "changed");
   }
-  return restart_input(r, err); /* nothing went out: read again quietly */
+  return restart_input(r, err); /* still in open(): read again quietly */
 }
 
 /* Reads and parses the next block; 0 parts at the end. */
@@ -612,7 +615,15 @@ pf_status jl_reader_open(const pf_reader_env *env, jl_reader **out, pf_error *er
     return jl_host->error_set(err, PF_EEMPTY, "the input holds no JSON lines");
   }
   JL_TRY(build_schema(r, err));
-  return restart_input(r, err);
+  JL_TRY(restart_input(r, err));
+  /* priming: the first block is parsed now, so a change it brings is
+   * settled before the engine reads the schema (its bad lines are told by
+   * the first next()) */
+  r->priming = 1;
+  pf_status st = parse_block(r, err);
+  r->priming = 0;
+  if (st == PF_OK && !r->n_parts) r->done = 1;
+  return st;
 }
 
 pf_status jl_reader_rewind(jl_reader *r, pf_error *err) {
