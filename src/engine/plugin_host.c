@@ -22,7 +22,8 @@ static pf_status h_error_set(pf_error *err, pf_status st, const char *fmt, ...) 
   char msg[sizeof err->message];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt ? fmt : "", ap);
+  if (fmt) vsnprintf(msg, sizeof msg, fmt, ap);
+  else msg[0] = 0;
   va_end(ap);
   return pf__error_set(err, st, "%s", msg);
 }
@@ -32,7 +33,8 @@ static void h_log(const pf_log_sink *log, pf_log_level level, const char *fmt, .
   char msg[2048];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt ? fmt : "", ap);
+  if (fmt) vsnprintf(msg, sizeof msg, fmt, ap);
+  else msg[0] = 0;
   va_end(ap);
   if (log) pf__log_msg(log, level, "%s", msg);
   else if (pf__plugins.current) /* init or shutdown: the manager's log, lock held */

@@ -181,6 +181,17 @@ static void *copy_def(pf__plugin_rec *rec, const void *def, size_t host_size, pf
 /* Replaces a borrowed string by the record's copy; 0 when out of memory. */
 #define KEEP(rec, field) (!(field) || ((field) = pf__plugin_keep((rec), (field))) != NULL)
 
+/* The texts every format descriptor has, replaced by the record's copies
+ * (description and extensions "" when absent). */
+static pf_status keep_format_texts(pf__plugin_rec *rec, const char **name, const char **description,
+                                   const char **extensions, const char **note, pf_error *err) {
+  if (!KEEP(rec, *name) || !KEEP(rec, *description) || !KEEP(rec, *extensions) || !KEEP(rec, *note))
+    return no_memory(err);
+  if (!*description) *description = "";
+  if (!*extensions) *extensions = "";
+  return PF_OK;
+}
+
 pf_status pf__plugin_add_reader(pf_plugin *pl, const pf_reader_def *def, pf_error *err) {
   pf__plugin_rec *rec = pf__plugin_rec_of(pl);
   if (!rec || !def) return pf__error_set(err, PF_EINVAL, "add_reader needs the plugin and a definition");
@@ -193,21 +204,12 @@ pf_status pf__plugin_add_reader(pf_plugin *pl, const pf_reader_def *def, pf_erro
     st = refuse(rec, err, "reader '%s': n_tables, table and select go together", d->name);
   pf_reader_def *all = st == PF_OK ? realloc(rec->readers, (rec->n_readers + 1) * sizeof *all) : NULL;
   if (st == PF_OK && !all) st = no_memory(err);
-  if (st != PF_OK) {
-    free(d);
-    return st;
-  }
-  rec->readers = all;
-  if (!KEEP(rec, d->name) || !KEEP(rec, d->description) || !KEEP(rec, d->extensions) ||
-      !KEEP(rec, d->extensions_note)) {
-    free(d);
-    return no_memory(err);
-  }
-  if (!d->description) d->description = "";
-  if (!d->extensions) d->extensions = "";
-  all[rec->n_readers++] = *d;
+  if (all) rec->readers = all;
+  if (st == PF_OK) st = keep_format_texts(rec, &d->name, &d->description, &d->extensions,
+                                          &d->extensions_note, err);
+  if (st == PF_OK) all[rec->n_readers++] = *d;
   free(d);
-  return PF_OK;
+  return st;
 }
 
 pf_status pf__plugin_add_writer(pf_plugin *pl, const pf_writer_def *def, pf_error *err) {
@@ -222,21 +224,12 @@ pf_status pf__plugin_add_writer(pf_plugin *pl, const pf_writer_def *def, pf_erro
     st = refuse(rec, err, "file writer '%s' needs an extension (the default output's)", d->name);
   pf_writer_def *all = st == PF_OK ? realloc(rec->writers, (rec->n_writers + 1) * sizeof *all) : NULL;
   if (st == PF_OK && !all) st = no_memory(err);
-  if (st != PF_OK) {
-    free(d);
-    return st;
-  }
-  rec->writers = all;
-  if (!KEEP(rec, d->name) || !KEEP(rec, d->description) || !KEEP(rec, d->extensions) ||
-      !KEEP(rec, d->extensions_note)) {
-    free(d);
-    return no_memory(err);
-  }
-  if (!d->description) d->description = "";
-  if (!d->extensions) d->extensions = "";
-  all[rec->n_writers++] = *d;
+  if (all) rec->writers = all;
+  if (st == PF_OK) st = keep_format_texts(rec, &d->name, &d->description, &d->extensions,
+                                          &d->extensions_note, err);
+  if (st == PF_OK) all[rec->n_writers++] = *d;
   free(d);
-  return PF_OK;
+  return st;
 }
 
 /* ---- option keys ---- */
