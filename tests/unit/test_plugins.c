@@ -21,26 +21,6 @@
 #include "pyforge/pyforge.h"
 #include "test.h"
 
-static char tmpdir[256];
-
-static const char *tmp_path(const char *name) {
-  static char paths[8][512];
-  static int k;
-  char *p = paths[k++ & 7];
-  snprintf(p, 512, "%s/%s", tmpdir, name);
-  return p;
-}
-
-static const char *write_file(const char *name, const void *data, size_t n) {
-  const char *p = tmp_path(name);
-  FILE *f = fopen(p, "wb");
-  if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
-    perror(p);
-    exit(1);
-  }
-  return p;
-}
-
 static char *read_file(const char *path, size_t *n) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
@@ -177,8 +157,8 @@ TEST_IMPL(valid_plugin_is_listed_with_its_formats_and_keys) {
 
 TEST_IMPL(plugin_reader_and_writer_convert_like_built_ins) {
   use_plugins(test_plugin("tpgood"));
-  const char *in = write_file("a.tplines", "hello\nworld\n", 12);
-  const char *out = tmp_path("a.tptext");
+  const char *in = test_write_file("a.tplines", "hello\nworld\n", 12);
+  const char *out = test_tmp_path("a.tptext");
   pf_options *o = opts_for(in, NULL);
   pf_options_set(o, "output.format", "tptext", NULL);
   pf_options_set(o, "tplines.upper", "true", NULL);
@@ -200,7 +180,7 @@ TEST_IMPL(plugin_reader_and_writer_convert_like_built_ins) {
   ASSERT(strstr(logbuf, "[tpgood] opened ") != NULL);
   /* a plugin's writer-owned key for another writer's output is refused */
   pf_options_set(o, "output.format", "parquet", NULL);
-  pf_options_set(o, "output.path", tmp_path("a.parquet"), NULL);
+  pf_options_set(o, "output.path", test_tmp_path("a.parquet"), NULL);
   ASSERT_EQ(pf_convert(o, &r, &err), PF_EINVAL);
   ASSERT_STR_EQ(err.message,
                 "tptext.separator applies to tptext outputs (output.format=tptext), not to "
@@ -236,7 +216,7 @@ static void expect_failed(const char *file, const char *name, const char *reason
 TEST_IMPL(random_file_named_so_is_not_a_plugin) {
   unsigned char junk[512];
   for (size_t i = 0; i < sizeof junk; i++) junk[i] = (unsigned char)(i * 7919u >> 3);
-  const char *p = write_file("junk.so", junk, sizeof junk);
+  const char *p = test_write_file("junk.so", junk, sizeof junk);
   use_plugins(p);
   expect_failed(p, "junk", "not a plugin: not a shared library this system loads");
   ASSERT(strstr(ext_named("junk", "c-plugin")->reason, "invalid ELF header") != NULL);
@@ -260,7 +240,7 @@ TEST_IMPL(plugin_built_for_a_newer_abi) {
 }
 
 TEST_IMPL(init_failure_and_missing_library) {
-  const char *dep = tmp_path("tpdep.so"); /* without dep/libtp_dep.so beside it */
+  const char *dep = test_tmp_path("tpdep.so"); /* without dep/libtp_dep.so beside it */
   copy_plugin("tpdep.so", dep);
   char both[1100];
   snprintf(both, sizeof both, "%s:%s", test_plugin("tpfails"), dep);
@@ -283,8 +263,8 @@ TEST_IMPL(clashing_plugins_are_refused_and_break_nothing) {
   ASSERT(format_named("csv", "input")->plugin == NULL);
   ASSERT(pf_option_find("tpflag.delimiter") == NULL);
   /* the built-in csv reader is untouched */
-  const char *in = write_file("c.csv", "a,b\n1,x\n", 8);
-  pf_options *o = opts_for(in, tmp_path("c.parquet"));
+  const char *in = test_write_file("c.csv", "a,b\n1,x\n", 8);
+  pf_options *o = opts_for(in, test_tmp_path("c.parquet"));
   pf_convert_result r;
   pf_error err;
   ASSERT_OK(pf_convert(o, &r, &err));
@@ -310,10 +290,10 @@ TEST_IMPL(disabled_by_name_force_core_and_duplicates) {
   ASSERT_STR_EQ(e->reason, "PYFORGE_FORCE_CORE=true disables every plugin");
   ASSERT(pf_option_find("tplines.upper") == NULL);
   /* two files with one plugin name: the first wins */
-  const char *a = tmp_path("a_first.so"), *b = tmp_path("b_second.so");
+  const char *a = test_tmp_path("a_first.so"), *b = test_tmp_path("b_second.so");
   copy_plugin("tpgood.so", a);
   copy_plugin("tpgood.so", b);
-  use_plugins(tmpdir);
+  use_plugins(test_tmpdir);
   const pf_extension_desc *d;
   size_t n = pf_extensions_list(&d), loaded = 0, dup = 0;
   for (size_t i = 0; i < n; i++) {
@@ -337,8 +317,8 @@ TEST_IMPL(disabled_by_name_force_core_and_duplicates) {
 /* ---- hooks ---- */
 
 static pf_status hook_convert(const char *mode, pf_convert_result *r, pf_error *err) {
-  const char *in = write_file("h.csv", "n\n1\n2\n", 6);
-  pf_options *o = opts_for(in, tmp_path("h.parquet"));
+  const char *in = test_write_file("h.csv", "n\n1\n2\n", 6);
+  pf_options *o = opts_for(in, test_tmp_path("h.parquet"));
   if (mode) setenv("TP_HOOK", mode, 1);
   else unsetenv("TP_HOOK");
   log_reset();
@@ -369,7 +349,7 @@ TEST_IMPL(hooks_enhance_options_and_failures_are_logged) {
   ASSERT(strstr(logbuf, "[tphooks] post-convert hook failed: post hook says no"));
   pf_convert_result_free(&r);
   /* on-error sees the failure */
-  pf_options *o = opts_for(tmp_path("missing.csv"), tmp_path("m.parquet"));
+  pf_options *o = opts_for(test_tmp_path("missing.csv"), test_tmp_path("m.parquet"));
   log_reset();
   ASSERT_EQ(pf_convert(o, &r, &err), PF_ENOTFOUND);
   ASSERT(strstr(logbuf, "[tphooks] on-error saw ENOTFOUND: ") != NULL);
@@ -381,11 +361,11 @@ TEST_IMPL(required_hooks_fail_the_conversion) {
   use_plugins(test_plugin("tphooksreq"));
   pf_convert_result r;
   pf_error err;
-  unlink(tmp_path("h.parquet"));
+  unlink(test_tmp_path("h.parquet"));
   ASSERT_EQ(hook_convert("fail-pre", &r, &err), PF_EINVAL);
   ASSERT_STR_EQ(err.message, "the pre-convert hook of tphooksreq failed (required): pre hook says no");
   struct stat sb;
-  ASSERT(stat(tmp_path("h.parquet"), &sb) != 0); /* nothing was written */
+  ASSERT(stat(test_tmp_path("h.parquet"), &sb) != 0); /* nothing was written */
   ASSERT_EQ(hook_convert("fail-post", &r, &err), PF_EOUTPUT);
   ASSERT_STR_EQ(err.message, "the post-convert hook of tphooksreq failed (required): post hook says no");
   ASSERT_OK(hook_convert(NULL, &r, &err));
@@ -405,7 +385,7 @@ TEST_IMPL(front_end_entries_sit_beside_the_plugins) {
   pf_extension_desc d = {.name = "databricks", .version = "0.3", .kind = "python",
                          .description = "Databricks extension", .path = "pyforge_databricks"};
   pf_hooks h = {.struct_size = sizeof h, .pre_convert = fe_pre};
-  const char *in = write_file("f.csv", "a\n1\n", 4);
+  const char *in = test_write_file("f.csv", "a\n1\n", 4);
   h.state = (void *)in;
   pf_error err;
   ASSERT_OK(pf_extension_register(&d, &h, &err));
@@ -426,7 +406,7 @@ TEST_IMPL(front_end_entries_sit_beside_the_plugins) {
   ASSERT_STR_EQ(all[n - 1].reason, "pyspark is missing");
   d.kind = "c-plugin";
   ASSERT_EQ(pf_extension_register(&d, NULL, &err), PF_EINVAL);
-  pf_options *o = opts_for(in, tmp_path("f.parquet"));
+  pf_options *o = opts_for(in, test_tmp_path("f.parquet"));
   pf_convert_result r;
   fe_calls = 0;
   ASSERT_OK(pf_convert(o, &r, &err));
@@ -442,7 +422,7 @@ TEST_IMPL(front_end_entries_sit_beside_the_plugins) {
 
 TEST_IMPL(reload_picks_up_a_changed_plugin) {
   char dir[300];
-  snprintf(dir, sizeof dir, "%s/reload", tmpdir);
+  snprintf(dir, sizeof dir, "%s/reload", test_tmpdir);
   mkdir(dir, 0700);
   char target[400];
   snprintf(target, sizeof target, "%s/tpreload.so", dir);
@@ -455,7 +435,7 @@ TEST_IMPL(reload_picks_up_a_changed_plugin) {
   ASSERT_OK(pf_plugins_reload(&n, &err)); /* nothing changed */
   ASSERT_EQ(n, 0);
   /* a call in flight (a stream) holds the plugins: no reload under it */
-  const char *in = write_file("r.tpreload", "x\ny\n", 4);
+  const char *in = test_write_file("r.tpreload", "x\ny\n", 4);
   pf_options *o = opts_for(in, NULL);
   struct ArrowArrayStream s;
   ASSERT_OK(pf_stream_open(o, &s, &err));
@@ -475,7 +455,7 @@ TEST_IMPL(reload_picks_up_a_changed_plugin) {
   copy_plugin("tpreload1.so", target);
   setenv("PYFORGE_PLUGIN_RELOAD", "1", 1);
   pf_convert_result r;
-  pf_options_set(o, "output.path", tmp_path("r.parquet"), NULL);
+  pf_options_set(o, "output.path", test_tmp_path("r.parquet"), NULL);
   ASSERT_OK(pf_convert(o, &r, &err));
   ASSERT_EQ(r.rows, 2);
   pf_convert_result_free(&r);
@@ -495,7 +475,7 @@ TEST_IMPL(added_paths_load_now_and_bad_paths_are_refused) {
   ASSERT_EQ(pf_plugins_add_path("", &err), PF_EINVAL);
   ASSERT_OK(pf_plugins_add_path(test_plugin("tpgood"), &err));
   ASSERT(format_named("tplines", "input") != NULL); /* at once */
-  ASSERT_OK(pf_plugins_add_path(tmp_path("no-such-dir"), &err)); /* searched; holds nothing */
+  ASSERT_OK(pf_plugins_add_path(test_tmp_path("no-such-dir"), &err)); /* searched; holds nothing */
   pf_plugins_shutdown();
   ASSERT(format_named("tplines", "input") == NULL); /* added paths are forgotten */
   pf_plugins_shutdown();
@@ -614,8 +594,8 @@ TEST_IMPL(template_plugin_streams_json_lines) {
 }
 
 int main(void) {
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/pf-test-plugins-XXXXXX");
-  if (!mkdtemp(tmpdir)) return 1;
+  snprintf(test_tmpdir, sizeof test_tmpdir, "/tmp/pf-test-plugins-XXXXXX");
+  if (!mkdtemp(test_tmpdir)) return 1;
   unsetenv("TP_HOOK");
   RUN_TEST(valid_plugin_is_listed_with_its_formats_and_keys);
   RUN_TEST(plugin_reader_and_writer_convert_like_built_ins);
@@ -634,7 +614,7 @@ int main(void) {
   RUN_TEST(template_plugin_streams_json_lines);
   pf_plugins_shutdown();
   char cmd[400];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", test_tmpdir);
   if (system(cmd) != 0) return 1;
   return TEST_SUMMARY();
 }
