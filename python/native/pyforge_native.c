@@ -144,6 +144,11 @@ static int dict_set_str(PyObject *d, const char *key, const char *value) {
   return r;
 }
 
+/* value, or None when it is NULL. */
+static int dict_set_str_or_none(PyObject *d, const char *key, const char *value) {
+  return value ? dict_set_str(d, key, value) : PyDict_SetItemString(d, key, Py_None);
+}
+
 static PyObject *native_formats(PyObject *self, PyObject *unused) {
   (void)self;
   (void)unused;
@@ -160,7 +165,8 @@ static PyObject *native_formats(PyObject *self, PyObject *unused) {
     if (dict_set_str(f, "name", d[i].name) < 0 || dict_set_str(f, "kind", d[i].kind) < 0 ||
         dict_set_str(f, "extensions", d[i].extensions) < 0 ||
         dict_set_str(f, "description", d[i].description) < 0 ||
-        dict_set_str(f, "origin", d[i].origin) < 0) {
+        dict_set_str(f, "origin", d[i].origin) < 0 ||
+        dict_set_str_or_none(f, "plugin", d[i].plugin) < 0) {
       Py_DECREF(out);
       return NULL;
     }
@@ -173,7 +179,8 @@ static PyMethodDef native_methods[] = {
      "version() -> str\n\nThe version of the libpyforge engine built into this module."},
     {"formats", native_formats, METH_NOARGS,
      "formats() -> list[dict[str, str]]\n\nThe registered input and output formats, as "
-     "`pyforge formats --json` lists them: name, kind, extensions, description, origin."},
+     "`pyforge formats --json` lists them: name, kind, extensions, description, origin, "
+     "plugin (None for built-in formats)."},
     {"run_cli", native_run_cli, METH_O,
      "run_cli(argv: Sequence[str | bytes]) -> int\n\nRuns the pyforge command line with argv "
      "(argv[0] is the program name) in this process and returns its exit status. For the "

@@ -6,7 +6,7 @@ as the C build: see docs/cli.md). From Python, this version offers the
 engine's version and its formats; the notebook API (``forge.convert``,
 ``forge.read``, ...) builds on the same module.
 """
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from . import _native
 
@@ -21,9 +21,10 @@ def engine_version() -> str:
     return _native.version()
 
 
-def formats() -> List[Dict[str, str]]:
+def formats() -> List[Dict[str, Optional[str]]]:
     """The input and output formats the engine knows, as ``pyforge formats
     --json`` lists them: one dict per format with ``name``, ``kind``
-    (``"input"`` or ``"output"``), ``extensions``, ``description`` and
-    ``origin`` (``"built-in"`` or a plugin's path)."""
+    (``"input"`` or ``"output"``), ``extensions``, ``description``,
+    ``origin`` (``"built-in"`` or a plugin's path) and ``plugin`` (the
+    plugin's name; ``None`` for built-in formats)."""
     return _native.formats()

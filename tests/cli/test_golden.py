@@ -34,7 +34,9 @@ Every run starts without the host's Databricks and Spark variables
 (DATABRICKS_*, DB_*, SPARK_*, PYSPARK_*, IS_SERVERLESS), so that `pyforge env`
 cases mean the same on a laptop and on a Databricks machine; a case sets
 what it simulates with @@ env (and fake files under PYFORGE_DATABRICKS_ROOT /
-PYFORGE_VOLUMES_ROOT).
+PYFORGE_VOLUMES_ROOT). Likewise without the plugin variables
+(PYFORGE_PLUGIN_PATH, PYFORGE_DISABLE_PLUGINS, PYFORGE_FORCE_CORE,
+PYFORGE_PLUGIN_RELOAD): the cases describe the built-in formats.
 
 Placeholders, substituted in arguments, paths and expected texts:
   {data}     tests/data (small checked-in fixtures; never written to)
@@ -70,8 +72,11 @@ VERSION = (TESTS_DIR.parent / "VERSION").read_text().strip()
 UPDATE = os.environ.get("PYFORGE_UPDATE_GOLDEN") == "1"
 
 BLOCKS = {"write", "stdout", "stderr", "file"}
-# what environment detection reads: never taken from the host (see above)
-HOST_ENV_PREFIXES = ("DATABRICKS_", "DB_", "SPARK_", "PYSPARK_", "IS_SERVERLESS")
+# what environment detection reads, and where plugins are looked for: never
+# taken from the host (see above; the plugins' own tests set them)
+HOST_ENV_PREFIXES = ("DATABRICKS_", "DB_", "SPARK_", "PYSPARK_", "IS_SERVERLESS",
+                     "PYFORGE_PLUGIN_PATH", "PYFORGE_DISABLE_PLUGINS", "PYFORGE_FORCE_CORE",
+                     "PYFORGE_PLUGIN_RELOAD")
 KNOWN = BLOCKS | {"copy", "run", "stdin", "env", "exit", "nofile", "notemp"}
 
 

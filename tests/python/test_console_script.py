@@ -182,3 +182,38 @@ def test_sigint_is_130_and_leaves_nothing(which, newest, pyforge_bin, big_csv, t
     assert b"cancel" in se.lower(), se
     assert not out.exists(), "a canceled conversion left its output"
     assert not temp_files(tmp_path), f"temporary files left: {temp_files(tmp_path)}"
+
+
+def test_c_plugin_loads_into_the_wheel(newest, pyforge_bin, tmp_path):
+    """The wheel links the engine statically and exports only PyInit__native,
+    yet a C plugin loads into it: a plugin imports nothing from libpyforge
+    (docs/extensions.md). The release build's template plugin (an ASan build's
+    would need the sanitizer runtime) is listed loaded, and a JSON Lines file
+    converts to the same values as with the C executable."""
+    plugin_dir = REPO / "build" / "release" / "plugins"
+    if not (plugin_dir / "jsonl.so").is_file():
+        pytest.skip(f"{plugin_dir}/jsonl.so not built (build/release)")
+    src = tmp_path / "events.jsonl"
+    rows = [{"id": 1, "user": {"name": "ann", "age": 31}, "ok": True},
+            {"id": 2, "user": {"name": "bob", "age": None}, "ok": False},
+            {"id": 3, "user": {"name": "cé", "age": 7.5}, "ok": None}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    env = dict(_same_env(), PYFORGE_PLUGIN_PATH=str(plugin_dir))
+    for k in ("PYFORGE_DISABLE_PLUGINS", "PYFORGE_FORCE_CORE", "PYFORGE_PLUGIN_RELOAD"):
+        env.pop(k, None)
+    s = newest.run(newest.pyforge, "extensions", "--json", text=True, env=env)
+    assert s.returncode == 0, s.stderr
+    jsonl = [e for e in json.loads(s.stdout) if e["name"] == "jsonl"]
+    assert [(e["kind"], e["state"], e["reason"]) for e in jsonl] == [("c-plugin", "loaded", "")], jsonl
+    import pyarrow.parquet as pq
+    tables = {}
+    for name, exe in (("c", str(pyforge_bin)), ("script", str(newest.pyforge))):
+        out = tmp_path / f"{name}.parquet"
+        p = subprocess.run([exe, "convert", str(src), str(out)], capture_output=True, text=True,
+                           env=env, timeout=120)
+        assert p.returncode == 0, p.stderr
+        tables[name] = pq.read_table(out)
+    assert tables["c"].equals(tables["script"])
+    assert tables["script"].to_pylist() == [
+        {"id": r["id"], "user.name": r["user"]["name"], "user.age": r["user"]["age"], "ok": r["ok"]}
+        for r in rows]
