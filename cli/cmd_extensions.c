@@ -12,14 +12,14 @@ static const char help[] =
     "\n"
     "List the extensions: the built-in formats, the C plugins found in\n"
     "PYFORGE_PLUGIN_PATH and the install's plugin directory, and those the Python\n"
-    "package registered, each with its state (loaded, failed, disabled) and why.\n"
+    "package registered, each with its state (loaded, unavailable, failed, disabled) and why.\n"
     "PYFORGE_DISABLE_PLUGINS=a,b disables plugins by name; PYFORGE_FORCE_CORE=true\n"
     "disables them all. docs/extensions.md tells how to write one.\n";
 
 static void print_text(const pf_extension_desc *d, size_t n) {
-  printf("%-10s %-9s %-9s %-9s %s\n", "NAME", "VERSION", "KIND", "STATE", "FORMATS");
+  printf("%-10s %-9s %-9s %-11s %s\n", "NAME", "VERSION", "KIND", "STATE", "FORMATS");
   for (size_t i = 0; i < n; i++) {
-    printf("%-10s %-9s %-9s %-9s %s\n", d[i].name, d[i].version, d[i].kind, d[i].state,
+    printf("%-10s %-9s %-9s %-11s %s\n", d[i].name, d[i].version, d[i].kind, d[i].state,
            d[i].formats);
     if (d[i].path && *d[i].path) printf("%11s%s\n", "", d[i].path);
     if (d[i].reason && *d[i].reason) {

@@ -61,7 +61,7 @@ extern "C" {
 #endif
 
 #define PF_PLUGIN_ABI_MAJOR 1
-#define PF_PLUGIN_ABI_MINOR 0
+#define PF_PLUGIN_ABI_MINOR 1
 
 #if defined(_WIN32)
 #define PF_PLUGIN_EXPORT __declspec(dllexport)
@@ -430,6 +430,13 @@ typedef struct pf_plugin {
   /* plugin (optional): called once at exit or unload, in the reverse of
    * the init order; the plugin's formats and hooks are gone by then. */
   void (*shutdown)(void *state);
+  /* ---- added in minor 1 (set through pf_plugin_unavailable) ---- */
+  /* plugin (optional): why the plugin cannot read or write on this machine
+   * and how to fix it ("pdfium was not found: pip install pypdfium2"). The
+   * plugin stays loaded with its formats (whose functions then fail with
+   * that advice); the registry shows its state as "unavailable" with this
+   * reason. Valid until shutdown. */
+  const char *unavailable;
 } pf_plugin;
 
 /* The entry point's type. Return PF_OK after registering (or an error with
@@ -608,6 +615,13 @@ static inline pf_status pf_plugin_begin(const pf_host *host, pf_plugin *plugin,
   if (host->abi_major != PF_PLUGIN_ABI_MAJOR || host->abi_minor < need_minor)
     return PF_EUNSUPPORTED;
   return PF_OK;
+}
+
+/* Marks the plugin unavailable with the reason (pf_plugin.unavailable);
+ * a host of minor 0 has no room for it and lists the plugin as loaded. */
+static inline void pf_plugin_unavailable(pf_plugin *plugin, const char *why) {
+  if (plugin->struct_size >= offsetof(pf_plugin, unavailable) + sizeof plugin->unavailable)
+    plugin->unavailable = why;
 }
 
 /* Appends a string as row `row`: a copy when it fits, else the host grows

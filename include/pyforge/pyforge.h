@@ -588,8 +588,10 @@ typedef struct pf_extension_desc {
   const char *version;     /* "1.0.0"; the library's for built-ins         */
   const char *kind;        /* "built-in", "c-plugin", or what a front end
                               registered ("python")                        */
-  const char *state;       /* "loaded", "failed" or "disabled"             */
-  const char *reason;      /* why failed or disabled; "" when loaded       */
+  const char *state;       /* "loaded", "unavailable" (loaded, but what it
+                              needs is missing here), "failed", "disabled" */
+  const char *reason;      /* why unavailable, failed or disabled; "" when
+                              loaded                                       */
   const char *formats;     /* "jsonl (input)", ", "-separated; "" none     */
   const char *path;        /* the shared library (or module); "" built-in  */
   const char *description;

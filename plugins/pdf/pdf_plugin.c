@@ -188,7 +188,7 @@ PF_PLUGIN_EXPORT pf_status pyforge_plugin_init(const pf_host *host, pf_plugin *p
     snprintf(writer_desc, sizeof writer_desc, "%s; unavailable: %s", pdf_txt_writer.description,
              pdfium_missing());
     snprintf(plugin_desc, sizeof plugin_desc, "PDF text; unavailable: %s", pdfium_missing());
-    host->log(NULL, PF_LOG_DEBUG, "%s", pdfium_missing());
+    pf_plugin_unavailable(plugin, pdfium_missing());
   }
   plugin->description = plugin_desc;
   txt_writer_def = pdf_txt_writer;

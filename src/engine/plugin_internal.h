@@ -30,7 +30,7 @@ typedef struct pf__plugin_rec {
   char *description;
   char abi[24];               /* "1.0" as the plugin was built; "" unknown  */
   pf__plugin_state state;
-  char *reason;               /* failed/disabled: why                       */
+  char *reason;               /* failed/disabled: why; loaded: unavailable  */
   void *dl;                   /* dlopen handle while loaded                 */
   pf_plugin pl;               /* what init filled                           */
   int initialised;            /* init returned PF_OK: shutdown is owed      */

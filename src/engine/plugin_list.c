@@ -119,8 +119,10 @@ static void add_builtins(ext_list *l) {
   }
 }
 
-static const char *state_name(pf__plugin_state s) {
-  return s == PF__PLUGIN_LOADED ? "loaded" : s == PF__PLUGIN_FAILED ? "failed" : "disabled";
+/* A loaded plugin with a reason said it is unavailable (pf_plugin_unavailable). */
+static const char *state_name(const pf__plugin_rec *r) {
+  if (r->state == PF__PLUGIN_LOADED) return r->reason ? "unavailable" : "loaded";
+  return r->state == PF__PLUGIN_FAILED ? "failed" : "disabled";
 }
 
 static void add_plugins(ext_list *l) {
@@ -129,7 +131,7 @@ static void add_plugins(ext_list *l) {
     pf_extension_desc *d = grow(l);
     if (!d) return;
     *d = (pf_extension_desc){.name = r->name, .version = r->version ? r->version : "",
-                             .kind = "c-plugin", .state = state_name(r->state),
+                             .kind = "c-plugin", .state = state_name(r),
                              .reason = r->reason ? r->reason : "", .path = r->path,
                              .description = r->description ? r->description : "", .abi = r->abi};
     d->formats = own(l, pf__plugin_formats_text(r));

@@ -332,6 +332,9 @@ static void after_init(pf__plugin_rec *rec, pf_status st, const pf_error *e, con
     set_state(rec, PF__PLUGIN_FAILED, "init gave no valid name (lower-case letters, digits, '_', '-')");
   else if (listed(s->disable, rec->name))
     set_state(rec, PF__PLUGIN_DISABLED, "disabled by PYFORGE_DISABLE_PLUGINS");
+  else if (rec->pl.unavailable && *rec->pl.unavailable)
+    /* loaded, formats listed, but it cannot work here: the reason says why */
+    set_state(rec, PF__PLUGIN_LOADED, "%s", rec->pl.unavailable);
   else
     set_state(rec, PF__PLUGIN_LOADED, NULL);
 }
@@ -362,9 +365,10 @@ static void load(pf__plugin_rec *rec, const plugin_settings *s) {
   }
   if (rec->state == PF__PLUGIN_LOADED) {
     char *formats = pf__plugin_formats_text(rec);
-    pf__plugins_log(PF_LOG_INFO, rec->name, "loaded %s %s from %s (ABI %s)%s%s", rec->name,
+    pf__plugins_log(PF_LOG_INFO, rec->name, "loaded %s %s from %s (ABI %s)%s%s%s%s", rec->name,
                     rec->version, rec->path, rec->abi, formats && *formats ? ": " : "",
-                    formats ? formats : "");
+                    formats ? formats : "", rec->reason ? "; unavailable: " : "",
+                    rec->reason ? rec->reason : "");
     free(formats);
     return;
   }

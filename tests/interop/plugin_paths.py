@@ -1,8 +1,8 @@
 """Where the built plugins are, for the plugin tests: the template plugin
-(<build>/plugins/jsonl.so) and the test plugins (<build>/tests/plugins/,
-tests/plugins/testplug.c's variants). The build is $PYFORGE_BUILD_DIR,
-else build/release; a test that needs a missing one is skipped with the
-reason."""
+(<build>/plugins/jsonl.so), the PDF plugin (<build>/plugins/pdf.so) and
+the test plugins (<build>/tests/plugins/, tests/plugins/testplug.c's
+variants). The build is $PYFORGE_BUILD_DIR, else build/release; a test
+that needs a missing one is skipped with the reason."""
 from __future__ import annotations
 
 import os
@@ -19,6 +19,13 @@ def build_dir() -> Path:
 
 def jsonl_plugin() -> Path:
     p = build_dir() / "plugins" / "jsonl.so"
+    if not p.is_file():
+        pytest.skip(f"{p} not built (set PYFORGE_BUILD_DIR)")
+    return p
+
+
+def pdf_plugin() -> Path:
+    p = build_dir() / "plugins" / "pdf.so"
     if not p.is_file():
         pytest.skip(f"{p} not built (set PYFORGE_BUILD_DIR)")
     return p
