@@ -31,22 +31,26 @@ import pdf_fixtures as fx  # noqa: E402
 PDFIUM = Path(raw.__file__).parent / "libpdfium.so"
 
 
-@pytest.fixture
-def pdf_env():
-    if not PDFIUM.is_file():
-        pytest.skip(f"{PDFIUM} missing (pip install pypdfium2)")
-    env = plugin_env(pdf_plugin())
-    env["PYFORGE_PDFIUM"] = str(PDFIUM)
-    return env
-
-
-@pytest.fixture
-def run(run_pyforge, pdf_env):
+def _runner(run_pyforge, base):
     def go(*args, env=None, **kw):
-        e = dict(pdf_env)
+        e = dict(base)
         e.update(env or {})
         return run_pyforge(*[str(a) for a in args], env=e, **kw)
     return go
+
+
+@pytest.fixture
+def run(run_pyforge):
+    """pyforge with the plugin and the test venv's pdfium."""
+    if not PDFIUM.is_file():
+        pytest.skip(f"{PDFIUM} missing (pip install pypdfium2)")
+    return _runner(run_pyforge, {**plugin_env(pdf_plugin()), "PYFORGE_PDFIUM": str(PDFIUM)})
+
+
+@pytest.fixture
+def run_bare(run_pyforge):
+    """pyforge with the plugin, pdfium left to each test."""
+    return _runner(run_pyforge, plugin_env(pdf_plugin()))
 
 
 WHEN = datetime(2023, 5, 17, 8, 30, 15, tzinfo=timezone.utc)
@@ -248,7 +252,8 @@ def test_truncated_and_damaged_are_errors_without_output(run, doc, work_dir, ass
     assert "not a PDF" in err, err
 
 
-def test_pdfium_missing_or_wrong_is_unavailable(run, doc, pyforge_bin):
+def test_pdfium_missing_or_wrong_is_unavailable(run_bare, doc):
+    run = run_bare
     path, _ = doc
     for bogus, what in (("/nonexistent/libpdfium.so", "was not found"),
                         (str(pdf_plugin()), "lacks FPDF_")):

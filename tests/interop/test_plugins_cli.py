@@ -52,7 +52,7 @@ def test_valid_plugin_listed_and_its_format_converts(run_pyforge, work_dir):
         ("loaded", "", "jsonl (input)", "1.0", str(jsonl_plugin()))
     # --list-extensions is the same list as text
     rc, out, _ = run_pyforge("--list-extensions", env=env)
-    assert rc == 0 and "jsonl      1.0.0     c-plugin  loaded    jsonl (input)" in out
+    assert rc == 0 and "jsonl      1.0.0     c-plugin  loaded      jsonl (input)" in out
     # formats says where each comes from
     rc, out, _ = run_pyforge("formats", env=env)
     line = [l for l in out.splitlines() if l.startswith("jsonl ")]
