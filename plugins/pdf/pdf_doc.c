@@ -15,6 +15,7 @@
 #include "pdf.h"
 
 #define PDF_TAIL 1024
+#define PDF_PAD_MAX ((size_t)1 << 20) /* padding skipped at the end, at most */
 
 /* ---- text ---- */
 
@@ -172,8 +173,23 @@ static pf_status check_ends(pdf_doc *d, uint64_t size, pf_error *err) {
   if (!find(buf, got, "%PDF-"))
     return pdf_host->error_set(err, PF_EPARSE,
                                "not a PDF document: no %%PDF- header in its first KiB");
-  uint64_t at = size > PDF_TAIL ? size - PDF_TAIL : 0;
-  PDF_TRY(peek(d, at, buf, sizeof buf, &got, err));
+  /* the marker ends the last KiB once padding (NUL bytes, white space:
+   * some writers fill the file to a block size) is left aside */
+  uint64_t end = size;
+  size_t n_pad = 0;
+  for (;;) {
+    uint64_t at = end > PDF_TAIL ? end - PDF_TAIL : 0;
+    PDF_TRY(peek(d, at, buf, (size_t)(end - at), &got, err));
+    size_t k = got;
+    while (k && (buf[k - 1] == 0 || buf[k - 1] == ' ' || buf[k - 1] == '\r' ||
+                 buf[k - 1] == '\n' || buf[k - 1] == '\t' || buf[k - 1] == '\f'))
+      k--;
+    n_pad += got - k;
+    end = at + k;
+    if (k || at == 0 || n_pad >= PDF_PAD_MAX) break;
+  }
+  uint64_t at = end > PDF_TAIL ? end - PDF_TAIL : 0;
+  PDF_TRY(peek(d, at, buf, (size_t)(end - at), &got, err));
   if (!find(buf, got, "%%EOF"))
     return pdf_host->error_set(err, PF_EPARSE,
                                "the PDF is truncated or damaged: its end-of-file marker (%%%%EOF) "

@@ -354,3 +354,15 @@ def test_many_pages_over_batches(run, work_dir):
     rc, _, err = run("convert", path, txt, "-p", "250-260")
     assert rc == 0, err
     assert fx.words(txt.read_text()) == fx.words([ln for p in drawn[249:260] for ln in p])
+
+
+def test_padding_after_the_end_marker_is_not_truncation(run, doc, work_dir):
+    """Some writers pad a file to a block size after %%EOF (NUL bytes, white
+    space): it reads like the unpadded file."""
+    path, drawn = doc
+    padded = work_dir / "padded.pdf"
+    padded.write_bytes(path.read_bytes() + b"\0" * 5000 + b" \r\n" * 300)
+    out = work_dir / "padded.parquet"
+    rc, _, err = run("convert", padded, out)
+    assert rc == 0, err
+    assert [r["text"].split("\n") if r["text"] else [] for r in read_rows(out)[1]] == drawn
