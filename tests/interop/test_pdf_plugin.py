@@ -250,6 +250,10 @@ def test_truncated_and_damaged_are_errors_without_output(run, doc, work_dir, ass
     assert "damaged" in err, err
     rc, _, err = run("convert", work_dir / "csv.pdf")
     assert "not a PDF" in err, err
+    rc, out, err = run("validate", work_dir / "cut_half.pdf")
+    assert rc == 1 and "invalid" in out + err and "truncated" in out + err, out + err
+    rc, out, err = run("validate", path)
+    assert rc == 0 and "valid pdf file, 5 rows" in out, out + err
 
 
 def test_pdfium_missing_or_wrong_is_unavailable(run_bare, doc):
