@@ -130,8 +130,9 @@ void pdf_doc_meta(pdf_doc *d, const char *tag, char *out, size_t n);
 
 /* ---- text helpers (pdf_doc.c) ---- */
 /* UTF-16LE code units -> UTF-8 into out (room: 3 bytes per unit), \r\n
- * and lone \r -> \n, NUL dropped, unpaired surrogates -> U+FFFD. Returns
- * the bytes written; *chars the code points. */
+ * and lone \r -> \n, NUL dropped, unpaired surrogates -> U+FFFD, pdfium's
+ * U+FFFE (a line-end hyphen whose line it joined) -> "-\n". Returns the
+ * bytes written; *chars the code points. */
 size_t pdf_utf16_to_utf8(const unsigned short *in, size_t n, char *out, int64_t *chars);
 /* A PDF date ("D:20240115134530+01'00'") as ISO 8601
  * ("2024-01-15T13:45:30+01:00"); text that is no PDF date is copied. */

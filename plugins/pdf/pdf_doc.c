@@ -25,6 +25,14 @@ size_t pdf_utf16_to_utf8(const unsigned short *in, size_t n, char *out, int64_t 
   for (size_t i = 0; i < n; i++) {
     uint32_t c = in[i];
     if (c == 0) continue;
+    if (c == 0xFFFE) {
+      /* pdfium's mark of a word hyphenated at a line's end, the line joined
+       * ("dan\uFFFEgerous"): written as the page shows it, "dan-\ngerous" */
+      out[o++] = '-';
+      out[o++] = '\n';
+      cp_count += 2;
+      continue;
+    }
     if (c == '\r') {
       if (i + 1 < n && in[i + 1] == '\n') i++;
       c = '\n';

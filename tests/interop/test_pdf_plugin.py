@@ -370,3 +370,19 @@ def test_padding_after_the_end_marker_is_not_truncation(run, doc, work_dir):
     rc, _, err = run("convert", padded, out)
     assert rc == 0, err
     assert [r["text"].split("\n") if r["text"] else [] for r in read_rows(out)[1]] == drawn
+
+
+def test_line_end_hyphens_stay_as_drawn(run, work_dir):
+    """pdfium joins a line ending in a hyphen with the next and marks the
+    place with U+FFFE; the text keeps what the page shows (no U+FFFE)."""
+    lines = ["it became too conspicuous and dan-", "gerous for use. A report creeps",
+             "into camp that Johnston is com-", "ing with fifty thousand men"]
+    path = work_dir / "hyphens.pdf"
+    fx.make_pdf(path, [lines])
+    out = work_dir / "h.parquet"
+    rc, _, err = run("convert", path, out)
+    assert rc == 0, err
+    (row,) = read_rows(out)[1]
+    assert row["text"].split("\n") == lines and "\ufffe" not in row["text"]
+    assert row["char_count"] == len(row["text"])
+    assert fx.words(fx.pypdf_pages(path)[0]) == fx.words(lines)
