@@ -16,7 +16,11 @@
  * is restored before it returns, but it is process-wide while it runs: it is
  * meant for the console script, not for a notebook. */
 #define PY_SSIZE_T_CLEAN
+#define _GNU_SOURCE /* dladdr */
 #include <Python.h>
+
+#include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <locale.h>
 #include <signal.h>
@@ -193,6 +197,22 @@ static struct PyModuleDef native_module = {
     "The libpyforge engine (C) inside the pyforge_cli package.", -1, native_methods,
     NULL, NULL, NULL, NULL};
 
+/* The plugins shipped in the wheel (pyforge_cli/plugins/, beside this
+ * module) join the search path; they load on the first call that needs
+ * the format registry. */
+static void add_package_plugins(void) {
+  Dl_info di;
+  if (!dladdr((void *)&add_package_plugins, &di) || !di.dli_fname) return;
+  const char *slash = strrchr(di.dli_fname, '/');
+  if (!slash) return;
+  char dir[4096];
+  int n = snprintf(dir, sizeof dir, "%.*s/plugins", (int)(slash - di.dli_fname), di.dli_fname);
+  struct stat sb;
+  if (n <= 0 || (size_t)n >= sizeof dir || stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) return;
+  pf_plugins_add_path(dir, NULL);
+}
+
 PyMODINIT_FUNC PyInit__native(void) {
+  add_package_plugins();
   return PyModule_Create(&native_module);
 }

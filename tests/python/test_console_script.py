@@ -75,7 +75,8 @@ def test_version_from_script_and_module(installed):
 
 
 def _same_env():
-    e = dict(os.environ, LC_ALL="C.UTF-8")
+    # the built-in formats on both sides: the wheel ships the pdf plugin
+    e = dict(os.environ, LC_ALL="C.UTF-8", PYFORGE_FORCE_CORE="true")
     e.pop("PYFORGE_LOG_LEVEL", None)
     return e
 
@@ -217,3 +218,32 @@ def test_c_plugin_loads_into_the_wheel(newest, pyforge_bin, tmp_path):
     assert tables["script"].to_pylist() == [
         {"id": r["id"], "user.name": r["user"]["name"], "user.age": r["user"]["age"], "ok": r["ok"]}
         for r in rows]
+
+
+def test_pdf_plugin_ships_and_finds_pdfium(newest, tmp_path):
+    """The wheel's pdf plugin loads from pyforge_cli/plugins: unavailable
+    without pdfium (pypdfium2 is not in the fresh venv: the `pdf` extra),
+    converting once PYFORGE_PDFIUM names the test venv's libpdfium.so."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYFORGE_", "VIRTUAL_ENV", "CONDA_PREFIX"))}
+    env["PATH"] = f"{newest.venv / 'bin'}:/usr/bin:/bin"
+    p = newest.run(newest.pyforge, "extensions", "--json", env=env, text=True)
+    assert p.returncode == 0, p.stderr
+    pdf = {e["name"]: e for e in json.loads(p.stdout)}["pdf"]
+    assert pdf["path"].startswith(str(newest.venv)) and pdf["path"].endswith(
+        "pyforge_cli/plugins/pdf.so"), pdf
+    assert pdf["state"] == "unavailable" and "pip install pypdfium2" in pdf["reason"], pdf
+    raw = pytest.importorskip("pypdfium2_raw")
+    pytest.importorskip("reportlab")
+    lib = Path(raw.__file__).parent / "libpdfium.so"
+    doc = tmp_path / "two.pdf"
+    from reportlab.pdfgen import canvas
+    c = canvas.Canvas(str(doc))
+    for n in (1, 2):
+        c.drawString(72, 720, f"page {n} text")
+        c.showPage()
+    c.save()
+    p = newest.run(newest.pyforge, "convert", doc, env=dict(env, PYFORGE_PDFIUM=str(lib)),
+                   text=True)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "two.txt").read_text() == "page 1 text\n\npage 2 text\n"
