@@ -48,21 +48,24 @@ def test_import_version_and_formats(installed, run_pyforge):
             "print(json.dumps({'py': list(sys.version_info[:2]), 'file': pyforge_cli.__file__,"
             "'version': pyforge_cli.__version__, 'engine': pyforge_cli.engine_version(),"
             "'so': n.__file__, 'formats': pyforge_cli.formats()}))")
-    p = installed.run(installed.python, "-c", code, cwd="/", text=True)
+    # the built-in formats on both sides (the wheel's pdf plugin: its own test)
+    core = {"PYFORGE_FORCE_CORE": "true"}
+    p = installed.run(installed.python, "-c", code, cwd="/", text=True,
+                      env=dict(os.environ, **core))
     assert p.returncode == 0, p.stderr
     got = json.loads(p.stdout)
     # imported from the venv, not from the source tree
     assert got["file"].startswith(str(installed.venv)), got["file"]
     assert got["so"].endswith("_native.abi3.so"), got["so"]
     assert got["version"] == got["engine"] == VERSION
-    rc, out, err = run_pyforge("formats", "--json")
+    rc, out, err = run_pyforge("formats", "--json", env=core)
     assert rc == 0, err
     listed = json.loads(out)
     # formats() has every key of `pyforge formats --json`, and the description
     # its table shows
     assert [{k: f[k] for k in c} for f, c in zip(got["formats"], listed)] == listed
     assert len(got["formats"]) == len(listed)
-    rc, table, err = run_pyforge("formats")
+    rc, table, err = run_pyforge("formats", env=core)
     for f in got["formats"]:
         assert f["description"] and f["description"] in table, f
 
