@@ -324,6 +324,12 @@ typedef struct pf_reader_def {
   /* Optional: listing text after the extensions in `pyforge formats`
    * ("(+ .gz .zst .bz2)"). */
   const char *extensions_note;
+
+  /* Minor 1. Inputs holding several tables: 1 when each table is its own
+   * output, named by the table alone (<stem>_<writer>/<table>.<ext>, a
+   * directory even for one table: a database's tables), never grouped;
+   * a table that fails is reported and the others are still written. */
+  int tables_apart;
 } pf_reader_def;
 
 /* ==== writers ============================================================== */

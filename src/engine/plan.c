@@ -237,11 +237,13 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
       st = pf__error_set(err, PF_EEMPTY, "the workbook has no sheet with data (%zu empty sheet%s)",
                          n, n == 1 ? "" : "s");
   }
-  /* group: by signature unless --separate */
+  /* group: by signature unless --separate (or the reader's tables are
+   * each their own output: a database's tables) */
+  int apart = rops->tables_apart;
   size_t n_groups = 0;
   for (size_t k = 0; st == PF_OK && k < n_sel; k++) {
     group[k] = n_groups;
-    if (opts->excel.sheet_mode != PF_SHEETS_SEPARATE && desc[sel[k]].signature[0])
+    if (!apart && opts->excel.sheet_mode != PF_SHEETS_SEPARATE && desc[sel[k]].signature[0])
       for (size_t j = 0; j < k; j++)
         if (strcmp(desc[sel[j]].signature, desc[sel[k]].signature) == 0) {
           group[k] = group[j];
@@ -255,7 +257,7 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
   size_t base_len, stem_len;
   path_stem(opts->input, &base, &base_len);
   pf__path_ext(opts->input, &in_ext, &stem_len);
-  if (st == PF_OK && n_groups > 1) {
+  if (st == PF_OK && (n_groups > 1 || apart)) {
     if (opts->output && *opts->output) {
       const char *oext;
       if (!table_writer && pf__path_ext(opts->output, &oext, NULL) && strcasecmp(oext, ext) == 0) {
@@ -293,14 +295,17 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
     if (st == PF_OK && !job->table_names) st = PF_ENOMEM;
     if (st != PF_OK) break;
     if (job->n_tables > 1) job->table_column = "sheet_name";
-    if (n_groups == 1) {
+    if (n_groups == 1 && !apart) {
       job->target = pf__strdup(target);
     } else {
+      /* <stem>_<part>, or a table apart by its name alone */
       char *part = sanitize(desc[job->tables[0]].name);
+      int bl = apart ? 0 : (int)base_len;
+      const char *sep = apart ? "" : "_";
       for (int k = 1; part && k < 10000; k++) {
-        job->target = k == 1 ? pf__aprintf("%s/%.*s_%s%s", p->dir, (int)base_len, base, part,
+        job->target = k == 1 ? pf__aprintf("%s/%.*s%s%s%s", p->dir, bl, base, sep, part,
                                            table_writer ? "" : ext)
-                             : pf__aprintf("%s/%.*s_%s_%d%s", p->dir, (int)base_len, base, part, k,
+                             : pf__aprintf("%s/%.*s%s%s_%d%s", p->dir, bl, base, sep, part, k,
                                            table_writer ? "" : ext);
         if (!job->target || !name_taken(p, job->target)) break;
         free(job->target);
