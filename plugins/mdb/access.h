@@ -6,6 +6,7 @@
  *                    missing library makes the format unavailable, with
  *                    how to install it, never a failed load or a crash
  *   access_open.c    the database, its user tables, their schemas, info
+ *   access_password.c the Jet database password (input.password)
  *   access_rows.c    rows cracked by libmdb, values decoded here into
  *                    batches (dates, money, numerics, GUIDs, long values)
  *
@@ -134,6 +135,12 @@ pf_status ax_fail(const ax_reader *r, pf_error *err, pf_status st, const ax_tabl
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
+
+/* access_password.c: the Jet database password stored in the header
+ * (UTF-8 into out, "" when none; 0 when the header is too short), and the
+ * check of input.password against it. */
+int ax_stored_password(const uint8_t *head, size_t n, int version, char *out, size_t cap);
+pf_status ax_check_password(ax_reader *r, const uint8_t *head, size_t n, pf_error *err);
 
 /* access_rows.c */
 pf_status ax_next(ax_reader *r, pf_batch **out, pf_error *err);

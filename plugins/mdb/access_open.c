@@ -136,9 +136,9 @@ static pf_status load_table(ax_reader *r, MdbCatalogEntry *e, ax_table *t, pf_er
     if (!map_column(mc, c) && !t->unsupported) {
       char buf[600];
       snprintf(buf, sizeof buf,
-               "table '%s', column '%s': %s (type 0x%02x) cannot be converted; leave the "
-               "table out with access.tables, or convert the column in Access",
-               t->name, c->name, unsupported_kind(mc->col_type), (unsigned)mc->col_type);
+               "column '%s': %s (type 0x%02x) cannot be converted; leave the table out "
+               "with access.tables, or convert the column in Access",
+               c->name, unsupported_kind(mc->col_type), (unsigned)mc->col_type);
       t->unsupported = ax_strdup(buf);
       if (!t->unsupported) st = PF_ENOMEM;
     }
@@ -264,7 +264,7 @@ static pf_status open_handle(ax_reader *r, pf_error *err) {
   }
   if (!r->mdb) return refuse_file(r, head, head_n, err);
   r->version = (int)r->mdb->f->jet_version;
-  return PF_OK;
+  return ax_check_password(r, head, head_n, err);
 encrypted:
   return ax_fail(r, err, PF_EUNSUPPORTED, NULL, NULL,
                  "the .accdb file is encrypted with a password (Office encryption), which "

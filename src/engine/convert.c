@@ -238,6 +238,48 @@ static pf_status fill_result(pf__session *s, const pf__writer_ops *wops,
   return PF_OK;
 }
 
+/* Tables of a database (reader tables_apart) that could not be read while
+ * the others were written: the first failure, and every table's name. */
+typedef struct failed_tables {
+  size_t n;
+  pf_error first;
+  char *names; /* "'A', 'B'" */
+} failed_tables;
+
+/* A failure of the table itself (its data or a column kind), not of the
+ * output, the memory or the call: the other tables can still be written. */
+static int table_may_fail(pf_status st) {
+  return st == PF_EPARSE || st == PF_EUNSUPPORTED || st == PF_ELIMIT || st == PF_EENCODING ||
+         st == PF_EBADROW || st == PF_EINPUT;
+}
+
+static pf_status failed_add(failed_tables *f, const char *table, pf_error *err) {
+  if (f->n == 0) pf__error_copy(&f->first, err);
+  char *names = pf__aprintf("%s%s'%s'", f->names ? f->names : "", f->names ? ", " : "",
+                            table ? table : "");
+  if (!names) return pf__error_set(err, PF_ENOMEM, "out of memory");
+  free(f->names);
+  f->names = names;
+  f->n++;
+  return PF_OK;
+}
+
+/* The error returned once the other tables were published: the first
+ * failure, saying what was written and which tables failed. */
+static pf_status failed_report(const failed_tables *f, const pf__plan *plan, pf_error *err) {
+  pf__error_copy(err, &f->first);
+  char tail[600];
+  if (plan->n_jobs == 0)
+    snprintf(tail, sizeof tail, " (no table could be converted)");
+  else
+    snprintf(tail, sizeof tail, " (%zu table%s failed: %.300s; the other %zu %s written to %.200s)",
+             f->n, f->n == 1 ? "" : "s", f->names, plan->n_jobs,
+             plan->n_jobs == 1 ? "table was" : "tables were", plan->dir ? plan->dir : plan->jobs[0].target);
+  size_t have = strlen(err->message);
+  snprintf(err->message + have, sizeof err->message - have, "%s", tail);
+  return err->status;
+}
+
 static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_error *err) {
   double t0 = pf__now();
   char target[4096];
@@ -291,10 +333,22 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
   if (st == PF_OK) st = pf__plan_make_dir(&plan, err);
 
   /* every output is written before any is published */
+  failed_tables failed = {0};
   for (size_t j = 0; st == PF_OK && j < plan.n_jobs; j++) {
     st = run_job(&s, opts, wops, &plan.jobs[j], &rejects, result, &pd[j], err);
     if (st != PF_OK && plan.jobs[j].n_tables == 1)
-      pf__error_table(err, "sheet", plan.jobs[j].table_names, 0);
+      pf__error_table(err, s.rops->tables_apart ? "table" : "sheet", plan.jobs[j].table_names, 0);
+    if (st != PF_OK && s.rops->tables_apart && table_may_fail(st)) {
+      /* a database's table that cannot be read: the others are still
+       * written; the failure is reported once they are */
+      st = failed_add(&failed, plan.jobs[j].table_names, err);
+      pending_discard(wops, &pd[j]);
+      memmove(&pd[j], &pd[j + 1], (plan.n_jobs - j - 1) * sizeof *pd);
+      pf__plan_drop_job(&plan, j);
+      j--;
+      if (st == PF_OK) pf_error_init(err);
+      if (st == PF_OK && plan.n_jobs == 0) st = failed_report(&failed, &plan, err);
+    }
   }
   if (st == PF_OK) st = pf__rejects_commit(&rejects, err);
   size_t published = 0;
@@ -327,6 +381,8 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
     st = fill_result(&s, wops, &plan, pd, &rejects, result);
     if (st == PF_ENOMEM) pf__error_set(err, PF_ENOMEM, "out of memory");
   }
+  if (st == PF_OK && failed.n) st = failed_report(&failed, &plan, err);
+  free(failed.names);
   for (size_t j = 0; pd && j < plan.n_jobs; j++) pf_schema_free(pd[j].schema);
   free(pd);
   pf__plan_free(&plan);

@@ -88,10 +88,11 @@ static const pf__option input_options[] = {
                        "windows-1252; dBase: the .cpg file, the language driver, else detected)",
                .metavar = "NAME", .cli = f_encoding),
      .bind = PF__BIND_STR, .offset = offsetof(pf__opts, encoding)},
-    /* read by key by the readers of encrypted inputs (the pdf plugin) */
+    /* read by key by the readers of protected inputs (the pdf and access plugins) */
     {.d = DESC(.key = "input.password", .name = "password", .section = S_INPUT,
                .type = PF_OPTION_STRING, .uses = PF_USE_READ, .takes = "a password",
-               .help = "password of an encrypted input (a PDF's user or owner password)",
+               .help = "password of a protected input (a PDF's user or owner password, an MS "
+                       "Access database password); never logged",
                .metavar = "PASSWORD", .cli = f_password)},
     {.d = DESC(.key = "input.on_bad_rows", .name = "on_bad_rows", .section = S_INPUT,
                .type = PF_OPTION_ENUM, .uses = PF_USE_READ, .default_value = "error",

@@ -103,6 +103,13 @@ void pf__plan_free(pf__plan *p) {
   memset(p, 0, sizeof *p);
 }
 
+void pf__plan_drop_job(pf__plan *p, size_t j) {
+  if (j >= p->n_jobs) return;
+  job_free(&p->jobs[j]);
+  memmove(&p->jobs[j], &p->jobs[j + 1], (p->n_jobs - j - 1) * sizeof *p->jobs);
+  p->n_jobs--;
+}
+
 static pf_status add_job(pf__plan *p, pf__job **out) {
   pf__job *nj = realloc(p->jobs, (p->n_jobs + 1) * sizeof *nj);
   if (!nj) return PF_ENOMEM;

@@ -44,5 +44,7 @@ pf_status pf__plan_make_dir(pf__plan *plan, pf_error *err);
 /* Removes plan->dir if this conversion created it and it is empty. */
 void pf__plan_undo_dir(pf__plan *plan);
 void pf__plan_free(pf__plan *plan);
+/* Removes job j (a table that failed; the others are still written). */
+void pf__plan_drop_job(pf__plan *plan, size_t j);
 
 #endif

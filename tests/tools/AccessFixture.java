@@ -5,6 +5,7 @@
 //
 //   java -cp 'build/jackcess/*' tests/tools/AccessFixture.java make OUT FORMAT < spec
 //   java -cp 'build/jackcess/*' tests/tools/AccessFixture.java dump DB > values
+//   java -cp 'build/jackcess/*' tests/tools/AccessFixture.java password DB
 //
 // FORMAT: V2000, V2003, V2007, V2010, V2016. The spec and the dump share one
 // line format (UTF-8, tab-separated):
@@ -28,8 +29,14 @@ public class AccessFixture {
   public static void main(String[] a) throws Exception {
     if (a.length >= 3 && a[0].equals("make")) make(new File(a[1]), Database.FileFormat.valueOf(a[2]));
     else if (a.length >= 2 && a[0].equals("dump")) dump(new File(a[1]));
+    else if (a.length >= 2 && a[0].equals("password")) {
+      try (Database db = new DatabaseBuilder(new File(a[1])).setReadOnly(true).open()) {
+        String p = db.getDatabasePassword();
+        System.out.println(p == null ? "" : p);
+      }
+    }
     else {
-      System.err.println("usage: AccessFixture make OUT FORMAT < spec | dump DB");
+      System.err.println("usage: AccessFixture make OUT FORMAT < spec | dump DB | password DB");
       System.exit(2);
     }
   }
