@@ -11,7 +11,11 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev
-      libsnappy-dev liblz4-dev libbz2-dev libexpat1-dev zstd bzip2)
+      libsnappy-dev liblz4-dev libbz2-dev libexpat1-dev zstd bzip2
+      mdbtools-dev libmdb3)
+# (mdbtools-dev: the MS Access plugin's header; libmdb3: its library, opened
+# at run time; mdbtools: mdb-export, the tests' independent reader)
+[ "${1:-}" = "--test" ] && pkgs+=(mdbtools)
 # the release wheel: dpkg-source unpacks its dependencies' Debian sources;
 # debootstrap makes the root it is installed into
 [ "${1:-}" = "--test" ] && pkgs+=(dpkg-dev xz-utils debootstrap debian-archive-keyring)
@@ -61,6 +65,8 @@ if [ "$want_tests" -eq 1 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends maven >/dev/null
   fi
   scripts/fetch-delta-jars.sh >/dev/null
+  # Jackcess: makes the Access plugin's test databases and reads them back
+  scripts/fetch-jackcess-jars.sh >/dev/null
   if [ ! -x .venv/bin/python ]; then
     echo "pyforge setup: creating .venv"
     "$py" -m venv .venv

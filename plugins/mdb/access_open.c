@@ -364,6 +364,10 @@ pf_status ax_open(const pf_reader_env *env, ax_reader **out, pf_error *err) {
   r->path_label = ax_strdup(env->path && *env->path ? env->path : "(input)");
   if (!r->path_label) return ax_host->error_set(err, PF_ENOMEM, "out of memory");
   r->max_value = ax_host->option_int(env->opts, "input.max_field_size", (int64_t)64 << 20);
+  if (ax_host->option_int(env->opts, "input.all_strings", 0))
+    return ax_fail(r, err, PF_EUNSUPPORTED, NULL, NULL,
+                   "input.all_strings does not apply to Access databases: their columns are "
+                   "typed exactly (docs/access.md); convert without it");
   AX_TRY(open_handle(r, err));
   AX_TRY(load_tables(r, err));
   if (r->n_tables == 0)

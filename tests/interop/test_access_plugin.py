@@ -222,6 +222,13 @@ def test_tables_option_and_unknown_table(run_pyforge, every_type_db, tmp_path):
     assert not (tmp_path / "o2").exists()
 
 
+def test_all_strings_is_refused(run_pyforge, every_type_db, tmp_path):
+    db, _ = every_type_db
+    rc, so, err = convert(run_pyforge, db, str(tmp_path / "s"), "--all-strings", ok=False)
+    assert rc != 0 and "--all-strings does not apply to Access" in err
+    assert not (tmp_path / "s").exists()
+
+
 def test_info_lists_tables_rows_and_types(run_pyforge, every_type_db):
     db, rows = every_type_db
     rc, so, err = run_pyforge("info", str(db), "--json", env=plugin_env(access_plugin()))
