@@ -94,6 +94,7 @@ typedef struct ax_reader {
   const ax_lib *lib;
   MdbHandle *mdb;
   void *image;         /* the input read into memory (not a plain file)     */
+  uint64_t input_bytes; /* the database's size                              */
   char *path_label;
   int version;         /* MDB_VER_*                                         */
   ax_table *tables;    /* the user tables chosen (access.tables), in order     */

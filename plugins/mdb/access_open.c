@@ -251,6 +251,7 @@ static pf_status open_handle(ax_reader *r, pf_error *err) {
     if (head_n < 0x20 || head[0] != 0 || memcmp(head + 4, "Standard ", 9) != 0)
       return refuse_file(r, head, head_n, err);
     if (looks_encrypted(head, head_n)) goto encrypted;
+    r->input_bytes = (uint64_t)sb.st_size;
     r->mdb = r->lib->open(path, MDB_NOFLAGS);
   } else {
     size_t len = 0;
@@ -260,6 +261,7 @@ static pf_status open_handle(ax_reader *r, pf_error *err) {
     if (head_n < 0x20 || head[0] != 0 || memcmp(head + 4, "Standard ", 9) != 0)
       return refuse_file(r, head, head_n, err);
     if (looks_encrypted(head, head_n)) goto encrypted;
+    r->input_bytes = len;
     r->mdb = r->lib->open_buffer(r->image, len, MDB_NOFLAGS);
   }
   if (!r->mdb) return refuse_file(r, head, head_n, err);

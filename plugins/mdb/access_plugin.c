@@ -52,11 +52,18 @@ static pf_status access_info(void *state, pf_info *info, pf_error *err) {
   return ax_info(state, info, err);
 }
 
+/* The database is read in place (or held in memory): its size is what was
+ * read; progress is the selection's rows handed out against the tables'
+ * row counts. */
 static void access_stats(void *state, pf_reader_stats *out) {
   ax_reader *r = state;
   memset(out, 0, sizeof *out);
-  out->rows_rejected = 0;
-  (void)r;
+  out->bytes_total = out->bytes_read = r->input_bytes;
+  int64_t hint = r->sel && r->n_sel ? r->tables[r->sel[0]].rows_hint : 0;
+  if (hint > 0 && r->rows_total < hint)
+    out->progress_done = (uint64_t)((double)r->input_bytes * (double)r->rows_total / (double)hint);
+  else
+    out->progress_done = r->input_bytes;
 }
 
 static void access_close(void *state) { ax_close(state); }

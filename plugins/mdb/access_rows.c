@@ -271,13 +271,12 @@ static void put_decimal(pf_column *col, size_t row, unsigned __int128 mag, int n
   pf_bit_set(col->validity, row);
 }
 
-static void put_guid(ax_reader *r, pf_column *col, size_t row, const uint8_t *k) {
+static pf_status put_guid(pf_column *col, size_t row, const uint8_t *k) {
   char s[40];
   snprintf(s, sizeof s,
            "{%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X}", k[3], k[2],
            k[1], k[0], k[5], k[4], k[7], k[6], k[8], k[9], k[10], k[11], k[12], k[13], k[14], k[15]);
-  (void)r;
-  pf_col_push_str(ax_host, col, row, s, 38);
+  return pf_col_push_str(ax_host, col, row, s, 38);
 }
 
 static int fixed_width(ax_kind k) {
@@ -363,7 +362,10 @@ static pf_status put_value(ax_reader *r, const ax_table *t, size_t i, pf_column 
       put_decimal(col, row, mag, (p[0] & 0x80) != 0);
       break;
     }
-    case AX_GUID: put_guid(r, col, row, p); break;
+    case AX_GUID:
+      if (put_guid(col, row, p) != PF_OK)
+        return ax_host->error_set(err, PF_ELIMIT, "a batch of text is over the size limit");
+      break;
     case AX_TEXT: return put_text(r, col, row, p, (size_t)f->siz, err);
     case AX_BINARY:
       if (pf_col_push_str(ax_host, col, row, p, (size_t)f->siz) != PF_OK)
