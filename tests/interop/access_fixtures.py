@@ -48,8 +48,10 @@ def need_tools():
 def _java(*args, stdin: bytes | None = None) -> bytes:
     need_tools()
     cp = str(jackcess_dir() / "*")
-    r = subprocess.run(["java", "-cp", cp, str(TOOL), *args], input=stdin, capture_output=True,
-                       timeout=600)
+    # Jet 3 text is in the database's code page; Jackcess otherwise takes the
+    # JVM's default (UTF-8) and garbles it
+    r = subprocess.run(["java", "-Dcom.healthmarketscience.jackcess.charset.VERSION_3=windows-1252",
+                        "-cp", cp, str(TOOL), *args], input=stdin, capture_output=True, timeout=600)
     if r.returncode != 0:
         raise AssertionError(f"AccessFixture {args[0]} failed: {r.stderr.decode(errors='replace')}")
     return r.stdout

@@ -146,6 +146,7 @@ public class AccessFixture {
       db.setDateTimeType(DateTimeType.LOCAL_DATE_TIME);
       for (String name : db.getTableNames()) {
         Table t = db.getTable(name);
+        if (t == null) continue; // a linked table whose database is elsewhere
         out.println("T\t" + name);
         List<? extends Column> cols = t.getColumns();
         for (Column c : cols) out.println("C\t" + c.getName() + "\t" + c.getType());
