@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
@@ -35,6 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "interop"))
 import access_fixtures as fx  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_dbf import measure  # noqa: E402  (wall, CPU and peak RSS of a child)
 
 COLS = [("id", "LONG"), ("name", "TEXT"), ("price", "MONEY"), ("qty", "INT"),
         ("at", "SHORT_DATE_TIME"), ("ratio", "DOUBLE"), ("flag", "BOOLEAN"), ("note", "MEMO")]
@@ -61,28 +63,6 @@ db = AccessParser(sys.argv[1])
 t = db.parse_table("Sales")
 pq.write_table(pa.table({k: list(v) for k, v in t.items()}), sys.argv[2], compression="snappy")
 """
-
-
-def measure(cmd, repeats, stdout=None) -> dict:
-    walls, rss, cpu = [], [], []
-    for _ in range(repeats):
-        wrapper = [sys.executable, "-c",
-                   "import resource,subprocess,sys,json;"
-                   "out=open(sys.argv[1],'wb') if sys.argv[1]!='-' else subprocess.DEVNULL;"
-                   "p=subprocess.run(sys.argv[2:],stdout=out);"
-                   "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
-                   "print(json.dumps([u.ru_maxrss,u.ru_utime+u.ru_stime]),file=sys.stderr);"
-                   "sys.exit(p.returncode)", stdout or "-"] + cmd
-        t0 = time.perf_counter()
-        p = subprocess.run(wrapper, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        walls.append(time.perf_counter() - t0)
-        if p.returncode != 0:
-            raise SystemExit(f"{cmd[0]} failed: {p.stderr.decode(errors='replace')[-2000:]}")
-        m, c = json.loads(p.stderr.decode().strip().splitlines()[-1])
-        rss.append(m)
-        cpu.append(c)
-    return {"seconds": statistics.median(walls), "all_seconds": walls, "peak_rss_mib": max(rss) / 1024,
-            "cpu_seconds": statistics.median(cpu)}
 
 
 def verify(pf_out: Path, csv_out: Path) -> int:
@@ -125,7 +105,8 @@ def main() -> None:
                "load_average_before": os.getloadavg()[0]}
     results["pyforge"] = measure([args.pyforge, "convert", str(db), str(pf_dir), "--force", "-q"],
                                  args.repeats)
-    results["mdb_export"] = measure(["mdb-export", str(db), "Sales"], args.repeats, stdout=str(csv_out))
+    results["mdb_export"] = measure(["sh", "-c", 'exec mdb-export "$0" Sales > "$1"', str(db), str(csv_out)],
+                                    args.repeats)
     results["rows_checked"] = verify(pf_dir / "Sales.parquet", csv_out)
     parser_py = ROOT / "bench" / ".venv-access" / "bin" / "python"
     if parser_py.exists():

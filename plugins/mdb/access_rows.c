@@ -291,28 +291,11 @@ static int fixed_width(ax_kind k) {
   }
 }
 
-/* Field i of the current row into column i, row `row` of the batch. */
-static pf_status put_value(ax_reader *r, const ax_table *t, size_t i, pf_column *col, size_t row,
-                           pf_error *err) {
-  const ax_col *c = &t->cols[i];
-  const MdbField *f = &r->fields[i];
-  const uint8_t *pg = r->mdb->pg_buf;
-  if (c->kind == AX_BOOL) { /* the null bit is the value */
-    pf_col_set_bool(col, row, !f->is_null);
-    return PF_OK;
-  }
-  if (f->is_null) {
-    pf_col_set_null(col, row);
-    return PF_OK;
-  }
-  int w = fixed_width(c->kind);
-  if (f->siz < w || f->siz < 0 || f->start < 0 || f->start + f->siz > (int)sizeof r->mdb->pg_buf)
-    return ax_fail(r, err, PF_EPARSE, t, c->name,
-                   "row %lld, column '%s': a value of %d bytes where %d are needed (damaged file)",
-                   (long long)r->row + 1, c->name, f->siz, w);
-  const uint8_t *p = pg + f->start;
+/* A fixed-width number (integers, Single, Double, Date/Time, Currency,
+ * Decimal) at p into column `col`. */
+static pf_status put_number(ax_reader *r, const ax_table *t, const ax_col *c, pf_column *col,
+                            size_t row, const uint8_t *p, pf_error *err) {
   int ok = 1;
-  size_t n = 0;
   switch (c->kind) {
     case AX_BYTE: pf_col_set_i64(col, row, p[0]); break;
     case AX_INT16: pf_col_set_i64(col, row, (int16_t)le16(p)); break;
@@ -325,17 +308,15 @@ static pf_status put_value(ax_reader *r, const ax_table *t, size_t i, pf_column 
       pf_col_set_f64(col, row, (double)v);
       break;
     }
-    case AX_DOUBLE: {
-      double v;
-      uint64_t u = le64(p);
-      memcpy(&v, &u, 8);
-      pf_col_set_f64(col, row, v);
-      break;
-    }
+    case AX_DOUBLE:
     case AX_DATETIME: {
       double v;
       uint64_t u = le64(p);
       memcpy(&v, &u, 8);
+      if (c->kind == AX_DOUBLE) {
+        pf_col_set_f64(col, row, v);
+        break;
+      }
       int64_t us = ax_datetime_us(v, &ok);
       if (!ok)
         return ax_fail(r, err, PF_EPARSE, t, c->name,
@@ -362,25 +343,51 @@ static pf_status put_value(ax_reader *r, const ax_table *t, size_t i, pf_column 
       put_decimal(col, row, mag, (p[0] & 0x80) != 0);
       break;
     }
+    default: break;
+  }
+  return PF_OK;
+}
+
+/* Field i of the current row into column i, row `row` of the batch. */
+static pf_status put_value(ax_reader *r, const ax_table *t, size_t i, pf_column *col, size_t row,
+                           pf_error *err) {
+  const ax_col *c = &t->cols[i];
+  const MdbField *f = &r->fields[i];
+  const uint8_t *pg = r->mdb->pg_buf;
+  if (c->kind == AX_BOOL) { /* the null bit is the value */
+    pf_col_set_bool(col, row, !f->is_null);
+    return PF_OK;
+  }
+  if (f->is_null) {
+    pf_col_set_null(col, row);
+    return PF_OK;
+  }
+  int w = fixed_width(c->kind);
+  if (f->siz < w || f->siz < 0 || f->start < 0 || f->start + f->siz > (int)sizeof r->mdb->pg_buf)
+    return ax_fail(r, err, PF_EPARSE, t, c->name,
+                   "row %lld, column '%s': a value of %d bytes where %d are needed (damaged file)",
+                   (long long)r->row + 1, c->name, f->siz, w);
+  const uint8_t *p = pg + f->start;
+  size_t n = 0;
+  switch (c->kind) {
     case AX_GUID:
       if (put_guid(col, row, p) != PF_OK)
         return ax_host->error_set(err, PF_ELIMIT, "a batch of text is over the size limit");
-      break;
+      return PF_OK;
     case AX_TEXT: return put_text(r, col, row, p, (size_t)f->siz, err);
     case AX_BINARY:
       if (pf_col_push_str(ax_host, col, row, p, (size_t)f->siz) != PF_OK)
         return ax_host->error_set(err, PF_ELIMIT, "a batch of binary values is over the size limit");
-      break;
+      return PF_OK;
     case AX_MEMO:
     case AX_OLE:
       AX_TRY(long_value(r, t, c, f->start, f->siz, &n, err));
       if (c->kind == AX_MEMO) return put_text(r, col, row, r->lval, n, err);
       if (pf_col_push_str(ax_host, col, row, r->lval ? r->lval : (const uint8_t *)"", n) != PF_OK)
         return ax_host->error_set(err, PF_ELIMIT, "a batch of binary values is over the size limit");
-      break;
-    default: break;
+      return PF_OK;
+    default: return put_number(r, t, c, col, row, p, err);
   }
-  return PF_OK;
 }
 
 /* ---- batches ---- */

@@ -280,6 +280,30 @@ static pf_status failed_report(const failed_tables *f, const pf__plan *plan, pf_
   return err->status;
 }
 
+/* Writes every job's output, publishing none. A database's table that
+ * cannot be read (reader tables_apart) is dropped from the plan and kept
+ * in failed; the others are still written. */
+static pf_status run_jobs(pf__session *s, const pf__opts *opts, const pf__writer_ops *wops,
+                          pf__plan *plan, pending *pd, pf__rejects *rejects,
+                          pf_convert_result *result, failed_tables *failed, pf_error *err) {
+  pf_status st = PF_OK;
+  for (size_t j = 0; st == PF_OK && j < plan->n_jobs; j++) {
+    st = run_job(s, opts, wops, &plan->jobs[j], rejects, result, &pd[j], err);
+    if (st != PF_OK && plan->jobs[j].n_tables == 1)
+      pf__error_table(err, s->rops->tables_apart ? "table" : "sheet", plan->jobs[j].table_names, 0);
+    if (st != PF_OK && s->rops->tables_apart && table_may_fail(st)) {
+      st = failed_add(failed, plan->jobs[j].table_names, err);
+      pending_discard(wops, &pd[j]);
+      memmove(&pd[j], &pd[j + 1], (plan->n_jobs - j - 1) * sizeof *pd);
+      pf__plan_drop_job(plan, j);
+      j--;
+      if (st == PF_OK) pf_error_init(err);
+      if (st == PF_OK && plan->n_jobs == 0) st = failed_report(failed, plan, err);
+    }
+  }
+  return st;
+}
+
 static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_error *err) {
   double t0 = pf__now();
   char target[4096];
@@ -334,22 +358,7 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
 
   /* every output is written before any is published */
   failed_tables failed = {0};
-  for (size_t j = 0; st == PF_OK && j < plan.n_jobs; j++) {
-    st = run_job(&s, opts, wops, &plan.jobs[j], &rejects, result, &pd[j], err);
-    if (st != PF_OK && plan.jobs[j].n_tables == 1)
-      pf__error_table(err, s.rops->tables_apart ? "table" : "sheet", plan.jobs[j].table_names, 0);
-    if (st != PF_OK && s.rops->tables_apart && table_may_fail(st)) {
-      /* a database's table that cannot be read: the others are still
-       * written; the failure is reported once they are */
-      st = failed_add(&failed, plan.jobs[j].table_names, err);
-      pending_discard(wops, &pd[j]);
-      memmove(&pd[j], &pd[j + 1], (plan.n_jobs - j - 1) * sizeof *pd);
-      pf__plan_drop_job(&plan, j);
-      j--;
-      if (st == PF_OK) pf_error_init(err);
-      if (st == PF_OK && plan.n_jobs == 0) st = failed_report(&failed, &plan, err);
-    }
-  }
+  if (st == PF_OK) st = run_jobs(&s, opts, wops, &plan, pd, &rejects, result, &failed, err);
   if (st == PF_OK) st = pf__rejects_commit(&rejects, err);
   size_t published = 0;
   for (; st == PF_OK && published < plan.n_jobs; published++) {
