@@ -48,6 +48,7 @@ typedef struct ax_lib {
   __typeof__(mdb_read_next_dpg) *read_next_dpg;
   __typeof__(mdb_find_row) *find_row;
   __typeof__(mdb_find_pg_row) *find_pg_row;
+  __typeof__(mdb_read_alt_pg) *read_alt_pg;
   __typeof__(mdb_crack_row) *crack_row;
   __typeof__(mdb_unicode2ascii) *unicode2ascii;
   __typeof__(mdb_get_option) *get_option;
@@ -113,6 +114,8 @@ typedef struct ax_reader {
   int64_t row;         /* rows handed out from the table                    */
   int64_t rows_total;  /* rows handed out from the selection                */
   int64_t bad_rows;    /* row slots libmdb could not crack (skipped)        */
+  int pg_saved;        /* pg_buf holds an overflow row's page: restore it   */
+  unsigned char saved_pg[MDB_PGSIZE]; /* the data page being walked         */
   pf_batch *batch;
   char *text;          /* scratch: text decoded to UTF-8                    */
   size_t text_cap;

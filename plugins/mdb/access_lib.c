@@ -64,7 +64,8 @@ void ax_lib_load(void) {
            want(&l->free_tabledef, "mdb_free_tabledef") &&
            want(&l->rewind_table, "mdb_rewind_table") &&
            want(&l->read_next_dpg, "mdb_read_next_dpg") && want(&l->find_row, "mdb_find_row") &&
-           want(&l->find_pg_row, "mdb_find_pg_row") && want(&l->crack_row, "mdb_crack_row") &&
+           want(&l->find_pg_row, "mdb_find_pg_row") &&
+           want(&l->read_alt_pg, "mdb_read_alt_pg") && want(&l->crack_row, "mdb_crack_row") &&
            want(&l->unicode2ascii, "mdb_unicode2ascii") &&
            want(&l->get_option, "mdb_get_option") && want(&l->get_version, "mdb_get_version");
   if (!ok) {

@@ -24,7 +24,15 @@
 #include "access.h"
 
 #define AX_ROW_OFFSET_MASK 0x1fff
-#define AX_ROW_DELETED 0x4000
+/* Row slot flags, as Access (and Jackcess) read them: 0x8000 a deleted
+ * row, or the new home of a row that outgrew its page (reached only
+ * through its pointer); 0x4000 alone, an overflow pointer: 1 byte row
+ * number and 3 bytes page number of where the row now lives. libmdb reads
+ * them the other way round (it skips the pointers and reads the moved
+ * rows where they lie), which keeps the rows but not their order. */
+#define AX_ROW_DELETED 0x8000
+#define AX_ROW_OVERFLOW 0x4000
+#define AX_MAX_HOPS 8
 #define AX_EPOCH_DAYS 25569 /* 1899-12-30 .. 1970-01-01 */
 #define AX_DAY_MIN -657434.0 /* 0100-01-01 */
 #define AX_DAY_END 2958466.0 /* 10000-01-01 */
@@ -74,8 +82,42 @@ pf_status ax_start_table(ax_reader *r, size_t i, pf_error *err) {
   return PF_OK;
 }
 
+/* Puts the data page being walked back into pg_buf after an overflow
+ * row's page stood there. */
+static void restore_page(ax_reader *r) {
+  if (!r->pg_saved) return;
+  memcpy(r->mdb->pg_buf, r->saved_pg, sizeof r->saved_pg);
+  r->pg_saved = 0;
+}
+
+/* An overflow pointer at *start: loads the page it points to into pg_buf
+ * (the walked page saved) and sets *start, *size to the row there. 0 when
+ * the pointer leads nowhere (a damaged file). */
+static int follow_overflow(ax_reader *r, int *start, size_t *size) {
+  MdbHandle *mdb = r->mdb;
+  for (int hop = 0; hop < AX_MAX_HOPS; hop++) {
+    int off = *start & AX_ROW_OFFSET_MASK;
+    if (*size < 4 || off + 4 > (int)mdb->fmt->pg_size) break;
+    const uint8_t *p = mdb->pg_buf + off;
+    unsigned row = p[0];
+    unsigned long pg = (unsigned long)p[1] | (unsigned long)p[2] << 8 | (unsigned long)p[3] << 16;
+    if (!r->pg_saved) {
+      memcpy(r->saved_pg, mdb->pg_buf, sizeof r->saved_pg);
+      r->pg_saved = 1;
+    }
+    if (pg == 0 || r->lib->read_alt_pg(mdb, pg) != mdb->fmt->pg_size) break;
+    memcpy(mdb->pg_buf, mdb->alt_pg_buf, sizeof mdb->pg_buf);
+    if (r->lib->find_row(mdb, (int)row, start, size) == -1 || *size == 0) break;
+    /* the row's new home (flagged 0x8000), unless it moved once more */
+    if (!(*start & AX_ROW_OVERFLOW) || (*start & AX_ROW_DELETED)) return 1;
+  }
+  restore_page(r);
+  return 0;
+}
+
 /* The next live row of the table (what mdb_fetch_row does, keeping the
- * fields): 1 and r->fields filled, or 0 at the end. */
+ * fields, following overflow rows): 1 and r->fields filled (pg_buf may
+ * hold the row's own page until restore_page), or 0 at the end. */
 static int next_row(ax_reader *r) {
   MdbTableDef *t = r->tdef;
   MdbHandle *mdb = r->mdb;
@@ -103,9 +145,14 @@ static int next_row(ax_reader *r) {
     size_t size = 0;
     if (r->lib->find_row(mdb, (int)row, &start, &size) == -1 || size == 0) continue;
     if (start & AX_ROW_DELETED) continue;
+    if ((start & AX_ROW_OVERFLOW) && !follow_overflow(r, &start, &size)) {
+      r->bad_rows++;
+      continue;
+    }
     start &= AX_ROW_OFFSET_MASK;
     if (r->lib->crack_row(t, start, size, r->fields) < 0) {
       r->bad_rows++;
+      restore_page(r);
       continue;
     }
     return 1;
@@ -421,6 +468,7 @@ pf_status ax_next(ax_reader *r, pf_batch **out, pf_error *err) {
         return st;
       }
     }
+    restore_page(r);
     n++;
     r->row++;
     if ((n & 1023) == 0 && batch_bytes(b) > PF_BATCH_DATA_BUDGET) break;
