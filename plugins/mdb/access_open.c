@@ -266,6 +266,8 @@ static pf_status open_handle(ax_reader *r, pf_error *err) {
   }
   if (!r->mdb) return refuse_file(r, head, head_n, err);
   r->version = (int)r->mdb->f->jet_version;
+  const char *cs = getenv("MDB_JET3_CHARSET"); /* libmdb's own override */
+  r->jet3_cp1252 = r->version == MDB_VER_JET3 && (!cs || !*cs || strcasecmp(cs, "CP1252") == 0);
   return ax_check_password(r, head, head_n, err);
 encrypted:
   return ax_fail(r, err, PF_EUNSUPPORTED, NULL, NULL,

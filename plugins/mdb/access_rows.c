@@ -293,6 +293,21 @@ size_t ax_utf16_to_utf8(const uint8_t *p, size_t n, char *out) {
   return o;
 }
 
+/* Jet 3 text in Windows-1252 (libmdb's default for Jet 3, when
+ * MDB_JET3_CHARSET does not name another): the five bytes 1252 leaves
+ * undefined map to U+0081.. as Windows maps them, where libmdb's iconv
+ * writes '?'. out has room for 3 * n bytes. */
+static size_t cp1252_to_utf8(const uint8_t *p, size_t n, char *out) {
+  static const uint16_t hi[32] = {
+      0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++)
+    o += put_utf8(out + o, p[i] >= 0x80 && p[i] < 0xA0 ? hi[p[i] - 0x80] : p[i]);
+  return o;
+}
+
 /* Text bytes (UTF-16LE, compressed, or the Jet 3 code page) -> UTF-8. */
 static pf_status put_text(ax_reader *r, pf_column *col, size_t row, const uint8_t *p, size_t n,
                           pf_error *err) {
@@ -302,7 +317,9 @@ static pf_status put_text(ax_reader *r, pf_column *col, size_t row, const uint8_
   int got;
   if (r->version != MDB_VER_JET3)
     got = (int)ax_utf16_to_utf8(p, n, r->text);
-  else /* the database's code page, by libmdb's iconv */
+  else if (r->jet3_cp1252)
+    got = (int)cp1252_to_utf8(p, n, r->text);
+  else /* the code page MDB_JET3_CHARSET names, by libmdb's iconv */
     got = r->lib->unicode2ascii(r->mdb, (const char *)p, n, r->text, r->text_cap);
   if (got < 0) got = 0;
   pf_status st = pf_col_push_str(ax_host, col, row, r->text, (size_t)got);

@@ -123,7 +123,7 @@ def _dec(v: str, t: str):
         return bytes.fromhex(p)
     if k == "g":
         return p
-    raise ValueError(v)
+    return v  # a kind the dump does not encode ("?:COMPLEX_TYPE"): as written
 
 
 def jackcess_dump(path: Path) -> dict[str, dict]:

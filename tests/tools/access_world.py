@@ -54,9 +54,12 @@ def main(paths: list[str]) -> int:
             continue
         for name, t in dump.items():
             p = out / (sanitize(name) + ".parquet")
+            if name.startswith("MSys"):
+                continue  # a system table Jackcess lists (MSysCompactError): left out by rule
             if not p.exists():
-                print(f"  {name}: no output")
-                bad += 1
+                refused = f"table '{name}'" in r.stderr
+                print(f"  {name}: no output{' (refused, the error names it)' if refused else ''}")
+                bad += 0 if refused else 1
                 continue
             ours = pq.read_table(p).to_pylist()
             kinds = dict(t["columns"])
