@@ -104,6 +104,7 @@ static int map_column(const MdbColumn *mc, ax_col *c) {
 static const char *unsupported_kind(int t) {
   switch (t) {
     case MDB_COMPLEX: return "an attachment or multi-value field (a complex column)";
+    case 0x14: return "a Date/Time Extended column (Access 2019+; libmdb does not know it)";
     case MDB_NUMERIC: return "a Decimal column with an impossible precision or scale";
     default: return "a column kind PyForge does not know";
   }
