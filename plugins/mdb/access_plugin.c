@@ -168,6 +168,7 @@ PF_PLUGIN_EXPORT pf_status pyforge_plugin_init(const pf_host *host, pf_plugin *p
     snprintf(ax_description, sizeof ax_description, "MS Access (plugin): unavailable: %s",
              ax_lib_why());
     host->log(NULL, PF_LOG_INFO, "MS Access files cannot be read: %s", ax_lib_why());
+    pf_plugin_unavailable(plugin, ax_lib_why()); /* `pyforge extensions`: unavailable, why */
   }
   AX_TRY(host->add_reader(plugin, &access_reader, err));
   AX_TRY(host->add_options(plugin, "access", access_options,

@@ -17,8 +17,8 @@ typedef struct kind {
 } kind;
 
 static const kind PDF = {"a PDF document", "pdf", NULL};
-static const kind JET = {"a Microsoft Access database (.mdb, Jet)", "mdb", NULL};
-static const kind ACE = {"a Microsoft Access database (.accdb, ACE)", "mdb", NULL};
+static const kind JET = {"a Microsoft Access database (.mdb, Jet)", "access", NULL};
+static const kind ACE = {"a Microsoft Access database (.accdb, ACE)", "access", NULL};
 static const kind OLE2 = {"an OLE2 compound document (a legacy Excel .xls, Word .doc, ...)", NULL,
                           "save a workbook as .xlsx or CSV"};
 static const kind ODS = {"an OpenDocument spreadsheet (.ods)", NULL, "save it as .xlsx or CSV"};
