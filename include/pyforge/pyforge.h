@@ -558,12 +558,14 @@ PF_API void pf_table_list_free(pf_table_list *list);
  * wildcards is converted as given (pf_convert's errors: Volume paths, a
  * missing file). pf_batch_add_path never expands wildcards.
  *
- * Outputs. Each file's output is the one pf_convert would choose (the
- * output format's extension beside the input, a workbook's directory of
- * groups, a Delta table directory), placed in the output directory when one
- * is set (created if missing). Two inputs that would write the same output
- * are refused for the second before anything runs. output.path must not be
- * set on the options.
+ * Outputs. Without an output directory each file's outputs are exactly
+ * pf_convert's defaults (beside the input: data.parquet, a workbook's
+ * <stem>_parquet/ directory of groups, a <stem>_delta table). With one
+ * (created if missing), file outputs go into it by the input's name
+ * (<dir>/data.parquet; a workbook's groups as <dir>/<stem>_<sheet>.parquet)
+ * and tables as <dir>/<stem>_delta. Two inputs that would write the same
+ * output are refused for the second before anything runs. output.path
+ * must not be set on the options.
  *
  * Workers and threads. workers files convert at once (0: the variable
  * PYFORGE_PARALLEL_WORKERS, else the cores available; never more than the

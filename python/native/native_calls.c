@@ -111,6 +111,7 @@ PyObject *pn_convert(PyObject *self, PyObject *args) {
   pf_options_set_progress(o, on_progress, &c);
   pf_convert_result r;
   pf_error err;
+  pf_error_init(&err);
   pf_status st;
   Py_BEGIN_ALLOW_THREADS
   st = pf_convert(o, &r, &err);
@@ -127,6 +128,7 @@ PyObject *pn_default_output(PyObject *self, PyObject *pairs) {
   if (!o) return NULL;
   char buf[4096];
   pf_error err;
+  pf_error_init(&err);
   pf_status st = pf_default_output(o, buf, sizeof buf, &err);
   pf_options_free(o);
   return st == PF_OK ? pn_str(buf) : pn_raise(&err);
@@ -168,6 +170,7 @@ PyObject *pn_info(PyObject *self, PyObject *pairs) {
   }
   pf_info in;
   pf_error err;
+  pf_error_init(&err);
   pf_status st;
   Py_BEGIN_ALLOW_THREADS
   st = pf_info_read(o, &in, &err);
@@ -214,6 +217,7 @@ PyObject *pn_validate(PyObject *self, PyObject *args) {
   pf_options_set_progress(o, on_progress, &c);
   pf_validate_result v;
   pf_error err;
+  pf_error_init(&err);
   pf_status st;
   Py_BEGIN_ALLOW_THREADS
   st = pf_validate(o, &v, &err);
@@ -230,6 +234,7 @@ PyObject *pn_tables(PyObject *self, PyObject *pairs) {
   if (!o) return NULL;
   pf_table_list l;
   pf_error err;
+  pf_error_init(&err);
   pf_status st;
   Py_BEGIN_ALLOW_THREADS
   st = pf_tables_list(o, &l, &err);
@@ -310,6 +315,7 @@ PyObject *pn_batch(PyObject *self, PyObject *args) {
     return job ? NULL : PyErr_NoMemory();
   }
   pf_error err;
+  pf_error_init(&err);
   pf_status st = pf_batch_set_workers(job, workers, &err);
   PyObject *fast = st == PF_OK ? PySequence_Fast(sources, "sources must be a sequence of paths") : NULL;
   Py_ssize_t n = fast ? PySequence_Size(fast) : 0;
@@ -420,6 +426,8 @@ static size_t spell_python(void *user, const pf_option_desc *d, const char *valu
   (void)user;
   const char *name = !strcmp(d->key, "input.path") ? "input_path"
                    : !strcmp(d->key, "output.path") ? "output_path" : d->name;
+  if (!value && d->type == PF_OPTION_BOOL && strcmp(d->key, "input.header") != 0)
+    return (size_t)snprintf(buf, n, "%s=True", name);
   if (!value) return (size_t)snprintf(buf, n, "%s", name);
   if (d->type == PF_OPTION_BOOL && (!strcmp(value, "true") || !strcmp(value, "false")))
     return (size_t)snprintf(buf, n, "%s=%s", name, value[0] == 't' ? "True" : "False");

@@ -25,6 +25,7 @@ PyObject *pn_env_json(PyObject *self, PyObject *args) {
   if (!PyArg_ParseTuple(args, "|p:env_json", &fresh)) return NULL;
   pf_env *env = NULL;
   pf_error err;
+  pf_error_init(&err);
   if (pf_env_detect(fresh ? PF_ENV_FRESH : 0u, &env, &err) != PF_OK) return pn_raise(&err);
   char *js = pf_env_json(env);
   pf_env_free(env);
@@ -52,6 +53,7 @@ PyObject *pn_volume_path(PyObject *self, PyObject *path) {
   if (!b) return NULL;
   pf_volume_path *vp = NULL;
   pf_error err;
+  pf_error_init(&err);
   pf_status st = pf_volume_path_parse(PyBytes_AsString(b), &vp, &err);
   Py_DECREF(b);
   if (st != PF_OK) return pn_raise(&err);
@@ -79,6 +81,7 @@ PyObject *pn_path_stat(PyObject *self, PyObject *args) {
   if (!b) return NULL;
   pf_path_info pi;
   pf_error err;
+  pf_error_init(&err);
   pf_status st;
   unsigned flags = (totals ? PF_STAT_TOTALS : 0u) | (recursive ? PF_STAT_RECURSIVE : 0u);
   Py_BEGIN_ALLOW_THREADS /* a directory's totals may take a while */
@@ -101,6 +104,7 @@ PyObject *pn_path_check(PyObject *self, PyObject *args) {
   PyObject *b = bytes_arg(path);
   if (!b) return NULL;
   pf_error err;
+  pf_error_init(&err);
   pf_status st = pf_path_check(PyBytes_AsString(b), write ? PF_CHECK_WRITE : PF_CHECK_READ, &err);
   Py_DECREF(b);
   if (st != PF_OK) return pn_raise(&err);
@@ -134,6 +138,7 @@ static PyObject *dirlist_next(PyObject *self) {
   if (!d->list) return NULL;
   const pf_dir_entry *e = NULL;
   pf_error err;
+  pf_error_init(&err);
   pf_status st = pf_dir_list_next(d->list, &e, &err);
   if (st != PF_OK) return pn_raise(&err);
   if (!e) {
@@ -185,6 +190,7 @@ PyObject *pn_dir_list(PyObject *self, PyObject *args) {
   if (!b) return NULL;
   pf_dir_list *l = NULL;
   pf_error err;
+  pf_error_init(&err);
   pf_status st = pf_dir_list_open(PyBytes_AsString(b), recursive ? PF_STAT_RECURSIVE : 0u, &l, &err);
   Py_DECREF(b);
   if (st != PF_OK) return pn_raise(&err);

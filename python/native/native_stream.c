@@ -22,6 +22,7 @@ typedef struct shared {
   atomic_int refs;
   atomic_int failed;  /* 1 once a callback failed: err is set            */
   pf_error err;
+  pf_error_init(&err);
 } shared;
 
 static void shared_unref(shared *s) {
@@ -145,6 +146,7 @@ PyObject *pn_open_stream(PyObject *self, PyObject *pairs) {
   if (!token) token = w->own = pf_cancel_new();
   pf_options_set_cancel(o, token);
   pf_error err;
+  pf_error_init(&err);
   pf_status st;
   Py_BEGIN_ALLOW_THREADS
   st = token ? pf_stream_open(o, &w->inner, &err) : PF_ENOMEM;

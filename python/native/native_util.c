@@ -168,6 +168,7 @@ static int set_value(pf_options *o, const char *key, PyObject *value, int add) {
   PyObject *b = as_bytes(value);
   if (!b) return -1;
   pf_error err;
+  pf_error_init(&err);
   const char *v = PyBytes_AsString(b);
   pf_status st = add ? pf_options_add(o, key, v, &err) : pf_options_set(o, key, v, &err);
   Py_DECREF(b);
@@ -193,6 +194,7 @@ pf_options *pn_options(PyObject *pairs) {
     const char *key = kb ? PyBytes_AsString(kb) : NULL;
     if (rc == 0 && (PyList_Check(v) || PyTuple_Check(v))) {
       pf_error err;
+      pf_error_init(&err);
       if (pf_options_reset(o, key, &err) != PF_OK) {
         pn_raise(&err);
         rc = -1;

@@ -25,14 +25,14 @@ from .errors import (BadRowError, CanceledError, EmptyInputError, EncodingError,
 
 _native.set_error_factory(from_engine)
 
-from .api import batch_convert, convert, default_output, get_info, read, validate  # noqa: E402
+from .api import batch_convert, convert, get_info, read, validate  # noqa: E402
 from .environment import get_environment_info  # noqa: E402
 from .extensions import list_extensions, reload_extensions  # noqa: E402
 from .volumes import volumes  # noqa: E402
 
 __all__ = [
     "__version__", "engine_version", "formats", "options",
-    "convert", "get_info", "validate", "read", "batch_convert", "default_output",
+    "convert", "get_info", "validate", "read", "batch_convert",
     "get_environment_info", "list_extensions", "reload_extensions", "volumes",
     "PyForgeError", "InvalidArgumentError", "UnsupportedError", "InputNotFoundError", "InputError",
     "FormatError", "ParseError", "EncodingError", "BadRowError", "EmptyInputError",

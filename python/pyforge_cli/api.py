@@ -104,15 +104,6 @@ def convert(input_path: PathArg, output_path: Optional[PathArg] = None,
     return _registry.post_convert(_convert_result(d, inp, reason))
 
 
-def default_output(input_path: PathArg, output_format: Optional[str] = None, **options: Any) -> str:
-    """The output path ``convert`` would choose for ``input_path``."""
-    pairs = _options.to_pairs("convert", options)
-    pairs.insert(0, ("input.path", _path(input_path, "input_path")))
-    if output_format is not None:
-        pairs.append(("output.format", output_format))
-    return _native.default_output(pairs)
-
-
 def _columns(schema: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return [dict(c, note=_options.spell(c["note"]) if c.get("note") else None) for c in schema or []]
 

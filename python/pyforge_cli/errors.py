@@ -107,9 +107,10 @@ class UnsupportedError(PyForgeError):
 
 
 class InputNotFoundError(PyForgeError, FileNotFoundError):
-    """The input does not exist (ENOTFOUND)."""
+    """The input, or a sheet or table named in it, does not exist (ENOTFOUND)."""
     status, code = "ENOTFOUND", 100
-    default_hint = "check the path; a relative path is taken from the current directory (os.getcwd())"
+    default_hint = ("check the path or name given (a relative path is taken from the current "
+                    "directory, os.getcwd())")
 
 
 class InputError(PyForgeError, OSError):

@@ -86,7 +86,8 @@ class Result(dict):
             lines.extend("    " + line for line in _text_table(rows))
         return "\n".join(lines)
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return self.__repr__()
 
     def _repr_pretty_(self, p, cycle):  # IPython's plain-text display
         p.text(repr(self) if not cycle else f"{self._title}(...)")
@@ -181,7 +182,7 @@ class BatchResult(Result):
 
     _title = "Batch"
     _order = ("files", "converted", "failed", "canceled", "row_count", "rows_rejected", "bytes_in",
-              "bytes_out", "duration_seconds", "workers", "threads_per_file", "output_dir",
+              "bytes_out", "bytes_total", "duration_seconds", "workers", "threads_per_file", "output_dir",
               "processing_engine")
     _tables = ("results",)
 

@@ -147,9 +147,40 @@ static void item_fail(pf_batch_item *it, pf_status st, const char *fmt, const ch
   it->status = st;
 }
 
-/* Outputs of every file; items that cannot run get their status here. */
+/* Where one file's outputs go: *pass is what pf_convert is told as
+ * output.path (NULL: its default beside the input) and it->output the path
+ * they are planned at (for the result, and for spotting two inputs with one
+ * output). With an output directory, a file writer is given the directory
+ * itself and places its outputs there by the input's name (one file, or a
+ * workbook's groups as <stem>_<sheet>.parquet); a table writer (Delta) is
+ * given <dir>/<its default name>. */
+static pf_status plan_one(const pf_batch_job *job, pf_options *o, pf_batch_item *it, char **pass,
+                          pf_error *e) {
+  char target[4096], in_dir[4096];
+  *pass = NULL;
+  PF_TRY(pf_options_set(o, "input.path", it->input, e));
+  PF_TRY(pf_options_reset(o, "output.path", e));
+  PF_TRY(pf_default_output(o, target, sizeof target, e));
+  if (!job->output_dir) {
+    it->output = pf__strdup(target);
+    return it->output ? PF_OK : pf__error_set(e, PF_ENOMEM, "out of memory");
+  }
+  PF_TRY(pf_options_set(o, "output.path", job->output_dir, e));
+  PF_TRY(pf_default_output(o, in_dir, sizeof in_dir, e));
+  size_t dl = strlen(job->output_dir);
+  while (dl > 1 && job->output_dir[dl - 1] == '/') dl--;
+  int file_writer = strncmp(in_dir, job->output_dir, dl) == 0 && in_dir[dl] == '/' && in_dir[dl + 1];
+  *pass = file_writer ? pf__strdup(job->output_dir)
+                      : pf__aprintf("%.*s/%s", (int)dl, job->output_dir, base_name(target));
+  it->output = file_writer ? pf__strdup(in_dir) : pf__strdup(*pass ? *pass : "");
+  if (!*pass || !it->output) return pf__error_set(e, PF_ENOMEM, "out of memory");
+  return PF_OK;
+}
+
+/* Outputs of every file into pass[] (see plan_one); items that cannot run
+ * get their status here. */
 static pf_status plan_outputs(const pf_batch_job *job, const pf_options *base, pf_batch_result *r,
-                              pf_error *err) {
+                              char **pass, pf_error *err) {
   pf__strset outputs = {0};
   pf_options *o = pf_options_copy(base);
   if (!o) return pf__error_set(err, PF_ENOMEM, "out of memory");
@@ -157,23 +188,17 @@ static pf_status plan_outputs(const pf_batch_job *job, const pf_options *base, p
   for (size_t i = 0; st == PF_OK && i < r->n_items; i++) {
     pf_batch_item *it = &r->items[i];
     if (it->status != PF_OK) continue;
-    char target[4096];
     pf_error e;
-    if (pf_options_set(o, "input.path", it->input, &e) != PF_OK ||
-        pf_default_output(o, target, sizeof target, &e) != PF_OK) {
+    pf_error_init(&e);
+    if (plan_one(job, o, it, &pass[i], &e) != PF_OK) {
+      if (e.status == PF_ENOMEM) {
+        st = pf__error_set(err, PF_ENOMEM, "out of memory");
+        break;
+      }
       it->status = e.status;
       it->error = e;
       if (!it->error.file[0]) pf__error_file(&it->error, it->input);
       continue;
-    }
-    it->output = job->output_dir
-                     ? pf__aprintf("%s%s%s", job->output_dir,
-                                   job->output_dir[strlen(job->output_dir) - 1] == '/' ? "" : "/",
-                                   base_name(target))
-                     : pf__strdup(target);
-    if (!it->output) {
-      st = pf__error_set(err, PF_ENOMEM, "out of memory");
-      break;
     }
     size_t first;
     int dup = pf__strset_add(&outputs, it->output, i, &first);
@@ -244,6 +269,7 @@ struct run {
   const pf_options *base;
   pf__opts base_opts;          /* the callbacks and token of the base      */
   pf_batch_result *r;
+  char *const *pass;           /* output.path per item (NULL: default)     */
   int threads;                 /* engine.threads for each file; 0: keep    */
   atomic_size_t next;          /* the next item a worker takes             */
   slot *slots;
@@ -289,7 +315,8 @@ static void convert_one(run *rn, slot *s, pf_batch_item *it) {
   char threads[16];
   snprintf(threads, sizeof threads, "%d", rn->threads);
   if (st == PF_OK) st = set_key(o, "input.path", it->input, &it->error);
-  if (st == PF_OK) st = set_key(o, "output.path", it->output, &it->error);
+  const char *out = rn->pass[it - rn->r->items];
+  if (st == PF_OK && out) st = set_key(o, "output.path", out, &it->error);
   if (st == PF_OK && rn->threads > 0) st = set_key(o, "engine.threads", threads, &it->error);
   if (st == PF_OK) {
     pf_options_set_progress(o, slot_progress, s);
@@ -390,7 +417,7 @@ static int threads_per_file(const pf_options *base, int workers) {
 }
 
 static pf_status run_workers(const pf_batch_job *job, const pf_options *base, const pf__opts *bo,
-                             pf_batch_result *r, pf_error *err) {
+                             pf_batch_result *r, char *const *pass, pf_error *err) {
   size_t n_runnable = 0;
   for (size_t i = 0; i < r->n_items; i++) n_runnable += r->items[i].status == PF_OK;
   int workers = job->workers ? job->workers
@@ -406,6 +433,7 @@ static pf_status run_workers(const pf_batch_job *job, const pf_options *base, co
   rn.base = base;
   rn.base_opts = *bo;
   rn.r = r;
+  rn.pass = pass;
   rn.threads = tpf;
   atomic_init(&rn.next, 0);
   rn.slots = calloc((size_t)workers, sizeof *rn.slots);
@@ -487,8 +515,12 @@ pf_status pf_batch_run(pf_batch_job *job, const pf_options *options, pf_batch_re
     return pf__error_set(err, PF_EINVAL, "the batch has no inputs: add paths or glob patterns");
   if (job->output_dir) PF_TRY(make_output_dir(job->output_dir, err));
   pf_status st = make_items(job, r, err);
-  if (st == PF_OK) st = plan_outputs(job, options, r, err);
-  if (st == PF_OK) st = run_workers(job, options, &bo, r, err);
+  char **pass = st == PF_OK ? calloc(r->n_items ? r->n_items : 1, sizeof *pass) : NULL;
+  if (st == PF_OK && !pass) st = pf__error_set(err, PF_ENOMEM, "out of memory");
+  if (st == PF_OK) st = plan_outputs(job, options, r, pass, err);
+  if (st == PF_OK) st = run_workers(job, options, &bo, r, pass, err);
+  for (size_t i = 0; pass && i < r->n_items; i++) free(pass[i]);
+  free(pass);
   if (st != PF_OK) {
     pf_batch_result_free(r);
     return st;

@@ -37,7 +37,6 @@ class PyForgeDatabricks:
     validate = staticmethod(api.validate)
     read = staticmethod(api.read)
     batch_convert = staticmethod(api.batch_convert)
-    default_output = staticmethod(api.default_output)
     get_environment_info = staticmethod(get_environment_info)
 
     @staticmethod
