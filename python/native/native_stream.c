@@ -22,7 +22,6 @@ typedef struct shared {
   atomic_int refs;
   atomic_int failed;  /* 1 once a callback failed: err is set            */
   pf_error err;
-  pf_error_init(&err);
 } shared;
 
 static void shared_unref(shared *s) {

@@ -154,6 +154,10 @@ def _sheet(section: Dict[str, Any], table: Dict[str, Any]) -> Dict[str, Any]:
             "selected": table.get("selected", False)}
 
 
+#: the place keys every issue has (None when unknown)
+_ISSUE_PLACE = ("file", "line", "row", "column", "column_name", "sheet", "xml_path")
+
+
 def validate(path: PathArg, *, progress: _progress.ProgressArg = False,
              **options: Any) -> ValidationResult:
     """Reads the whole file as ``convert`` would, without writing anything,
@@ -171,6 +175,7 @@ def validate(path: PathArg, *, progress: _progress.ProgressArg = False,
     for e in d["issues"]:
         exc = from_engine(e)
         issue = {"message": exc.message, "status": exc.status}
+        issue.update({k: getattr(exc, k) for k in _ISSUE_PLACE})
         issue.update(exc.place())
         issues.append(issue)
     cols = _columns(d["schema"])
