@@ -23,6 +23,12 @@ def _when(ns: int) -> Any:
     return _dt.datetime.fromtimestamp(ns / 1e9, tz=_dt.timezone.utc)
 
 
+def _volumes_available() -> bool:
+    import json
+
+    return bool(json.loads(_native.env_json(False))["volumes"]["available"])
+
+
 class VolumePath(Result):
     """A parsed path: ``kind`` (``"volume"``, ``"local"`` or ``"dbfs"``),
     ``is_volume``, ``catalog``, ``schema``, ``volume``, ``subpath``,
@@ -77,10 +83,13 @@ class Volumes:
         """True when the file or directory exists. A Volume path on a
         machine without Volumes, or without the privilege to look, raises
         the error saying so rather than answering False."""
+        p = os.fspath(path)
         try:
-            _native.path_stat(os.fspath(path))
+            _native.path_stat(p)
             return True
         except InputNotFoundError:
+            if self.is_volume_path(p) and not _volumes_available():
+                raise  # "Volumes are not available on this machine", not "no"
             return False
 
     def check(self, path: PathArg, write: bool = False) -> None:
