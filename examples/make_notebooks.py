@@ -73,7 +73,7 @@ NOTEBOOKS = {
     "04_delta_tables": [
         MD + "# Delta Lake tables\n\n`output_format=\"delta\"` writes a table directory; appends add versions.",
         SETUP,
-        "import pyforge_cli as pf\nlake = WORK / \"lake\" / \"sales\"\n"
+        "import pyforge_cli as pf\nlake = WORK / \"sales_lake\"\n"
         "r = pf.convert(WORK / \"sales.csv\", lake, output_format=\"delta\", partition_by=[\"region\"])\n"
         "assert r.table_version == 0\nr.table_version, sorted(p.name for p in lake.iterdir())[:3]",
         "r2 = pf.convert(WORK / \"sales.csv\", lake, output_format=\"delta\", mode=\"append\")\n"
