@@ -10,11 +10,12 @@
  * the call's cancel token is one a SIGINT requests (native_util.c), so the
  * engine stops at its next check, leaves nothing behind, and the
  * KeyboardInterrupt is raised when the call returns. */
+#include "native.h" /* Python.h first, as CPython requires */
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "native.h"
 
 /* ---- one call: its token, progress, and what Python said ---- */
 

@@ -4,10 +4,11 @@
  * metadata, and directory listings streamed one entry at a time (an
  * iterator over pf_dir_list: a directory of 100,000 files lists in the
  * memory of one entry). */
+#include "native.h" /* Python.h first, as CPython requires */
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "native.h"
 
 static PyObject *bytes_arg(PyObject *path) {
   if (PyBytes_Check(path)) {

@@ -10,11 +10,12 @@
  * layer keeps, holding the pf_error of a failed callback, so that it can
  * raise its own exception (with the error's place) instead of a consumer's
  * generic one. */
+#include "native.h" /* Python.h first, as CPython requires */
+
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "native.h"
 #include "pyforge/arrow_c_data.h"
 
 /* Shared by the wrapped stream and the StreamStatus object. */

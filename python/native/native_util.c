@@ -3,12 +3,13 @@
  * (key, value) pairs, engine errors raised as the Python layer's exception
  * classes, and cancel tokens that a SIGINT (Ctrl-C, a notebook's interrupt
  * button) requests while the engine works without the GIL. */
+#include "native.h" /* Python.h first, as CPython requires */
+
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "native.h"
 
 /* ---- values ---- */
 

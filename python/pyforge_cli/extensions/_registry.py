@@ -179,8 +179,11 @@ atexit.register(shutdown)
 # ---- hooks around conversions: a failing hook is a warning, never a failure ----
 
 def _warn(ext: BaseExtension, hook: str, e: BaseException) -> None:
-    warnings.warn(f"pyforge extension {ext.name}: {hook} raised {type(e).__name__}: {e}; "
-                  "the conversion goes on without it", RuntimeWarning, stacklevel=4)
+    from .. import _native
+
+    text = _native.redact(f"pyforge extension {ext.name}: {hook} raised {type(e).__name__}: {e}; "
+                          "the conversion goes on without it")
+    warnings.warn(text, RuntimeWarning, stacklevel=4)
 
 
 def enhance_convert(input_path: str, output_path: Any, output_format: Optional[str],
