@@ -53,7 +53,7 @@ PyObject *pn_option_table(PyObject *self, PyObject *unused);
 PyObject *pn_spell(PyObject *self, PyObject *text);
 PyObject *pn_convert(PyObject *self, PyObject *args);
 PyObject *pn_default_output(PyObject *self, PyObject *pairs);
-PyObject *pn_info(PyObject *self, PyObject *pairs);
+PyObject *pn_info(PyObject *self, PyObject *args);
 PyObject *pn_validate(PyObject *self, PyObject *args);
 PyObject *pn_tables(PyObject *self, PyObject *pairs);
 PyObject *pn_batch(PyObject *self, PyObject *args);

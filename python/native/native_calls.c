@@ -25,6 +25,7 @@ typedef struct call {
   pf_cancel *token;
   PyObject *progress;  /* borrowed callable, or NULL                      */
   PyObject *on_file;   /* batch: borrowed callable, or NULL               */
+  PyObject *log;       /* borrowed callable(level, message), or NULL      */
   double last;         /* when progress was last passed on                */
   int stopped;         /* the callable returned False or raised           */
   PyObject *et, *ev, *tb; /* what it raised (or a KeyboardInterrupt)      */
@@ -82,6 +83,26 @@ static void on_progress(void *user, uint64_t done, uint64_t total, const char *u
   PyGILState_Release(g);
 }
 
+/* The engine's log lines to Python (convert, info, validate: the calling
+ * thread; batch: the workers, one at a time). Streams get none: their
+ * consumers may call get_next from threads that must not wait for the GIL.
+ * A failing log callable never stops the work. */
+static void on_log(void *user, pf_log_level level, const char *message) {
+  call *c = user;
+  PyGILState_STATE g = PyGILState_Ensure();
+  PyObject *r = PyObject_CallFunction(c->log, "iN", (int)level, pn_str(message));
+  if (!r) PyErr_Clear();
+  Py_XDECREF(r);
+  PyGILState_Release(g);
+}
+
+static void call_log(call *c, pf_options *o, PyObject *log) {
+  if (log && log != Py_None) {
+    c->log = log;
+    pf_options_set_log(o, on_log, c);
+  }
+}
+
 /* With the GIL, after the engine returned st: NULL with the exception to
  * raise, or Py_None (borrowed) when the call succeeded. */
 static PyObject *call_end(call *c, pf_status st, const pf_error *err) {
@@ -100,8 +121,8 @@ static PyObject *call_end(call *c, pf_status st, const pf_error *err) {
 
 PyObject *pn_convert(PyObject *self, PyObject *args) {
   (void)self;
-  PyObject *pairs, *progress = Py_None;
-  if (!PyArg_ParseTuple(args, "O|O:convert", &pairs, &progress)) return NULL;
+  PyObject *pairs, *progress = Py_None, *log = Py_None;
+  if (!PyArg_ParseTuple(args, "O|OO:convert", &pairs, &progress, &log)) return NULL;
   pf_options *o = pn_options(pairs);
   if (!o) return NULL;
   call c;
@@ -110,6 +131,7 @@ PyObject *pn_convert(PyObject *self, PyObject *args) {
     return NULL;
   }
   pf_options_set_progress(o, on_progress, &c);
+  call_log(&c, o, log);
   pf_convert_result r;
   pf_error err;
   pf_error_init(&err);
@@ -160,8 +182,10 @@ static PyObject *info_dict(const pf_info *in) {
   return d;
 }
 
-PyObject *pn_info(PyObject *self, PyObject *pairs) {
+PyObject *pn_info(PyObject *self, PyObject *args) {
   (void)self;
+  PyObject *pairs, *log = Py_None;
+  if (!PyArg_ParseTuple(args, "O|O:info", &pairs, &log)) return NULL;
   pf_options *o = pn_options(pairs);
   if (!o) return NULL;
   call c;
@@ -169,6 +193,7 @@ PyObject *pn_info(PyObject *self, PyObject *pairs) {
     pf_options_free(o);
     return NULL;
   }
+  call_log(&c, o, log);
   pf_info in;
   pf_error err;
   pf_error_init(&err);
@@ -206,8 +231,8 @@ static PyObject *validate_dict(const pf_validate_result *v) {
 
 PyObject *pn_validate(PyObject *self, PyObject *args) {
   (void)self;
-  PyObject *pairs, *progress = Py_None;
-  if (!PyArg_ParseTuple(args, "O|O:validate", &pairs, &progress)) return NULL;
+  PyObject *pairs, *progress = Py_None, *log = Py_None;
+  if (!PyArg_ParseTuple(args, "O|OO:validate", &pairs, &progress, &log)) return NULL;
   pf_options *o = pn_options(pairs);
   if (!o) return NULL;
   call c;
@@ -216,6 +241,7 @@ PyObject *pn_validate(PyObject *self, PyObject *args) {
     return NULL;
   }
   pf_options_set_progress(o, on_progress, &c);
+  call_log(&c, o, log);
   pf_validate_result v;
   pf_error err;
   pf_error_init(&err);
@@ -302,12 +328,13 @@ static PyObject *batch_dict(const pf_batch_result *r) {
                        r->threads_per_file, "items", items);
 }
 
-/* batch(pairs, sources, output_dir, workers, progress, on_file) */
+/* batch(pairs, sources, output_dir, workers, progress, on_file, log=None) */
 PyObject *pn_batch(PyObject *self, PyObject *args) {
   (void)self;
-  PyObject *pairs, *sources, *out_dir, *progress, *file_cb;
+  PyObject *pairs, *sources, *out_dir, *progress, *file_cb, *log = Py_None;
   int workers;
-  if (!PyArg_ParseTuple(args, "OOOiOO:batch", &pairs, &sources, &out_dir, &workers, &progress, &file_cb))
+  if (!PyArg_ParseTuple(args, "OOOiOO|O:batch", &pairs, &sources, &out_dir, &workers, &progress, &file_cb,
+                        &log))
     return NULL;
   pf_batch_job *job = pf_batch_new();
   pf_options *o = job ? pn_options(pairs) : NULL;
@@ -347,6 +374,7 @@ PyObject *pn_batch(PyObject *self, PyObject *args) {
   Py_DECREF(fast);
   c.on_file = file_cb != Py_None ? file_cb : NULL;
   pf_options_set_progress(o, on_progress, &c);
+  call_log(&c, o, log);
   pf_batch_set_file_callback(job, on_file, &c);
   pf_batch_result r;
   Py_BEGIN_ALLOW_THREADS

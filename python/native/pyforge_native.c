@@ -188,14 +188,14 @@ static PyMethodDef native_methods[] = {
     {"set_error_factory", pn_set_error_factory, METH_O,
      "set_error_factory(fn) -> None\n\nfn(error: dict) -> exception, used to raise engine errors."},
     {"convert", pn_convert, METH_VARARGS,
-     "convert(options, progress=None) -> dict\n\npf_convert without the GIL; progress(done, total, "
-     "unit) may return False to cancel."},
+     "convert(options, progress=None, log=None) -> dict\n\npf_convert without the GIL; progress(done, "
+     "total, unit) may return False to cancel; log(level, message) gets the engine's log lines."},
     {"default_output", pn_default_output, METH_O, "default_output(options) -> str"},
-    {"info", pn_info, METH_O, "info(options) -> dict\n\npf_info_read without the GIL."},
-    {"validate", pn_validate, METH_VARARGS, "validate(options, progress=None) -> dict"},
+    {"info", pn_info, METH_VARARGS, "info(options, log=None) -> dict\n\npf_info_read without the GIL."},
+    {"validate", pn_validate, METH_VARARGS, "validate(options, progress=None, log=None) -> dict"},
     {"tables", pn_tables, METH_O, "tables(options) -> dict\n\npf_tables_list: tables and groups."},
     {"batch", pn_batch, METH_VARARGS,
-     "batch(options, sources, output_dir, workers, progress, on_file) -> dict\n\npf_batch_run "
+     "batch(options, sources, output_dir, workers, progress, on_file, log=None) -> dict\n\npf_batch_run "
      "without the GIL; on_file(index, item) as each file ends."},
     {"open_stream", pn_open_stream, METH_O,
      "open_stream(options) -> (capsule, StreamStatus)\n\npf_stream_open as a PyCapsule named "

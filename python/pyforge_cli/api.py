@@ -13,7 +13,7 @@ for the list, generated from the engine's tables).
 import os
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from . import _native, _options, _progress
+from . import _logging, _native, _options, _progress
 from .errors import PyForgeError, UnsupportedError, from_engine
 from .results import BatchResult, ConvertResult, InfoResult, ValidationResult
 
@@ -93,14 +93,15 @@ def convert(input_path: PathArg, output_path: Optional[PathArg] = None,
     inp = _path(input_path, "input_path")
     reason = _engine(engine)
     kwargs = _registry.enhance_convert(inp, output_path, output_format, options)
-    pairs = _options.to_pairs("convert", kwargs)
+    pairs = _logging.with_level(_options.to_pairs("convert", kwargs), kwargs)
     pairs.insert(0, ("input.path", inp))
     if output_path is not None:
         pairs.append(("output.path", _path(output_path, "output_path")))
     if output_format is not None:
         pairs.append(("output.format", output_format))
     _registry.pre_convert(inp, output_path, kwargs)
-    d = _run(_native.convert, pairs, progress, f"convert {os.path.basename(inp)}")
+    d = _run(lambda p_, s_: _native.convert(p_, s_, _logging.engine_log), pairs, progress,
+             f"convert {os.path.basename(inp)}")
     return _registry.post_convert(_convert_result(d, inp, reason))
 
 
@@ -121,9 +122,9 @@ def get_info(path: PathArg, **options: Any) -> InfoResult:
     as ``convert``'s that say ``info``).
     """
     p = _path(path, "path")
-    pairs = _options.to_pairs("get_info", options)
+    pairs = _logging.with_level(_options.to_pairs("get_info", options), options)
     pairs.insert(0, ("input.path", p))
-    d = _native.info(pairs)
+    d = _native.info(pairs, _logging.engine_log)
     sections = [{"kind": s["kind"], "name": s["name"], "properties": _props(s["props"])}
                 for s in d["sections"]]
     out: Dict[str, Any] = {
@@ -158,7 +159,7 @@ def _sheet(section: Dict[str, Any], table: Dict[str, Any]) -> Dict[str, Any]:
 _ISSUE_PLACE = ("file", "line", "row", "column", "column_name", "sheet", "xml_path")
 
 
-def validate(path: PathArg, *, progress: _progress.ProgressArg = False,
+def validate(path: PathArg, *, progress: _progress.ProgressArg = None,
              **options: Any) -> ValidationResult:
     """Reads the whole file as ``convert`` would, without writing anything,
     and lists every problem with its place (line, row, column, sheet, XML
@@ -168,9 +169,10 @@ def validate(path: PathArg, *, progress: _progress.ProgressArg = False,
     (a missing file, an unknown format).
     """
     p = _path(path, "path")
-    pairs = _options.to_pairs("validate", options)
+    pairs = _logging.with_level(_options.to_pairs("validate", options), options)
     pairs.insert(0, ("input.path", p))
-    d = _run(_native.validate, pairs, progress, f"validate {os.path.basename(p)}")
+    d = _run(lambda p_, s_: _native.validate(p_, s_, _logging.engine_log), pairs, progress,
+             f"validate {os.path.basename(p)}")
     issues = []
     for e in d["issues"]:
         exc = from_engine(e)
@@ -236,13 +238,13 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
     if max_workers is not None and (not isinstance(max_workers, int) or isinstance(max_workers, bool)
                                     or max_workers < 1):
         raise ValueError(f"max_workers= takes a positive int or None; got {max_workers!r}")
-    pairs = _options.to_pairs("batch_convert", options)
+    pairs = _logging.with_level(_options.to_pairs("batch_convert", options), options)
     if output_format is not None:
         pairs.append(("output.format", output_format))
     out_dir = _path(output_dir, "output_dir") if output_dir is not None else None
 
     def run(pairs_, sink):
-        return _native.batch(pairs_, sources, out_dir, max_workers or 0, sink, None)
+        return _native.batch(pairs_, sources, out_dir, max_workers or 0, sink, None, _logging.engine_log)
 
     d = _run(run, pairs, progress, f"batch of {len(sources)} pattern{'s' if len(sources) != 1 else ''}")
     results = []
