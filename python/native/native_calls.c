@@ -458,11 +458,19 @@ static size_t spell_python(void *user, const pf_option_desc *d, const char *valu
   if (!value && d->type == PF_OPTION_BOOL && strcmp(d->key, "input.header") != 0)
     return (size_t)snprintf(buf, n, "%s=True", name);
   if (!value) return (size_t)snprintf(buf, n, "%s", name);
-  if (d->type == PF_OPTION_BOOL && (!strcmp(value, "true") || !strcmp(value, "false")))
-    return (size_t)snprintf(buf, n, "%s=%s", name, value[0] == 't' ? "True" : "False");
-  if (d->type == PF_OPTION_INT && value[0] && strspn(value, "0123456789-") == strlen(value))
-    return (size_t)snprintf(buf, n, "%s=%s", name, value);
-  return (size_t)snprintf(buf, n, "%s='%s'", name, value);
+  /* pf_spell_options gives the value up to the next space: punctuation
+   * that ends the sentence ("engine.name=spark: ...") stays outside */
+  size_t len = strlen(value), tail = 0;
+  while (tail < len && strchr(":;,.)", value[len - 1 - tail])) tail++;
+  len -= tail;
+  const char *rest = value + len;
+  if (d->type == PF_OPTION_BOOL && len == 4 && !strncmp(value, "true", 4))
+    return (size_t)snprintf(buf, n, "%s=True%s", name, rest);
+  if (d->type == PF_OPTION_BOOL && len == 5 && !strncmp(value, "false", 5))
+    return (size_t)snprintf(buf, n, "%s=False%s", name, rest);
+  if (d->type == PF_OPTION_INT && len > 0 && strspn(value, "0123456789-") == len)
+    return (size_t)snprintf(buf, n, "%s=%.*s%s", name, (int)len, value, rest);
+  return (size_t)snprintf(buf, n, "%s='%.*s'%s", name, (int)len, value, rest);
 }
 
 PyObject *pn_spell(PyObject *self, PyObject *text) {

@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 #: Python-only aliases: name -> the table's name
 ALIASES = {"sheets": "sheet"}
 #: table names that are explicit parameters of the functions, not keywords
-PARAMETERS = {"input": "input_path", "output": "output_path", "format": "output_format"}
+PARAMETERS = {"input": "input_path", "output": "output_path", "format": "output_format", "engine": "engine"}
 #: the calls and the table's word for what they read
 USES = {"convert": "convert", "get_info": "info", "validate": "validate", "read": "read",
         "batch_convert": "convert"}

@@ -11,7 +11,7 @@ Keyword arguments are the engine's options (see ``help(pyforge_cli.convert)``
 for the list, generated from the engine's tables).
 """
 import os
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _logging, _native, _options, _progress
 from .errors import PyForgeError, UnsupportedError, from_engine
@@ -31,18 +31,15 @@ def _path(p: Any, what: str) -> str:
     raise TypeError(f"{what} must be a str or os.PathLike; got {type(p).__name__}")
 
 
-def _engine(engine: str) -> str:
-    """The engine that runs a call, and why (the Spark engine comes later)."""
+def _engine(engine: str) -> Tuple[str, List[Tuple[str, str]]]:
+    """Why the engine that runs a call was chosen, and the key that asks for
+    it (engine.name; "auto" leaves the engine's default, native). The engine
+    itself refuses "spark" in this version, saying why."""
     if engine not in ENGINES:
         raise ValueError(f"engine= takes one of {', '.join(ENGINES)}; got {engine!r}")
-    if engine == "spark":
-        raise UnsupportedError(
-            "engine='spark': the Spark engine is not in this version of pyforge-cli; "
-            "use engine='native' (the default), which runs on this machine",
-            hint="engine='auto' or 'native'")
-    if engine == "native":
-        return "engine='native' was asked for"
-    return "engine='auto': the native engine (the only engine in this version)"
+    if engine == "auto":
+        return "engine='auto': the native engine (the only engine in this version)", []
+    return f"engine={engine!r} was asked for", [("engine.name", engine)]
 
 
 def _run(fn, pairs, progress, desc):
@@ -79,8 +76,8 @@ def convert(input_path: PathArg, output_path: Optional[PathArg] = None,
     -> ``<stem>_delta``). output_format: ``"parquet"`` (default) or
     ``"delta"``. progress: True, False, or a callable(done, total, unit)
     that may return False to cancel (default: on in notebooks and
-    terminals). engine: ``"auto"``/``"native"``; ``"spark"`` is refused in
-    this version.
+    terminals). engine: ``"auto"`` (default) or ``"native"``; ``"spark"`` is
+    refused in this version (the engine's key engine.name).
 
     Returns a :class:`~pyforge_cli.results.ConvertResult`. Raises a
     :class:`~pyforge_cli.errors.PyForgeError` subclass (nothing partial is
@@ -91,9 +88,9 @@ def convert(input_path: PathArg, output_path: Optional[PathArg] = None,
     from .extensions import _registry
 
     inp = _path(input_path, "input_path")
-    reason = _engine(engine)
+    reason, engine_pairs = _engine(engine)
     kwargs = _registry.enhance_convert(inp, output_path, output_format, options)
-    pairs = _logging.with_level(_options.to_pairs("convert", kwargs), kwargs)
+    pairs = _logging.with_level(_options.to_pairs("convert", kwargs), kwargs) + engine_pairs
     pairs.insert(0, ("input.path", inp))
     if output_path is not None:
         pairs.append(("output.path", _path(output_path, "output_path")))
@@ -229,7 +226,11 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
     """
     from .extensions import _registry
 
-    reason = _engine(engine)
+    reason, engine_pairs = _engine(engine)
+    if engine_pairs and engine != "native":  # refused for the whole batch, not file by file
+        raise UnsupportedError(f"engine={engine!r}: the Spark engine is not available in this build; the "
+                               "native engine (the default) converts every input this build reads: leave "
+                               "engine unset", status="EUNSUPPORTED")
     if isinstance(file_patterns, (str, os.PathLike)):
         file_patterns = [file_patterns]
     sources = [_path(p, "file_patterns") for p in file_patterns]

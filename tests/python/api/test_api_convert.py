@@ -108,8 +108,13 @@ def test_bad_values_are_engine_errors(pf, data):
     assert "compression takes snappy, zstd, gzip, lz4_raw or none; got 'zzz'" in str(e.value)
     with pytest.raises(pf.InvalidArgumentError, match="delimiter takes"):
         pf.convert(data / "people.csv", delimiter="ab")
-    with pytest.raises(pf.UnsupportedError, match="Spark engine"):
+    with pytest.raises(pf.UnsupportedError, match="Spark engine") as e:
         pf.convert(data / "people.csv", engine="spark")
+    assert "engine='spark'" in str(e.value) and "engine.name" not in str(e.value)
+    with pytest.raises(pf.UnsupportedError, match="Spark engine"):
+        pf.batch_convert(str(data / "*.csv"), engine="spark")
+    assert not (data / "people.parquet").exists()
+    assert pf.convert(data / "people.csv", engine="native", progress=False).engine_reason == "engine='native' was asked for"
     with pytest.raises(ValueError, match="engine= takes"):
         pf.convert(data / "people.csv", engine="gpu")
 

@@ -7,6 +7,8 @@ import pytest
 
 from pyforge_cli import _options
 
+BATCH_PARAMETERS = {"input": "file_patterns", "output": "output_dir", "format": "output_format",
+                    "engine": "engine"}
 CALLS = {"convert": "convert", "get_info": "info", "validate": "validate", "read": "read",
          "batch_convert": "convert"}
 
@@ -22,13 +24,15 @@ def test_every_key_has_a_keyword(pf):
             if use not in d["uses"]:
                 continue
             if d["name"] in _options.PARAMETERS:
-                param = _options.PARAMETERS[d["name"]]
-                if call in ("convert",):
+                # keys that are explicit parameters (the batch's: its patterns and directory)
+                param = BATCH_PARAMETERS.get(d["name"]) if call == "batch_convert" else _options.PARAMETERS[d["name"]]
+                if call in ("convert", "batch_convert"):
                     assert param in inspect.signature(fn).parameters, (call, d["key"])
                 continue
             assert d["name"] in names, f"{d['key']} has no keyword in {call}()"
             assert f"{d['name']} [" in doc and d["key"] in doc, f"{call}.__doc__ does not describe {d['key']}"
     assert "output" in _options.PARAMETERS and "input" in _options.PARAMETERS
+    assert _options.find("engine")["key"] == "engine.name"
 
 
 def test_options_listing(pf):
