@@ -103,6 +103,21 @@ static void call_log(call *c, pf_options *o, PyObject *log) {
   }
 }
 
+/* The options of a call made from pairs, with its token, its log and, when
+ * watch is set, its progress (the callable, or None: the callback then only
+ * runs Python's signal handlers). NULL with an exception. */
+static pf_options *call_open(call *c, PyObject *pairs, int watch, PyObject *progress, PyObject *log) {
+  pf_options *o = pn_options(pairs);
+  if (!o) return NULL;
+  if (call_begin(c, o, progress) < 0) {
+    pf_options_free(o);
+    return NULL;
+  }
+  if (watch) pf_options_set_progress(o, on_progress, c);
+  call_log(c, o, log);
+  return o;
+}
+
 /* With the GIL, after the engine returned st: NULL with the exception to
  * raise, or Py_None (borrowed) when the call succeeded. */
 static PyObject *call_end(call *c, pf_status st, const pf_error *err) {
@@ -123,15 +138,9 @@ PyObject *pn_convert(PyObject *self, PyObject *args) {
   (void)self;
   PyObject *pairs, *progress = Py_None, *log = Py_None;
   if (!PyArg_ParseTuple(args, "O|OO:convert", &pairs, &progress, &log)) return NULL;
-  pf_options *o = pn_options(pairs);
-  if (!o) return NULL;
   call c;
-  if (call_begin(&c, o, progress) < 0) {
-    pf_options_free(o);
-    return NULL;
-  }
-  pf_options_set_progress(o, on_progress, &c);
-  call_log(&c, o, log);
+  pf_options *o = call_open(&c, pairs, 1, progress, log);
+  if (!o) return NULL;
   pf_convert_result r;
   pf_error err;
   pf_error_init(&err);
@@ -186,14 +195,9 @@ PyObject *pn_info(PyObject *self, PyObject *args) {
   (void)self;
   PyObject *pairs, *log = Py_None;
   if (!PyArg_ParseTuple(args, "O|O:info", &pairs, &log)) return NULL;
-  pf_options *o = pn_options(pairs);
-  if (!o) return NULL;
   call c;
-  if (call_begin(&c, o, NULL) < 0) {
-    pf_options_free(o);
-    return NULL;
-  }
-  call_log(&c, o, log);
+  pf_options *o = call_open(&c, pairs, 0, NULL, log);
+  if (!o) return NULL;
   pf_info in;
   pf_error err;
   pf_error_init(&err);
@@ -233,15 +237,9 @@ PyObject *pn_validate(PyObject *self, PyObject *args) {
   (void)self;
   PyObject *pairs, *progress = Py_None, *log = Py_None;
   if (!PyArg_ParseTuple(args, "O|OO:validate", &pairs, &progress, &log)) return NULL;
-  pf_options *o = pn_options(pairs);
-  if (!o) return NULL;
   call c;
-  if (call_begin(&c, o, progress) < 0) {
-    pf_options_free(o);
-    return NULL;
-  }
-  pf_options_set_progress(o, on_progress, &c);
-  call_log(&c, o, log);
+  pf_options *o = call_open(&c, pairs, 1, progress, log);
+  if (!o) return NULL;
   pf_validate_result v;
   pf_error err;
   pf_error_init(&err);
