@@ -84,8 +84,10 @@ static void print_summary(const pf_convert_result *r, const pf_options *o) {
     printf("  (%s rejected: %s)", cli_fmt_count(b2, sizeof b2, r->rows_rejected), r->rejects_path);
   printf("\n  columns   %lld\n", (long long)r->columns);
   printf("  input     %s (%s)\n", cli_fmt_bytes(b1, sizeof b1, r->bytes_in), r->input_format);
-  printf("  output    %s (%s, %s)\n", cli_fmt_bytes(b2, sizeof b2, r->bytes_out), r->output_format,
-         compression);
+  /* output.compression is the Parquet writer's (Delta data files too) */
+  int compressed = strcmp(r->output_format, "parquet") == 0 || strcmp(r->output_format, "delta") == 0;
+  printf("  output    %s (%s%s%s)\n", cli_fmt_bytes(b2, sizeof b2, r->bytes_out), r->output_format,
+         compressed ? ", " : "", compressed ? compression : "");
   printf("  time      %.2f s  (%.1f MB/s, %s rows/s, %d thread%s)\n", r->seconds,
          r->seconds > 0 ? (double)r->bytes_in / 1e6 / r->seconds : 0.0,
          cli_fmt_count(b3, sizeof b3, r->seconds > 0 ? (long long)((double)r->rows / r->seconds) : 0),

@@ -14,7 +14,8 @@ static const char usage[] =
     "  convert INPUT [OUTPUT]   convert a file (default output: INPUT with .parquet)\n"
     "  info FILE                formats, dialect, columns, types, rows\n"
     "  validate FILE            check a file converts; list problems with their lines\n"
-    "  formats                  list input and output formats\n"
+    "  formats                  list input and output formats and where each comes from\n"
+    "  extensions [--json]      built-in formats, plugins and their state\n"
     "  env                      where PyForge runs (Databricks, serverless, ...) and why\n"
     "  help [COMMAND]           this help, a command's, or --markdown: every option\n"
     "\n"
@@ -22,9 +23,11 @@ static const char usage[] =
     "  -v, --verbose            more diagnostics (repeat for debug)\n"
     "  -q, --quiet              only errors\n"
     "      --version            print the version\n"
+    "      --list-extensions    the same as 'pyforge extensions'\n"
     "  -h, --help               this help; 'pyforge COMMAND --help' for a command\n"
     "\n"
-    "Environment: PYFORGE_LOG_LEVEL=error|warn|info|debug\n"
+    "Environment: PYFORGE_LOG_LEVEL=error|warn|info|debug; plugins: PYFORGE_PLUGIN_PATH,\n"
+    "PYFORGE_DISABLE_PLUGINS=a,b, PYFORGE_FORCE_CORE=true, PYFORGE_PLUGIN_RELOAD=1\n"
     "Exit status: 0 success, 1 failure (or invalid input for validate), 2 usage,\n"
     "130 canceled.\n";
 
@@ -43,11 +46,12 @@ int cmd_help(int argc, char **argv, const cli_globals *g) {
   if (argc == 1 && !strcmp(argv[0], "info")) return cmd_info(1, help_arg, g);
   if (argc == 1 && !strcmp(argv[0], "validate")) return cmd_validate(1, help_arg, g);
   if (argc == 1 && !strcmp(argv[0], "formats")) return cmd_formats(1, help_arg, g);
+  if (argc == 1 && !strcmp(argv[0], "extensions")) return cmd_extensions(1, help_arg, g);
   return cli_usage_error("help", "unexpected argument '%s'", argv[0]);
 }
 
-int main(int argc, char **argv) {
-  cli_globals g = {0, 0};
+/* The command after the global options. */
+static int dispatch(int argc, char **argv, cli_globals *g) {
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; i++) {
     const char *a = argv[i];
@@ -58,11 +62,14 @@ int main(int argc, char **argv) {
       fputs(usage, stdout);
       return EXIT_OK;
     } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-      g.verbose++;
+      g->verbose++;
     } else if (!strcmp(a, "-vv")) {
-      g.verbose += 2;
+      g->verbose += 2;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      g.quiet = 1;
+      g->quiet = 1;
+    } else if (!strcmp(a, "--list-extensions")) {
+      pf_plugins_set_log(cli_log, NULL, cli_log_level(g));
+      return cmd_extensions(0, NULL, g);
     } else {
       return cli_usage_error(NULL, "unknown option '%s'", a);
     }
@@ -74,13 +81,24 @@ int main(int argc, char **argv) {
   const char *cmd = argv[i];
   int sub_argc = argc - i - 1;
   char **sub_argv = argv + i + 1;
-  if (!strcmp(cmd, "convert")) return cmd_convert(sub_argc, sub_argv, &g);
-  if (!strcmp(cmd, "info")) return cmd_info(sub_argc, sub_argv, &g);
-  if (!strcmp(cmd, "validate")) return cmd_validate(sub_argc, sub_argv, &g);
-  if (!strcmp(cmd, "formats")) return cmd_formats(sub_argc, sub_argv, &g);
-  if (!strcmp(cmd, "env")) return cmd_env(sub_argc, sub_argv, &g);
-  if (!strcmp(cmd, "help")) return cmd_help(sub_argc, sub_argv, &g);
-  if (!strcmp(cmd, "install")) return cmd_install(sub_argc, sub_argv, &g);
-  if (!strcmp(cmd, "mdf-tools")) return cmd_mdf_tools(sub_argc, sub_argv, &g);
+  /* plugins load on the first call that needs them (not for --version);
+   * their lifecycle goes to the same log as the command's */
+  pf_plugins_set_log(cli_log, NULL, cli_log_level(g));
+  if (!strcmp(cmd, "convert")) return cmd_convert(sub_argc, sub_argv, g);
+  if (!strcmp(cmd, "info")) return cmd_info(sub_argc, sub_argv, g);
+  if (!strcmp(cmd, "validate")) return cmd_validate(sub_argc, sub_argv, g);
+  if (!strcmp(cmd, "formats")) return cmd_formats(sub_argc, sub_argv, g);
+  if (!strcmp(cmd, "extensions")) return cmd_extensions(sub_argc, sub_argv, g);
+  if (!strcmp(cmd, "env")) return cmd_env(sub_argc, sub_argv, g);
+  if (!strcmp(cmd, "help")) return cmd_help(sub_argc, sub_argv, g);
+  if (!strcmp(cmd, "install")) return cmd_install(sub_argc, sub_argv, g);
+  if (!strcmp(cmd, "mdf-tools")) return cmd_mdf_tools(sub_argc, sub_argv, g);
   return cli_usage_error(NULL, "unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv) {
+  cli_globals g = {0, 0};
+  int rc = dispatch(argc, argv, &g);
+  pf_plugins_shutdown(); /* each plugin's shutdown, in reverse order */
+  return rc;
 }

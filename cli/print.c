@@ -82,12 +82,14 @@ void cli_log(void *user, pf_log_level level, const char *message) {
 }
 
 pf_log_level cli_log_level(const cli_globals *g) {
+  static int warned;
   int level = PF_LOG_WARN;
   const char *env = getenv("PYFORGE_LOG_LEVEL");
   if (env && *env) {
     int l = pf_log_level_parse(env);
     if (l >= 0) level = l;
-    else fprintf(stderr, "pyforge: warning: PYFORGE_LOG_LEVEL='%s' is not error, warn, info or debug; using warn\n", env);
+    else if (!warned++) /* said once, though main and the command both ask */
+      fprintf(stderr, "pyforge: warning: PYFORGE_LOG_LEVEL='%s' is not error, warn, info or debug; using warn\n", env);
   }
   if (g->verbose) level = g->verbose >= 2 ? PF_LOG_DEBUG : PF_LOG_INFO;
   if (g->quiet) level = PF_LOG_ERROR;
@@ -116,6 +118,7 @@ int cli_prepare_run(const char *cmd, pf_options *o, const cli_globals *g) {
   static const char *const level_names[] = {"error", "warn", "info", "debug"};
   pf_options_set_log(o, cli_log, NULL);
   if (cli_set(cmd, o, "engine.log_level", level_names[cli_log_level(g)])) return -1;
+  pf_plugins_set_log(cli_log, NULL, cli_log_level(g)); /* the command's own -v/-q too */
   pf_cancel *c = cli_install_signals();
   if (!c) return -1;
   pf_options_set_cancel(o, c);

@@ -15,6 +15,8 @@ pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev
 # the release wheel: dpkg-source unpacks its dependencies' Debian sources;
 # debootstrap makes the root it is installed into
 [ "${1:-}" = "--test" ] && pkgs+=(dpkg-dev xz-utils debootstrap debian-archive-keyring)
+# PDF fixtures with Greek and Cyrillic text are drawn in DejaVu Sans
+[ "${1:-}" = "--test" ] && pkgs+=(fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

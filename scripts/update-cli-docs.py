@@ -20,8 +20,11 @@ END = "<!-- END GENERATED OPTIONS -->\n"
 
 
 def generated(binary: str) -> str:
+    # the built-in keys only: plugins found in the environment would add
+    # theirs (the pdf plugin's are documented in docs/pdf.md)
+    env = dict(os.environ, PYFORGE_FORCE_CORE="true")
     return subprocess.run([binary, "help", "--markdown"], check=True, capture_output=True,
-                          text=True).stdout
+                          text=True, env=env).stdout
 
 
 def split(text: str):

@@ -664,11 +664,95 @@ typedef struct pf_format_desc {
   const char *extensions;  /* ".csv .tsv .txt .psv" (compressed variants too) */
   const char *description;
   const char *origin;      /* "built-in" or the plugin's path              */
-  const void *reserved[4]; /* NULL                                          */
+  const char *plugin;      /* the plugin's name; NULL for built-in formats  */
+  const void *reserved[3]; /* NULL                                          */
 } pf_format_desc;
 
-/* Number of registered formats; *out points to a static read-only array. */
+/* Number of registered formats, built-in first, then those of the plugins
+ * loaded (in their init order). *out points to a read-only array that stays
+ * valid until pf_plugins_shutdown() (a later change of the plugins gives a
+ * new array to later calls). The first call discovers plugins (below). */
 PF_API size_t pf_formats_list(const pf_format_desc **out);
+
+/* ---- extensions: plugins and the front ends' own -------------------------
+ * Plugins (include/pyforge/plugin.h, docs/extensions.md) are shared
+ * libraries found, on the first call that needs the format registry (a
+ * conversion, info, validate, a stream, the option tables, the formats),
+ * in this order:
+ *   1. the directories (or files) in PYFORGE_PLUGIN_PATH, ':'-separated;
+ *   2. the paths handed in with pf_plugins_add_path() (the Python package
+ *      adds <site-packages>/pyforge_cli/plugins);
+ *   3. the install's plugin directory (<libdir>/pyforge/plugins).
+ * Within a directory, files ending in .so are taken in name order. Each is
+ * loaded with dlopen(RTLD_NOW | RTLD_LOCAL), initialised in that order, and
+ * recorded as loaded, failed (not a plugin, ABI too old or too new, a
+ * missing library, init failed, a name that clashes) or disabled
+ * (PYFORGE_DISABLE_PLUGINS=name,name; PYFORGE_FORCE_CORE=true disables
+ * every plugin, none is opened). A plugin that failed changes nothing: a
+ * command that does not need it works as without it. `pyforge --version`
+ * and calls that need no registry load nothing.
+ *
+ * With PYFORGE_PLUGIN_RELOAD=1, every conversion (and info, validate,
+ * stream) first re-checks the plugin files and reloads one whose file
+ * changed (replace the file, e.g. by renaming a new build onto it; writing
+ * into a loaded library in place may crash the process), when no other
+ * call is using plugins at that moment.
+ *
+ * Everything here is thread-safe. Lifecycle steps (found, loaded, failed,
+ * shut down) go to the log set with pf_plugins_set_log(). */
+
+/* One extension: a built-in format family, a C plugin, or an entry a front
+ * end registered (the Python package's extensions). */
+typedef struct pf_extension_desc {
+  const char *name;        /* "jsonl"                                      */
+  const char *version;     /* "1.0.0"; the library's for built-ins         */
+  const char *kind;        /* "built-in", "c-plugin", or what a front end
+                              registered ("python")                        */
+  const char *state;       /* "loaded", "unavailable" (loaded, but what it
+                              needs is missing here), "failed", "disabled" */
+  const char *reason;      /* why unavailable, failed or disabled; "" when
+                              loaded                                       */
+  const char *formats;     /* "jsonl (input)", ", "-separated; "" none     */
+  const char *path;        /* the shared library (or module); "" built-in  */
+  const char *description;
+  const char *abi;         /* C plugins: "1.0" as built; "" otherwise      */
+  const void *reserved[7]; /* NULL                                         */
+} pf_extension_desc;
+
+/* Every extension: built-in format families first, then C plugins in
+ * their init order, then front-end entries in registration order. *out:
+ * a read-only array valid until pf_plugins_shutdown(). */
+PF_API size_t pf_extensions_list(const pf_extension_desc **out);
+/* The list as a JSON array of objects (keys as the fields above); free
+ * with pf_free(). NULL when out of memory. */
+PF_API char *pf_extensions_json(void);
+
+/* Adds a plugin directory or file to search (after PYFORGE_PLUGIN_PATH,
+ * before the install's directory). When plugins were already discovered,
+ * the new plugins are loaded at once. PF_EINVAL when path is empty. */
+PF_API pf_status pf_plugins_add_path(const char *path, pf_error *err);
+
+/* A front end's own extension (kind "python", ...), shown beside the C
+ * plugins; registering the same name and kind again replaces it. hooks
+ * (pyforge/plugin.h, optional) run around pf_convert after the plugins'
+ * hooks; they and their state must stay valid until shutdown. */
+struct pf_hooks;
+PF_API pf_status pf_extension_register(const pf_extension_desc *desc,
+                                       const struct pf_hooks *hooks, pf_error *err);
+
+/* Where the plugin manager logs its lifecycle (NULL: nowhere). Process-wide. */
+PF_API void pf_plugins_set_log(pf_log_fn fn, void *user, pf_log_level level);
+
+/* Re-checks the plugin files now (what PYFORGE_PLUGIN_RELOAD=1 does before
+ * each conversion) and reloads those that changed; *reloaded (may be NULL)
+ * counts them. PF_EUNSUPPORTED while another call uses the plugins. */
+PF_API pf_status pf_plugins_reload(size_t *reloaded, pf_error *err);
+
+/* Calls each loaded plugin's shutdown in the reverse of the init order,
+ * unloads them and frees the registry (the lists above included). Call it
+ * at exit, when no call is running and no handle holds a plugin's option;
+ * a later call discovers the plugins again. */
+PF_API void pf_plugins_shutdown(void);
 
 /* ==== environment and Unity Catalog Volumes ===============================
  * Where PyForge runs (Databricks serverless or classic compute, a machine

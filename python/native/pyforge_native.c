@@ -17,7 +17,11 @@
  * closed pipe ends the process as it would end the C one. The previous state
  * is restored before it returns, but it is process-wide while it runs: it is
  * meant for the console script, not for a notebook. */
+#define _GNU_SOURCE /* dladdr; before native.h includes Python.h */
 #include "native.h"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <locale.h>
 #include <signal.h>
@@ -143,6 +147,11 @@ static int dict_set_str(PyObject *d, const char *key, const char *value) {
   return r;
 }
 
+/* value, or None when it is NULL. */
+static int dict_set_str_or_none(PyObject *d, const char *key, const char *value) {
+  return value ? dict_set_str(d, key, value) : PyDict_SetItemString(d, key, Py_None);
+}
+
 static PyObject *native_formats(PyObject *self, PyObject *unused) {
   (void)self;
   (void)unused;
@@ -159,7 +168,8 @@ static PyObject *native_formats(PyObject *self, PyObject *unused) {
     if (dict_set_str(f, "name", d[i].name) < 0 || dict_set_str(f, "kind", d[i].kind) < 0 ||
         dict_set_str(f, "extensions", d[i].extensions) < 0 ||
         dict_set_str(f, "description", d[i].description) < 0 ||
-        dict_set_str(f, "origin", d[i].origin) < 0) {
+        dict_set_str(f, "origin", d[i].origin) < 0 ||
+        dict_set_str_or_none(f, "plugin", d[i].plugin) < 0) {
       Py_DECREF(out);
       return NULL;
     }
@@ -172,7 +182,8 @@ static PyMethodDef native_methods[] = {
      "version() -> str\n\nThe version of the libpyforge engine built into this module."},
     {"formats", native_formats, METH_NOARGS,
      "formats() -> list[dict[str, str]]\n\nThe registered input and output formats, as "
-     "`pyforge formats --json` lists them: name, kind, extensions, description, origin."},
+     "`pyforge formats --json` lists them: name, kind, extensions, description, origin, "
+     "plugin (None for built-in formats)."},
     {"run_cli", native_run_cli, METH_O,
      "run_cli(argv: Sequence[str | bytes]) -> int\n\nRuns the pyforge command line with argv "
      "(argv[0] is the program name) in this process and returns its exit status. For the "
@@ -213,7 +224,23 @@ static struct PyModuleDef native_module = {
     "The libpyforge engine (C) inside the pyforge_cli package.", -1, native_methods,
     NULL, NULL, NULL, NULL};
 
+/* The plugins shipped in the wheel (pyforge_cli/plugins/, beside this
+ * module) join the search path; they load on the first call that needs
+ * the format registry. */
+static void add_package_plugins(void) {
+  Dl_info di;
+  if (!dladdr((void *)&add_package_plugins, &di) || !di.dli_fname) return;
+  const char *slash = strrchr(di.dli_fname, '/');
+  if (!slash) return;
+  char dir[4096];
+  int n = snprintf(dir, sizeof dir, "%.*s/plugins", (int)(slash - di.dli_fname), di.dli_fname);
+  struct stat sb;
+  if (n <= 0 || (size_t)n >= sizeof dir || stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) return;
+  pf_plugins_add_path(dir, NULL);
+}
+
 PyMODINIT_FUNC PyInit__native(void) {
+  add_package_plugins();
   PyObject *m = PyModule_Create(&native_module);
   if (m && (pn_stream_init(m) < 0 || pn_env_init(m) < 0)) Py_CLEAR(m);
   return m;

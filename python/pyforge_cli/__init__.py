@@ -15,7 +15,7 @@ package also gives the ``pyforge`` command (docs/cli.md). Keyword arguments
 are the engine's options (``help(pyforge_cli.convert)`` lists them). No
 telemetry, ever: the package makes no network call.
 """
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from . import _native
 from .errors import (BadRowError, CanceledError, EmptyInputError, EncodingError, FormatError,
@@ -49,11 +49,12 @@ def engine_version() -> str:
     return _native.version()
 
 
-def formats() -> List[Dict[str, str]]:
+def formats() -> List[Dict[str, Optional[str]]]:
     """The input and output formats the engine knows, as ``pyforge formats
     --json`` lists them: one dict per format with ``name``, ``kind``
-    (``"input"`` or ``"output"``), ``extensions``, ``description`` and
-    ``origin`` (``"built-in"`` or a plugin's path)."""
+    (``"input"`` or ``"output"``), ``extensions``, ``description``,
+    ``origin`` (``"built-in"`` or a plugin's path) and ``plugin`` (the
+    plugin's name; ``None`` for built-in formats)."""
     return _native.formats()
 
 

@@ -104,19 +104,6 @@ void pf__batch_free(pf_batch *b) {
   free(b);
 }
 
-void pf__col_set_null(pf_column *c, size_t row) {
-  pf__bit_clear(c->validity, row);
-  c->null_count++;
-  if (c->offsets) {
-    c->offsets[row + 1] = c->offsets[row];
-  } else if (c->type == PF_TYPE_BOOL) {
-    pf__bit_clear(c->values, row);
-  } else if (c->values) {
-    size_t w = pf__type_width(c->type);
-    memset(c->values + row * w, 0, w);
-  }
-}
-
 pf_status pf__col_push_str(pf_column *c, size_t row, const void *p, size_t n) {
   if (n > PF_BATCH_MAX_DATA - c->data_len) return PF_ELIMIT;
   size_t need = c->data_len + n;

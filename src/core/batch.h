@@ -21,36 +21,25 @@
 #include <string.h>
 
 #include "core/schema.h"
+#include "pyforge/plugin.h"
 
-/* Rows per batch a reader should aim for. */
-#define PF_BATCH_ROWS 65536
-/* Hard cap on string bytes in one column of one batch (int32 offsets). */
-#define PF_BATCH_MAX_DATA ((size_t)INT32_MAX)
-/* String bytes (all columns) past which a reader should end a batch early,
- * with fewer than PF_BATCH_ROWS rows: memory stays bounded and the cap
- * above is never reached when values are large (a 1 MB text in every
- * row). Consumers take batches of any row count. */
-#define PF_BATCH_DATA_BUDGET ((size_t)64 << 20)
-
-typedef struct pf_column {
-  pf_type type;        /* read-only                                        */
-  uint8_t *validity;   /* cap_rows bits                                    */
-  uint8_t *values;     /* fixed width values or bool bitmap; NULL for varlen */
-  int32_t *offsets;    /* varlen: cap_rows + 1 entries                     */
-  uint8_t *data;       /* varlen bytes (never NULL for varlen columns)     */
-  size_t data_len;     /* varlen: bytes used                               */
-  size_t data_cap;     /* private                                          */
-  int64_t null_count;  /* nulls among the batch's n_rows                   */
-} pf_column;
-
-typedef struct pf_batch {
-  size_t n_rows;       /* rows filled                                      */
-  size_t cap_rows;     /* rows allocated                                   */
-  size_t n_cols;
-  pf_column *cols;
-  int64_t first_row;   /* 0-based index of this batch's first row in the
-                          whole input's data rows (for messages)           */
-} pf_batch;
+/* The layout (pf_column, pf_batch, PF_BATCH_*) and the inline setters are
+ * the plugin ABI's (pyforge/plugin.h): built-in readers and plugins fill
+ * the very same structs. The library's names for the inline helpers: */
+#define pf__bit_get pf_bit_get
+#define pf__bit_set pf_bit_set
+#define pf__bit_clear pf_bit_clear
+#define pf__col_is_valid pf_col_is_valid
+#define pf__col_set_i64 pf_col_set_i64
+#define pf__col_set_f64 pf_col_set_f64
+#define pf__col_set_i32 pf_col_set_i32
+#define pf__col_set_bool pf_col_set_bool
+#define pf__col_set_null pf_col_set_null
+#define pf__col_i64 pf_col_i64
+#define pf__col_f64 pf_col_f64
+#define pf__col_i32 pf_col_i32
+#define pf__col_bool pf_col_bool
+#define pf__col_str pf_col_str
 
 /* A batch typed like schema, with room for cap_rows rows, zero rows. */
 pf_status pf__batch_create(const pf_schema *schema, size_t cap_rows,
@@ -60,39 +49,6 @@ pf_status pf__batch_create(const pf_schema *schema, size_t cap_rows,
 pf_status pf__batch_reset(pf_batch *b, const pf_schema *schema);
 void pf__batch_free(pf_batch *b);
 
-static inline int pf__bit_get(const uint8_t *bits, size_t i) {
-  return (bits[i >> 3] >> (i & 7)) & 1;
-}
-static inline void pf__bit_set(uint8_t *bits, size_t i) {
-  bits[i >> 3] |= (uint8_t)(1u << (i & 7));
-}
-static inline void pf__bit_clear(uint8_t *bits, size_t i) {
-  bits[i >> 3] &= (uint8_t)~(1u << (i & 7));
-}
-static inline int pf__col_is_valid(const pf_column *c, size_t row) {
-  return c->null_count == 0 || pf__bit_get(c->validity, row);
-}
-
-/* Setters for row `row` (< cap_rows). They do not change n_rows; a reader
- * sets batch->n_rows when the rows are complete. Each row of each column
- * must be set exactly once, in increasing row order for varlen columns. */
-void pf__col_set_null(pf_column *c, size_t row);
-static inline void pf__col_set_i64(pf_column *c, size_t row, int64_t v) {
-  pf__bit_set(c->validity, row);
-  memcpy(c->values + row * 8, &v, 8);
-}
-static inline void pf__col_set_f64(pf_column *c, size_t row, double v) {
-  pf__bit_set(c->validity, row);
-  memcpy(c->values + row * 8, &v, 8);
-}
-static inline void pf__col_set_i32(pf_column *c, size_t row, int32_t v) {
-  pf__bit_set(c->validity, row);
-  memcpy(c->values + row * 4, &v, 4);
-}
-static inline void pf__col_set_bool(pf_column *c, size_t row, int v) {
-  pf__bit_set(c->validity, row);
-  if (v) pf__bit_set(c->values, row); else pf__bit_clear(c->values, row);
-}
 /* Appends a string value as row `row` (rows must come in order). Fails with
  * PF_ELIMIT past PF_BATCH_MAX_DATA bytes, PF_ENOMEM when out of memory. */
 pf_status pf__col_push_str(pf_column *c, size_t row, const void *p, size_t n);
@@ -112,24 +68,5 @@ typedef struct pf__col_buffers {
  * rows) must be reset before it is filled again, as readers do. */
 pf_status pf__col_detach(pf_column *c, size_t cap_rows, pf__col_buffers *out,
                          void *(*alloc)(void *user, size_t size), void *user);
-
-/* Value accessors for writers. */
-static inline int64_t pf__col_i64(const pf_column *c, size_t row) {
-  int64_t v; memcpy(&v, c->values + row * 8, 8); return v;
-}
-static inline double pf__col_f64(const pf_column *c, size_t row) {
-  double v; memcpy(&v, c->values + row * 8, 8); return v;
-}
-static inline int32_t pf__col_i32(const pf_column *c, size_t row) {
-  int32_t v; memcpy(&v, c->values + row * 4, 4); return v;
-}
-static inline int pf__col_bool(const pf_column *c, size_t row) {
-  return pf__bit_get(c->values, row);
-}
-static inline const uint8_t *pf__col_str(const pf_column *c, size_t row,
-                                         size_t *len) {
-  *len = (size_t)(c->offsets[row + 1] - c->offsets[row]);
-  return c->data + c->offsets[row];
-}
 
 #endif

@@ -57,6 +57,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "pyforge/plugin.h"
 
 /* Largest integer magnitude a double holds exactly, with all below it. */
 #define PF_INFER_EXACT_INT (INT64_C(1) << 53)
@@ -103,12 +104,7 @@ char *pf__widen_note(pf_type from, pf_type to, const char *where, const char *va
 pf_status pf__widen_restart(pf_error *err, size_t col, const char *name, const char *note);
 
 /* A typed value as stored in a batch. */
-typedef union pf__value {
-  int64_t i64; /* int64, timestamp micros */
-  double f64;
-  int32_t i32; /* date days */
-  int b;
-} pf__value;
+typedef pf_value pf__value; /* the plugin ABI's union (pyforge/plugin.h) */
 
 /* Parses text as a value of column type t (see the header comment for
  * what each type accepts). Returns 1 and fills *out, or 0. STRING and NULL

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
 #include "core/redact.h"
@@ -17,6 +18,24 @@ void pf__log_msg(const pf__log *log, pf_log_level level, const char *fmt, ...) {
   va_end(ap);
   pf__redact(text, msg, sizeof msg); /* no credential in the log */
   log->fn(log->user, level, msg);
+}
+
+static void prefixed_fn(void *user, pf_log_level level, const char *message) {
+  const pf__log_prefix *f = user;
+  char line[2300];
+  snprintf(line, sizeof line, "[%s] %s", f->prefix, message);
+  f->to->fn(f->to->user, level, line);
+}
+
+void pf__log_prefixed(pf__log *out, pf__log_prefix *fwd, const pf__log *to, const char *prefix) {
+  memset(out, 0, sizeof *out);
+  if (!to) return;
+  *out = *to;
+  if (!prefix || !to->fn) return;
+  fwd->to = to;
+  fwd->prefix = prefix;
+  out->fn = prefixed_fn;
+  out->user = fwd;
 }
 
 int pf_log_level_parse(const char *t) {

@@ -250,3 +250,32 @@ pf_status pf__names_original(const char *const *raw, const size_t *len, size_t n
   *out = names;
   return PF_OK;
 }
+
+pf_status pf__path_push(pf__buf *b, const char *sep, const char *prefix, const char *seg, size_t n) {
+  if (b->len) PF_TRY(pf__buf_puts(b, sep ? sep : PF__PATH_SEPARATOR));
+  if (prefix) PF_TRY(pf__buf_puts(b, prefix));
+  return pf__buf_append(b, seg, n);
+}
+
+pf_status pf__path_value(pf__buf *b, const char *sep, const char *value_name) {
+  if (b->len) PF_TRY(pf__buf_puts(b, sep ? sep : PF__PATH_SEPARATOR));
+  return pf__buf_puts(b, value_name && *value_name ? value_name : PF__PATH_VALUE_NAME);
+}
+
+size_t pf__path_name(char *buf, size_t n, const char *const *seg, const size_t *seg_len,
+                     size_t n_seg, int value_of_parent, const char *sep, const char *value_name) {
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  pf_status st = pf__buf_puts(&b, "");
+  for (size_t i = 0; st == PF_OK && i < n_seg; i++)
+    st = pf__path_push(&b, sep, NULL, seg[i], seg_len ? seg_len[i] : strlen(seg[i]));
+  if (st == PF_OK && (value_of_parent || n_seg == 0)) st = pf__path_value(&b, sep, value_name);
+  size_t len = st == PF_OK ? b.len : 0;
+  if (n > 0) {
+    size_t k = len < n ? len : n - 1;
+    if (k) memcpy(buf, b.data, k);
+    buf[k] = 0;
+  }
+  pf__buf_free(&b);
+  return len;
+}

@@ -33,4 +33,29 @@ void pf__names_free(char **names, size_t n);
  * "Column_<i+1>". Arguments and result as pf__names_unique. */
 pf_status pf__names_original(const char *const *raw, const size_t *len, size_t n, char ***out);
 
+/* Nested values (XML elements and attributes, JSON objects): a value's
+ * column is named by its path inside the record, segments joined by the
+ * separator ("." by default). A node that has children and also a value of
+ * its own (an element's text beside attributes, a JSON key that holds an
+ * object in one record and a number in another) puts that value in
+ * "<path><sep><value_name>" ("_VALUE" by default), so a column never
+ * changes name between records; the record's own value is "_VALUE".
+ * docs/xml.md states the rule for users. */
+#define PF__PATH_SEPARATOR "."
+#define PF__PATH_VALUE_NAME "_VALUE"
+
+struct pf__buf;
+/* Appends a segment: sep (NULL: the default) first unless b is empty, then
+ * prefix (an attribute's; may be NULL), then seg[0..n). */
+pf_status pf__path_push(struct pf__buf *b, const char *sep, const char *prefix, const char *seg,
+                        size_t n);
+/* Ends the name of a node's own value: sep + value_name (NULL: the
+ * defaults), or value_name alone when b is empty (the record itself). */
+pf_status pf__path_value(struct pf__buf *b, const char *sep, const char *value_name);
+/* The whole name at once into buf (NUL-terminated when n > 0): segments
+ * seg[i] of seg_len[i] bytes (seg_len NULL: NUL-terminated), then the
+ * value suffix when value_of_parent. Returns the length it wanted. */
+size_t pf__path_name(char *buf, size_t n, const char *const *seg, const size_t *seg_len,
+                     size_t n_seg, int value_of_parent, const char *sep, const char *value_name);
+
 #endif

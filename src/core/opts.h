@@ -155,7 +155,7 @@ typedef struct pf_options pf_options;
 
 /* Resolved options. Strings and lists point into the pf_options handle they
  * were resolved from (or the caller's own storage in tests). */
-typedef struct pf__opts {
+typedef struct pf_call_options {
   const char *input;          /* path, "-", or the name of an fd/buffer    */
   pf__input in;               /* fd / buffer inputs (zeroed: a path)       */
   const char *output;         /* NULL: derived from input                  */
@@ -233,10 +233,16 @@ typedef struct pf__option {
 typedef struct pf__option_table {
   const pf__option *options;
   size_t n;
+  const char *writer;     /* NULL, or the writer whose outputs the keys
+                             apply to (delta): setting one for another
+                             output is an error                           */
 } pf__option_table;
 
 /* Builds a table entry. */
-#define PF__OPTION_TABLE(arr) {(arr), sizeof(arr) / sizeof((arr)[0])}
+#define PF__OPTION_TABLE(arr) {.options = (arr), .n = sizeof(arr) / sizeof((arr)[0])}
+/* A table of keys that apply to one writer's outputs only. */
+#define PF__WRITER_OPTION_TABLE(arr, writer_name) \
+  {.options = (arr), .n = sizeof(arr) / sizeof((arr)[0]), .writer = (writer_name)}
 
 /* Parses text for o into *num (bool, int, size, enum, char keys; strings
  * and lists are checked only). PF_EINVAL with "KEY takes TAKES; got

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-struct pf__pool {
+struct pf_pool {
   int n_threads;            /* workers + the caller                         */
   pthread_t *workers;       /* n_threads - 1 of them                        */
   pthread_mutex_t mu;

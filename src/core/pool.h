@@ -24,7 +24,7 @@
 
 #include "core/error.h"
 
-typedef struct pf__pool pf__pool;
+typedef struct pf_pool pf__pool;
 typedef void (*pf__task_fn)(void *arg, size_t index);
 
 /* A job's state; the caller owns the struct (contents private). */

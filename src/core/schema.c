@@ -25,23 +25,6 @@ const char *pf_type_name(pf_type type) {
   return "unknown";
 }
 
-size_t pf__type_width(pf_type t) {
-  switch (t) {
-    case PF_TYPE_INT64:
-    case PF_TYPE_DOUBLE:
-    case PF_TYPE_TIMESTAMP:
-    case PF_TYPE_TIMESTAMP_UTC:
-    case PF_TYPE_TIME: return 8;
-    case PF_TYPE_DATE: return 4;
-    case PF_TYPE_DECIMAL: return 16;
-    default: return 0;
-  }
-}
-
-int pf__type_is_varlen(pf_type t) {
-  return t == PF_TYPE_STRING || t == PF_TYPE_BINARY;
-}
-
 pf_schema *pf__schema_new(size_t n) {
   pf_schema *s = calloc(1, sizeof *s);
   if (!s) return NULL;

@@ -4,6 +4,7 @@
 #define PF_CORE_SCHEMA_H
 
 #include "core/error.h"
+#include "pyforge/plugin.h"
 
 /* A schema of n fields, each named "" and typed PF_TYPE_NULL, nullable. */
 pf_schema *pf__schema_new(size_t n);
@@ -18,8 +19,8 @@ pf_status pf__schema_note(pf_schema *s, size_t i, const char *fmt, ...)
 long pf__schema_find(const pf_schema *s, const char *name);
 
 /* Bytes per value in a batch column for fixed-width types; 0 for bool (bit
- * packed), string, binary and null. */
-size_t pf__type_width(pf_type t);
-int pf__type_is_varlen(pf_type t);
+ * packed), string, binary and null (pyforge/plugin.h's inline helpers). */
+#define pf__type_width pf_type_width
+#define pf__type_is_varlen pf_type_is_varlen
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "engine/engine.h"
 #include "engine/plan.h"
+#include "engine/plugins.h"
 #include "engine/registry.h"
 #include "engine/rejects.h"
 #include "engine/unreadable.h"
@@ -66,8 +67,12 @@ static pf_status run_pass(pf__session *s, const pf__opts *opts,
     st = pf__output_open_ex(target, &oo, out, err);
     if (st != PF_OK) return st;
   }
+  /* a plugin's writer logs with its name in front */
+  pf__log wlog;
+  pf__log_prefix wlog_fwd;
+  pf__log_prefixed(&wlog, &wlog_fwd, &s->log, pf__registry_plugin_of(wops));
   pf__writer_env wenv = {.out = *out, .target = target, .schema = s->rops->schema(s->reader),
-                         .opts = opts, .pool = s->pool, .log = &s->log};
+                         .opts = opts, .pool = s->pool, .log = &wlog};
   void *writer = NULL;
   st = wops->open(&wenv, &writer, err);
   if (st != PF_OK) {
@@ -246,17 +251,12 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
       pf__registry_writer(NULL, opts->output_format, &wops, NULL) != PF_OK) {
     /* the original CLI's -f txt: say what it is for */
     const pf__reader_ops *rops;
-    PF_TRY(pf__registry_reader(opts, &rops, err));
+    PF_TRY(pf__registry_reader(opts, &rops, NULL, err));
     return pf__unreadable_txt_output(rops->name, err);
   }
   PF_TRY(pf__default_output(opts, target, sizeof target, err));
   PF_TRY(pf__registry_writer(target, opts->output_format, &wops, err));
-  if (!wops->commit && (opts->delta.n_partition_by || opts->delta.mode != PF_TABLE_ERROR ||
-                        opts->delta.merge_schema || opts->delta.timestamp_ntz))
-    return pf__error_set(err, PF_EINVAL,
-                         "delta.mode, delta.partition_by, delta.merge_schema and "
-                         "delta.timestamp_ntz apply to tables (output.format=delta), not to %s "
-                         "output", wops->name);
+  PF_TRY(pf__registry_check_writer_options(opts, wops, err));
   int input_is_path = opts->in.kind == PF__INPUT_PATH && strcmp(opts->input, "-") != 0;
 
   pf__session s;
@@ -279,12 +279,7 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
   s.renv.reject = pf__rejects_add;
   s.renv.reject_user = &rejects;
   st = pf__session_open_reader(&s, err);
-  if (st == PF_OK) {
-    const char *ext = wops->extensions;
-    char ext1[32];
-    snprintf(ext1, sizeof ext1, "%.*s", (int)strcspn(ext, " "), ext);
-    st = pf__plan_build(&plan, s.rops, s.reader, opts, target, wops->commit != NULL, ext1, err);
-  }
+  if (st == PF_OK) st = pf__plan_build(&plan, s.rops, s.reader, opts, target, wops, err);
   for (size_t j = 0; st == PF_OK && j < plan.n_jobs; j++)
     if (input_is_path && same_file(opts->input, plan.jobs[j].target))
       st = pf__error_set(err, PF_EINVAL, "the output %s would overwrite the input; choose another output path",
@@ -342,6 +337,32 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
   return st;
 }
 
+/* The conversion between its hooks: pre-convert hooks may change the
+ * options (on the call's own copy), post-convert hooks see the result,
+ * on-error hooks the failure. */
+static pf_status convert_hooked(const pf_options *options, const pf__hook_set *hooks,
+                                pf_convert_result *result, pf_error *err) {
+  pf__opts opts;
+  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
+  pf_options *own = NULL;
+  pf_status st = pf__opts_resolve(options, &opts, err);
+  pf__log log = {opts.log, opts.log_user, opts.log_level};
+  const char *input = opts.input ? opts.input : "";
+  if (st == PF_OK && hooks->n) {
+    own = pf_options_copy(options);
+    st = own ? pf__hooks_pre(hooks, own, input, &log, err) : pf__error_set(err, PF_ENOMEM, "out of memory");
+    if (st == PF_OK) st = pf__opts_resolve(own, &opts, err);
+  }
+  if (st == PF_OK) st = pf__volume_localize_opts(&opts, &lp, err);
+  if (st == PF_OK) st = convert(&lp.opts, result, err);
+  if (st == PF_OK && hooks->n)
+    st = pf__hooks_post(hooks, own, input, result, &log, err);
+  else if (st != PF_OK && hooks->n)
+    pf__hooks_error(hooks, own ? own : (pf_options *)options, input, err, &log);
+  pf_options_free(own);
+  return st;
+}
+
 pf_status pf_convert(const pf_options *options, pf_convert_result *result, pf_error *err) {
   pf_error local;
   if (!err) err = &local;
@@ -350,11 +371,13 @@ pf_status pf_convert(const pf_options *options, pf_convert_result *result, pf_er
     return pf__error_set(err, PF_EINVAL, "pf_convert needs options and a result");
   memset(result, 0, sizeof *result);
   result->table_version = -1;
-  pf__opts opts;
-  pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
-  pf_status st = pf__opts_resolve(options, &opts, err);
-  if (st == PF_OK) st = pf__volume_localize_opts(&opts, &lp, err);
-  if (st == PF_OK) st = convert(&lp.opts, result, err);
+  pf__plugins_enter();
+  pf__hook_set hooks;
+  pf_status st = pf__hooks_get(&hooks);
+  if (st != PF_OK) pf__error_set(err, st, "out of memory");
+  else st = convert_hooked(options, &hooks, result, err);
+  pf__hooks_free(&hooks);
+  pf__plugins_leave();
   if (st != PF_OK) pf_convert_result_free(result);
   err->status = st;
   return st;
@@ -364,7 +387,10 @@ pf_status pf_default_output(const pf_options *options, char *buf, size_t n, pf_e
   pf_error_init(err);
   pf__opts o;
   PF_TRY(pf__opts_resolve(options, &o, err));
-  return pf__default_output(&o, buf, n, err);
+  pf__plugins_enter();
+  pf_status st = pf__default_output(&o, buf, n, err);
+  pf__plugins_leave();
+  return st;
 }
 
 void pf_convert_result_free(pf_convert_result *r) {

@@ -30,10 +30,15 @@ typedef struct pf__session {
   pf__reader_env renv;        /* what the reader was given            */
   pf__pool *pool;
   pf__log log;
+  const char *plugin;         /* the reader's plugin (NULL: built in) */
+  pf__log rlog;               /* the reader's log: "[plugin] " lines  */
+  pf__log_prefix rlog_fwd;
 } pf__session;
 
 /* Picks the reader and starts the pool; the reader is not opened yet (set
- * renv.reject first if needed). pf__session_close is needed on failure too. */
+ * renv.reject first if needed). pf__session_close is needed on failure too.
+ * The caller has entered the plugin registry (pf__plugins_enter). The
+ * session must not move in memory once open (renv points into it). */
 pf_status pf__session_open(pf__session *s, const pf__opts *opts,
                            pf_error *err);
 pf_status pf__session_open_reader(pf__session *s, pf_error *err);

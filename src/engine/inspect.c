@@ -11,7 +11,8 @@
 #include "engine/engine.h"
 #include "engine/plan.h"
 #include "env/env.h"
-#include "writers/delta/delta_writer.h"
+#include "engine/plugins.h"
+#include "engine/registry.h"
 
 static int is_plain_dir(const char *path) {
   struct stat sb;
@@ -20,16 +21,17 @@ static int is_plain_dir(const char *path) {
 
 static pf_status info_read(const pf__opts *opts, pf_info *info, pf_error *err) {
   int is_path = opts->input && opts->in.kind == PF__INPUT_PATH;
-  if (is_path && !pf__delta_is_table(opts->input) && is_plain_dir(opts->input)) {
+  /* an output a writer recognises (a Delta table): the writer describes it */
+  const pf__writer_ops *describer = is_path ? pf__registry_describer(opts->input) : NULL;
+  if (!describer && is_path && is_plain_dir(opts->input)) {
     /* a directory that is no table (a Volume's folder): what it holds */
     pf_status dst = pf__dir_info(opts->input, info, err);
     if (dst != PF_OK) pf_info_free(info);
     err->status = dst;
     return dst;
   }
-  if (is_path && pf__delta_is_table(opts->input)) {
-    /* a table directory written by a table writer: described from its log */
-    pf_status dst = pf__delta_table_info(opts->input, opts, info, err);
+  if (describer) {
+    pf_status dst = describer->describe(opts->input, opts, info, err);
     if (dst != PF_OK) {
       if (!err->file[0]) pf__error_file(err, opts->input);
       pf_info_free(info);
@@ -58,7 +60,7 @@ static pf_status info_read(const pf__opts *opts, pf_info *info, pf_error *err) {
     char target[4096];
     pf__plan plan;
     st = pf__default_output(opts, target, sizeof target, err);
-    if (st == PF_OK) st = pf__plan_build(&plan, s.rops, s.reader, opts, target, 0, ".parquet", err);
+    if (st == PF_OK) st = pf__plan_build(&plan, s.rops, s.reader, opts, target, NULL, err);
     if (st == PF_OK) {
       pf__buf b;
       pf__buf_init(&b, 1 << 20);
@@ -94,7 +96,10 @@ pf_status pf_info_read(const pf_options *options, pf_info *info, pf_error *err) 
   pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
   PF_TRY(pf__opts_resolve(options, &opts, err));
   PF_TRY(pf__volume_localize_opts(&opts, &lp, err));
-  PF_TRY(info_read(&lp.opts, info, err));
+  pf__plugins_enter();
+  pf_status st = info_read(&lp.opts, info, err);
+  pf__plugins_leave();
+  if (st != PF_OK) return st;
   /* when the input was last changed (the original CLI's last_modified) */
   const pf__opts *o = &lp.opts;
   struct stat sb;
@@ -208,7 +213,7 @@ static pf_status validate(const pf__opts *opts, pf_validate_result *r, pf_error 
     pf__opts one = *opts;
     one.excel.sheet_mode = PF_SHEETS_SEPARATE;
     pf__plan plan;
-    st = pf__plan_build(&plan, s.rops, s.reader, &one, "", 0, ".parquet", &found);
+    st = pf__plan_build(&plan, s.rops, s.reader, &one, "", NULL, &found);
     if (st != PF_OK) {
       /* an unknown --sheet: the check cannot run as asked */
       pf__error_copy(err, &found);
@@ -263,7 +268,10 @@ pf_status pf_validate(const pf_options *options, pf_validate_result *r, pf_error
   pf__local_paths lp; /* Volume paths mapped and checked (src/env/volume_path.c) */
   PF_TRY(pf__opts_resolve(options, &opts, err));
   PF_TRY(pf__volume_localize_opts(&opts, &lp, err));
-  return validate(&lp.opts, r, err);
+  pf__plugins_enter();
+  pf_status st = validate(&lp.opts, r, err);
+  pf__plugins_leave();
+  return st;
 }
 
 void pf_validate_result_free(pf_validate_result *r) {

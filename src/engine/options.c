@@ -162,9 +162,11 @@ void pf_options_free(pf_options *o) {
   free(o);
 }
 
+/* By entry, or by key: a plugin reloaded meanwhile declares its keys
+ * again in new entries (the old ones stay valid until shutdown). */
 static optval *find_val(const pf_options *o, const pf__option *opt) {
   for (size_t i = 0; i < o->n_vals; i++)
-    if (o->vals[i].opt == opt) return &o->vals[i];
+    if (o->vals[i].opt == opt || strcmp(o->vals[i].opt->d.key, opt->d.key) == 0) return &o->vals[i];
   return NULL;
 }
 

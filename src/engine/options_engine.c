@@ -50,6 +50,7 @@ static const pf_option_flag f_input_format[] = {{"--input-format", NULL}, {NULL,
 static const pf_option_flag f_header[] = {{"--header", "true"}, {"--no-header", "false"}, {NULL, NULL}};
 static const pf_option_flag f_all_strings[] = {{"--all-strings", "true"}, {NULL, NULL}};
 static const pf_option_flag f_encoding[] = {{"--encoding", NULL}, {NULL, NULL}};
+static const pf_option_flag f_password[] = {{"--password", NULL}, {NULL, NULL}};
 static const pf_option_flag f_on_bad_rows[] = {{"--on-bad-rows", NULL}, {NULL, NULL}};
 static const pf_option_flag f_max_columns[] = {{"--max-columns", NULL}, {NULL, NULL}};
 static const pf_option_flag f_max_field[] = {{"--max-field-size", NULL}, {NULL, NULL}};
@@ -87,6 +88,11 @@ static const pf__option input_options[] = {
                        "windows-1252; dBase: the .cpg file, the language driver, else detected)",
                .metavar = "NAME", .cli = f_encoding),
      .bind = PF__BIND_STR, .offset = offsetof(pf__opts, encoding)},
+    /* read by key by the readers of encrypted inputs (the pdf plugin) */
+    {.d = DESC(.key = "input.password", .name = "password", .section = S_INPUT,
+               .type = PF_OPTION_STRING, .uses = PF_USE_READ, .takes = "a password",
+               .help = "password of an encrypted input (a PDF's user or owner password)",
+               .metavar = "PASSWORD", .cli = f_password)},
     {.d = DESC(.key = "input.on_bad_rows", .name = "on_bad_rows", .section = S_INPUT,
                .type = PF_OPTION_ENUM, .uses = PF_USE_READ, .default_value = "error",
                .values = "error, skip, keep", .takes = "error, skip or keep",

@@ -9,7 +9,7 @@
  *           signatures are equal share one output with a sheet_name column
  *           (the original PyForge CLI's grouping, without its prompt);
  *   name    one output: the target itself (a file); several: a directory
- *           (OUTPUT, or <stem>_<format> beside the input) holding
+ *           (OUTPUT, or <stem>_<writer> beside the input) holding
  *           <stem>_<first sheet of the group><ext>, names sanitised and made
  *           unique, so two groups never write the same file.
  */
@@ -194,8 +194,12 @@ static pf_status select_named(const pf__reader_ops *rops, void *reader,
 
 pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
                          const pf__opts *opts, const char *target,
-                         int table_writer, const char *ext, pf_error *err) {
+                         const pf__writer_ops *w, pf_error *err) {
   memset(p, 0, sizeof *p);
+  if (!w) PF_TRY(pf__registry_writer(NULL, NULL, &w, err)); /* the default: parquet */
+  int table_writer = pf__writer_is_table(w);
+  char ext[32]; /* a file writer's first extension: ".parquet" */
+  snprintf(ext, sizeof ext, "%.*s", (int)strcspn(w->extensions, " "), w->extensions);
   pf__job *job;
   size_t n = rops->n_tables ? rops->n_tables(reader) : 0;
   if (n == 0) {
@@ -264,7 +268,7 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
         p->dir = pf__strdup(opts->output);
       }
     } else {
-      p->dir = pf__aprintf("%.*s_%s", (int)stem_len, opts->input, table_writer ? "delta" : "parquet");
+      p->dir = pf__aprintf("%.*s_%s", (int)stem_len, opts->input, w->name);
     }
     if (st == PF_OK && !p->dir) st = PF_ENOMEM;
     while (st == PF_OK && p->dir && strlen(p->dir) > 1 && p->dir[strlen(p->dir) - 1] == '/')

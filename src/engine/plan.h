@@ -30,13 +30,15 @@ typedef struct pf__plan {
 pf_status pf__default_output(const pf__opts *o, char *buf, size_t n, pf_error *err);
 
 /* Builds the plan for an opened reader. target is pf_default_output()'s
- * answer (the OUTPUT given, or the default single-output path);
- * table_writer says outputs are directories (Delta) rather than files
- * with extension ext. Does not create anything on disk. */
+ * answer (the OUTPUT given, or the default single-output path); w is the
+ * writer (NULL: the default, parquet): a table writer's outputs are
+ * directories, a file writer's files with its first extension; several
+ * outputs go into <stem>_<writer name>/. Does not create anything on
+ * disk. */
 pf_status pf__plan_build(pf__plan *plan, const pf__reader_ops *rops,
                          void *reader, const pf__opts *opts,
-                         const char *target, int table_writer,
-                         const char *ext, pf_error *err);
+                         const char *target, const pf__writer_ops *w,
+                         pf_error *err);
 /* Creates plan->dir when the plan needs one (PF_EOUTPUT if it cannot). */
 pf_status pf__plan_make_dir(pf__plan *plan, pf_error *err);
 /* Removes plan->dir if this conversion created it and it is empty. */

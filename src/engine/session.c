@@ -21,13 +21,14 @@ pf_status pf__session_open(pf__session *s, const pf__opts *opts, pf_error *err) 
   s->log.level = opts->log_level;
   if (!pf__opts_has_input(opts))
     return pf__error_set(err, PF_EINVAL, "no input given (input.path, or an fd or buffer input)");
-  PF_TRY(pf__registry_reader(opts, &s->rops, err));
+  PF_TRY(pf__registry_reader(opts, &s->rops, &s->plugin, err));
   pf_status st = pf__pool_create(opts->threads, &s->pool);
   if (st != PF_OK) return pf__error_set(err, st, "cannot start %d threads", opts->threads);
+  pf__log_prefixed(&s->rlog, &s->rlog_fwd, &s->log, s->plugin);
   s->renv.path = opts->input ? opts->input : "";
   s->renv.opts = opts;
   s->renv.pool = s->pool;
-  s->renv.log = &s->log;
+  s->renv.log = &s->rlog;
   return PF_OK;
 }
 

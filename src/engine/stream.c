@@ -27,6 +27,7 @@
 #include "core/buf.h"
 #include "engine/engine.h"
 #include "engine/plan.h"
+#include "engine/plugins.h"
 
 #define REJECTS_LOGGED 10 /* bad rows logged one by one, then counted */
 #define POOL_BYTES ((size_t)64 << 20) /* released buffers kept for reuse */
@@ -47,6 +48,7 @@ typedef struct pf__stream {
   pf_status failed;          /* sticky: every later call fails too       */
   pf_error err;
   char message[4096];        /* get_last_error()                         */
+  int entered;               /* holds the plugin registry (until freed)  */
 } pf__stream;
 
 /* ---- bad rows: no file here; each is logged, and counted ---- */
@@ -181,7 +183,7 @@ static pf_status pick_job(pf__stream *st, const pf__plan *plan, size_t *out, pf_
  * inputs are read whole. */
 static pf_status select_tables(pf__stream *st, pf_error *err) {
   pf__plan plan;
-  PF_TRY(pf__plan_build(&plan, st->s.rops, st->s.reader, &st->o, "", 0, ".parquet", err));
+  PF_TRY(pf__plan_build(&plan, st->s.rops, st->s.reader, &st->o, "", NULL, err));
   size_t j = 0;
   pf_status rc = pick_job(st, &plan, &j, err);
   const pf__job *job = &plan.jobs[j];
@@ -311,6 +313,7 @@ static void stream_free(pf__stream *st) {
   pf__arrow_pool_release(st->pool);
   pf_schema_free(st->schema);
   pf_options_free(st->handle);
+  if (st->entered) pf__plugins_leave(); /* maybe on another thread: fine */
   free(st);
 }
 
@@ -323,6 +326,8 @@ static void stream_release(struct ArrowArrayStream *self) {
 /* ---- open ---- */
 
 static pf_status stream_start(pf__stream *st, const pf_options *options, pf_error *err) {
+  pf__plugins_enter(); /* a plugin's reader stays loaded while the stream lives */
+  st->entered = 1;
   st->handle = pf_options_copy(options);
   st->pool = pf__arrow_pool_new(POOL_BYTES);
   if (!st->handle || !st->pool) return pf__error_set(err, PF_ENOMEM, "out of memory");
@@ -382,7 +387,7 @@ static pf_status list_tables(const pf__session *s, const pf__opts *o, pf_table_l
   out->n_groups = 1;
   if (n == 0) return PF_OK;
   pf__plan plan;
-  PF_TRY(pf__plan_build(&plan, s->rops, s->reader, o, "", 0, ".parquet", err));
+  PF_TRY(pf__plan_build(&plan, s->rops, s->reader, o, "", NULL, err));
   out->n_groups = plan.n_jobs;
   pf_status rc = (out->tables = calloc(n, sizeof *out->tables)) ? PF_OK : PF_ENOMEM;
   for (size_t i = 0; rc == PF_OK && i < n; i++) {
@@ -415,11 +420,13 @@ pf_status pf_tables_list(const pf_options *options, pf_table_list *out, pf_error
   pf__opts o;
   pf__session s;
   memset(&s, 0, sizeof s);
+  pf__plugins_enter();
   pf_status rc = pf__opts_resolve(options, &o, err);
   if (rc == PF_OK) rc = pf__session_open(&s, &o, err);
   if (rc == PF_OK) rc = pf__session_open_reader(&s, err);
   if (rc == PF_OK) rc = list_tables(&s, &o, out, err);
   pf__session_close(&s);
+  pf__plugins_leave();
   if (rc != PF_OK) pf_table_list_free(out);
   err->status = rc;
   return rc;

@@ -21,7 +21,7 @@
 
 typedef enum strategy { STRATEGY_RENAME, STRATEGY_COPY } strategy;
 
-struct pf__output {
+struct pf_output {
   char *target;        /* final path                                        */
   char *temp;          /* rename strategy: the temporary beside the target  */
   int fd;              /* the temporary (copy: anonymous, read back)        */

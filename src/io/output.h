@@ -28,7 +28,7 @@
 #include "core/log.h"
 #include "core/settings.h"
 
-typedef struct pf__output pf__output;
+typedef struct pf_output pf__output;
 
 typedef struct pf__output_opts {
   int force;            /* replace an existing target                      */

@@ -24,7 +24,7 @@
 
 #define IN_CHUNK (256 * 1024)
 
-struct pf__source {
+struct pf_source {
   char *path;          /* as given                                          */
   int fd;              /* the file, or the spooled copy of stdin (-1: mem)  */
   const uint8_t *mem;  /* a buffer input (borrowed), or NULL                */

@@ -17,7 +17,7 @@
 #include "core/error.h"
 #include "core/opts.h"
 
-typedef struct pf__source pf__source;
+typedef struct pf_source pf__source;
 
 typedef enum pf__codec {
   PF__CODEC_NONE = 0,

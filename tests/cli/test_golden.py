@@ -34,7 +34,11 @@ Every run starts without the host's Databricks and Spark variables
 (DATABRICKS_*, DB_*, SPARK_*, PYSPARK_*, IS_SERVERLESS), so that `pyforge env`
 cases mean the same on a laptop and on a Databricks machine; a case sets
 what it simulates with @@ env (and fake files under PYFORGE_DATABRICKS_ROOT /
-PYFORGE_VOLUMES_ROOT).
+PYFORGE_VOLUMES_ROOT). Likewise without the plugin variables
+(PYFORGE_PLUGIN_PATH, PYFORGE_DISABLE_PLUGINS, PYFORGE_FORCE_CORE,
+PYFORGE_PLUGIN_RELOAD), and with PYFORGE_FORCE_CORE=true (the wheel's
+console script ships the pdf plugin): the cases describe the built-in
+formats.
 
 Placeholders, substituted in arguments, paths and expected texts:
   {data}     tests/data (small checked-in fixtures; never written to)
@@ -70,8 +74,11 @@ VERSION = (TESTS_DIR.parent / "VERSION").read_text().strip()
 UPDATE = os.environ.get("PYFORGE_UPDATE_GOLDEN") == "1"
 
 BLOCKS = {"write", "stdout", "stderr", "file"}
-# what environment detection reads: never taken from the host (see above)
-HOST_ENV_PREFIXES = ("DATABRICKS_", "DB_", "SPARK_", "PYSPARK_", "IS_SERVERLESS")
+# what environment detection reads, and where plugins are looked for: never
+# taken from the host (see above; the plugins' own tests set them)
+HOST_ENV_PREFIXES = ("DATABRICKS_", "DB_", "SPARK_", "PYSPARK_", "IS_SERVERLESS",
+                     "PYFORGE_PLUGIN_PATH", "PYFORGE_DISABLE_PLUGINS", "PYFORGE_FORCE_CORE",
+                     "PYFORGE_PLUGIN_RELOAD")
 KNOWN = BLOCKS | {"copy", "run", "stdin", "env", "exit", "nofile", "notemp"}
 
 
@@ -310,6 +317,9 @@ def test_golden(case_path: Path, pyforge_bin: Path, run_pyforge, tmp_path: Path)
         assert argv and argv[0] == "pyforge", \
             f"{case_path.name}:{r.directive.lineno}: a run starts with 'pyforge'"
         env = {k: None for k in os.environ if k.startswith(HOST_ENV_PREFIXES)}
+        # the built-in formats only, also from the wheel's console script,
+        # which ships the pdf plugin (a case may set it otherwise)
+        env["PYFORGE_FORCE_CORE"] = "true"
         env.update({k: sub.fwd(v) for k, v in r.env.items()})
         stdin = Path(sub.fwd(r.stdin)) if r.stdin else None
         rc, out, err = run_pyforge(*argv[1:], input=stdin, env=env, cwd=tmp)

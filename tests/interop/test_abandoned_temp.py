@@ -68,6 +68,26 @@ def wait_for_temp(proc: subprocess.Popen, d: Path, timeout=120) -> str:
     pytest.fail("no temporary file appeared")
 
 
+def wait_until_locked(proc: subprocess.Popen, path: Path, timeout=120):
+    """Until the conversion holds the flock on its temporary: it creates the
+    file, then locks it, and a process stopped between the two holds
+    nothing yet (a later run then rightly removes the file)."""
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # held by the conversion
+        finally:
+            os.close(fd)  # drops our lock, if we took it
+        if proc.poll() is not None:
+            pytest.fail(f"conversion ended (exit {proc.returncode}) before it locked its temporary")
+        time.sleep(0.005)
+    proc.kill()
+    pytest.fail("the conversion never locked its temporary")
+
+
 @pytest.fixture(scope="module")
 def slow_input(tmp_path_factory):
     d = tmp_path_factory.mktemp("abandoned")
@@ -103,6 +123,7 @@ def test_a_running_conversions_temporary_is_kept(pyforge_bin, run_pyforge, slow_
     out = tmp_path / "out.parquet"
     slow = start(pyforge_bin, "convert", slow_input, out, "--force", "--row-group-size", "1000")
     temp = wait_for_temp(slow, tmp_path)
+    wait_until_locked(slow, tmp_path / temp)
     slow.send_signal(signal.SIGSTOP)  # alive, holding its temporary, not finishing
     try:
         small = tmp_path / "small.csv"

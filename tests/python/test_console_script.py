@@ -48,21 +48,24 @@ def test_import_version_and_formats(installed, run_pyforge):
             "print(json.dumps({'py': list(sys.version_info[:2]), 'file': pyforge_cli.__file__,"
             "'version': pyforge_cli.__version__, 'engine': pyforge_cli.engine_version(),"
             "'so': n.__file__, 'formats': pyforge_cli.formats()}))")
-    p = installed.run(installed.python, "-c", code, cwd="/", text=True)
+    # the built-in formats on both sides (the wheel's pdf plugin: its own test)
+    core = {"PYFORGE_FORCE_CORE": "true"}
+    p = installed.run(installed.python, "-c", code, cwd="/", text=True,
+                      env=dict(os.environ, **core))
     assert p.returncode == 0, p.stderr
     got = json.loads(p.stdout)
     # imported from the venv, not from the source tree
     assert got["file"].startswith(str(installed.venv)), got["file"]
     assert got["so"].endswith("_native.abi3.so"), got["so"]
     assert got["version"] == got["engine"] == VERSION
-    rc, out, err = run_pyforge("formats", "--json")
+    rc, out, err = run_pyforge("formats", "--json", env=core)
     assert rc == 0, err
     listed = json.loads(out)
     # formats() has every key of `pyforge formats --json`, and the description
     # its table shows
     assert [{k: f[k] for k in c} for f, c in zip(got["formats"], listed)] == listed
     assert len(got["formats"]) == len(listed)
-    rc, table, err = run_pyforge("formats")
+    rc, table, err = run_pyforge("formats", env=core)
     for f in got["formats"]:
         assert f["description"] and f["description"] in table, f
 
@@ -75,7 +78,8 @@ def test_version_from_script_and_module(installed):
 
 
 def _same_env():
-    e = dict(os.environ, LC_ALL="C.UTF-8")
+    # the built-in formats on both sides: the wheel ships the pdf plugin
+    e = dict(os.environ, LC_ALL="C.UTF-8", PYFORGE_FORCE_CORE="true")
     e.pop("PYFORGE_LOG_LEVEL", None)
     return e
 
@@ -182,3 +186,67 @@ def test_sigint_is_130_and_leaves_nothing(which, newest, pyforge_bin, big_csv, t
     assert b"cancel" in se.lower(), se
     assert not out.exists(), "a canceled conversion left its output"
     assert not temp_files(tmp_path), f"temporary files left: {temp_files(tmp_path)}"
+
+
+def test_c_plugin_loads_into_the_wheel(newest, pyforge_bin, tmp_path):
+    """The wheel links the engine statically and exports only PyInit__native,
+    yet a C plugin loads into it: a plugin imports nothing from libpyforge
+    (docs/extensions.md). The release build's template plugin (an ASan build's
+    would need the sanitizer runtime) is listed loaded, and a JSON Lines file
+    converts to the same values as with the C executable."""
+    plugin_dir = REPO / "build" / "release" / "plugins"
+    if not (plugin_dir / "jsonl.so").is_file():
+        pytest.skip(f"{plugin_dir}/jsonl.so not built (build/release)")
+    src = tmp_path / "events.jsonl"
+    rows = [{"id": 1, "user": {"name": "ann", "age": 31}, "ok": True},
+            {"id": 2, "user": {"name": "bob", "age": None}, "ok": False},
+            {"id": 3, "user": {"name": "cé", "age": 7.5}, "ok": None}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    env = dict(_same_env(), PYFORGE_PLUGIN_PATH=str(plugin_dir))
+    for k in ("PYFORGE_DISABLE_PLUGINS", "PYFORGE_FORCE_CORE", "PYFORGE_PLUGIN_RELOAD"):
+        env.pop(k, None)
+    s = newest.run(newest.pyforge, "extensions", "--json", text=True, env=env)
+    assert s.returncode == 0, s.stderr
+    jsonl = [e for e in json.loads(s.stdout) if e["name"] == "jsonl"]
+    assert [(e["kind"], e["state"], e["reason"]) for e in jsonl] == [("c-plugin", "loaded", "")], jsonl
+    import pyarrow.parquet as pq
+    tables = {}
+    for name, exe in (("c", str(pyforge_bin)), ("script", str(newest.pyforge))):
+        out = tmp_path / f"{name}.parquet"
+        p = subprocess.run([exe, "convert", str(src), str(out)], capture_output=True, text=True,
+                           env=env, timeout=120)
+        assert p.returncode == 0, p.stderr
+        tables[name] = pq.read_table(out)
+    assert tables["c"].equals(tables["script"])
+    assert tables["script"].to_pylist() == [
+        {"id": r["id"], "user.name": r["user"]["name"], "user.age": r["user"]["age"], "ok": r["ok"]}
+        for r in rows]
+
+
+def test_pdf_plugin_ships_and_finds_pdfium(newest, tmp_path):
+    """The wheel's pdf plugin loads from pyforge_cli/plugins: unavailable
+    without pdfium (pypdfium2 is not in the fresh venv: the `pdf` extra),
+    converting once PYFORGE_PDFIUM names the test venv's libpdfium.so."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYFORGE_", "VIRTUAL_ENV", "CONDA_PREFIX"))}
+    env["PATH"] = f"{newest.venv / 'bin'}:/usr/bin:/bin"
+    p = newest.run(newest.pyforge, "extensions", "--json", env=env, text=True)
+    assert p.returncode == 0, p.stderr
+    pdf = {e["name"]: e for e in json.loads(p.stdout)}["pdf"]
+    assert pdf["path"].startswith(str(newest.venv)) and pdf["path"].endswith(
+        "pyforge_cli/plugins/pdf.so"), pdf
+    assert pdf["state"] == "unavailable" and "pip install pypdfium2" in pdf["reason"], pdf
+    raw = pytest.importorskip("pypdfium2_raw")
+    pytest.importorskip("reportlab")
+    lib = Path(raw.__file__).parent / "libpdfium.so"
+    doc = tmp_path / "two.pdf"
+    from reportlab.pdfgen import canvas
+    c = canvas.Canvas(str(doc))
+    for n in (1, 2):
+        c.drawString(72, 720, f"page {n} text")
+        c.showPage()
+    c.save()
+    p = newest.run(newest.pyforge, "convert", doc, env=dict(env, PYFORGE_PDFIUM=str(lib)),
+                   text=True)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "two.txt").read_text() == "page 1 text\n\npage 2 text\n"

@@ -41,6 +41,7 @@ def test_contents(wheel_file):
     dist = f"pyforge_cli-{VERSION}.dist-info"
     for want in ("pyforge_cli/__init__.py", "pyforge_cli/__main__.py",
                  "pyforge_cli/_native.abi3.so", "pyforge_cli/_native.pyi",
+                 "pyforge_cli/plugins/pdf.so",
                  "pyforge_cli/py.typed", f"{dist}/METADATA", f"{dist}/WHEEL",
                  f"{dist}/RECORD", f"{dist}/entry_points.txt"):
         assert want in names, f"{wheel_file.name} lacks {want}; has {sorted(names)}"
@@ -60,8 +61,12 @@ def test_metadata(wheel_file):
     assert Version(meta["Version"]) > Version("1.0.9")
     assert meta["Requires-Python"] == ">=3.8"
     assert "databricks" in meta.get_all("Provides-Extra", [])
-    # The core installs with no dependency at all (a root without network).
-    assert not meta.get_all("Requires-Dist"), meta.get_all("Requires-Dist")
+    # The core installs with no dependency at all (a root without network);
+    # extras only: pdf brings pypdfium2 (pdfium for the pdf plugin)
+    requires = meta.get_all("Requires-Dist") or []
+    assert all("extra ==" in r for r in requires), requires
+    assert "pdf" in meta.get_all("Provides-Extra", [])
+    assert any(r.startswith("pypdfium2") and "extra == \"pdf\"" in r for r in requires), requires
     assert re.search(r"^pyforge = pyforge_cli\.__main__:main$", entry_points, re.M), entry_points
 
 
@@ -103,3 +108,18 @@ def test_sdist_builds_from_the_tree(sdist_file):
         assert want in names, f"{sdist_file.name} lacks {want}"
     stray = sorted(n for n in names if n.split("/")[0] in ("build", ".venv", "bench", ".ci"))
     assert not stray, f"{sdist_file.name} carries {stray[:10]}"
+
+
+def test_pdf_plugin_needs_only_glibc_and_exports_its_entry(wheel_file, tmp_path):
+    """The pdf plugin ships in the wheel; pdfium does not (it is loaded at
+    run time from pypdfium2): nothing beyond glibc is NEEDED."""
+    with zipfile.ZipFile(wheel_file) as z:
+        so = z.extract("pyforge_cli/plugins/pdf.so", tmp_path)
+    out = subprocess.run(["readelf", "-d", so], capture_output=True, text=True,
+                         check=True).stdout
+    needed = set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out))
+    assert needed <= GLIBC_LIBS, f"dynamic dependencies beyond glibc: {needed - GLIBC_LIBS}"
+    syms = subprocess.run(["nm", "-D", "--defined-only", so], capture_output=True, text=True,
+                          check=True).stdout.split()
+    assert "pyforge_plugin_init" in syms
+    assert not [s for s in syms if s.startswith(("pf_", "FPDF"))], syms

@@ -16,6 +16,30 @@ static int pf_test_failed_;
 static int pf_test_count_;
 static int pf_test_failures_;
 
+/* Scratch files of a test program: main makes test_tmpdir (mkdtemp) and
+ * removes it; test_tmp_path names a file in it (8 names stay valid at
+ * once); test_write_file writes one and returns its path, exiting when it
+ * cannot. */
+static char test_tmpdir[256];
+
+static inline const char *test_tmp_path(const char *name) {
+  static char paths[8][512];
+  static int k;
+  char *p = paths[k++ & 7];
+  snprintf(p, 512, "%s/%s", test_tmpdir, name);
+  return p;
+}
+
+static inline const char *test_write_file(const char *name, const void *data, size_t n) {
+  const char *p = test_tmp_path(name);
+  FILE *f = fopen(p, "wb");
+  if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
+    perror(p);
+    exit(1);
+  }
+  return p;
+}
+
 #define TEST_IMPL(name) static void test_##name(void)
 
 #define RUN_TEST(name)                                             \

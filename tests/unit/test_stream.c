@@ -18,26 +18,6 @@
 #include "pyforge/pyforge.h"
 #include "test.h"
 
-static char tmpdir[256];
-
-static const char *tmp_path(const char *name) {
-  static char paths[8][512];
-  static int k;
-  char *p = paths[k++ & 7];
-  snprintf(p, 512, "%s/%s", tmpdir, name);
-  return p;
-}
-
-static const char *write_file(const char *name, const char *data, size_t n) {
-  const char *p = tmp_path(name);
-  FILE *f = fopen(p, "wb");
-  if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
-    perror(p);
-    exit(1);
-  }
-  return p;
-}
-
 static const char TYPES_CSV[] =
     "id,price,ok,day,at,utc,name\n"
     "1,1.5,true,2024-02-29,2024-01-01 10:00,2024-01-01T10:00:00Z,ann\n"
@@ -134,7 +114,7 @@ static pf_options *opts_for(const char *path) {
   "3|-2.25|NULL|d10957|NULL|NULL|NULL\n"
 
 TEST_IMPL(csv_schema_then_batches) {
-  const char *p = write_file("types.csv", TYPES_CSV, sizeof TYPES_CSV - 1);
+  const char *p = test_write_file("types.csv", TYPES_CSV, sizeof TYPES_CSV - 1);
   pf_options *o = opts_for(p);
   struct ArrowArrayStream s;
   pf_error err;
@@ -152,7 +132,7 @@ TEST_IMPL(csv_schema_then_batches) {
 /* The same rows from a path, a descriptor (file and pipe), a buffer, and a
  * gzip-compressed buffer; a borrowed descriptor keeps its offset. */
 TEST_IMPL(path_fd_pipe_buffer) {
-  const char *p = write_file("in.csv", TYPES_CSV, sizeof TYPES_CSV - 1);
+  const char *p = test_write_file("in.csv", TYPES_CSV, sizeof TYPES_CSV - 1);
   rendered r;
   struct ArrowArrayStream s;
 
@@ -263,7 +243,7 @@ TEST_IMPL(workbook_tables) {
   pf_options_free(o);
 
   /* stream.table on a CSV is a mistake, not ignored */
-  const char *p = write_file("one.csv", TYPES_CSV, sizeof TYPES_CSV - 1);
+  const char *p = test_write_file("one.csv", TYPES_CSV, sizeof TYPES_CSV - 1);
   o = opts_for(p);
   ASSERT_OK(pf_options_set(o, "stream.table", "x", NULL));
   ASSERT_EQ(pf_stream_open(o, &s, &err), PF_EINVAL);
@@ -276,7 +256,7 @@ TEST_IMPL(workbook_tables) {
 }
 
 TEST_IMPL(errors_carry_their_place) {
-  pf_options *o = opts_for(tmp_path("missing.csv"));
+  pf_options *o = opts_for(test_tmp_path("missing.csv"));
   struct ArrowArrayStream s;
   pf_error err;
   ASSERT_EQ(pf_stream_open(o, &s, &err), PF_ENOTFOUND);
@@ -289,7 +269,7 @@ TEST_IMPL(errors_carry_their_place) {
   pf__buf_puts(&b, "a,b\n");
   for (int i = 0; i < 100000; i++) pf__buf_printf(&b, "%d,%d\n", i, i);
   pf__buf_puts(&b, "1,2,3\n");
-  const char *p = write_file("bad.csv", (const char *)b.data, b.len);
+  const char *p = test_write_file("bad.csv", (const char *)b.data, b.len);
   pf__buf_free(&b);
   o = opts_for(p);
   ASSERT_OK(pf_options_set(o, "stream.holdback", "0", NULL));
@@ -325,7 +305,7 @@ TEST_IMPL(errors_carry_their_place) {
 /* n rows "i,i%1000" then a late row the sample cannot see (gzip is read
  * from the start only). */
 static const char *late_gz(const char *name, int n, const char *late) {
-  const char *p = tmp_path(name);
+  const char *p = test_tmp_path(name);
   gzFile g = gzopen(p, "wb1");
   gzputs(g, "a,b\n");
   char line[64];
@@ -394,7 +374,7 @@ TEST_IMPL(late_widening) {
 }
 
 TEST_IMPL(cancel) {
-  const char *p = write_file("c.csv", TYPES_CSV, sizeof TYPES_CSV - 1);
+  const char *p = test_write_file("c.csv", TYPES_CSV, sizeof TYPES_CSV - 1);
   pf_options *o = opts_for(p);
   pf_cancel *c = pf_cancel_new();
   pf_options_set_cancel(o, c);
@@ -469,8 +449,8 @@ TEST_IMPL(other_threads) {
 
 int main(void) {
   const char *t = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/pf_stream_test_XXXXXX", t && *t ? t : "/tmp");
-  if (!mkdtemp(tmpdir)) return 1;
+  snprintf(test_tmpdir, sizeof test_tmpdir, "%s/pf_stream_test_XXXXXX", t && *t ? t : "/tmp");
+  if (!mkdtemp(test_tmpdir)) return 1;
   RUN_TEST(csv_schema_then_batches);
   RUN_TEST(path_fd_pipe_buffer);
   RUN_TEST(workbook_tables);
@@ -479,7 +459,7 @@ int main(void) {
   RUN_TEST(cancel);
   RUN_TEST(other_threads);
   char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", test_tmpdir);
   if (system(cmd) != 0) return 1;
   return TEST_SUMMARY();
 }

@@ -697,9 +697,9 @@ static void csv_close(void *state) {
 
 const pf__reader_ops pf__csv_reader_ops = {
     .name = "csv",
-    .description = "CSV/TSV text: delimiter, quoting, header, encoding and column types "
-                   "detected; gzip/zstd/bzip2 compressed too",
+    .description = "Delimited text: dialect, encoding and column types detected",
     .extensions = ".csv .tsv .txt .psv",
+    .extensions_note = "(+ .gz .zst .bz2)",
     .sniff = csv_sniff,
     .open = csv_open,
     .schema = csv_schema,

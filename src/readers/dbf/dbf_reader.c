@@ -636,7 +636,8 @@ static size_t dbf_warnings(void *state, const char *const **out) {
 
 const pf__reader_ops pf__dbf_reader_ops = {
     .name = "dbf",
-    .description = "dBase tables (dBase III-7, FoxPro, Visual FoxPro) with memo files",
+    .description = "dBase III-7, FoxPro, Visual FoxPro tables: memos, code pages, deleted records",
+    .extensions_note = "(+ .dbt .fpt memo files)",
     .extensions = ".dbf",
     .sniff = pf__dbf_sniff,
     .open = dbf_open,

@@ -838,8 +838,7 @@ static int xlsx_sniff(const uint8_t *h, size_t n) {
 
 const pf__reader_ops pf__xlsx_reader_ops = {
     .name = "xlsx",
-    .description = "Excel workbooks (.xlsx/.xlsm): sheets, shared strings, dates by number "
-                   "format, merged cells",
+    .description = "Excel workbooks: sheets, dates by number format, exact numbers",
     .extensions = ".xlsx .xlsm",
     .sniff = xlsx_sniff,
     .open = xlsx_open,

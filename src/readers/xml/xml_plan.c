@@ -394,9 +394,8 @@ static pf_status rel_path(const pf__xml_reader *r, uint32_t i, pf__buf *b) {
     chain[n++] = x;
   while (n > 0) {
     const pf__xml_node *nd = &t->nodes[chain[--n]];
-    if (b->len) PF_TRY(pf__buf_puts(b, r->path_sep));
-    if (nd->kind == PF__XML_ATTR) PF_TRY(pf__buf_puts(b, r->attr_prefix));
-    PF_TRY(pf__buf_append(b, pf__xml_name(t, nd), nd->name_len));
+    PF_TRY(pf__path_push(b, r->path_sep, nd->kind == PF__XML_ATTR ? r->attr_prefix : NULL,
+                         pf__xml_name(t, nd), nd->name_len));
   }
   return PF_OK;
 }
@@ -428,10 +427,8 @@ static pf_status build_columns(pf__xml_reader *r, pf_error *err) {
     if (nd->kind == PF__XML_ELEM && !(complex ? nd->text_seen : nd->leaf_seen)) continue;
     b.len = 0;
     st = rel_path(r, i, &b);
-    if (st == PF_OK && nd->kind == PF__XML_ELEM && (complex || i == 0)) {
-      if (b.len) st = pf__buf_puts(&b, r->path_sep);
-      if (st == PF_OK) st = pf__buf_puts(&b, r->value_name);
-    }
+    if (st == PF_OK && nd->kind == PF__XML_ELEM && (complex || i == 0))
+      st = pf__path_value(&b, r->path_sep, r->value_name);
     if (st != PF_OK) break;
     pf__xml_col *c = &r->cols[n++];
     c->name = pf__strndup((const char *)b.data, b.len);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/names.h"
 #include "readers/xml/xml_internal.h"
 #include "readers/xml/xml_reader.h"
 
@@ -83,8 +84,8 @@ static pf_status resolve_options(pf__xml_reader *r, pf_error *err) {
   if (r->arrays > PF_XML_ARRAYS_JSON || r->ns_mode > PF_XML_NS_PRESERVE)
     return pf__error_set(err, PF_EINVAL, "unknown XML array or namespace mode");
   r->attr_prefix = x->attribute_prefix ? x->attribute_prefix : "_";
-  r->path_sep = x->path_separator ? x->path_separator : ".";
-  r->value_name = x->value_name && *x->value_name ? x->value_name : "_VALUE";
+  r->path_sep = x->path_separator ? x->path_separator : PF__PATH_SEPARATOR;
+  r->value_name = x->value_name && *x->value_name ? x->value_name : PF__PATH_VALUE_NAME;
   r->array_sep = x->array_separator ? x->array_separator : "; ";
   r->max_field = o->max_field_bytes > 0 ? (size_t)o->max_field_bytes : DEFAULT_MAX_FIELD;
   r->max_record = r->max_field > SIZE_MAX / 8 ? SIZE_MAX / 2 : r->max_field * 4;
@@ -258,7 +259,8 @@ static void xml_stats(void *state, pf__reader_stats *out) {
 
 const pf__reader_ops pf__xml_reader_ops = {
     .name = "xml",
-    .description = "XML documents (records flattened to columns)",
+    .description = "XML documents: records detected and flattened, streaming",
+    .extensions_note = "(+ .gz .zst .bz2)",
     .extensions = ".xml",
     .sniff = xml_sniff,
     .open = xml_open,

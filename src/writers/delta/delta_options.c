@@ -57,4 +57,5 @@ static const pf__option delta_options[] = {
 
 _Static_assert(sizeof(pf__table_mode) == sizeof(int), "enum fields are stored as int");
 
-const pf__option_table pf__delta_option_table = PF__OPTION_TABLE(delta_options);
+const pf__option_table pf__delta_option_table =
+    PF__WRITER_OPTION_TABLE(delta_options, "delta");

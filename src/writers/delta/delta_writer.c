@@ -549,8 +549,11 @@ static pf_status delta_commit(void *state, pf__commit_info *info, pf_error *err)
 
 const pf__writer_ops pf__delta_writer_ops = {
     .name = "delta",
-    .description = "Delta Lake tables (a directory with _delta_log)",
+    .description = "Delta Lake tables: create, append, overwrite, partitions",
     .extensions = "",
+    .extensions_note = "TABLE_DIR (a directory)",
+    .probe = pf__delta_is_table,         /* an existing table is appended to */
+    .describe = pf__delta_table_info,    /* `info TABLE_DIR`: from its log */
     .open = delta_open,
     .write = delta_write,
     .close = delta_close,
