@@ -8,6 +8,7 @@
  *   native_calls.c    convert, info, validate, tables, batch, option table
  *   native_stream.c   Arrow streams as PyCapsules
  *   native_env.c      environment, Volume paths, metadata, listings
+ *   native_ext.c      the extension list: C plugins, Python extensions
  */
 #ifndef PF_PYTHON_NATIVE_H
 #define PF_PYTHON_NATIVE_H
@@ -70,5 +71,10 @@ PyObject *pn_volume_path(PyObject *self, PyObject *path);
 PyObject *pn_path_stat(PyObject *self, PyObject *args);
 PyObject *pn_path_check(PyObject *self, PyObject *args);
 PyObject *pn_dir_list(PyObject *self, PyObject *args);
+
+/* ---- extensions (native_ext.c) ---- */
+PyObject *pn_extensions_json(PyObject *self, PyObject *unused);
+PyObject *pn_extension_register(PyObject *self, PyObject *args);
+PyObject *pn_plugins_reload(PyObject *self, PyObject *unused);
 
 #endif

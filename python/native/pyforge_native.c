@@ -217,6 +217,14 @@ static PyMethodDef native_methods[] = {
     {"path_stat", pn_path_stat, METH_VARARGS, "path_stat(path, totals=False, recursive=False) -> dict"},
     {"path_check", pn_path_check, METH_VARARGS, "path_check(path, write=False) -> None"},
     {"dir_list", pn_dir_list, METH_VARARGS, "dir_list(path, recursive=False) -> DirList"},
+    {"extensions_json", pn_extensions_json, METH_NOARGS,
+     "extensions_json() -> str\n\npf_extensions_json: built-in format families, C plugins and the "
+     "Python extensions registered, with their state and reason."},
+    {"extension_register", pn_extension_register, METH_VARARGS,
+     "extension_register(name, version, state, reason, description, path) -> None\n\nA Python "
+     "extension (kind python) in the engine's list (pf_extension_register)."},
+    {"plugins_reload", pn_plugins_reload, METH_NOARGS,
+     "plugins_reload() -> int\n\npf_plugins_reload: loads plugins whose file changed again."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef native_module = {

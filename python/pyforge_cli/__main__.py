@@ -3,8 +3,9 @@ command line, run in this process by the extension module, so that it reads
 the same arguments and prints the same output with the same exit codes
 (0 success, 1 failure, 2 usage, 130 canceled) as the ``pyforge`` executable
 built from cli/. Python adds two things before the C command line runs:
-``pyforge extensions`` (Python extensions beside the engine's formats and
-plugins) and the commands Python extensions register (``pyforge volumes``
+the Python extensions in the engine's list before ``pyforge extensions``
+(and ``--list-extensions``) prints it beside the built-in formats and the C
+plugins, and the commands Python extensions register (``pyforge volumes``
 from the Databricks extension). Core commands never look for extensions,
 so they start as fast as before. Keep this module light: it is on every
 command's start-up path."""
@@ -14,7 +15,8 @@ from typing import List, Optional
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CANCELED = 0, 1, 2, 130
 
 #: the C command line's commands (and help): never taken by an extension
-CORE_COMMANDS = frozenset({"convert", "info", "validate", "formats", "env", "help", "install", "mdf-tools"})
+CORE_COMMANDS = frozenset({"convert", "info", "validate", "formats", "extensions", "env", "help",
+                           "install", "mdf-tools"})
 #: global options that come before the command word
 _GLOBAL_FLAGS = frozenset({"-v", "--verbose", "-vv", "-q", "--quiet"})
 
@@ -29,29 +31,16 @@ def _command_index(args: List[str]) -> int:
     return -1
 
 
-def _extensions_command(argv: List[str]) -> int:
-    """pyforge extensions [list] [--json]"""
-    import json
-
-    from .extensions import list_extensions
-
-    json_out = "--json" in argv
-    rest = [a for a in argv if a != "--json"]
-    if rest in ([], ["list"]):
-        rows = list_extensions()
-        if json_out:
-            print(json.dumps(rows, indent=2))
-        else:
-            print(repr(rows))
-        return EXIT_OK
-    if rest in (["-h"], ["--help"]):
-        print("Usage: pyforge extensions [list] [--json]\n\nLists the engine's formats and plugins and "
-              "the Python extensions (entry points pyforge.extensions) with their state: loaded, "
-              "unavailable, failed (with the reason) or disabled (PYFORGE_FORCE_CORE=true).")
-        return EXIT_OK
-    print(f"pyforge extensions: unexpected argument '{rest[0]}'\nTry 'pyforge extensions --help'.",
-          file=sys.stderr)
-    return EXIT_USAGE
+def _lists_extensions(args: List[str], i: int) -> bool:
+    """`pyforge extensions ...` or `pyforge [options] --list-extensions`."""
+    if i > 0:
+        return args[i] == "extensions"
+    for a in args[1:]:
+        if a == "--list-extensions":
+            return True
+        if a not in _GLOBAL_FLAGS:
+            return False
+    return False
 
 
 def _run_python_command(args: List[str], i: int) -> Optional[int]:
@@ -59,8 +48,6 @@ def _run_python_command(args: List[str], i: int) -> Optional[int]:
     word = args[i]
     if word in CORE_COMMANDS:
         return None
-    if word == "extensions":
-        return _extensions_command(args[i + 1:])
     from .extensions import _registry
 
     cmd = _registry.commands().get(word)
@@ -79,7 +66,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         args = ["pyforge"]
     try:
         i = _command_index(args)
-        if i > 0:
+        if _lists_extensions(args, i):
+            # the C command prints the list; the Python extensions join it
+            from .extensions import _registry
+
+            _registry.register_with_engine()
+        elif i > 0:
             rc = _run_python_command(args, i)
             if rc is not None:
                 return rc

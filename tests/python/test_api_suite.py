@@ -23,8 +23,11 @@ SUITE = REPO / "tests" / "python" / "api"
 DEPS = REPO / "build" / "pyapi-deps"
 REQUIRE = {
     "3.8": "pytest,pyarrow,openpyxl",
-    "newest": "pytest,pyarrow,polars,duckdb,pandas,openpyxl,nbclient,nbformat,ipykernel,tqdm",
+    "newest": "pytest,pyarrow,polars,duckdb,pandas,openpyxl,nbclient,nbformat,ipykernel,tqdm,jsonl_plugin",
 }
+# the template C plugin as the Release build makes it (scripts/test.sh builds
+# it before the tests; a sanitized build's cannot load into this Python)
+JSONL_PLUGIN = REPO / "build" / "release" / "plugins" / "jsonl.so"
 
 
 def _site_packages(venv: Path, python: Path) -> Path:
@@ -44,8 +47,10 @@ def test_api_suite(which, pythons, install_wheel, tmp_path):
                            f"packages there for Python {ver}")
     (_site_packages(inst.venv, inst.python) / "pyforge_api_deps.pth").write_text(str(deps) + "\n")
     env = dict(os.environ, PYFORGE_API_REQUIRE=REQUIRE[which], PYTHONDONTWRITEBYTECODE="1",
+               PYFORGE_API_PLUGIN=str(JSONL_PLUGIN),
                PATH=f"{inst.venv / 'bin'}:{os.environ.get('PATH', '')}")
-    for var in ("PYTHONPATH", "PYFORGE_API_CLI", "PYFORGE_BIN"):
+    for var in ("PYTHONPATH", "PYFORGE_API_CLI", "PYFORGE_BIN", "PYFORGE_PLUGIN_PATH",
+                "PYFORGE_DISABLE_PLUGINS", "PYFORGE_FORCE_CORE", "PYFORGE_PLUGIN_RELOAD"):
         env.pop(var, None)
     p = subprocess.run([str(inst.python), "-m", "pytest", str(SUITE), "-q", "-p", "no:cacheprovider",
                         f"--confcutdir={SUITE}", f"--rootdir={SUITE}", f"--basetemp={tmp_path / 'api'}", "-rs"],

@@ -69,6 +69,7 @@ def _record(ep: Any, state: str, reason: str = "", ext: Optional[BaseExtension] 
         "commands": commands,
         "formats": [],
         "path": None,
+        "abi": None,
         "instance": ext if state == "loaded" else None,
     }
 
@@ -156,8 +157,17 @@ def shutdown() -> None:
 
 def reload() -> List[Dict[str, Any]]:
     """Shuts the loaded extensions down, re-imports their modules (so
-    edits take effect) and discovers again."""
+    edits take effect) and discovers again; C plugins whose file changed
+    are loaded again too (pf_plugins_reload; a warning when another call
+    is using them at that moment)."""
     global _records
+    from .. import _native
+    from ..errors import PyForgeError
+
+    try:
+        _native.plugins_reload()
+    except PyForgeError as e:
+        warnings.warn(f"pyforge: the C plugins were not reloaded: {e}", RuntimeWarning, stacklevel=3)
     with _lock:
         modules = {type(e).__module__ for e in _loaded}
         shutdown()
@@ -227,30 +237,41 @@ def post_convert(result: Any) -> Any:
 # ---- the listing, Python extensions beside the engine's plugins ----
 
 def c_plugin_entries() -> List[Dict[str, Any]]:
-    """The engine's side of the listing.
+    """The engine's side of the listing (pf_extensions_list): the built-in
+    format families (kind ``"built-in"``) and the C plugins (``"c-plugin"``:
+    PYFORGE_PLUGIN_PATH, then this package's ``plugins/`` directory), each
+    with the keys of ``_record``. The engine finds its plugins on the first
+    call that needs them; the Python extensions it may also list (those
+    ``register_with_engine`` put there) come from ``discover()`` instead."""
+    import json
 
-    TO FILL when the C plugin registry's public listing API (branch
-    ``plugins``: name, version, kind built-in / C plugin, state, reason,
-    formats, path) lands on main: map each of its entries to a dict with
-    the keys of ``_record`` (kind ``"built-in"`` or ``"c-plugin"``). Until
-    then the engine's formats (``pf_formats_list``) stand in: one entry for
-    the built-in formats, one per plugin path a format comes from."""
     from .. import _native
 
-    by_origin: Dict[str, List[str]] = {}
-    for f in _native.formats():
-        by_origin.setdefault(f["origin"], [])
-        if f["name"] not in by_origin[f["origin"]]:
-            by_origin[f["origin"]].append(f["name"])
     out = []
-    for origin, names in by_origin.items():
-        builtin = origin == "built-in"
-        out.append({"name": "pyforge" if builtin else os.path.basename(origin),
-                    "kind": "built-in" if builtin else "c-plugin", "state": "loaded", "reason": "",
-                    "version": _native.version() if builtin else "", "description": "",
-                    "entry_point": None, "commands": [], "formats": names,
-                    "path": None if builtin else origin, "instance": None})
+    for e in json.loads(_native.extensions_json()):
+        if e["kind"] == "python":
+            continue
+        out.append({"name": e["name"], "kind": e["kind"], "state": e["state"], "reason": e["reason"],
+                    "version": e["version"], "description": e["description"], "entry_point": None,
+                    "commands": [], "formats": [f for f in e["formats"].split(", ") if f],
+                    "path": e["path"] or None, "abi": e["abi"] or None, "instance": None})
     return out
+
+
+def register_with_engine() -> None:
+    """Puts every Python extension's record in the engine's own list
+    (pf_extension_register, kind ``"python"``), so the C command line's
+    ``pyforge extensions`` and ``--list-extensions``, run in this process
+    by the console script, list them beside the C plugins. The commands an
+    extension adds are named in its description."""
+    from .. import _native
+
+    for r in discover():
+        desc = r["description"] or ""
+        if r["commands"]:
+            desc += ("; " if desc else "") + "commands: " + ", ".join("pyforge " + c for c in r["commands"])
+        _native.extension_register(r["name"], r["version"] or "", r["state"], r["reason"] or "", desc,
+                                   r["entry_point"] or "")
 
 
 def listing() -> List[Dict[str, Any]]:

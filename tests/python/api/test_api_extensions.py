@@ -82,7 +82,8 @@ LIST = """
 
 def test_states_and_reasons(site):
     exts = json.loads(run_py(site, LIST))
-    assert exts["pyforge"]["kind"] == "built-in" and "csv" in exts["pyforge"]["formats"]
+    assert exts["csv"]["kind"] == "built-in" and exts["csv"]["formats"] == ["csv (input)"]
+    assert exts["parquet"]["formats"] == ["parquet (input)", "parquet (output)"]
     assert exts["good"]["state"] == "loaded" and exts["good"]["version"] == "1.2"
     assert exts["good"]["commands"] == ["hello"] and exts["good"]["kind"] == "python"
     assert exts["broken"]["state"] == "failed" and "no_such_module_anywhere" in exts["broken"]["reason"]
@@ -132,8 +133,12 @@ def test_console_script_runs_extension_commands(site, tmp_path):
     assert p.returncode == 3
     p = console(site, "extensions")
     assert p.returncode == 0 and "good" in p.stdout and "failed" in p.stdout and "needs a GPU" in p.stdout
-    rows = json.loads(console(site, "extensions", "--json").stdout)
-    assert {r["name"] for r in rows} >= {"pyforge", "good", "broken", "databricks"}
+    rows = {r["name"]: r for r in json.loads(console(site, "extensions", "--json").stdout)}
+    assert {"csv", "good", "broken", "databricks"} <= set(rows)
+    assert rows["csv"]["kind"] == "built-in" and rows["good"]["kind"] == "python"
+    assert rows["good"]["description"] == "a test extension; commands: pyforge hello"
+    assert rows["good"]["path"] == "goodext:Good" and rows["unavail"]["state"] == "unavailable"
+    assert console(site, "-q", "--list-extensions").stdout == p.stdout
     p = console(site, "nosuchcommand")
     assert p.returncode == 2 and "unknown command 'nosuchcommand'" in p.stderr
     (tmp_path / "v").mkdir()
@@ -167,3 +172,78 @@ def test_databricks_forge_object(pf, data):
     assert r.row_count == 3 and forge.get_info(r.output_path).rows == 3
     assert forge.is_databricks is False and "not on Databricks" in repr(forge)
     assert issubclass(DatabricksExtension, pf.extensions.base.BaseExtension)
+
+
+# ---- C plugins beside the Python extensions ----
+
+def _plugin_env(*paths) -> dict:
+    return {"PYFORGE_PLUGIN_PATH": ":".join(str(p) for p in paths)}
+
+
+def jsonl_plugin() -> Path:
+    """The template plugin built in Release (build/release/plugins/jsonl.so;
+    test_api_suite.py names it): the wheel's module loads it as the C
+    command line does."""
+    p = Path(os.environ.get("PYFORGE_API_PLUGIN", ""))
+    if not p.is_file():
+        from conftest import REQUIRED
+
+        if "jsonl_plugin" in REQUIRED:
+            pytest.fail(f"the jsonl plugin is required here but {p} is not a file")
+        pytest.skip("no built jsonl plugin (PYFORGE_API_PLUGIN)")
+    return p
+
+
+def test_c_plugins_listed_beside_python_extensions(site, tmp_path):
+    bogus = tmp_path / "plugins" / "bogus.so"
+    bogus.parent.mkdir()
+    bogus.write_bytes(b"not a shared library\n")
+    exts = json.loads(run_py(site, LIST, **_plugin_env(bogus.parent)))
+    assert exts["bogus"]["kind"] == "c-plugin" and exts["bogus"]["state"] == "failed"
+    assert exts["bogus"]["path"] == str(bogus) and exts["bogus"]["reason"]
+    assert exts["good"]["kind"] == "python" and exts["csv"]["kind"] == "built-in"
+    names = [e for e in exts]
+    assert names.index("bogus") < names.index("good"), "the engine's entries come first"
+    rows = json.loads(console(site, "extensions", "--json", **_plugin_env(bogus.parent)).stdout)
+    assert [r["kind"] for r in rows if r["name"] in ("bogus", "good")] == ["c-plugin", "python"]
+    exts = json.loads(run_py(site, LIST, PYFORGE_FORCE_CORE="true", **_plugin_env(bogus.parent)))
+    assert exts["bogus"]["state"] == "disabled" and exts["good"]["state"] == "disabled"
+
+
+def test_a_c_plugin_converts_through_the_api(site, tmp_path):
+    plugin = jsonl_plugin()
+    src = tmp_path / "rows.jsonl"
+    src.write_text('{"id": 1, "name": "ann"}\n{"id": 2, "name": "bob"}\n')
+    out = run_py(site, f"""
+        import json, pyforge_cli as pf, pyarrow.parquet as pq
+        e = {{x["name"]: x for x in pf.list_extensions()}}["jsonl"]
+        r = pf.convert({str(src)!r}, progress=False)
+        t = pq.read_table(r.output_path)
+        print(json.dumps([e["kind"], e["state"], e["formats"], r.input_format, t.to_pylist()]))
+    """, **_plugin_env(plugin))
+    kind, state, formats, fmt, rows = json.loads(out)
+    assert (kind, state, fmt) == ("c-plugin", "loaded", "jsonl")
+    assert "jsonl (input)" in formats
+    assert rows == [{"id": 1, "name": "ann"}, {"id": 2, "name": "bob"}]
+
+
+def test_the_package_plugin_directory_is_searched(site, tmp_path):
+    """<site-packages>/pyforge_cli/plugins: found without PYFORGE_PLUGIN_PATH."""
+    import pyforge_cli
+
+    plugin = jsonl_plugin()
+    pkg_dir = Path(pyforge_cli.__file__).resolve().parent / "plugins"
+    made = not pkg_dir.exists()
+    pkg_dir.mkdir(exist_ok=True)
+    placed = pkg_dir / "jsonl.so"
+    assert not placed.exists()
+    placed.write_bytes(plugin.read_bytes())
+    try:
+        exts = json.loads(run_py(site, LIST, PYFORGE_PLUGIN_PATH=""))
+        assert exts["jsonl"]["state"] == "loaded" and exts["jsonl"]["path"] == str(placed)
+        p = console(site, "extensions", PYFORGE_PLUGIN_PATH="")
+        assert p.returncode == 0 and str(placed) in p.stdout and "databricks" in p.stdout
+    finally:
+        placed.unlink()
+        if made:
+            pkg_dir.rmdir()
