@@ -11,7 +11,6 @@
 #endif
 #include "native.h" /* Python.h first, as CPython requires */
 
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
