@@ -2,6 +2,7 @@
  * requests the library's cancel token; the library stops between batches
  * and leaves no output behind. */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,7 +41,9 @@ double cli_now(void) {
 
 void cli_progress_init(cli_progress *p, int enabled) {
   memset(p, 0, sizeof *p);
-  p->enabled = enabled && isatty(STDERR_FILENO);
+  /* a dumb terminal cannot redraw a line: no bar (the summary says it all) */
+  const char *term = getenv("TERM");
+  p->enabled = enabled && isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0);
   p->start = cli_now();
 }
 

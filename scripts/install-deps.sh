@@ -90,4 +90,10 @@ if [ "$want_tests" -eq 1 ]; then
     echo "pyforge setup: warning: no Python 3.8 (pyenv install 3.8, or set" \
          "PYFORGE_TEST_PYTHONS): tests/python will fail" >&2
   fi
+  # The Python API suite (tests/python/api) runs in the wheel's fresh venvs
+  # on 3.8 and the newest Python; the consumers it checks and the notebook
+  # kernel (tests/python/requirements-api*.txt) are installed once per
+  # version into build/pyapi-deps/<version>, which those venvs see through
+  # a .pth file (tests/python/test_api_suite.py).
+  scripts/pyapi-deps.sh
 fi

@@ -53,7 +53,28 @@ echo "\$ $venv/bin/python -c 'import pyforge_cli; ...'"
 import pyforge_cli
 print("pyforge_cli", pyforge_cli.__version__, "reads",
       ", ".join(f["name"] for f in pyforge_cli.formats() if f["kind"] == "input"))'
-# Hook for the notebook API (issue 11): once pyforge_cli has forge.convert,
-# a short Python demo on samples/ goes here.
+# The notebook API on the samples (docs/python.md).
+echo "\$ $venv/bin/python  # pyforge_cli: convert, get_info, validate, read, batch_convert"
+"$venv/bin/python" - "$out" <<'PYDEMO'
+import sys
+import pyforge_cli as pf
+
+out = sys.argv[1]
+r = pf.convert("samples/sales.csv", f"{out}/sales_from_python.parquet", compression="zstd",
+               force=True, progress=False)
+print(f"convert: {r.row_count} rows, {r.column_count} columns -> {r.output_path}")
+book = pf.get_info("samples/quarterly_sales.xlsx")
+print("get_info: " + ", ".join(f"{s['name']} ({s['rows']} rows) -> {s['group']}"
+                               for s in book.sheets if s["group"]))
+print(f"validate: sales.csv valid={pf.validate('samples/sales.csv').is_valid}")
+b = pf.batch_convert(["samples/*.csv", "samples/*.tsv"], f"{out}/batch", force=True, progress=False)
+print(f"batch_convert: {b.converted} of {b.files} files, {b.row_count} rows into {out}/batch")
+try:
+    import pyarrow as pa
+    t = pa.table(pf.read("samples/orders.xml"))
+    print(f"read -> pyarrow: {t.num_rows} rows, columns {', '.join(t.column_names[:4])}, ...")
+except ImportError:
+    print("read: install pyarrow, polars or duckdb to take pf.read(...) into a DataFrame")
+PYDEMO
 echo
 echo "Python: $venv/bin/pyforge works as $bin; activate with . $venv/bin/activate"

@@ -537,6 +537,126 @@ PF_API pf_status pf_tables_list(const pf_options *options, pf_table_list *out,
                                 pf_error *err);
 PF_API void pf_table_list_free(pf_table_list *list);
 
+/* ---- batches of files -------------------------------------------------------
+ * Converts many files with one call: paths and glob patterns in, one
+ * conversion per file (exactly as pf_convert with the same options), the
+ * files spread over workers. One file failing never stops the others: each
+ * file gets its own status, error (with its place) and result. The Python
+ * package's forge.batch_convert is this call.
+ *
+ *   pf_batch_job *job = pf_batch_new();
+ *   pf_batch_add(job, "landing/orders-*.csv", &err); // a glob or a path
+ *   pf_batch_set_output_dir(job, "out", &err);     // else beside each input
+ *   pf_batch_run(job, options, &result, &err);     // options: pf_convert's
+ *   ... result.items[i].status, .error, .result ...
+ *   pf_batch_result_free(&result); pf_batch_free(job);
+ *
+ * Inputs. pf_batch_add takes a path or a glob pattern (*, ?, [...], and **
+ * for any depth of directories); a pattern lists the regular files it
+ * matches, sorted, and a file matched twice is converted once. A pattern
+ * matching nothing is an item of its own with PF_ENOTFOUND. A path without
+ * wildcards is converted as given (pf_convert's errors: Volume paths, a
+ * missing file). pf_batch_add_path never expands wildcards.
+ *
+ * Outputs. Without an output directory each file's outputs are exactly
+ * pf_convert's defaults (beside the input: data.parquet, a workbook's
+ * <stem>_parquet/ directory of groups, a <stem>_delta table). With one
+ * (created if missing), file outputs go into it by the input's name
+ * (<dir>/data.parquet; a workbook's groups as <dir>/<stem>_<sheet>.parquet)
+ * and tables as <dir>/<stem>_delta. Two inputs that would write the same
+ * output are refused for the second before anything runs. output.path
+ * must not be set on the options.
+ *
+ * Workers and threads. workers files convert at once (0: the variable
+ * PYFORGE_PARALLEL_WORKERS, else the cores available; never more than the
+ * files). Unless engine.threads is set, each file gets cores / workers
+ * threads (at least 1), so the cores are not oversubscribed.
+ *
+ * Control. pf_batch_run blocks; the workers are its own threads. The
+ * options' cancel token stops the batch: running conversions stop with
+ * PF_ECANCELED and leave nothing behind, files not yet started are
+ * PF_ECANCELED without running, files already converted stay. Progress
+ * covers the whole batch: the options' progress callback gets the input
+ * bytes done over all files (the files' sizes as stored) and the total,
+ * unit "bytes", from the thread that called pf_batch_run, at most about ten
+ * times a second. The file callback (below) reports each file as it ends,
+ * from the same thread. The log callback is called from the workers, one
+ * call at a time, each message prefixed with the file's path; the schema
+ * callback likewise, one at a time.
+ *
+ * A later version adds outputs other than one per file (every file
+ * appended to one Delta table in one commit) as a setter on the job; the
+ * result's items and totals stay as they are.
+ *
+ * A job is used by one thread at a time; pf_batch_run may be called again
+ * (a new run of the same inputs). */
+typedef struct pf_batch_job pf_batch_job;
+
+typedef struct pf_batch_item {
+  char *input;              /* the file (as matched or given)              */
+  char *source;             /* the pattern or path that gave it            */
+  char *output;             /* its planned output (NULL if none was planned) */
+  pf_status status;         /* PF_OK: converted; else why not              */
+  pf_error error;           /* status != PF_OK: message and place          */
+  pf_convert_result result; /* status == PF_OK: as pf_convert fills it     */
+  uint64_t bytes;           /* the input's size when the batch started     */
+  double seconds;           /* wall time of this file                      */
+  void *reserved[4];        /* zeroed                                      */
+} pf_batch_item;
+
+typedef struct pf_batch_result {
+  size_t n_items;           /* inputs, in the order they were added        */
+  pf_batch_item *items;
+  size_t converted;         /* items with PF_OK                            */
+  size_t failed;            /* items with an error other than cancel       */
+  size_t canceled;          /* items with PF_ECANCELED                     */
+  int64_t rows;             /* rows written over all files                 */
+  int64_t rows_rejected;
+  uint64_t bytes_in;        /* sizes of the inputs converted               */
+  uint64_t bytes_out;
+  uint64_t bytes_total;     /* sizes of every input (progress's total)     */
+  double seconds;           /* wall time of the batch                      */
+  int workers;              /* workers used                                */
+  int threads_per_file;     /* engine threads each conversion was given    */
+  void *reserved[8];        /* zeroed                                      */
+} pf_batch_result;
+
+/* Each file as it ends (converted, failed or canceled), in the order they
+ * end, from the thread running pf_batch_run. The item is borrowed for the
+ * call; index is its place in the result. */
+typedef void (*pf_batch_file_fn)(void *user, size_t index,
+                                 const pf_batch_item *item);
+
+PF_API pf_batch_job *pf_batch_new(void); /* NULL: out of memory */
+PF_API void pf_batch_free(pf_batch_job *job);
+/* A path or a glob pattern; patterns are expanded when the batch runs. */
+PF_API pf_status pf_batch_add(pf_batch_job *job, const char *path_or_pattern,
+                              pf_error *err);
+/* A path taken literally, wildcard characters and all. */
+PF_API pf_status pf_batch_add_path(pf_batch_job *job, const char *path,
+                                   pf_error *err);
+/* Where the outputs go (NULL: beside each input). Local and Volume paths. */
+PF_API pf_status pf_batch_set_output_dir(pf_batch_job *job, const char *dir,
+                                         pf_error *err);
+/* Files converted at once, 0..1024 (0: PYFORGE_PARALLEL_WORKERS, else the
+ * cores). */
+PF_API pf_status pf_batch_set_workers(pf_batch_job *job, int workers,
+                                      pf_error *err);
+PF_API void pf_batch_set_file_callback(pf_batch_job *job, pf_batch_file_fn fn,
+                                       void *user);
+/* Runs the batch with pf_convert's options (input.path and output.path
+ * unset). Returns PF_OK when every file was tried (see each item and the
+ * counts: files may have failed), PF_ECANCELED when the token stopped it
+ * (result filled all the same), or an error when the batch could not start
+ * (no inputs, a bad option, an output directory that cannot be made):
+ * then result is empty. Free result with pf_batch_result_free either way. */
+PF_API pf_status pf_batch_run(pf_batch_job *job, const pf_options *options,
+                              pf_batch_result *result, pf_error *err);
+PF_API void pf_batch_result_free(pf_batch_result *result);
+/* One JSON object: the totals and every item (its result as
+ * pf_convert_result_json, or its error); free with pf_free(). */
+PF_API char *pf_batch_result_json(const pf_batch_result *result);
+
 /* ---- formats ------------------------------------------------------------- */
 typedef struct pf_format_desc {
   const char *name;        /* "csv"                                        */

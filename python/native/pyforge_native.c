@@ -1,7 +1,9 @@
 /* pyforge_native.c - pyforge_cli._native, the C extension module of the
- * Python package: the engine's version and formats, and the pyforge command
+ * Python package: the engine's version and formats, the pyforge command
  * line itself (the cli/ sources are compiled into this module, their main()
- * renamed pyforge_cli_main; see python/CMakeLists.txt).
+ * renamed pyforge_cli_main; see python/CMakeLists.txt), and the method
+ * table of the engine's calls the notebook API uses (native.h lists the
+ * files they live in).
  *
  * Built on the CPython Limited API (Py_LIMITED_API = 3.8), so one abi3 module
  * serves every CPython from 3.8 on. Uses only the public pyforge.h.
@@ -15,9 +17,8 @@
  * closed pipe ends the process as it would end the C one. The previous state
  * is restored before it returns, but it is process-wide while it runs: it is
  * meant for the console script, not for a notebook. */
-#define PY_SSIZE_T_CLEAN
-#define _GNU_SOURCE /* dladdr */
-#include <Python.h>
+#define _GNU_SOURCE /* dladdr; before native.h includes Python.h */
+#include "native.h"
 
 #include <dlfcn.h>
 #include <sys/stat.h>
@@ -27,8 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "pyforge/pyforge.h"
 
 /* cli/main.c's main(), renamed by a compile definition. */
 int pyforge_cli_main(int argc, char **argv);
@@ -190,6 +189,42 @@ static PyMethodDef native_methods[] = {
      "(argv[0] is the program name) in this process and returns its exit status. For the "
      "console script: while it runs, the process has the C locale and default signal "
      "dispositions, as a C program has."},
+    {"option_table", pn_option_table, METH_NOARGS,
+     "option_table() -> list[dict]\n\nEvery option key the engine's tables declare (pf_option_at): key, "
+     "name, section, type, auto, nonempty, commas, uses, default, values, takes, help, metavar, cli, "
+     "min, max."},
+    {"spell", pn_spell, METH_O,
+     "spell(text: str) -> str\n\nA library message with its option keys spelled as Python keyword "
+     "arguments (output.force -> force=True)."},
+    {"set_error_factory", pn_set_error_factory, METH_O,
+     "set_error_factory(fn) -> None\n\nfn(error: dict) -> exception, used to raise engine errors."},
+    {"convert", pn_convert, METH_VARARGS,
+     "convert(options, progress=None, log=None) -> dict\n\npf_convert without the GIL; progress(done, "
+     "total, unit) may return False to cancel; log(level, message) gets the engine's log lines."},
+    {"default_output", pn_default_output, METH_O, "default_output(options) -> str"},
+    {"info", pn_info, METH_VARARGS, "info(options, log=None) -> dict\n\npf_info_read without the GIL."},
+    {"validate", pn_validate, METH_VARARGS, "validate(options, progress=None, log=None) -> dict"},
+    {"tables", pn_tables, METH_O, "tables(options) -> dict\n\npf_tables_list: tables and groups."},
+    {"batch", pn_batch, METH_VARARGS,
+     "batch(options, sources, output_dir, workers, progress, on_file, log=None) -> dict\n\npf_batch_run "
+     "without the GIL; on_file(index, item) as each file ends."},
+    {"open_stream", pn_open_stream, METH_O,
+     "open_stream(options) -> (capsule, StreamStatus)\n\npf_stream_open as a PyCapsule named "
+     "arrow_array_stream."},
+    {"env_json", pn_env_json, METH_VARARGS, "env_json(fresh=False) -> str\n\npf_env_detect as JSON."},
+    {"redact", pn_redact, METH_O, "redact(text: str) -> str\n\nCredentials masked (pf_redact)."},
+    {"volume_path", pn_volume_path, METH_O, "volume_path(path) -> dict\n\npf_volume_path_parse."},
+    {"path_stat", pn_path_stat, METH_VARARGS, "path_stat(path, totals=False, recursive=False) -> dict"},
+    {"path_check", pn_path_check, METH_VARARGS, "path_check(path, write=False) -> None"},
+    {"dir_list", pn_dir_list, METH_VARARGS, "dir_list(path, recursive=False) -> DirList"},
+    {"extensions_json", pn_extensions_json, METH_NOARGS,
+     "extensions_json() -> str\n\npf_extensions_json: built-in format families, C plugins and the "
+     "Python extensions registered, with their state and reason."},
+    {"extension_register", pn_extension_register, METH_VARARGS,
+     "extension_register(name, version, state, reason, description, path) -> None\n\nA Python "
+     "extension (kind python) in the engine's list (pf_extension_register)."},
+    {"plugins_reload", pn_plugins_reload, METH_NOARGS,
+     "plugins_reload() -> int\n\npf_plugins_reload: loads plugins whose file changed again."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef native_module = {
@@ -214,5 +249,7 @@ static void add_package_plugins(void) {
 
 PyMODINIT_FUNC PyInit__native(void) {
   add_package_plugins();
-  return PyModule_Create(&native_module);
+  PyObject *m = PyModule_Create(&native_module);
+  if (m && (pn_stream_init(m) < 0 || pn_env_init(m) < 0)) Py_CLEAR(m);
+  return m;
 }

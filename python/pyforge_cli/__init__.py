@@ -1,16 +1,44 @@
 """PyForge: convert CSV/TSV, Excel, XML and dBase files into Parquet files and
-Delta Lake tables, with the libpyforge C engine.
+Delta Lake tables, with the libpyforge C engine, from Python.
 
-Installing this package gives the ``pyforge`` command (the same command line
-as the C build: see docs/cli.md). From Python, this version offers the
-engine's version and its formats; the notebook API (``forge.convert``,
-``forge.read``, ...) builds on the same module.
+>>> import pyforge_cli as pf
+>>> r = pf.convert("sales.xlsx")              # -> sales.parquet (or sales_parquet/)
+>>> r.row_count, r.output_path
+>>> pf.get_info("sales.csv").columns
+>>> pf.validate("sales.csv").issues
+>>> pf.read("sales.csv").to_pandas()          # or pyarrow/polars/DuckDB, no copy
+>>> pf.batch_convert("landing/*.csv", "out/")
+
+On Databricks the same functions are methods of a ready-made object:
+``from pyforge_cli.extensions.databricks import forge``. Installing the
+package also gives the ``pyforge`` command (docs/cli.md). Keyword arguments
+are the engine's options (``help(pyforge_cli.convert)`` lists them). No
+telemetry, ever: the package makes no network call.
 """
 from typing import Dict, List, Optional
 
 from . import _native
+from .errors import (BadRowError, CanceledError, EmptyInputError, EncodingError, FormatError,
+                     InputError, InputNotFoundError, InternalError, InvalidArgumentError, LimitError,
+                     NoSpaceError, OutOfMemoryError, OutputError, OutputExistsError, ParseError,
+                     PyForgeError, UnsupportedError, from_engine)
 
-__all__ = ["__version__", "engine_version", "formats"]
+_native.set_error_factory(from_engine)
+
+from .api import batch_convert, convert, get_info, read, validate  # noqa: E402
+from .environment import get_environment_info  # noqa: E402
+from .extensions import list_extensions, reload_extensions  # noqa: E402
+from .volumes import volumes  # noqa: E402
+
+__all__ = [
+    "__version__", "engine_version", "formats", "options",
+    "convert", "get_info", "validate", "read", "batch_convert",
+    "get_environment_info", "list_extensions", "reload_extensions", "volumes",
+    "PyForgeError", "InvalidArgumentError", "UnsupportedError", "InputNotFoundError", "InputError",
+    "FormatError", "ParseError", "EncodingError", "BadRowError", "EmptyInputError",
+    "OutputExistsError", "OutputError", "NoSpaceError", "OutOfMemoryError", "LimitError",
+    "CanceledError", "InternalError",
+]
 
 #: The package version; equal to the engine's (both come from VERSION).
 __version__: str = _native.version()
@@ -28,3 +56,15 @@ def formats() -> List[Dict[str, Optional[str]]]:
     ``origin`` (``"built-in"`` or a plugin's path) and ``plugin`` (the
     plugin's name; ``None`` for built-in formats)."""
     return _native.formats()
+
+
+def options(call: str = "convert") -> List[Dict[str, object]]:
+    """The keyword arguments a call takes (``"convert"``, ``"get_info"``,
+    ``"validate"``, ``"read"``, ``"batch_convert"``), from the engine's
+    option tables: ``name``, ``key``, ``type``, ``default``, ``values``,
+    ``help``, ``section``."""
+    from . import _options
+
+    wanted = set(_options.names(call))
+    return [{k: d[k] for k in ("name", "key", "type", "default", "values", "help", "section")}
+            for d in _options.table() if d["name"] in wanted]

@@ -35,6 +35,7 @@ void pf__settings_from_env(pf__settings *s) {
   s->delta_max_open_files = (size_t)positive("PYFORGE_DELTA_MAX_OPEN_FILES", 1u << 20);
   s->delta_commit_excl = equals("PYFORGE_DELTA_COMMIT_STRATEGY", "excl");
   s->delta_test_pause_ms = (long)positive("PYFORGE_DELTA_TEST_PAUSE", 3600000);
+  s->parallel_workers = (int)positive("PYFORGE_PARALLEL_WORKERS", 1024);
 }
 
 const char *pf__settings_tmpdir(const pf__settings *s) {

@@ -35,6 +35,8 @@ typedef struct pf__settings {
   size_t delta_max_open_files;      /* PYFORGE_DELTA_MAX_OPEN_FILES        */
   int delta_commit_excl;   /* PYFORGE_DELTA_COMMIT_STRATEGY=excl           */
   long delta_test_pause_ms;/* PYFORGE_DELTA_TEST_PAUSE: wait before commit */
+  int parallel_workers;    /* PYFORGE_PARALLEL_WORKERS: files a batch
+                              converts at once; 0: the cores               */
 } pf__settings;
 
 /* Fills s from the environment (unset or malformed: the default). */

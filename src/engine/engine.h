@@ -46,10 +46,13 @@ void pf__session_close(pf__session *s);
 
 double pf__now(void); /* monotonic seconds */
 
-/* ---- info as JSON (info_original.c) ---- */
+/* ---- JSON ---- */
 /* Appends the original PyForge CLI's info keys (",\"file_name\":...") to an
- * open JSON object. */
+ * open JSON object (info_original.c). */
 pf_status pf__info_original_json(pf__buf *b, const pf_info *info);
+/* Appends a pf_error as a JSON object: status, message and its place
+ * (result_json.c). */
+pf_status pf__error_json(pf__buf *b, const pf_error *e);
 int pf__canceled(const pf__opts *opts);
 
 #endif

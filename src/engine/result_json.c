@@ -32,7 +32,7 @@ static pf_status schema_json(pf__buf *b, const pf_schema *s) {
   return pf__buf_putc(b, ']');
 }
 
-static pf_status error_json(pf__buf *b, const pf_error *e) {
+pf_status pf__error_json(pf__buf *b, const pf_error *e) {
   PF_TRY(pf__buf_putc(b, '{'));
   PF_TRY(pf__json_key(b, "status", 1));
   PF_TRY(pf__json_cstr(b, pf_status_name(e->status)));
@@ -164,7 +164,7 @@ char *pf_validate_result_json(const pf_validate_result *r) {
   J(pf__buf_putc(&b, '['));
   for (size_t i = 0; i < r->n_problems; i++) {
     if (i) J(pf__buf_putc(&b, ','));
-    J(error_json(&b, &r->problems[i]));
+    J(pf__error_json(&b, &r->problems[i]));
   }
   J(pf__buf_putc(&b, ']'));
   J(pf__json_key(&b, "columns", 0));

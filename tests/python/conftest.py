@@ -33,6 +33,9 @@ import pytest
 
 from wheel_util import DIST, VERSION, Installed, find_pythons, find_wheel
 
+# tests/python/api runs inside the wheel's venvs (test_api_suite.py), not here
+collect_ignore = ["api"]
+
 
 @pytest.fixture(scope="session")
 def wheel_file() -> Path:

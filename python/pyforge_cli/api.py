@@ -1,0 +1,283 @@
+"""The notebook API: convert, get_info, validate, read, batch_convert over
+the libpyforge engine. ``pyforge_cli`` re-exports these; the Databricks
+extension's ``forge`` object has them as methods.
+
+Each call runs in the C engine with the GIL released (other threads run;
+two threads converting two files use two cores). Ctrl-C or a notebook's
+interrupt stops the engine within a moment, leaves no output and no
+temporary file behind, and raises ``KeyboardInterrupt``. Errors raise
+:class:`pyforge_cli.errors.PyForgeError` subclasses with the error's place.
+Keyword arguments are the engine's options (see ``help(pyforge_cli.convert)``
+for the list, generated from the engine's tables).
+"""
+import os
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+from . import _logging, _native, _options, _progress
+from .errors import PyForgeError, UnsupportedError, from_engine
+from .results import BatchResult, ConvertResult, InfoResult, ValidationResult
+
+PathArg = Union[str, "os.PathLike[str]"]
+
+__all__ = ["convert", "get_info", "validate", "read", "batch_convert", "ENGINES"]
+
+#: engine= values this version accepts
+ENGINES = ("auto", "native", "spark")
+
+
+def _path(p: Any, what: str) -> str:
+    if isinstance(p, (str, os.PathLike)):
+        return os.fspath(p)
+    raise TypeError(f"{what} must be a str or os.PathLike; got {type(p).__name__}")
+
+
+def _engine(engine: str) -> Tuple[str, List[Tuple[str, str]]]:
+    """Why the engine that runs a call was chosen, and the key that asks for
+    it (engine.name; "auto" leaves the engine's default, native). The engine
+    itself refuses "spark" in this version, saying why."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine= takes one of {', '.join(ENGINES)}; got {engine!r}")
+    if engine == "auto":
+        return "engine='auto': the native engine (the only engine in this version)", []
+    return f"engine={engine!r} was asked for", [("engine.name", engine)]
+
+
+def _run(fn, pairs, progress, desc):
+    sink = _progress.resolve(progress, desc)
+    ok = False
+    try:
+        out = fn(pairs, sink)
+        ok = True
+        return out
+    finally:
+        if sink is not None:
+            sink.close(ok)
+
+
+def _convert_result(d: Dict[str, Any], input_path: str, reason: str) -> ConvertResult:
+    d = dict(d)
+    d["input_path"] = input_path
+    d["processing_engine"] = "native"
+    d["engine_reason"] = reason
+    d["fallback_used"] = False
+    d["warnings"] = [_options.spell(w) for w in d.get("warnings", [])]
+    return ConvertResult(d)
+
+
+def convert(input_path: PathArg, output_path: Optional[PathArg] = None,
+            output_format: Optional[str] = None, *, progress: _progress.ProgressArg = None,
+            engine: str = "auto", **options: Any) -> ConvertResult:
+    """Converts one file (CSV/TSV, Excel, XML, dBase, ...) to Parquet or a
+    Delta Lake table, exactly as ``pyforge convert`` does.
+
+    input_path: the file. output_path: where the result goes (default: as
+    the CLI, beside the input: ``data.csv`` -> ``data.parquet``; a workbook
+    with several groups of sheets -> a directory ``<stem>_parquet/``; Delta
+    -> ``<stem>_delta``). output_format: ``"parquet"`` (default) or
+    ``"delta"``. progress: True, False, or a callable(done, total, unit)
+    that may return False to cancel (default: on in notebooks and
+    terminals). engine: ``"auto"`` (default) or ``"native"``; ``"spark"`` is
+    refused in this version (the engine's key engine.name).
+
+    Returns a :class:`~pyforge_cli.results.ConvertResult`. Raises a
+    :class:`~pyforge_cli.errors.PyForgeError` subclass (nothing partial is
+    left behind), ``TypeError`` for an unknown keyword.
+
+    Keyword arguments (the engine's options):
+    """
+    from .extensions import _registry
+
+    inp = _path(input_path, "input_path")
+    reason, engine_pairs = _engine(engine)
+    kwargs = _registry.enhance_convert(inp, output_path, output_format, options)
+    pairs = _logging.with_level(_options.to_pairs("convert", kwargs), kwargs) + engine_pairs
+    pairs.insert(0, ("input.path", inp))
+    if output_path is not None:
+        pairs.append(("output.path", _path(output_path, "output_path")))
+    if output_format is not None:
+        pairs.append(("output.format", output_format))
+    _registry.pre_convert(inp, output_path, kwargs)
+    d = _run(lambda p_, s_: _native.convert(p_, s_, _logging.engine_log), pairs, progress,
+             f"convert {os.path.basename(inp)}")
+    return _registry.post_convert(_convert_result(d, inp, reason))
+
+
+def _columns(schema: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [dict(c, note=_options.spell(c["note"]) if c.get("note") else None) for c in schema or []]
+
+
+def _props(pairs: List[Any]) -> Dict[str, str]:
+    return {k: _options.spell(v) if isinstance(v, str) else v for k, v in pairs}
+
+
+def get_info(path: PathArg, **options: Any) -> InfoResult:
+    """Describes a file without converting it, as ``pyforge info``: format,
+    size, rows, columns with their types, the format's facts (dialect and
+    encoding of a CSV, row groups of a Parquet file, a Delta table's version
+    and files); for a workbook every sheet with its rows, columns and the
+    output group it joins. Keyword arguments: the reading options (the same
+    as ``convert``'s that say ``info``).
+    """
+    p = _path(path, "path")
+    pairs = _logging.with_level(_options.to_pairs("get_info", options), options)
+    pairs.insert(0, ("input.path", p))
+    d = _native.info(pairs, _logging.engine_log)
+    sections = [{"kind": s["kind"], "name": s["name"], "properties": _props(s["props"])}
+                for s in d["sections"]]
+    out: Dict[str, Any] = {
+        "path": d["path"], "format": d["format"], "size_bytes": d["size_bytes"], "rows": d["rows"],
+        "columns": _columns(d["schema"]), "properties": _props(d["props"]), "sections": sections,
+    }
+    sheets = [s for s in sections if s["kind"] == "sheet"]
+    if sheets:
+        tables = {t["name"]: t for t in _native.tables(pairs)["tables"]}
+        out["sheets"] = [_sheet(s, tables.get(s["name"], {})) for s in sheets]
+    return InfoResult(out)
+
+
+def _int(v: Any) -> Any:
+    try:
+        return int(str(v).replace(",", ""))
+    except (TypeError, ValueError):
+        return v
+
+
+def _sheet(section: Dict[str, Any], table: Dict[str, Any]) -> Dict[str, Any]:
+    props = section["properties"]
+    rows = table.get("rows")
+    if rows is None and "rows" in props:
+        rows = _int(props["rows"])
+    return {"name": section["name"], "rows": rows, "columns": _int(props.get("columns")),
+            "group": table.get("group"), "hidden": table.get("hidden", False),
+            "selected": table.get("selected", False)}
+
+
+#: the place keys every issue has (None when unknown)
+_ISSUE_PLACE = ("file", "line", "row", "column", "column_name", "sheet", "xml_path")
+
+
+def validate(path: PathArg, *, progress: _progress.ProgressArg = None,
+             **options: Any) -> ValidationResult:
+    """Reads the whole file as ``convert`` would, without writing anything,
+    and lists every problem with its place (line, row, column, sheet, XML
+    path), as ``pyforge validate``. Returns a
+    :class:`~pyforge_cli.results.ValidationResult` (``is_valid``,
+    ``issues``, ``warnings``); raises only when the check cannot run at all
+    (a missing file, an unknown format).
+    """
+    p = _path(path, "path")
+    pairs = _logging.with_level(_options.to_pairs("validate", options), options)
+    pairs.insert(0, ("input.path", p))
+    d = _run(lambda p_, s_: _native.validate(p_, s_, _logging.engine_log), pairs, progress,
+             f"validate {os.path.basename(p)}")
+    issues = []
+    for e in d["issues"]:
+        exc = from_engine(e)
+        issue = {"message": exc.message, "status": exc.status}
+        issue.update({k: getattr(exc, k) for k in _ISSUE_PLACE})
+        issue.update(exc.place())
+        issues.append(issue)
+    cols = _columns(d["schema"])
+    warnings = [f"column '{c['name']}': {c['note']}" for c in cols if c.get("note")]
+    return ValidationResult({
+        "path": p, "is_valid": d["is_valid"], "format": d["format"], "rows": d["rows"],
+        "issues": issues, "issues_total": d["problems_total"], "warnings": warnings,
+        "columns": cols, "checked": d["checked"]})
+
+
+def read(path: PathArg, **options: Any) -> "Reader":
+    """The rows of a file as an Arrow stream: an object with
+    ``__arrow_c_stream__`` (the Arrow PyCapsule interface) that
+    ``pyarrow.table(x)``, ``polars.DataFrame(x)``, ``duckdb.sql("select ...
+    from x")`` and pandas (through pyarrow) consume without copying, plus
+    ``to_arrow()``, ``to_pandas()``, ``to_polars()`` and ``batches()``. Each
+    consumer gets a fresh stream; batches are read as they are asked for,
+    in bounded memory. Types and values are those ``convert`` writes.
+
+    Keyword arguments: the reading options (``convert``'s that say
+    ``read``), and for workbooks with several groups of sheets ``table=``
+    (a sheet of the group to read).
+    """
+    from .reader import Reader
+
+    p = _path(path, "path")
+    pairs = _options.to_pairs("read", options)
+    pairs.insert(0, ("input.path", p))
+    if p != "-":
+        _native.path_check(p, False)  # a missing file fails here, not in a consumer
+    return Reader(p, pairs)
+
+
+def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: Optional[PathArg] = None,
+                  max_workers: Optional[int] = None, *, output_format: Optional[str] = None,
+                  progress: _progress.ProgressArg = None, engine: str = "auto",
+                  **options: Any) -> BatchResult:
+    """Converts many files with one call, in the C engine: ``file_patterns``
+    is a path or glob (``"landing/*.csv"``, ``"data/**/*.xlsx"``) or a list
+    of them; each file converts exactly as ``convert`` would, its output in
+    ``output_dir`` (created if missing; default: beside each input).
+    ``max_workers`` files convert at once (default: the variable
+    ``PYFORGE_PARALLEL_WORKERS``, else the cores), each with cores/workers
+    threads. One bad file never stops the others: its error (with its
+    place) is in its entry of ``results`` and in ``failures``. Progress
+    covers the whole batch. Returns a :class:`~pyforge_cli.results.BatchResult`.
+
+    Keyword arguments: as ``convert``'s.
+    """
+    from .extensions import _registry
+
+    reason, engine_pairs = _engine(engine)
+    if engine_pairs and engine != "native":  # refused for the whole batch, not file by file
+        raise UnsupportedError(f"engine={engine!r}: the Spark engine is not available in this build; the "
+                               "native engine (the default) converts every input this build reads: leave "
+                               "engine unset", status="EUNSUPPORTED")
+    if isinstance(file_patterns, (str, os.PathLike)):
+        file_patterns = [file_patterns]
+    sources = [_path(p, "file_patterns") for p in file_patterns]
+    if not sources:
+        raise ValueError("batch_convert() needs at least one path or pattern")
+    if max_workers is not None and (not isinstance(max_workers, int) or isinstance(max_workers, bool)
+                                    or max_workers < 1):
+        raise ValueError(f"max_workers= takes a positive int or None; got {max_workers!r}")
+    pairs = _logging.with_level(_options.to_pairs("batch_convert", options), options)
+    if output_format is not None:
+        pairs.append(("output.format", output_format))
+    out_dir = _path(output_dir, "output_dir") if output_dir is not None else None
+
+    def run(pairs_, sink):
+        return _native.batch(pairs_, sources, out_dir, max_workers or 0, sink, None, _logging.engine_log)
+
+    d = _run(run, pairs, progress, f"batch of {len(sources)} pattern{'s' if len(sources) != 1 else ''}")
+    results = []
+    for it in d["items"]:
+        if it["status"] == "OK":
+            res = _registry.post_convert(_convert_result(it["result"], it["input_path"], reason))
+            entry = {"input_path": it["input_path"], "status": "converted", "result": res, "error": None}
+        else:
+            err = from_engine(it["error"])
+            word = "canceled" if it["status"] == "ECANCELED" else "failed"
+            entry = {"input_path": it["input_path"], "status": word, "result": None, "error": err}
+        entry.update(source=it["source"], seconds=it["seconds"], bytes=it["bytes"])
+        results.append(entry)
+    summary = {k: d[k] for k in ("files", "converted", "failed", "canceled", "row_count", "rows_rejected",
+                                 "bytes_in", "bytes_out", "bytes_total", "duration_seconds", "workers",
+                                 "threads_per_file")}
+    summary.update(output_dir=out_dir, processing_engine="native", engine_reason=reason,
+                   fallback_used=False, results=results)
+    return BatchResult(summary)
+
+
+def _add_option_docs() -> None:
+    """Appends each function's keyword arguments, from the engine's tables."""
+    for fn, call in ((convert, "convert"), (get_info, "get_info"), (validate, "validate"),
+                     (read, "read"), (batch_convert, "batch_convert")):
+        doc = fn.__doc__ or ""
+        if "Keyword arguments (the engine's options):" not in doc:
+            doc += "\n    Keyword arguments (the engine's options):\n"
+        fn.__doc__ = doc + _options.describe(call) + "\n"
+
+
+try:
+    _add_option_docs()
+except PyForgeError:  # never stops an import
+    pass
