@@ -105,6 +105,7 @@ int cmd_validate(int argc, char **argv, const cli_globals *g);
 int cmd_formats(int argc, char **argv, const cli_globals *g);
 int cmd_env(int argc, char **argv, const cli_globals *g); /* cmd_env.c */
 int cmd_extensions(int argc, char **argv, const cli_globals *g);
+int cmd_batch(int argc, char **argv, const cli_globals *g); /* cmd_batch.c */
 int cmd_help(int argc, char **argv, const cli_globals *g);
 /* the original CLI's commands not carried over (cmd_retired.c): exit 2 */
 int cmd_install(int argc, char **argv, const cli_globals *g);

@@ -12,6 +12,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  convert INPUT [OUTPUT]   convert a file (default output: INPUT with .parquet)\n"
+    "  batch PATTERN...         convert every file the patterns match, in parallel\n"
     "  info FILE                formats, dialect, columns, types, rows\n"
     "  validate FILE            check a file converts; list problems with their lines\n"
     "  formats                  list input and output formats and where each comes from\n"
@@ -43,6 +44,7 @@ int cmd_help(int argc, char **argv, const cli_globals *g) {
   }
   char *help_arg[] = {"--help", NULL};
   if (argc == 1 && !strcmp(argv[0], "convert")) return cmd_convert(1, help_arg, g);
+  if (argc == 1 && !strcmp(argv[0], "batch")) return cmd_batch(1, help_arg, g);
   if (argc == 1 && !strcmp(argv[0], "info")) return cmd_info(1, help_arg, g);
   if (argc == 1 && !strcmp(argv[0], "validate")) return cmd_validate(1, help_arg, g);
   if (argc == 1 && !strcmp(argv[0], "formats")) return cmd_formats(1, help_arg, g);
@@ -85,6 +87,7 @@ static int dispatch(int argc, char **argv, cli_globals *g) {
    * their lifecycle goes to the same log as the command's */
   pf_plugins_set_log(cli_log, NULL, cli_log_level(g));
   if (!strcmp(cmd, "convert")) return cmd_convert(sub_argc, sub_argv, g);
+  if (!strcmp(cmd, "batch")) return cmd_batch(sub_argc, sub_argv, g);
   if (!strcmp(cmd, "info")) return cmd_info(sub_argc, sub_argv, g);
   if (!strcmp(cmd, "validate")) return cmd_validate(sub_argc, sub_argv, g);
   if (!strcmp(cmd, "formats")) return cmd_formats(sub_argc, sub_argv, g);

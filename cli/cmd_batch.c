@@ -1,0 +1,166 @@
+/* cmd_batch.c - `pyforge batch PATTERN... [--output-dir DIR] [--workers N]`:
+ * many files through the engine's batch (pf_batch_*): each file as it
+ * ends (rows, time, output, or its error with the place), then the totals.
+ * The engine runs the files in parallel, keeps one bad file from stopping
+ * the others and leaves nothing half-written on Ctrl-C; this file only
+ * scans the arguments and prints. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "Usage: pyforge batch PATTERN... [options]\n"
+    "\n"
+    "Convert every file the patterns match, several at once. A PATTERN is a path\n"
+    "or a glob (*, ?, [...] within a name, ** for any depth; quote it so the shell\n"
+    "leaves it to PyForge); a file reached twice is converted once. Each output is\n"
+    "named as 'pyforge convert' names it, beside its input or inside --output-dir.\n"
+    "A file that fails never stops the others; the exit status is 1 if any failed.\n"
+    "Ctrl-C stops the batch: finished outputs stay, nothing half-written remains.\n"
+    "\n"
+    "Command options:\n"
+    "  -o, --output-dir DIR        write the outputs into DIR (made if missing)\n"
+    "  -w, --workers N             files converted at once (default:\n"
+    "                              PYFORGE_PARALLEL_WORKERS, else the cores); each\n"
+    "                              file gets cores/N engine threads unless --threads\n"
+    "      --json                  print the result as one JSON object\n"
+    "  -q, --quiet                 print nothing but errors\n"
+    "  -v, --verbose               more diagnostics (-vv: debug)\n";
+
+typedef struct batch_cli {
+  pf_batch_job *job;
+  int json;
+  int quiet;
+  cli_progress progress;
+} batch_cli;
+
+/* Scans the arguments; -1 when the batch should run, else the exit code. */
+static int scan(cli_args *a, pf_options *o, cli_globals *g, batch_cli *b) {
+  const char *opt, *pos, *v;
+  size_t n_patterns = 0;
+  pf_error err;
+  while (cli_args_next(a, &opt, &pos)) {
+    if (pos) {
+      if (pf_batch_add(b->job, pos, &err) != PF_OK) return cli_usage_error("batch", "%s", err.message);
+      n_patterns++;
+      continue;
+    }
+    int r = cli_table_option(a, opt, o, PF_USE_CONVERT);
+    if (r < 0) return EXIT_USAGE;
+    if (r > 0) continue;
+    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+      fputs(help, stdout);
+      cli_print_table_help(stdout, PF_USE_CONVERT);
+      return EXIT_OK;
+    } else if (!strcmp(opt, "-o") || !strcmp(opt, "--output-dir")) {
+      if (!(v = cli_args_value(a, opt))) return EXIT_USAGE;
+      if (pf_batch_set_output_dir(b->job, v, &err) != PF_OK)
+        return cli_usage_error("batch", "%s", err.message);
+    } else if (!strcmp(opt, "-w") || !strcmp(opt, "--workers")) {
+      if (!(v = cli_args_value(a, opt))) return EXIT_USAGE;
+      char *end;
+      long n = strtol(v, &end, 10);
+      if (!*v || *end || n < 0 || n > 1024 || pf_batch_set_workers(b->job, (int)n, &err) != PF_OK)
+        return cli_usage_error("batch", "--workers takes a number from 0 (automatic) to 1024; got '%s'", v);
+    } else if (!strcmp(opt, "--json")) {
+      b->json = 1;
+    } else if (!strcmp(opt, "-q") || !strcmp(opt, "--quiet")) {
+      g->quiet = 1;
+    } else if (!strcmp(opt, "-v") || !strcmp(opt, "--verbose")) {
+      g->verbose++;
+    } else if (!strcmp(opt, "-vv")) {
+      g->verbose += 2;
+    } else {
+      return cli_usage_error("batch", "unknown option '%s'", opt);
+    }
+  }
+  if (n_patterns == 0) return cli_usage_error("batch", "missing PATTERN (a file or a glob such as 'data/*.csv')");
+  return -1;
+}
+
+/* pf_batch_file_fn: one line per file as it ends. */
+static void on_file(void *user, size_t index, const pf_batch_item *it) {
+  batch_cli *b = user;
+  (void)index;
+  if (b->json || b->quiet) return;
+  cli_progress_end(&b->progress);
+  char rows[32];
+  if (it->status == PF_OK) {
+    printf("ok       %s -> %s  %s rows  %.2f s\n", it->input, it->result.output_path,
+           cli_fmt_count(rows, sizeof rows, it->result.rows), it->seconds);
+  } else {
+    char msg[4096], spelled[4096];
+    pf_error_format(&it->error, msg, sizeof msg);
+    cli_spell(msg, spelled, sizeof spelled);
+    printf("%-8s %s: %s\n", it->status == PF_ECANCELED ? "canceled" : "FAILED", it->input, spelled);
+  }
+  fflush(stdout);
+}
+
+static void print_totals(const pf_batch_result *r) {
+  char b1[32], b2[32], b3[32];
+  printf("%zu file%s: %zu converted, %zu failed", r->n_items, r->n_items == 1 ? "" : "s",
+         r->converted, r->failed);
+  if (r->canceled) printf(", %zu canceled", r->canceled);
+  printf("\n  rows      %s", cli_fmt_count(b1, sizeof b1, r->rows));
+  if (r->rows_rejected) printf("  (%s rejected)", cli_fmt_count(b2, sizeof b2, r->rows_rejected));
+  printf("\n  input     %s\n  output    %s\n", cli_fmt_bytes(b2, sizeof b2, r->bytes_in),
+         cli_fmt_bytes(b3, sizeof b3, r->bytes_out));
+  printf("  time      %.2f s  (%.1f MB/s, %d worker%s x %d thread%s)\n", r->seconds,
+         r->seconds > 0 ? (double)r->bytes_in / 1e6 / r->seconds : 0.0, r->workers,
+         r->workers == 1 ? "" : "s", r->threads_per_file, r->threads_per_file == 1 ? "" : "s");
+}
+
+static int run(pf_options *o, batch_cli *b, const cli_globals *g) {
+  cli_progress_init(&b->progress, !b->json && !g->quiet);
+  pf_options_set_progress(o, cli_progress_cb, &b->progress);
+  pf_batch_set_file_callback(b->job, on_file, b);
+  pf_batch_result r;
+  pf_error err;
+  pf_status st = pf_batch_run(b->job, o, &r, &err);
+  cli_progress_end(&b->progress);
+  if (st != PF_OK && st != PF_ECANCELED) {
+    cli_print_error(&err);
+    pf_batch_result_free(&r);
+    return st == PF_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+  }
+  if (b->json) {
+    char *js = pf_batch_result_json(&r);
+    if (js) printf("%s\n", js);
+    pf_free(js);
+  } else if (!g->quiet) {
+    print_totals(&r);
+  }
+  if (st == PF_ECANCELED) cli_print_error(&err);
+  int rc = st == PF_ECANCELED ? EXIT_CANCELED : r.failed ? EXIT_FAIL : EXIT_OK;
+  pf_batch_result_free(&r);
+  return rc;
+}
+
+int cmd_batch(int argc, char **argv, const cli_globals *gin) {
+  cli_globals g = *gin;
+  batch_cli b;
+  memset(&b, 0, sizeof b);
+  pf_options *o = pf_options_new();
+  b.job = pf_batch_new();
+  int rc = EXIT_USAGE;
+  if (!o || !b.job) {
+    cli_usage_error("batch", "out of memory");
+    goto done;
+  }
+  cli_args a;
+  cli_args_init(&a, argc, argv, "batch");
+  rc = scan(&a, o, &g, &b);
+  if (rc >= 0) goto done;
+  b.quiet = g.quiet;
+  if (cli_prepare_run("batch", o, &g)) {
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  rc = run(o, &b, &g);
+done:
+  pf_batch_free(b.job);
+  pf_options_free(o);
+  return rc;
+}
