@@ -107,8 +107,10 @@ int cmd_env(int argc, char **argv, const cli_globals *g); /* cmd_env.c */
 int cmd_extensions(int argc, char **argv, const cli_globals *g);
 int cmd_batch(int argc, char **argv, const cli_globals *g); /* cmd_batch.c */
 int cmd_help(int argc, char **argv, const cli_globals *g);
-/* the original CLI's commands not carried over (cmd_retired.c): exit 2 */
+/* `pyforge install sample-datasets` (cmd_samples.c); the original CLI's
+ * commands not carried over (cmd_retired.c): exit 2 */
 int cmd_install(int argc, char **argv, const cli_globals *g);
+int cmd_samples(int argc, char **argv, const cli_globals *g);
 int cmd_mdf_tools(int argc, char **argv, const cli_globals *g);
 
 #endif

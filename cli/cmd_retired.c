@@ -1,8 +1,8 @@
-/* cmd_retired.c - commands of the original PyForge CLI that PyForge does
- * not carry over (`pyforge install mdf-tools`, `pyforge mdf-tools ...`) or
- * not yet (`pyforge install sample-datasets`): a clear message and exit 2
- * instead of "unknown command", so a script that still calls one learns
- * why. docs/compatibility.md lists them with the reasons. */
+/* cmd_retired.c - `pyforge install INSTALLER`: sample-datasets goes to
+ * cmd_samples.c; the original PyForge CLI's commands PyForge does not carry
+ * over (`pyforge install mdf-tools`, `pyforge mdf-tools ...`) get a clear
+ * message and exit 2 instead of "unknown command", so a script that still
+ * calls one learns why. docs/compatibility.md lists them with the reasons. */
 #include <string.h>
 
 #include "cli.h"
@@ -28,17 +28,14 @@ int cmd_mdf_tools(int argc, char **argv, const cli_globals *g) {
 
 /* `pyforge install INSTALLER [...]` */
 int cmd_install(int argc, char **argv, const cli_globals *g) {
-  (void)g;
   const char *what = argc > 0 ? argv[0] : "";
+  if (!strcmp(what, "sample-datasets")) return cmd_samples(argc - 1, argv + 1, g);
   if (!strcmp(what, "mdf-tools")) return retired("install", "'pyforge install mdf-tools'", mdf_tools);
-  if (!strcmp(what, "sample-datasets")) {
-    fprintf(stderr, "pyforge install: 'pyforge install sample-datasets' of the original PyForge "
-                    "CLI (it downloaded the original's sample files from its GitHub releases) is "
-                    "not in this build; the samples/ folder of PyForge's repository holds sample "
-                    "inputs.\n");
-    return EXIT_USAGE;
+  if (!*what || !strcmp(what, "--help") || !strcmp(what, "-h")) {
+    fputs("Usage: pyforge install sample-datasets [PATH] [options]\n"
+          "'pyforge install sample-datasets --help' for its options.\n", what[0] ? stdout : stderr);
+    return what[0] ? EXIT_OK : EXIT_USAGE;
   }
-  return retired("install", "'pyforge install'",
-                 "its installers were mdf-tools (a SQL Server container) and sample-datasets "
-                 "(the original's sample files, not in this build)");
+  return cli_usage_error("install", "unknown installer '%s' (the installer is sample-datasets; the original "
+                         "CLI's mdf-tools is not carried over)", what);
 }

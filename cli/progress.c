@@ -63,8 +63,10 @@ void cli_progress_cb(void *user, uint64_t done, uint64_t total, const char *unit
     memset(bar, '#', (size_t)fill);
     memset(bar + fill, '.', (size_t)(30 - fill));
     bar[30] = 0;
-    fprintf(stderr, "\r[%s] %3d%%  %s / %s  %.1f MB/s ", bar, pct,
-            cli_fmt_bytes(d, sizeof d, done), cli_fmt_bytes(t, sizeof t, total), rate / 1e6);
+    char eta[32] = "";
+    if (rate > 0 && done < total) snprintf(eta, sizeof eta, "  ~%.0f s left", (double)(total - done) / rate);
+    fprintf(stderr, "\r[%s] %3d%%  %s / %s  %.1f MB/s%s ", bar, pct,
+            cli_fmt_bytes(d, sizeof d, done), cli_fmt_bytes(t, sizeof t, total), rate / 1e6, eta);
   } else {
     fprintf(stderr, "\r%s %s read  %.1f MB/s ", cli_fmt_bytes(d, sizeof d, done), unit, rate / 1e6);
   }
