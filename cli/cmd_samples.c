@@ -123,7 +123,13 @@ static int finish(const samples_cli *s, const cli_globals *g, pf_status st, cons
            cli_fmt_bytes(b, sizeof b, r->bytes), r->destination, what, r->destination);
     if (s->action == INSTALL) printf("source: %s; %.2f s\n", r->source ? r->source : "", r->seconds);
   }
-  if (st != PF_OK) cli_print_error(err);
+  if (st == PF_EINVAL) {
+    char msg[2048];
+    cli_spell(err->message, msg, sizeof msg);
+    cli_usage_error("install sample-datasets", "%s", msg);
+  } else if (st != PF_OK) {
+    cli_print_error(err);
+  }
   pf_samples_result_free(r);
   return rc;
 }

@@ -18,7 +18,7 @@ static const char usage[] =
     "  formats                  list input and output formats and where each comes from\n"
     "  extensions [--json]      built-in formats, plugins and their state\n"
     "  env                      where PyForge runs (Databricks, serverless, ...) and why\n"
-    "  install sample-datasets [PATH]  generate (or --from a bundle) sample inputs\n"
+    "  install sample-datasets  sample inputs to try PyForge on (generated, or --from)\n"
     "  help [COMMAND]           this help, a command's, or --markdown: every option\n"
     "\n"
     "Options:\n"

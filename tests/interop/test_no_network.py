@@ -1,11 +1,15 @@
-"""Tier 3: PyForge makes no network calls (docs/security.md).
+"""Tier 3: PyForge makes no network calls (docs/security.md), except the
+one a user asks for: `install sample-datasets --from URL` fetching a bundle.
 
 Two independent proofs:
   - every command runs under tests/tools/no_network (a seccomp filter that
     kills the process with SIGSYS the moment it asks for a socket of any
-    family but AF_UNIX), over every input and output format: each must
-    succeed, not die;
-  - the library imports no network function at all (nm on libpyforge.so).
+    family but AF_UNIX), over every input and output format, and the sample
+    datasets are generated and installed from a directory bundle under it:
+    each must succeed, not die;
+  - of the library's object files only src/io/http_get.c's imports a
+    network function (nm), and libpyforge.so imports no curl or TLS
+    function (https:// loads libcurl at run time, only when asked).
 The filter itself is shown to work first, so a pass means something.
 """
 from __future__ import annotations
@@ -74,21 +78,35 @@ def test_every_command_without_network(pyforge_bin, tmp_path):
         ["convert", csv, tmp_path / "lake", "--format", "delta"],
         ["convert", csv, tmp_path / "lake", "--mode", "append"], ["info", tmp_path / "lake"],
         ["info", tmp_path],
+        ["install", "sample-datasets", tmp_path / "samples", "-s", "small", "-f", "csv,dbf"],
+        ["install", "sample-datasets", tmp_path / "copy", "--from", tmp_path / "samples", "-s", "small"],
+        ["install", "sample-datasets", tmp_path / "copy", "--list-installed"],
     ]
     for args in runs:
         p = guarded([pyforge_bin, *args], env=env)
         assert p.returncode == 0, f"pyforge {' '.join(map(str, args))}: exit {p.returncode}\n{p.stderr}"
 
 
-def test_library_imports_no_network_function():
+def undefined(nm, path, dynamic):
+    out = subprocess.run([nm, *(["-D"] if dynamic else []), "--undefined-only", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
+
+
+def test_only_the_bundle_fetcher_can_reach_the_network():
     nm = shutil.which("nm")
     if nm is None:
         pytest.skip("nm (binutils) not installed")
     libs = sorted(BUILD.glob("libpyforge.so*"))
     assert libs, f"no libpyforge.so in {BUILD}"
-    out = subprocess.run([nm, "-D", "--undefined-only", str(libs[0])], capture_output=True, text=True,
-                         check=True).stdout
-    imported = {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
+    imported = undefined(nm, libs[0], True)
     assert imported, "nm listed nothing: the check would prove nothing"
     assert "open" in imported or "open64" in imported  # the list is the real one
-    assert not (imported & NET_SYMBOLS), sorted(imported & NET_SYMBOLS)
+    assert not (imported & {"curl_easy_init", "SSL_connect"}), "libcurl or TLS linked at build time"
+    objs = sorted((BUILD / "CMakeFiles" / "pyforge_objs.dir" / "src").rglob("*.o"))
+    assert len(objs) > 50, f"the library's object files are not in {BUILD}"
+    reaching = {str(o.relative_to(BUILD / "CMakeFiles" / "pyforge_objs.dir")): sorted(undefined(nm, o, False) & NET_SYMBOLS)
+                for o in objs}
+    reaching = {k: v for k, v in reaching.items() if v}
+    assert list(reaching) == ["src/io/http_get.c.o"], reaching
+    assert {"socket", "connect", "getaddrinfo"} <= set(reaching["src/io/http_get.c.o"])
