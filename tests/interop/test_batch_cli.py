@@ -145,3 +145,28 @@ def test_batch_sigint_keeps_finished_outputs(pyforge_bin, tmp_path, temp_files, 
                           for it in r["items"] if it["status"] == "OK")
     for name in done:  # every output left is complete
         assert pq.read_metadata(out / name).num_rows == 12 * 20000
+
+
+def test_batch_to_delta_tables(run_pyforge, tmp_path):
+    """-f delta: one Delta table per file (<stem>_delta), version 0 each,
+    read back by delta-rs and by DuckDB over the files delta-rs lists."""
+    import deltalake
+    src = tmp_path / "in"
+    src.mkdir()
+    expect = write_good(src, n_files=3)
+    (src / "broken.csv").write_text('id,name\n1,"never closed\n')
+    out = tmp_path / "lake"
+    code, so, se = run_pyforge("batch", str(src / "*.csv"), "-o", str(out), "-f", "delta", "--json")
+    assert code == 1, se
+    r = json.loads(so)
+    assert (r["converted"], r["failed"]) == (3, 1)
+    assert sorted(p.name for p in out.iterdir()) == ["good0_delta", "good1_delta", "good2_delta"]
+    for stem, rows in expect.items():
+        dt = deltalake.DeltaTable(str(out / f"{stem}_delta"))
+        assert dt.version() == 0
+        t = dt.to_pyarrow_table()
+        got = sorted(zip(*(t.column(c).to_pylist() for c in ("id", "name", "amount"))))
+        assert got == rows
+        files = dt.file_uris()
+        dd = duckdb.sql(f"select id, name, amount from read_parquet({files!r}) order by id").fetchall()
+        assert dd == rows
