@@ -159,7 +159,7 @@ static pf_status headers(conn *c, int *code, int64_t *length, int *is_chunked, c
 static pf_status plain_get(const char *url, pf__http_body_fn fn, void *user, pf_cancel *cancel,
                            char **redirect, pf_error *err) {
   char host[256], port[16];
-  const char *path;
+  const char *path = "/";
   *redirect = NULL;
   PF_TRY(split_url(url, host, sizeof host, port, sizeof port, &path, err));
   conn *c = calloc(1, sizeof *c);

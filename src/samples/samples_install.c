@@ -203,14 +203,20 @@ pf_status pf_samples_install(const char *dest, const pf_samples_request *req_in,
   return st;
 }
 
+/* start() and the destination's manifest into have (freed by the caller). */
+static pf_status start_with_manifest(const char *dest, pf_samples_result *out, pf_samples_result *have,
+                                     pf_error *err) {
+  memset(have, 0, sizeof *have);
+  PF_TRY(start(dest, out, err));
+  return pf__samples_manifest_load(dest, have, err);
+}
+
 pf_status pf_samples_installed(const char *dest, pf_samples_result *out, pf_error *err) {
   pf_error local;
   if (!err) err = &local;
   double t0 = now();
-  PF_TRY(start(dest, out, err));
   pf_samples_result have;
-  memset(&have, 0, sizeof have);
-  pf_status st = pf__samples_manifest_load(dest, &have, err);
+  pf_status st = start_with_manifest(dest, out, &have, err);
   for (size_t i = 0; st == PF_OK && i < have.n_files; i++) {
     const pf_sample_file *m = &have.files[i];
     char *path = pf__aprintf("%s/%s", dest, m->path), hex[65];
@@ -249,10 +255,8 @@ pf_status pf_samples_uninstall(const char *dest, pf_samples_result *out, pf_erro
   pf_error local;
   if (!err) err = &local;
   double t0 = now();
-  PF_TRY(start(dest, out, err));
   pf_samples_result have;
-  memset(&have, 0, sizeof have);
-  pf_status st = pf__samples_manifest_load(dest, &have, err);
+  pf_status st = start_with_manifest(dest, out, &have, err);
   for (size_t i = 0; st == PF_OK && i < have.n_files; i++) {
     const pf_sample_file *m = &have.files[i];
     char *path = pf__aprintf("%s/%s", dest, m->path);
