@@ -139,7 +139,11 @@ def render(res: list[dict], args) -> str:
              f"{os.cpu_count()} shared cores (other work running), {dt.date.today()}; "
              "raw numbers in `bench/results/`. Median wall time of the repeats; every tool's rows "
              "checked equal to the inputs'. `pyforge batch` and the shell loop write one Parquet "
-             "file per input; DuckDB and polars read the glob as one table and write one file.", ""]
+             "file per input; DuckDB and polars read the glob as one table and write one file. "
+             "PyForge and polars run as new processes (polars' time includes starting Python and "
+             "importing polars, about 0.3 s); DuckDB runs inside the harness. The machine was shared "
+             "with other builds and tests (load average near 10 on 2 cores): repeats of one tool "
+             "varied up to 2x, so read ratios, not seconds, and only to one digit.", ""]
     for name in ("small", "large"):
         rows = [r for r in res if r["set"] == name]
         if not rows:

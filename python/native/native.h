@@ -5,7 +5,8 @@
  *   native_util.c     dicts from engine structs, options from Python,
  *                     engine errors raised as Python exceptions, cancel
  *                     tokens requested by SIGINT
- *   native_calls.c    convert, info, validate, tables, batch, option table
+ *   native_calls.c    convert, info, validate, tables, batch, sample
+ *                     datasets, option table
  *   native_stream.c   Arrow streams as PyCapsules
  *   native_env.c      environment, Volume paths, metadata, listings
  *   native_ext.c      the extension list: C plugins, Python extensions
@@ -58,6 +59,8 @@ PyObject *pn_info(PyObject *self, PyObject *args);
 PyObject *pn_validate(PyObject *self, PyObject *args);
 PyObject *pn_tables(PyObject *self, PyObject *pairs);
 PyObject *pn_batch(PyObject *self, PyObject *args);
+PyObject *pn_samples(PyObject *self, PyObject *args);
+PyObject *pn_samples_catalog(PyObject *self, PyObject *unused);
 
 /* ---- streams (native_stream.c) ---- */
 int pn_stream_init(PyObject *module);

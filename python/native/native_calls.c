@@ -49,7 +49,7 @@ static int call_begin(call *c, pf_options *o, PyObject *progress) {
     }
   }
   c->progress = progress && progress != Py_None ? progress : NULL;
-  pf_options_set_cancel(o, c->token);
+  if (o) pf_options_set_cancel(o, c->token);
   return 0;
 }
 
@@ -390,6 +390,74 @@ PyObject *pn_batch(PyObject *self, PyObject *args) {
   pf_batch_result_free(&r);
   if (out && st == PF_ECANCELED && PyErr_CheckSignals() < 0) Py_CLEAR(out); /* Ctrl-C */
   return out;
+}
+
+/* ---- sample datasets ---- */
+
+/* samples(action, destination, formats, sizes, from_, force, progress) ->
+ * the result's JSON text; action: "install", "installed", "uninstall",
+ * "releases". Installing releases the GIL; SIGINT or progress returning
+ * False cancels (the finished datasets stay, as in the CLI). */
+PyObject *pn_samples(PyObject *self, PyObject *args) {
+  (void)self;
+  const char *action, *dest, *formats, *sizes, *from;
+  int force;
+  PyObject *progress;
+  if (!PyArg_ParseTuple(args, "szzzzpO:samples", &action, &dest, &formats, &sizes, &from, &force, &progress))
+    return NULL;
+  pf_samples_result r;
+  pf_error err;
+  pf_error_init(&err);
+  pf_status st;
+  if (!strcmp(action, "install")) {
+    call c;
+    if (call_begin(&c, NULL, progress) < 0) return NULL;
+    pf_samples_request req;
+    pf_samples_request_init(&req);
+    req.formats = formats, req.sizes = sizes, req.from = from, req.force = force;
+    req.cancel = c.token;
+    req.progress = on_progress;
+    req.progress_user = &c;
+    Py_BEGIN_ALLOW_THREADS
+    st = pf_samples_install(dest, &req, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (!call_end(&c, st, &err)) {
+      pf_samples_result_free(&r);
+      return NULL;
+    }
+  } else {
+    Py_BEGIN_ALLOW_THREADS
+    st = !strcmp(action, "installed") ? pf_samples_installed(dest, &r, &err)
+       : !strcmp(action, "uninstall") ? pf_samples_uninstall(dest, &r, &err)
+                                      : pf_samples_releases(from, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (st != PF_OK) {
+      pf_samples_result_free(&r);
+      return pn_raise(&err);
+    }
+  }
+  char *js = pf_samples_result_json(&r);
+  pf_samples_result_free(&r);
+  if (!js) return PyErr_NoMemory();
+  PyObject *out = pn_str(js);
+  pf_free(js);
+  return out;
+}
+
+PyObject *pn_samples_catalog(PyObject *self, PyObject *unused) {
+  (void)self, (void)unused;
+  const pf_sample_desc *d;
+  size_t n = pf_samples_catalog(&d);
+  PyObject *l = PyList_New(0);
+  for (size_t i = 0; l && i < n; i++) {
+    PyObject *e = Py_BuildValue("{s:s,s:s,s:s,s:s,s:K,s:O,s:s}", "name", d[i].name, "format", d[i].format,
+                                "size", d[i].size, "files", d[i].files,
+                                "approx_bytes", (unsigned long long)d[i].approx_bytes, "generated",
+                                d[i].generated ? Py_True : Py_False, "description", d[i].description);
+    if (!e || PyList_Append(l, e) < 0) Py_CLEAR(l);
+    Py_XDECREF(e);
+  }
+  return l;
 }
 
 /* ---- the option tables and spelling ---- */

@@ -208,6 +208,10 @@ static PyMethodDef native_methods[] = {
     {"batch", pn_batch, METH_VARARGS,
      "batch(options, sources, output_dir, workers, progress, on_file, log=None) -> dict\n\npf_batch_run "
      "without the GIL; on_file(index, item) as each file ends."},
+    {"samples", pn_samples, METH_VARARGS,
+     "samples(action, destination, formats, sizes, from_, force, progress) -> str (JSON)\n\n"
+     "pf_samples_install/installed/uninstall/releases."},
+    {"samples_catalog", pn_samples_catalog, METH_NOARGS, "samples_catalog() -> list of dict"},
     {"open_stream", pn_open_stream, METH_O,
      "open_stream(options) -> (capsule, StreamStatus)\n\npf_stream_open as a PyCapsule named "
      "arrow_array_stream."},

@@ -8,12 +8,14 @@ Delta Lake tables, with the libpyforge C engine, from Python.
 >>> pf.validate("sales.csv").issues
 >>> pf.read("sales.csv").to_pandas()          # or pyarrow/polars/DuckDB, no copy
 >>> pf.batch_convert("landing/*.csv", "out/")
+>>> pf.install_sample_datasets("samples", sizes="small")   # files to try
 
 On Databricks the same functions are methods of a ready-made object:
 ``from pyforge_cli.extensions.databricks import forge``. Installing the
 package also gives the ``pyforge`` command (docs/cli.md). Keyword arguments
 are the engine's options (``help(pyforge_cli.convert)`` lists them). No
-telemetry, ever: the package makes no network call.
+telemetry, ever: the package makes no network call, except
+``install_sample_datasets(from_="http(s)://...")`` fetching the bundle asked for.
 """
 from typing import Dict, List, Optional
 
@@ -28,12 +30,16 @@ _native.set_error_factory(from_engine)
 from .api import batch_convert, convert, get_info, read, validate  # noqa: E402
 from .environment import get_environment_info  # noqa: E402
 from .extensions import list_extensions, reload_extensions  # noqa: E402
+from .samples import (install_sample_datasets, installed_sample_datasets,  # noqa: E402
+                      list_sample_datasets, uninstall_sample_datasets)
 from .volumes import volumes  # noqa: E402
 
 __all__ = [
     "__version__", "engine_version", "formats", "options",
     "convert", "get_info", "validate", "read", "batch_convert",
     "get_environment_info", "list_extensions", "reload_extensions", "volumes",
+    "install_sample_datasets", "installed_sample_datasets", "uninstall_sample_datasets",
+    "list_sample_datasets",
     "PyForgeError", "InvalidArgumentError", "UnsupportedError", "InputNotFoundError", "InputError",
     "FormatError", "ParseError", "EncodingError", "BadRowError", "EmptyInputError",
     "OutputExistsError", "OutputError", "NoSpaceError", "OutOfMemoryError", "LimitError",

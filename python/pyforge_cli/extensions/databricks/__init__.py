@@ -17,7 +17,7 @@ import json
 import sys
 from typing import Any, Dict, List, Optional
 
-from ... import api
+from ... import api, samples
 from ...environment import get_environment_info
 from ...volumes import Volumes, volumes
 from ..base import BaseExtension, ConvertContext
@@ -27,7 +27,8 @@ __all__ = ["PyForgeDatabricks", "DatabricksExtension", "forge"]
 
 class PyForgeDatabricks:
     """The notebook API as methods: ``convert``, ``get_info``,
-    ``validate``, ``read``, ``batch_convert``, ``get_environment_info``,
+    ``validate``, ``read``, ``batch_convert``, ``install_sample_datasets``,
+    ``get_environment_info``,
     ``list_extensions``, ``reload_extensions``, ``volumes``. Each method is
     the ``pyforge_cli`` function of the same name (same arguments, same
     results)."""
@@ -37,6 +38,7 @@ class PyForgeDatabricks:
     validate = staticmethod(api.validate)
     read = staticmethod(api.read)
     batch_convert = staticmethod(api.batch_convert)
+    install_sample_datasets = staticmethod(samples.install_sample_datasets)
     get_environment_info = staticmethod(get_environment_info)
 
     @staticmethod
