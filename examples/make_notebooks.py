@@ -90,6 +90,16 @@ NOTEBOOKS = {
         "failure = batch.failures[0]\nassert failure[\"error\"].line == 3\n"
         "failure[\"input_path\"].split(\"/\")[-1], str(failure[\"error\"])",
         "sorted(p.name for p in (WORK / \"out\").iterdir())",
+        MD + "## The generated sample datasets\n`install_sample_datasets` writes realistic files "
+        "(the same bytes on every machine, no network): sales as CSV, a workbook with title rows and "
+        "a hidden sheet, namespaced XML orders, a dBase table with memos in a DOS code page, a PDF.",
+        "samples = pf.install_sample_datasets(WORK / \"datasets\", formats=\"csv,excel,xml,dbf\", "
+        "sizes=\"small\", progress=False)\n"
+        "assert {f[\"state\"] for f in samples.files} == {\"installed\"}\nsamples",
+        "inputs = [p for p in samples.paths.values() if not p.endswith(\".dbt\")]\n"
+        "many = pf.batch_convert(inputs, WORK / \"datasets-out\", progress=False)\n"
+        "assert many.converted == 4 and many.failed == 0\n"
+        "sorted(p.name for p in (WORK / \"datasets-out\").iterdir())",
     ],
     "06_dataframes": [
         MD + "# Reading into pandas, polars, DuckDB and pyarrow\n\n`pf.read(path)` is an Arrow stream "
