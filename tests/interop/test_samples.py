@@ -373,3 +373,39 @@ def test_sigint_keeps_finished_datasets(pyforge_bin, tmp_path, temp_files, inter
     m = json.loads((dest / "manifest.json").read_text())
     assert [f["path"] for f in m["files"]] == ["csv/medium/sales.csv"]
     assert sha256(dest / "csv/medium/sales.csv") == m["files"][0]["sha256"]
+
+
+def test_https_goes_through_libcurl(small, run_pyforge, tmp_path):
+    """https:// is fetched by libcurl loaded at run time, with its
+    certificate checks: a self-signed server on the loopback address is
+    refused for its certificate (without libcurl: a message saying so)."""
+    import ssl
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl (to make a self-signed certificate) not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                    "-days", "1", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    root = small[0]
+
+    class H(_Handler):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, directory=str(root), **kw)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(cert), str(key))
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"https://127.0.0.1:{httpd.server_address[1]}"
+        se = refused(run_pyforge, url, tmp_path / "d")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    have_curl = any(Path(d, "libcurl.so.4").exists() for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib64",
+                                                                 "/usr/lib/aarch64-linux-gnu", "/usr/lib"))
+    if have_curl:
+        assert "certificate" in se.lower() or "ssl" in se.lower(), se
+    else:
+        assert "libcurl" in se, se
