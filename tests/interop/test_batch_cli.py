@@ -116,11 +116,11 @@ def test_batch_sigint_keeps_finished_outputs(pyforge_bin, tmp_path, temp_files, 
     src = tmp_path / "in"
     src.mkdir()
     block = "".join(f"{i},{i * 7 % 1000},text number {i} with some words\n" for i in range(20000))
-    n = 40
+    n = 24
     for k in range(n):
         with open(src / f"f{k:02d}.csv", "w") as f:
             f.write("id,v,s\n")
-            for _ in range(12):  # ~8 MB each
+            for _ in range(6):  # ~4 MB each
                 f.write(block)
     out = tmp_path / "out"
     env = dict(os.environ)
@@ -144,7 +144,7 @@ def test_batch_sigint_keeps_finished_outputs(pyforge_bin, tmp_path, temp_files, 
     assert done == sorted(f"{os.path.basename(it['input'])[:-4]}.parquet"
                           for it in r["items"] if it["status"] == "OK")
     for name in done:  # every output left is complete
-        assert pq.read_metadata(out / name).num_rows == 12 * 20000
+        assert pq.read_metadata(out / name).num_rows == 6 * 20000
 
 
 def test_batch_to_delta_tables(run_pyforge, tmp_path):
