@@ -43,7 +43,7 @@ typedef struct pf__sample_run {
   int force;                 /* outputs replace existing files            */
 } pf__sample_run;
 
-typedef struct pf__output pf__output;
+typedef struct pf_output pf__output; /* src/io/output.h */
 
 typedef struct pf__sample_file {
   pf__sample_run *run;
