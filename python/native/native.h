@@ -64,7 +64,7 @@ PyObject *pn_samples_catalog(PyObject *self, PyObject *unused);
 
 /* ---- streams (native_stream.c) ---- */
 int pn_stream_init(PyObject *module);
-PyObject *pn_open_stream(PyObject *self, PyObject *pairs);
+PyObject *pn_open_stream(PyObject *self, PyObject *args);
 
 /* ---- environment and Volumes (native_env.c) ---- */
 int pn_env_init(PyObject *module);

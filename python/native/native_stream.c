@@ -34,6 +34,7 @@ typedef struct wrap {
   shared *sh;
   int slot;           /* the signal-reachable token, or -1               */
   pf_cancel *own;     /* else a private one                              */
+  void *data;         /* the input's bytes (a copy), or NULL: a path     */
 } wrap;
 
 static int note(wrap *w, int rc) {
@@ -65,6 +66,7 @@ static void w_release(struct ArrowArrayStream *s) {
   pn_token_release(w->slot);
   pf_cancel_free(w->own);
   shared_unref(w->sh);
+  free(w->data);
   free(w);
   s->release = NULL;
 }
@@ -123,20 +125,45 @@ int pn_stream_init(PyObject *module) {
   return PyModule_AddObject(module, "StreamStatus", status_type);
 }
 
-/* open_stream(pairs) -> (capsule, status) */
-PyObject *pn_open_stream(PyObject *self, PyObject *pairs) {
+/* The bytes of an input read from memory, copied: the stream may outlive
+ * the bytes object and is released from threads that cannot touch Python
+ * objects (no GIL), so it owns its copy. */
+static int copy_data(PyObject *data, wrap *w, pf_options *o) {
+  char *p;
+  Py_ssize_t n;
+  if (data == NULL || data == Py_None) return 0;
+  if (!PyBytes_Check(data)) {
+    PyErr_Format(PyExc_TypeError, "data must be bytes; got %R", (PyObject *)Py_TYPE(data));
+    return -1;
+  }
+  if (PyBytes_AsStringAndSize(data, &p, &n) < 0) return -1;
+  w->data = malloc(n > 0 ? (size_t)n : 1);
+  if (!w->data) {
+    PyErr_NoMemory();
+    return -1;
+  }
+  memcpy(w->data, p, (size_t)n);
+  pf_options_set_input_buffer(o, w->data, (size_t)n);
+  return 0;
+}
+
+/* open_stream(pairs, data=None) -> (capsule, status) */
+PyObject *pn_open_stream(PyObject *self, PyObject *args) {
   (void)self;
+  PyObject *pairs, *data = NULL;
+  if (!PyArg_ParseTuple(args, "O|O:open_stream", &pairs, &data)) return NULL;
   pf_options *o = pn_options(pairs);
   if (!o) return NULL;
   wrap *w = calloc(1, sizeof *w);
   struct ArrowArrayStream *outer = calloc(1, sizeof *outer);
   shared *sh = calloc(1, sizeof *sh);
-  if (!w || !outer || !sh) {
+  if (!w || !outer || !sh || copy_data(data, w, o) < 0) {
+    if (w) free(w->data);
     free(w);
     free(outer);
     free(sh);
     pf_options_free(o);
-    return PyErr_NoMemory();
+    return (w && outer && sh) ? NULL : PyErr_NoMemory();
   }
   atomic_init(&sh->refs, 2); /* the stream and the status object */
   atomic_init(&sh->failed, 0);
@@ -155,6 +182,7 @@ PyObject *pn_open_stream(PyObject *self, PyObject *pairs) {
   if (st != PF_OK) {
     pn_token_release(w->slot);
     pf_cancel_free(w->own);
+    free(w->data);
     free(w);
     free(outer);
     free(sh);

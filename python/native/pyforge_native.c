@@ -212,9 +212,10 @@ static PyMethodDef native_methods[] = {
      "samples(action, destination, formats, sizes, from_, force, progress) -> str (JSON)\n\n"
      "pf_samples_install/installed/uninstall/releases."},
     {"samples_catalog", pn_samples_catalog, METH_NOARGS, "samples_catalog() -> list of dict"},
-    {"open_stream", pn_open_stream, METH_O,
-     "open_stream(options) -> (capsule, StreamStatus)\n\npf_stream_open as a PyCapsule named "
-     "arrow_array_stream."},
+    {"open_stream", pn_open_stream, METH_VARARGS,
+     "open_stream(options, data=None) -> (capsule, StreamStatus)\n\npf_stream_open as a PyCapsule named "
+     "arrow_array_stream; data (bytes, copied) is the input read from memory, input.path then only "
+     "names it and chooses its format."},
     {"env_json", pn_env_json, METH_VARARGS, "env_json(fresh=False) -> str\n\npf_env_detect as JSON."},
     {"redact", pn_redact, METH_O, "redact(text: str) -> str\n\nCredentials masked (pf_redact)."},
     {"volume_path", pn_volume_path, METH_O, "volume_path(path) -> dict\n\npf_volume_path_parse."},

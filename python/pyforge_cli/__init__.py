@@ -27,7 +27,7 @@ from .errors import (BadRowError, CanceledError, EmptyInputError, EncodingError,
 
 _native.set_error_factory(from_engine)
 
-from .api import batch_convert, convert, get_info, read, validate  # noqa: E402
+from .api import batch_convert, convert, get_info, read, read_spark, validate  # noqa: E402
 from .environment import get_environment_info  # noqa: E402
 from .extensions import list_extensions, reload_extensions  # noqa: E402
 from .samples import (install_sample_datasets, installed_sample_datasets,  # noqa: E402
@@ -36,7 +36,7 @@ from .volumes import volumes  # noqa: E402
 
 __all__ = [
     "__version__", "engine_version", "formats", "options",
-    "convert", "get_info", "validate", "read", "batch_convert",
+    "convert", "get_info", "validate", "read", "batch_convert", "read_spark",
     "get_environment_info", "list_extensions", "reload_extensions", "volumes",
     "install_sample_datasets", "installed_sample_datasets", "uninstall_sample_datasets",
     "list_sample_datasets",

@@ -14,12 +14,12 @@ import os
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _logging, _native, _options, _progress
-from .errors import PyForgeError, UnsupportedError, from_engine
+from .errors import PyForgeError, from_engine
 from .results import BatchResult, ConvertResult, InfoResult, ValidationResult
 
 PathArg = Union[str, "os.PathLike[str]"]
 
-__all__ = ["convert", "get_info", "validate", "read", "batch_convert", "ENGINES"]
+__all__ = ["convert", "get_info", "validate", "read", "batch_convert", "read_spark", "ENGINES"]
 
 #: engine= values this version accepts
 ENGINES = ("auto", "native", "spark")
@@ -31,15 +31,9 @@ def _path(p: Any, what: str) -> str:
     raise TypeError(f"{what} must be a str or os.PathLike; got {type(p).__name__}")
 
 
-def _engine(engine: str) -> Tuple[str, List[Tuple[str, str]]]:
-    """Why the engine that runs a call was chosen, and the key that asks for
-    it (engine.name; "auto" leaves the engine's default, native). The engine
-    itself refuses "spark" in this version, saying why."""
+def _check_engine(engine: str) -> None:
     if engine not in ENGINES:
         raise ValueError(f"engine= takes one of {', '.join(ENGINES)}; got {engine!r}")
-    if engine == "auto":
-        return "engine='auto': the native engine (the only engine in this version)", []
-    return f"engine={engine!r} was asked for", [("engine.name", engine)]
 
 
 def _run(fn, pairs, progress, desc):
@@ -54,30 +48,31 @@ def _run(fn, pairs, progress, desc):
             sink.close(ok)
 
 
-def _convert_result(d: Dict[str, Any], input_path: str, reason: str) -> ConvertResult:
+def _convert_result(d: Dict[str, Any], input_path: str) -> ConvertResult:
     d = dict(d)
     d["input_path"] = input_path
-    d["processing_engine"] = "native"
-    d["engine_reason"] = reason
-    d["fallback_used"] = False
     d["warnings"] = [_options.spell(w) for w in d.get("warnings", [])]
     return ConvertResult(d)
 
 
 def convert(input_path: PathArg, output_path: Optional[PathArg] = None,
             output_format: Optional[str] = None, *, progress: _progress.ProgressArg = None,
-            engine: str = "auto", **options: Any) -> ConvertResult:
+            engine: str = "auto", spark: Any = None, **options: Any) -> ConvertResult:
     """Converts one file (CSV/TSV, Excel, XML, dBase, ...) to Parquet or a
     Delta Lake table, exactly as ``pyforge convert`` does.
 
     input_path: the file. output_path: where the result goes (default: as
     the CLI, beside the input: ``data.csv`` -> ``data.parquet``; a workbook
     with several groups of sheets -> a directory ``<stem>_parquet/``; Delta
-    -> ``<stem>_delta``). output_format: ``"parquet"`` (default) or
+    -> ``<stem>_delta``; with Spark also a table name
+    ``catalog.schema.table``). output_format: ``"parquet"`` (default) or
     ``"delta"``. progress: True, False, or a callable(done, total, unit)
     that may return False to cancel (default: on in notebooks and
-    terminals). engine: ``"auto"`` (default) or ``"native"``; ``"spark"`` is
-    refused in this version (the engine's key engine.name).
+    terminals). engine: ``"auto"`` (default: native unless the input is
+    larger than one machine should do and a Spark session is active),
+    ``"native"`` or ``"spark"`` (docs/spark.md); if Spark fails the native
+    engine does the work (``fallback_used``). spark: the SparkSession to
+    use (default: the active one).
 
     Returns a :class:`~pyforge_cli.results.ConvertResult`. Raises a
     :class:`~pyforge_cli.errors.PyForgeError` subclass (nothing partial is
@@ -85,21 +80,38 @@ def convert(input_path: PathArg, output_path: Optional[PathArg] = None,
 
     Keyword arguments (the engine's options):
     """
+    from .engines import select
     from .extensions import _registry
 
     inp = _path(input_path, "input_path")
-    reason, engine_pairs = _engine(engine)
+    _check_engine(engine)
     kwargs = _registry.enhance_convert(inp, output_path, output_format, options)
-    pairs = _logging.with_level(_options.to_pairs("convert", kwargs), kwargs) + engine_pairs
+    pairs = _logging.with_level(_options.to_pairs("convert", kwargs), kwargs)
     pairs.insert(0, ("input.path", inp))
-    if output_path is not None:
-        pairs.append(("output.path", _path(output_path, "output_path")))
+    out = _path(output_path, "output_path") if output_path is not None else None
+    if out is not None:
+        pairs.append(("output.path", out))
     if output_format is not None:
         pairs.append(("output.format", output_format))
+    choice = select.choose(engine, *select.input_size([inp]), spark=spark)
     _registry.pre_convert(inp, output_path, kwargs)
-    d = _run(lambda p_, s_: _native.convert(p_, s_, _logging.engine_log), pairs, progress,
-             f"convert {os.path.basename(inp)}")
-    return _registry.post_convert(_convert_result(d, inp, reason))
+
+    def native() -> Dict[str, Any]:
+        return dict(_run(lambda p_, s_: _native.convert(p_, s_, _logging.engine_log), pairs, progress,
+                         f"convert {os.path.basename(inp)}"))
+
+    def on_spark(session: Any) -> Dict[str, Any]:
+        from .engines import spark_convert
+
+        return spark_convert.convert(session, inp, out, output_format, kwargs)
+
+    target = out
+    if choice.name == "spark" and target is None:
+        from .engines.spark_convert import default_output
+
+        target = default_output(inp, output_format or "parquet", pairs[1:])
+    d = select.run(choice, on_spark, native, outputs=[target])
+    return _registry.post_convert(_convert_result(d, inp))
 
 
 def _columns(schema: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -210,8 +222,9 @@ def read(path: PathArg, **options: Any) -> "Reader":
 
 def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: Optional[PathArg] = None,
                   max_workers: Optional[int] = None, *, output_format: Optional[str] = None,
-                  progress: _progress.ProgressArg = None, engine: str = "auto",
-                  **options: Any) -> BatchResult:
+                  progress: _progress.ProgressArg = None, engine: str = "auto", spark: Any = None,
+                  source_file: bool = False, input_mode: str = "auto", on_error: str = "skip",
+                  partitions: Optional[int] = None, **options: Any) -> BatchResult:
     """Converts many files with one call, in the C engine: ``file_patterns``
     is a path or glob (``"landing/*.csv"``, ``"data/**/*.xlsx"``) or a list
     of them; each file converts exactly as ``convert`` would, its output in
@@ -222,15 +235,24 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
     place) is in its entry of ``results`` and in ``failures``. Progress
     covers the whole batch. Returns a :class:`~pyforge_cli.results.BatchResult`.
 
+    ``engine="spark"`` (or ``"auto"`` with a Spark session active and at
+    least the thresholds' files or bytes, docs/spark.md): the native engine
+    runs inside Spark tasks and every file's rows go into ONE table,
+    ``output_dir`` (a directory, or ``catalog.schema.table``), with one
+    commit (``output_format`` default ``"delta"``); schemas reconcile by the
+    widening rules; ``source_file=True`` adds ``_source_file``;
+    ``on_error="skip"`` (default) reports a bad file and writes the others,
+    ``"fail"`` writes nothing; ``input_mode`` ``"path"`` (tasks open the
+    paths), ``"binary"`` (Spark's binaryFile bytes, read from memory) or
+    ``"auto"``; ``partitions``: Spark partitions of the file list. If Spark
+    fails, the native engine converts each file into ``output_dir``
+    (``fallback_used``).
+
     Keyword arguments: as ``convert``'s.
     """
-    from .extensions import _registry
+    from .engines import select
 
-    reason, engine_pairs = _engine(engine)
-    if engine_pairs and engine != "native":  # refused for the whole batch, not file by file
-        raise UnsupportedError(f"engine={engine!r}: the Spark engine is not available in this build; the "
-                               "native engine (the default) converts every input this build reads: leave "
-                               "engine unset", status="EUNSUPPORTED")
+    _check_engine(engine)
     if isinstance(file_patterns, (str, os.PathLike)):
         file_patterns = [file_patterns]
     sources = [_path(p, "file_patterns") for p in file_patterns]
@@ -243,6 +265,74 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
     if output_format is not None:
         pairs.append(("output.format", output_format))
     out_dir = _path(output_dir, "output_dir") if output_dir is not None else None
+    if engine == "spark" and out_dir is None:
+        raise ValueError("batch_convert(engine='spark') writes one table: output_dir= names it (a directory "
+                         "or catalog.schema.table)")
+    from .engines.spark_batch import expand
+
+    files, _uris, _missing = expand(sources)
+    choice = select.choose(engine, sum(n for _, n in files), len(files), spark=spark)
+    if choice.name == "spark" and out_dir is None:
+        choice = select.Choice("native", choice.reason + "; no output_dir: each file's output beside it, natively")
+
+    def native() -> Dict[str, Any]:
+        return _native_batch(pairs, sources, out_dir, max_workers, progress)
+
+    def on_spark(session: Any) -> Dict[str, Any]:
+        from .engines import spark_batch
+
+        return spark_batch.batch(session, sources, out_dir, output_format, options, source_file=source_file,
+                                 input_mode=input_mode, on_error=on_error, partitions=partitions)
+
+    d = select.run(choice, on_spark, native, outputs=[out_dir])
+    for entry in d["results"]:
+        if entry["result"] is not None:
+            entry["result"].update(processing_engine=d["processing_engine"], engine_reason=d["engine_reason"],
+                                   fallback_used=d["fallback_used"])
+    return BatchResult(d)
+
+
+def read_spark(paths: Union[PathArg, Sequence[PathArg]], *, spark: Any = None, source_file: bool = False,
+               input_mode: str = "auto", on_error: str = "skip", partitions: Optional[int] = None,
+               **options: Any) -> Any:
+    """Many files' rows as one Spark DataFrame, each file read by the native
+    engine inside a Spark task (``mapInArrow`` over the engine's Arrow
+    stream): the same types and values as ``read``/``convert``, with the
+    files' schemas reconciled by the widening rules (int64 and double ->
+    double, else string; a column a file lacks is null). ``paths``: paths,
+    globs or URIs (``dbfs:/...``, read with Spark's ``binaryFile``).
+    ``spark``: the session (default: the active one, else a new local one).
+    ``source_file=True`` adds ``_source_file``. A file that fails is left
+    out with a ``RuntimeWarning`` naming its error (``on_error="fail"``:
+    raised instead); ``df.pyforge_files`` lists each file's rows or error.
+    ``input_mode``: ``"path"`` (tasks open the paths), ``"binary"`` (the
+    files' bytes from Spark's ``binaryFile``, for tasks that cannot open
+    the driver's paths) or ``"auto"``. The files are scanned when this is
+    called (types, rows, errors); the DataFrame reads them again when it
+    runs. Spark Connect and serverless work (DataFrame APIs only).
+
+    Keyword arguments: the reading options (``read``'s).
+    """
+    from .engines import select, spark_batch
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    sources = [_path(p, "paths") for p in paths]
+    if not sources:
+        raise ValueError("read_spark() needs at least one path or pattern")
+    session = select.session_for(spark)
+    frame, plan = spark_batch.read_spark(session, sources, options, source_file=source_file,
+                                         input_mode=input_mode, on_error=on_error, partitions=partitions)
+    try:
+        frame.pyforge_files = plan.files
+    except AttributeError:  # a DataFrame class that takes no attributes
+        pass
+    return frame
+
+
+def _native_batch(pairs: List[Tuple[str, Any]], sources: List[str], out_dir: Optional[str],
+                  max_workers: Optional[int], progress: _progress.ProgressArg) -> Dict[str, Any]:
+    from .extensions import _registry
 
     def run(pairs_, sink):
         return _native.batch(pairs_, sources, out_dir, max_workers or 0, sink, None, _logging.engine_log)
@@ -251,7 +341,8 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
     results = []
     for it in d["items"]:
         if it["status"] == "OK":
-            res = _registry.post_convert(_convert_result(it["result"], it["input_path"], reason))
+            r = dict(it["result"], processing_engine="native")
+            res = _registry.post_convert(_convert_result(r, it["input_path"]))
             entry = {"input_path": it["input_path"], "status": "converted", "result": res, "error": None}
         else:
             err = from_engine(it["error"])
@@ -262,15 +353,14 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
     summary = {k: d[k] for k in ("files", "converted", "failed", "canceled", "row_count", "rows_rejected",
                                  "bytes_in", "bytes_out", "bytes_total", "duration_seconds", "workers",
                                  "threads_per_file")}
-    summary.update(output_dir=out_dir, processing_engine="native", engine_reason=reason,
-                   fallback_used=False, results=results)
-    return BatchResult(summary)
+    summary.update(output_dir=out_dir, results=results)
+    return summary
 
 
 def _add_option_docs() -> None:
     """Appends each function's keyword arguments, from the engine's tables."""
     for fn, call in ((convert, "convert"), (get_info, "get_info"), (validate, "validate"),
-                     (read, "read"), (batch_convert, "batch_convert")):
+                     (read, "read"), (batch_convert, "batch_convert"), (read_spark, "read")):
         doc = fn.__doc__ or ""
         if "Keyword arguments (the engine's options):" not in doc:
             doc += "\n    Keyword arguments (the engine's options):\n"

@@ -44,12 +44,22 @@ def _active_spark_session() -> Optional[bool]:
 
 
 def engines() -> Dict[str, Dict[str, Any]]:
-    """The processing engines and whether each can run here, with why."""
+    """The processing engines and whether each can run here, with why
+    (Spark: pyspark installed; whether a session can start is known only by
+    starting one, which this never does)."""
+    v = _pyspark_version()
+    active = _active_spark_session()
+    if v is None:
+        spark = {"available": False, "reason": "pyspark is not installed (pip install pyspark): "
+                                               "engine='spark' falls back to the native engine"}
+    else:
+        spark = {"available": True, "reason": f"pyspark {v} is installed"
+                 + ("; a Spark session is active" if active else "; engine='spark' uses the active "
+                    "session or starts one (engine='auto' only uses an active one)")}
     return {
         "native": {"available": True,
                    "reason": "the libpyforge C engine inside this package (the default)"},
-        "spark": {"available": False,
-                  "reason": "the Spark engine is not in this version of pyforge-cli"},
+        "spark": spark,
     }
 
 

@@ -156,8 +156,10 @@ class ConvertResult(Result):
     """What ``convert`` did: ``row_count``, ``column_count``, ``output_path``,
     ``outputs`` (each with ``path``, ``rows``, ``columns``, ``bytes``,
     ``tables``), ``input_path``, ``input_format``, ``output_format``,
-    ``processing_engine`` (``"native"``), ``engine_reason``,
-    ``fallback_used``, ``duration_seconds``, ``bytes_in``, ``bytes_out``,
+    ``processing_engine`` (``"native"`` or ``"spark"``), ``engine_reason``,
+    ``fallback_used``, ``fallback_reason`` (the Spark error, when the native
+    engine took over), ``switch_seconds`` (how long the switch took),
+    ``duration_seconds``, ``bytes_in``, ``bytes_out``,
     ``rows_rejected``, ``rejects_path``, ``warnings``, ``schema`` (each
     column's ``name``, ``type``, ``nullable``, ``note``), ``table_version``
     (Delta: the version committed, else None), ``threads``, ``restarts``."""
@@ -166,7 +168,7 @@ class ConvertResult(Result):
     _order = ("input_path", "output_path", "row_count", "column_count", "rows_rejected",
               "rejects_path", "input_format", "output_format", "table_version", "bytes_in",
               "bytes_out", "duration_seconds", "processing_engine", "engine_reason", "fallback_used",
-              "threads", "restarts", "warnings")
+              "fallback_reason", "switch_seconds", "threads", "restarts", "warnings")
     _tables = ("outputs", "schema")
 
 
@@ -178,12 +180,16 @@ class BatchResult(Result):
     ones), and the summary: ``files``, ``converted``, ``failed``,
     ``canceled``, ``row_count``, ``rows_rejected``, ``bytes_in``,
     ``bytes_out``, ``bytes_total``, ``duration_seconds``, ``workers``,
-    ``threads_per_file``, ``output_dir``, ``processing_engine``."""
+    ``threads_per_file``, ``output_dir``, ``processing_engine``,
+    ``engine_reason``, ``fallback_used``, ``fallback_reason``,
+    ``switch_seconds``; with the Spark engine also ``output_format``,
+    ``table_version`` (one commit for the batch), ``schema`` (reconciled),
+    ``input_mode``, ``scan_seconds``, ``write_seconds``, ``warnings``."""
 
     _title = "Batch"
     _order = ("files", "converted", "failed", "canceled", "row_count", "rows_rejected", "bytes_in",
               "bytes_out", "bytes_total", "duration_seconds", "workers", "threads_per_file", "output_dir",
-              "processing_engine")
+              "processing_engine", "engine_reason", "fallback_used", "fallback_reason", "table_version")
     _tables = ("results",)
 
     @property

@@ -11,7 +11,7 @@ from conftest import leftovers, need, run_cli
 RESULT_KEYS = {"row_count", "column_count", "output_path", "outputs", "input_format", "output_format",
                "processing_engine", "duration_seconds", "bytes_in", "bytes_out", "rows_rejected",
                "warnings", "schema", "table_version", "engine_reason", "fallback_used", "input_path",
-               "rejects_path", "threads", "restarts"}
+               "rejects_path", "threads", "restarts", "fallback_reason", "switch_seconds"}
 
 
 def test_result_keys_and_values(pf, data):
@@ -108,15 +108,26 @@ def test_bad_values_are_engine_errors(pf, data):
     assert "compression takes snappy, zstd, gzip, lz4_raw or none; got 'zzz'" in str(e.value)
     with pytest.raises(pf.InvalidArgumentError, match="delimiter takes"):
         pf.convert(data / "people.csv", delimiter="ab")
-    with pytest.raises(pf.UnsupportedError, match="Spark engine") as e:
-        pf.convert(data / "people.csv", engine="spark")
-    assert "engine='spark'" in str(e.value) and "engine.name" not in str(e.value)
-    with pytest.raises(pf.UnsupportedError, match="Spark engine"):
+    with pytest.raises(ValueError, match="writes one table: output_dir= names it"):
         pf.batch_convert(str(data / "*.csv"), engine="spark")
     assert not (data / "people.parquet").exists()
     assert pf.convert(data / "people.csv", engine="native", progress=False).engine_reason == "engine='native' was asked for"
     with pytest.raises(ValueError, match="engine= takes"):
         pf.convert(data / "people.csv", engine="gpu")
+
+
+def test_spark_without_pyspark_falls_back(pf, data, tmp_path):
+    """No pyspark in this venv: engine='spark' warns, the native engine does
+    the work, and the result says so (docs/spark.md, fallback)."""
+    with pytest.warns(RuntimeWarning, match="the Spark engine failed .*pyspark is not installed"):
+        r = pf.convert(data / "people.csv", tmp_path / "p.parquet", engine="spark", progress=False)
+    assert (r.processing_engine, r.fallback_used) == ("native", True)
+    assert "pyspark is not installed" in r.fallback_reason and r.engine_reason == "engine='spark' was asked for"
+    assert 0 <= r.switch_seconds < 1.0 and r.row_count == 3
+    with pytest.warns(RuntimeWarning, match="pyspark is not installed"):
+        b = pf.batch_convert(str(data / "people.csv"), tmp_path / "many", engine="spark", progress=False)
+    assert (b.processing_engine, b.fallback_used, b.converted) == ("native", True, 1)
+    assert (tmp_path / "many" / "people.parquet").is_file()
 
 
 def test_error_classes_and_places(pf, data, workbook):

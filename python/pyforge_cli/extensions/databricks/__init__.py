@@ -27,7 +27,7 @@ __all__ = ["PyForgeDatabricks", "DatabricksExtension", "forge"]
 
 class PyForgeDatabricks:
     """The notebook API as methods: ``convert``, ``get_info``,
-    ``validate``, ``read``, ``batch_convert``, ``install_sample_datasets``,
+    ``validate``, ``read``, ``batch_convert``, ``read_spark``, ``install_sample_datasets``,
     ``get_environment_info``,
     ``list_extensions``, ``reload_extensions``, ``volumes``. Each method is
     the ``pyforge_cli`` function of the same name (same arguments, same
@@ -39,6 +39,7 @@ class PyForgeDatabricks:
     read = staticmethod(api.read)
     batch_convert = staticmethod(api.batch_convert)
     install_sample_datasets = staticmethod(samples.install_sample_datasets)
+    read_spark = staticmethod(api.read_spark)
     get_environment_info = staticmethod(get_environment_info)
 
     @staticmethod
