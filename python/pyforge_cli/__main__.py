@@ -5,8 +5,10 @@ the same arguments and prints the same output with the same exit codes
 built from cli/. Python adds two things before the C command line runs:
 the Python extensions in the engine's list before ``pyforge extensions``
 (and ``--list-extensions``) prints it beside the built-in formats and the C
-plugins, and the commands Python extensions register (``pyforge volumes``
-from the Databricks extension). Core commands never look for extensions,
+plugins, the commands Python extensions register (``pyforge volumes``
+from the Databricks extension), and ``convert --engine spark`` /
+``--force-pyspark``, which the Spark engine runs (_spark_cli.py). Core
+commands never look for extensions,
 so they start as fast as before. Keep this module light: it is on every
 command's start-up path."""
 import sys
@@ -46,6 +48,13 @@ def _lists_extensions(args: List[str], i: int) -> bool:
 def _run_python_command(args: List[str], i: int) -> Optional[int]:
     """Runs args[i] if Python provides it; None when it is the C CLI's."""
     word = args[i]
+    if word == "convert":
+        from . import _spark_cli  # light: imports the Spark engine only when asked
+
+        if _spark_cli.wants_spark(args[i + 1:]):
+            rc = _spark_cli.run(args[i + 1:])
+            return None if rc < 0 else rc
+        return None
     if word in CORE_COMMANDS:
         return None
     from .extensions import _registry

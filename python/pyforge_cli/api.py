@@ -285,6 +285,7 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
                                  input_mode=input_mode, on_error=on_error, partitions=partitions)
 
     d = select.run(choice, on_spark, native, outputs=[out_dir])
+    d.setdefault("table_version", None)
     for entry in d["results"]:
         if entry["result"] is not None:
             entry["result"].update(processing_engine=d["processing_engine"], engine_reason=d["engine_reason"],

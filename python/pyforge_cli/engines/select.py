@@ -12,7 +12,8 @@ reason are logged (logger ``pyforge``) and returned in the result
 
 Fallback: when the Spark engine fails (no pyspark, no session, a Spark
 error, an option Spark cannot do), :func:`run` removes what the attempt
-wrote, warns naming the error, and runs the native engine; the result says
+wrote (a PyForgeError -- the request's own error, such as an output that
+exists -- is raised as it is: the native engine would refuse it too), warns naming the error, and runs the native engine; the result says
 ``fallback_used`` and ``fallback_reason``, and ``switch_seconds`` is the
 time from the failure to the native engine's start.
 
@@ -230,8 +231,11 @@ def run(choice: Choice, spark_fn: Callable[[Any], Dict[str, Any]], native_fn: Ca
         t0 = time.perf_counter()
         for p, existed in outs:
             remove_output(p, existed)
-        if not fallback:
-            raise
+        from ..errors import PyForgeError
+
+        if not fallback or isinstance(e, PyForgeError):
+            raise  # the request's own error (an output that exists, a bad file with on_error='fail'):
+            # the native engine would refuse it too
         why = _reason(e)
         warnings.warn(f"pyforge: the Spark engine failed ({why}); the native engine does the work",
                       RuntimeWarning, stacklevel=3)

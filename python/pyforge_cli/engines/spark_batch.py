@@ -270,12 +270,22 @@ def _finish_errors(p: Plan, on_error: str) -> None:
 
 # ---- writing -----------------------------------------------------------------
 
+def refuse_existing(target: str, mode: str) -> None:
+    """mode error: an existing local output is refused before Spark runs,
+    as the native engine refuses it."""
+    if mode == "error" and not is_table_name(target) and "://" not in target and os.path.lexists(target):
+        from ..errors import OutputExistsError
+
+        raise OutputExistsError(f"{target}: exists; force=True (or mode='overwrite' / 'append' for a table) "
+                                "replaces it", status="EEXIST", file=target)
+
+
 def write(frame: Any, target: str, output_format: str, *, mode: str = "error",
           partition_by: Sequence[str] = (), merge_schema: bool = False,
           compression: Optional[str] = None) -> Dict[str, Any]:
     """Spark's writer: one commit. ``target``: a directory (``file:``,
     ``dbfs:``, ``s3://`` ...) or a table name (``saveAsTable``)."""
-    w = frame.write.format(output_format).mode({"error": "errorifexists"}.get(mode, mode))
+    w = frame.write.format(output_format).mode({"errorifexists": "error"}.get(mode, mode))
     if partition_by:
         w = w.partitionBy(*partition_by)
     if merge_schema:
@@ -334,6 +344,7 @@ def batch(spark: Any, patterns: Sequence[str], output: str, output_format: Optio
     mode = kv.get("delta.mode", "error")
     if kv.get("output.force") == "true" and mode == "error":
         mode = "overwrite"
+    refuse_existing(output, mode)
     reading = {k: v for k, v in options.items() if k in _options.names("read")}
     p = plan(spark, patterns, reading, source_file=source_file, input_mode=input_mode, on_error=on_error,
              partitions=partitions)

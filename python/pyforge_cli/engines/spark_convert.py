@@ -117,33 +117,62 @@ def convert(spark: Any, input_path: str, output_path: Optional[str], output_form
     mode = kv.get("delta.mode", "error")
     if kv.get("output.force") == "true" and mode == "error":
         mode = "overwrite"
-    if fmt == "parquet" and mode == "error" and os.path.lexists(target):
-        from ..errors import OutputExistsError
-
-        raise OutputExistsError(f"'{target}' exists; force=True replaces it", status="EEXIST", file=target)
+    spark_batch.refuse_existing(target, mode)
     if input_path.lower().endswith(CSV_EXTENSIONS) and kv.get("input.format") in (None, "csv"):
-        frame, how, rows_known, notes = _csv_frame(spark, input_path, options), "Spark's CSV reader", None, []
+        jobs = [(target, _csv_frame(spark, input_path, options), None, [], [])]
+        how = "Spark's CSV reader"
     else:
-        reading = {k: v for k, v in options.items() if k in _options.names("read")}
-        p = spark_batch.plan(spark, [input_path], reading, on_error="fail")
-        frame, how, rows_known, notes = p.frame, "the native reader in a Spark task", p.files[0]["rows"], p.notes
+        jobs = _task_jobs(spark, input_path, target, fmt, options)
+        how = "the native reader in a Spark task"
     partition_by = kv.get("delta.partition_by") or []
-    w = spark_batch.write(frame, target if spark_batch.is_table_name(target) else _uri(target), fmt, mode=mode,
-                          partition_by=partition_by if isinstance(partition_by, list) else [partition_by],
-                          merge_schema=kv.get("delta.merge_schema") == "true",
-                          compression=kv.get("output.compression"))
-    rows = rows_written(spark, target, fmt) if rows_known is None else rows_known
+    outputs, notes, write_seconds = [], [], 0.0
+    for out, frame, rows, job_notes, tables in jobs:
+        w = spark_batch.write(frame, out if spark_batch.is_table_name(out) else _uri(out), fmt, mode=mode,
+                              partition_by=partition_by if isinstance(partition_by, list) else [partition_by],
+                              merge_schema=kv.get("delta.merge_schema") == "true",
+                              compression=kv.get("output.compression"))
+        write_seconds += w["write_seconds"]
+        notes += job_notes
+        rows = rows_written(spark, out, fmt) if rows is None else rows
+        outputs.append({"path": out, "rows": rows, "columns": len(frame.schema.fields), "bytes": _size(out),
+                        "tables": tables})
+    first = jobs[0][1]
     return {"input_path": input_path, "output_path": target, "output_format": fmt,
             "input_format": _native_format(input_path),
-            "row_count": rows, "column_count": len(frame.schema.fields),
+            "row_count": sum(o["rows"] or 0 for o in outputs), "column_count": outputs[0]["columns"],
             "schema": [{"name": f.name, "type": f.dataType.simpleString(), "nullable": f.nullable, "note": None}
-                       for f in frame.schema.fields],
-            "outputs": [{"path": target, "rows": rows, "columns": len(frame.schema.fields), "bytes": None,
-                         "tables": []}],
-            "warnings": notes, "spark_reader": how, "bytes_in": os.path.getsize(input_path),
+                       for f in first.schema.fields],
+            "outputs": outputs, "warnings": notes, "spark_reader": how, "bytes_in": os.path.getsize(input_path),
             "bytes_out": _size(target), "table_version": spark_batch.delta_version(target) if fmt == "delta" else None,
-            "duration_seconds": time.perf_counter() - t0, "write_seconds": w["write_seconds"],
+            "duration_seconds": time.perf_counter() - t0, "write_seconds": write_seconds,
             "threads": None, "restarts": 0, "rows_rejected": 0, "rejects_path": None}
+
+
+def _task_jobs(spark: Any, input_path: str, target: str, fmt: str, options: Dict[str, Any]) -> List[Any]:
+    """(output, frame, rows, notes, tables) for each output of a file read
+    by the native reader in a task: one, or for a workbook whose sheets make
+    several groups one per group, as the native engine names them
+    (``<target>/<stem>_<first sheet>.parquet``)."""
+    reading = {k: v for k, v in options.items() if k in _options.names("read")}
+    groups: Dict[str, List[str]] = {}
+    if _native_format(input_path) == "xlsx":
+        pairs = [("input.path", input_path)] + _options.to_pairs("read", reading)
+        for t in _native.tables(pairs)["tables"]:
+            if t["selected"]:
+                groups.setdefault(t["group"], []).append(t["name"])
+    if len(groups) <= 1:
+        p = spark_batch.plan(spark, [input_path], reading, on_error="fail")
+        return [(target, p.frame, p.files[0]["rows"], p.notes, next(iter(groups.values()), []))]
+    if fmt != "parquet" or spark_batch.is_table_name(target):
+        raise SparkUnsupported(f"a workbook with {len(groups)} groups of sheets into {fmt}: the native engine "
+                               "writes its outputs")
+    os.makedirs(target, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(input_path))[0]
+    jobs = []
+    for group, sheets in groups.items():
+        p = spark_batch.plan(spark, [input_path], dict(reading, table=group), on_error="fail")
+        jobs.append((os.path.join(target, f"{stem}_{group}.parquet"), p.frame, p.files[0]["rows"], p.notes, sheets))
+    return jobs
 
 
 def default_output(input_path: str, fmt: str, pairs: List[Tuple[str, Any]]) -> str:
