@@ -96,4 +96,7 @@ if [ "$want_tests" -eq 1 ]; then
   # version into build/pyapi-deps/<version>, which those venvs see through
   # a .pth file (tests/python/test_api_suite.py).
   scripts/pyapi-deps.sh
+  # The Spark suite (tests/spark): pyspark 4 with Spark Connect in its own
+  # venv (build/spark-venv) and Delta 4 jars (build/jars-spark4).
+  scripts/spark-deps.sh
 fi

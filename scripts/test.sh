@@ -8,7 +8,8 @@
 #   4. the Python package: the release wheel (scripts/build-wheel.sh) in
 #      fresh venvs on Python 3.8 and the newest Python, in a minimal Debian
 #      root (tests/python), and the CLI golden tests run again against its
-#      pip-installed `pyforge` console script
+#      pip-installed `pyforge` console script; the Spark suite (tests/spark:
+#      pyspark 4 in local mode and through Spark Connect, build/spark-venv)
 #   5. the fuzz corpus replayed through every reader harness (sanitized)
 # Benchmarks are not run here (see bench/).
 set -euo pipefail
@@ -54,6 +55,12 @@ rm -rf "$venv"
 "${PYTHON:-python3}" -m venv "$venv"
 "$venv/bin/pip" install -q --no-index --disable-pip-version-check "$PYFORGE_WHEEL"
 PYFORGE_BIN="$PWD/$venv/bin/pyforge" .venv/bin/python -m pytest tests/cli -q -p no:cacheprovider
+
+echo "== tier 4: the Spark suite (pyspark 4: local mode and Spark Connect, the wheel in build/spark-venv) =="
+start=$SECONDS
+build/spark-venv/bin/pip install -q --no-index --no-deps --force-reinstall --disable-pip-version-check "$PYFORGE_WHEEL"
+(cd build && PYFORGE_SPARK_SUITE=1 spark-venv/bin/python -m pytest ../tests/spark -q -p no:cacheprovider)
+echo "the Spark suite took $((SECONDS - start)) s"
 
 if [ -x fuzz/replay.sh ]; then
   echo "== tier 5: fuzz corpus replay (sanitized) =="

@@ -2,7 +2,8 @@
 original CLI's spelling) through the pip-installed console script: the
 conversion runs on the Spark engine (engines/spark_convert.py) when pyspark
 is installed and a session can be had (the active one, else a local one),
-else it fails with a clear error (exit 1). A Spark failure after that falls
+else it fails with a clear error (exit 1; without pyspark the C command
+line's own, the same as the C-only executable's). A Spark failure after that falls
 back to the native engine, with a warning naming the error, as in Python.
 
 The arguments are read with the engine's option tables (each option's
@@ -100,6 +101,10 @@ def run(argv: List[str]) -> int:
     from .engines import select
     from .errors import PyForgeError
 
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:
+        return -1  # the C command line's error: the Spark engine is not available here
     try:
         session = select.session_for(None)
     except select.SparkUnavailable as e:

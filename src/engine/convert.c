@@ -310,9 +310,10 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
   const pf__writer_ops *wops;
   if (opts->engine == PF_ENGINE_SPARK)
     return pf__error_set(err, PF_EUNSUPPORTED,
-                         "engine.name=spark: the Spark engine is not available in this build; "
-                         "the native engine (the default) converts every input this build "
-                         "reads: leave engine.name unset");
+                         "engine.name=spark: the Spark engine is not available here: it runs in "
+                         "the Python package with pyspark installed (pip install pyforge-cli "
+                         "pyspark; docs/spark.md); the native engine (the default) converts "
+                         "every input this build reads: leave engine.name unset");
   if (opts->output_format && strcasecmp(opts->output_format, "txt") == 0 &&
       pf__registry_writer(NULL, opts->output_format, &wops, NULL) != PF_OK) {
     /* the original CLI's -f txt: say what it is for */

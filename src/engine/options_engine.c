@@ -131,7 +131,8 @@ static const pf__option input_options[] = {
                .type = PF_OPTION_ENUM, .uses = PF_USE_CONVERT, .default_value = "native",
                .values = "native, spark", .takes = "native or spark",
                .help = "the engine that converts: native (this library, the default) or spark "
-                       "(not available in this build: a conversion asking for it fails)",
+                       "(the Python package's, with pyspark: docs/spark.md; elsewhere a "
+                       "conversion asking for it fails)",
                .metavar = "NAME", .cli = f_engine),
      .bind = PF__BIND_INT, .offset = offsetof(pf__opts, engine),
      .names = (const pf__name[]){{"native", PF_ENGINE_NATIVE}, {"spark", PF_ENGINE_SPARK},

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
-from conftest import spark_conf
+from sparkutil import spark_conf
 
 import pyforge_cli as pf
 from pyforge_cli.engines import select, spark_batch, spark_convert

@@ -220,7 +220,7 @@ def plan(spark: Any, patterns: Sequence[str], options: Dict[str, Any], *, source
     p = Plan()
     for m in missing:
         p.files.append({"path": m, "rows": None, "bytes": None, "seconds": 0.0, "schema": None,
-                        "error": json.dumps({"status": "ENOTFOUND",
+                        "peak_rss_kb": None, "error": json.dumps({"status": "ENOTFOUND",
                                              "message": f"no file matches '{m}'"})})
     if not files and not uris:
         _finish_errors(p, on_error)
@@ -229,11 +229,11 @@ def plan(spark: Any, patterns: Sequence[str], options: Dict[str, Any], *, source
     inputs, p.mode = _input_frame(spark, files, uris, input_mode, partitions)
     scanned = inputs.mapInArrow(functools.partial(spark_tasks.scan, pairs),
                                 "path string, schema binary, rows long, bytes long, seconds double, "
-                                "error string").collect()
+                                "error string, peak_rss_kb long").collect()
     p.scan_seconds = time.perf_counter() - t0
     for r in scanned:
         p.files.append({"path": r["path"], "rows": r["rows"], "bytes": r["bytes"], "seconds": r["seconds"],
-                        "schema": r["schema"], "error": r["error"]})
+                        "schema": r["schema"], "error": r["error"], "peak_rss_kb": r["peak_rss_kb"]})
         if r["error"] is None:
             log.info("pyforge: %s: %s rows (%.3f s in its task)", r["path"], r["rows"], r["seconds"])
         else:
@@ -362,6 +362,7 @@ def batch(spark: Any, patterns: Sequence[str], output: str, output_format: Optio
             "bytes_total": sum(f["bytes"] or 0 for f in p.files if f["bytes"] and f["bytes"] > 0),
             "duration_seconds": time.perf_counter() - t0, "scan_seconds": p.scan_seconds,
             "write_seconds": w["write_seconds"], "workers": None, "threads_per_file": None,
+            "task_peak_rss_kb": max((f["peak_rss_kb"] or 0 for f in p.files), default=0),
             "output_dir": output, "output_format": fmt, "input_mode": p.mode,
             "table_version": delta_version(output) if fmt == "delta" else None,
             "schema": [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in p.schema],

@@ -25,7 +25,8 @@ from ..errors import PyForgeError
 
 #: the scan pass's output: one row per file
 SCAN_SCHEMA = pa.schema([("path", pa.string()), ("schema", pa.binary()), ("rows", pa.int64()),
-                         ("bytes", pa.int64()), ("seconds", pa.float64()), ("error", pa.string())])
+                         ("bytes", pa.int64()), ("seconds", pa.float64()), ("error", pa.string()),
+                         ("peak_rss_kb", pa.int64())])
 
 SOURCE_FILE = "_source_file"
 
@@ -123,9 +124,19 @@ def scan(pairs: Sequence[Tuple[str, Any]], it: Iterator[pa.RecordBatch]) -> Iter
             except Exception as e:  # the file is reported, the others go on
                 error, rows = error_json(e), None
             for k, v in (("path", path), ("schema", schema), ("rows", rows), ("bytes", size),
-                         ("seconds", time.perf_counter() - t0), ("error", error)):
+                         ("seconds", time.perf_counter() - t0), ("error", error), ("peak_rss_kb", _peak_rss_kb())):
                 out[k].append(v)
         yield pa.RecordBatch.from_pydict(out, schema=SCAN_SCHEMA)
+
+
+def _peak_rss_kb() -> int:
+    """The Python worker's peak resident memory so far (KiB; -1 unknown)."""
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    except (ImportError, OSError):
+        return -1
 
 
 def conform(batch: pa.RecordBatch, target: pa.Schema, source: Optional[str]) -> pa.RecordBatch:
