@@ -44,7 +44,7 @@ def gen_csv(path: Path, mb: float, seed: int, start: int = 0) -> int:
     """A typed CSV of about mb MB (ints, doubles, dates, timestamps, text
     with quotes); returns the rows."""
     rnd = random.Random(seed)
-    words = ["alpha", "beta", "gamma", "delta", "eps", '"quoted, text"', "zeta", "eta"]
+    words = ["alpha", "beta", "gamma", "delta", "eps", 'say ""hi""', "zeta", "eta"]
     target = int(mb * 1e6)
     rows = 0
     with open(path, "w", encoding="utf-8") as f:
@@ -54,7 +54,7 @@ def gen_csv(path: Path, mb: float, seed: int, start: int = 0) -> int:
             i = start + rows
             line = (f"{i},C{rnd.randint(1, 99999):06d},{rnd.randint(0, 10 ** 7) / 100},{rnd.randint(1, 500)},"
                     f"2024-{1 + i % 12:02d}-{1 + i % 28:02d},2024-05-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:00,"
-                    f"{rnd.choice(words)} {rnd.choice(words)}\n")
+                    f'"{rnd.choice(words)}, {rnd.choice(words)}"\n')
             f.write(line)
             size += len(line)
             rows += 1

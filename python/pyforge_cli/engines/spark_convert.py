@@ -107,6 +107,8 @@ def convert(spark: Any, input_path: str, output_path: Optional[str], output_form
             options: Dict[str, Any]) -> Dict[str, Any]:
     """Converts one file with Spark; returns the result dict (ConvertResult's keys)."""
     t0 = time.perf_counter()
+    if input_path == "-":
+        raise SparkUnsupported("standard input: Spark's tasks cannot read it; the native engine does")
     pairs = _options.to_pairs("convert", options)
     check_output_keys(pairs)
     fmt = output_format or "parquet"

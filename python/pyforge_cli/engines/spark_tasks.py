@@ -52,8 +52,10 @@ def _name(path: str) -> str:
     return path
 
 
-def open_file(pairs: Sequence[Tuple[str, Any]], path: str, content: Optional[bytes]) -> pa.RecordBatchReader:
-    """The engine's stream over one file (from its path, or its bytes)."""
+def open_file(pairs: Sequence[Tuple[str, Any]], path: str,
+              content: Optional[bytes]) -> Tuple[pa.RecordBatchReader, Any]:
+    """The engine's stream over one file (from its path, or its bytes), and
+    the status that holds its error."""
     from ..reader import _Capsule
 
     p = list(pairs) + [("input.path", _name(path) if content is not None else path),
