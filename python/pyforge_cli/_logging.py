@@ -58,3 +58,12 @@ def with_level(pairs: List[Tuple[str, Any]], options: dict) -> List[Tuple[str, A
     if _env_level is not None and "log_level" not in options:
         pairs.append(("engine.log_level", _env_level))
     return pairs
+
+
+def python_log(pairs: List[Tuple[str, Any]], level: int, message: str) -> None:
+    """A line of the Python layer (the engine chosen, a Spark fallback) at
+    ``level``, shown only when the call's engine.log_level lets it through,
+    as the engine's own lines are."""
+    text = dict(pairs).get("engine.log_level", "warn")
+    if level >= _LEVELS[_NAMES.get(text, 1)]:
+        logger.log(level, message)

@@ -110,7 +110,8 @@ def convert(input_path: PathArg, output_path: Optional[PathArg] = None,
         from .engines.spark_convert import default_output
 
         target = default_output(inp, output_format or "parquet", pairs[1:])
-    d = select.run(choice, on_spark, native, outputs=[target])
+    d = select.run(choice, on_spark, native, outputs=[target],
+                   log_fn=lambda level, msg: _logging.python_log(pairs, level, msg))
     return _registry.post_convert(_convert_result(d, inp))
 
 
@@ -284,7 +285,8 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
         return spark_batch.batch(session, sources, out_dir, output_format, options, source_file=source_file,
                                  input_mode=input_mode, on_error=on_error, partitions=partitions)
 
-    d = select.run(choice, on_spark, native, outputs=[out_dir])
+    d = select.run(choice, on_spark, native, outputs=[out_dir],
+                   log_fn=lambda level, msg: _logging.python_log(pairs, level, msg))
     d.setdefault("table_version", None)
     for entry in d["results"]:
         if entry["result"] is not None:

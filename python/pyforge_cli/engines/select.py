@@ -7,7 +7,8 @@ than one machine should do -- at least ``min_bytes`` of input in total or
 starts one). ``engine="spark"`` asks for Spark: the active session, else a
 new one (``SparkSession.builder.getOrCreate()``) when pyspark is installed.
 ``PYFORGE_FORCE_CORE=true`` makes every call native. The choice and its
-reason are logged (logger ``pyforge``) and returned in the result
+reason are logged (logger ``pyforge``, at info: shown when the call's
+``log_level`` is info or debug) and returned in the result
 (``processing_engine``, ``engine_reason``).
 
 Fallback: when the Spark engine fails (no pyspark, no session, a Spark
@@ -159,7 +160,6 @@ def choose(engine: str, total_bytes: int, files: int, spark: Any = None) -> Choi
         c = Choice("spark", "engine='spark' was asked for", spark)
     else:
         c = _choose_auto(total_bytes, files, spark)
-    log.info("pyforge: engine %s: %s", c.name, c.reason)
     return c
 
 
@@ -205,13 +205,16 @@ def _reason(e: BaseException) -> str:
 
 
 def run(choice: Choice, spark_fn: Callable[[Any], Dict[str, Any]], native_fn: Callable[[], Dict[str, Any]],
-        outputs: Iterable[Optional[str]] = (), fallback: bool = True) -> Dict[str, Any]:
+        outputs: Iterable[Optional[str]] = (), fallback: bool = True,
+        log_fn: Callable[[int, str], None] = lambda level, msg: log.log(level, msg)) -> Dict[str, Any]:
     """Runs ``spark_fn(session)`` when Spark was chosen, else ``native_fn()``;
     a Spark failure runs ``native_fn()`` instead (``fallback=False``:
     re-raised). ``outputs``: what the Spark attempt may create, removed
     after a failure unless it existed before. Adds ``processing_engine``,
     ``engine_reason``, ``fallback_used``, ``fallback_reason`` and
-    ``switch_seconds`` to the dict returned."""
+    ``switch_seconds`` to the dict returned. ``log_fn(level, text)``
+    logs the choice (info) and a fallback (warning)."""
+    log_fn(logging.INFO, f"engine {choice.name}: {choice.reason}")
     if choice.name == "native":
         d = native_fn()
         d.update(processing_engine="native", engine_reason=choice.reason, fallback_used=False,
@@ -239,7 +242,7 @@ def run(choice: Choice, spark_fn: Callable[[Any], Dict[str, Any]], native_fn: Ca
         why = _reason(e)
         warnings.warn(f"pyforge: the Spark engine failed ({why}); the native engine does the work",
                       RuntimeWarning, stacklevel=3)
-        log.warning("pyforge: the Spark engine failed (%s): falling back to the native engine", why)
+        log_fn(logging.WARNING, f"the Spark engine failed ({why}): falling back to the native engine")
         switch = time.perf_counter() - t0
         d = native_fn()
         d.update(processing_engine="native", engine_reason=choice.reason, fallback_used=True,

@@ -31,8 +31,6 @@ from ..errors import InvalidArgumentError, PyForgeError, from_engine
 from . import spark_tasks
 from .select import SparkUnsupported
 
-log = logging.getLogger("pyforge")
-
 #: keywords of read_spark / batch_convert(engine="spark") that are not engine options
 INPUT_MODES = ("auto", "path", "binary")
 ON_ERROR = ("skip", "fail")
@@ -214,6 +212,13 @@ def plan(spark: Any, patterns: Sequence[str], options: Dict[str, Any], *, source
     if partitions is not None and (not isinstance(partitions, int) or partitions < 1):
         raise ValueError(f"partitions= takes a positive int or None; got {partitions!r}")
     pairs = reading_pairs(options)
+    from .. import _logging
+
+    levels = _logging.with_level(list(pairs), options)
+
+    def say(level: int, text: str) -> None:  # per file, at the call's log_level
+        _logging.python_log(levels, level, text)
+
     # tasks always read with stream.type_scan=full (types final before the first batch)
     pairs = [(k, v) for k, v in pairs if k not in ("stream.type_scan", "stream.holdback")]
     files, uris, missing = expand(patterns)
@@ -235,9 +240,9 @@ def plan(spark: Any, patterns: Sequence[str], options: Dict[str, Any], *, source
         p.files.append({"path": r["path"], "rows": r["rows"], "bytes": r["bytes"], "seconds": r["seconds"],
                         "schema": r["schema"], "error": r["error"], "peak_rss_kb": r["peak_rss_kb"]})
         if r["error"] is None:
-            log.info("pyforge: %s: %s rows (%.3f s in its task)", r["path"], r["rows"], r["seconds"])
+            say(logging.INFO, f"{r['path']}: {r['rows']} rows ({r['seconds']:.3f} s in its task)")
         else:
-            log.warning("pyforge: %s: %s", r["path"], json.loads(r["error"]).get("message"))
+            say(logging.WARNING, f"{r['path']}: {json.loads(r['error']).get('message')}")
     _finish_errors(p, on_error)
     good = [f for f in p.files if f["error"] is None]
     if not good:
