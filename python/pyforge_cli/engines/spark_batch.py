@@ -113,16 +113,16 @@ def reconcile(schemas: List[Any], source_file: bool) -> Tuple[Any, List[str]]:
     import pyarrow as pa
 
     types: Dict[str, Any] = {}
+    seen: Dict[str, List[str]] = {}
     notes: List[str] = []
     for s in schemas:
         for f in s:
-            if f.name in types:
-                w = widen(types[f.name], f.type)
-                if not w.equals(types[f.name]) and not pa.types.is_null(types[f.name]):
-                    notes.append(f"column '{f.name}': {types[f.name]} in one file, {f.type} in another: {w}")
-                types[f.name] = w
-            else:
-                types[f.name] = f.type
+            types[f.name] = widen(types[f.name], f.type) if f.name in types else f.type
+            if not pa.types.is_null(f.type) and str(f.type) not in seen.setdefault(f.name, []):
+                seen[f.name].append(str(f.type))
+    for name, kinds in seen.items():
+        if len(kinds) > 1:
+            notes.append(f"column '{name}': {' and '.join(sorted(kinds))} in different files: {types[name]}")
     fields = []
     for name, t in types.items():
         if pa.types.is_null(t):
@@ -236,7 +236,7 @@ def plan(spark: Any, patterns: Sequence[str], options: Dict[str, Any], *, source
                                 "path string, schema binary, rows long, bytes long, seconds double, "
                                 "error string, peak_rss_kb long").collect()
     p.scan_seconds = time.perf_counter() - t0
-    for r in scanned:
+    for r in sorted(scanned, key=lambda r: r["path"]):  # the same order whatever the partitions
         p.files.append({"path": r["path"], "rows": r["rows"], "bytes": r["bytes"], "seconds": r["seconds"],
                         "schema": r["schema"], "error": r["error"], "peak_rss_kb": r["peak_rss_kb"]})
         if r["error"] is None:
