@@ -17,7 +17,7 @@ from typing import List, Optional
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CANCELED = 0, 1, 2, 130
 
 #: the C command line's commands (and help): never taken by an extension
-CORE_COMMANDS = frozenset({"convert", "info", "validate", "formats", "extensions", "env", "help",
+CORE_COMMANDS = frozenset({"convert", "batch", "info", "validate", "formats", "extensions", "env", "help",
                            "install", "mdf-tools"})
 #: global options that come before the command word
 _GLOBAL_FLAGS = frozenset({"-v", "--verbose", "-vv", "-q", "--quiet"})
