@@ -269,7 +269,7 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
     if engine == "spark" and out_dir is None:
         raise ValueError("batch_convert(engine='spark') writes one table: output_dir= names it (a directory "
                          "or catalog.schema.table)")
-    from .engines.spark_batch import expand
+    from .engines.files import expand
 
     files, _uris, _missing = expand(sources)
     choice = select.choose(engine, sum(n for _, n in files), len(files), spark=spark)

@@ -43,7 +43,7 @@ def test_contents(wheel_file):
                  "pyforge_cli/_native.abi3.so", "pyforge_cli/_native.pyi",
                  "pyforge_cli/plugins/pdf.so",
                  "pyforge_cli/py.typed", "pyforge_cli/_spark_cli.py",
-                 "pyforge_cli/engines/select.py", "pyforge_cli/engines/spark_tasks.py", f"{dist}/METADATA", f"{dist}/WHEEL",
+                 "pyforge_cli/engines/select.py", "pyforge_cli/engines/files.py", "pyforge_cli/engines/spark_tasks.py", f"{dist}/METADATA", f"{dist}/WHEEL",
                  f"{dist}/RECORD", f"{dist}/entry_points.txt"):
         assert want in names, f"{wheel_file.name} lacks {want}; has {sorted(names)}"
     # Nothing from the build or the source tree beyond the package.

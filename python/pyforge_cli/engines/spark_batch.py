@@ -18,7 +18,6 @@ RDDs, no SparkContext):
    ``saveAsTable`` for a catalog name.
 """
 import functools
-import glob
 import json
 import logging
 import os
@@ -29,6 +28,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from .. import _options
 from ..errors import InvalidArgumentError, PyForgeError, from_engine
 from . import spark_tasks
+from .files import expand  # noqa: F401  (also this module's name for it)
 from .select import SparkUnsupported
 
 #: keywords of read_spark / batch_convert(engine="spark") that are not engine options
@@ -43,29 +43,6 @@ def is_table_name(target: str) -> bool:
 
 
 # ---- the files -------------------------------------------------------------
-
-def expand(patterns: Sequence[str]) -> Tuple[List[Tuple[str, int]], List[str], List[str]]:
-    """(local files with their sizes, URI patterns left to Spark, patterns
-    that matched nothing)."""
-    files: List[Tuple[str, int]] = []
-    uris: List[str] = []
-    missing: List[str] = []
-    seen = set()
-    for p in patterns:
-        if "://" in p or p.startswith(("dbfs:", "file:")):
-            uris.append(p)
-            continue
-        matches = sorted(glob.glob(p, recursive=True)) if glob.has_magic(p) else [p]
-        matches = [m for m in matches if os.path.isfile(m)]
-        if not matches:
-            missing.append(p)
-        for m in matches:
-            a = os.path.abspath(m)
-            if a not in seen:
-                seen.add(a)
-                files.append((a, os.path.getsize(a)))
-    return files, uris, missing
-
 
 def _input_frame(spark: Any, files: List[Tuple[str, int]], uris: List[str], mode: str,
                  partitions: Optional[int]) -> Tuple[Any, str]:
