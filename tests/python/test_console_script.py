@@ -252,14 +252,23 @@ def test_pdf_plugin_ships_and_finds_pdfium(newest, tmp_path):
     assert (tmp_path / "two.txt").read_text() == "page 1 text\n\npage 2 text\n"
 
 
-def test_api_needs_no_third_party_package(installed, tmp_path):
+@pytest.mark.parametrize("which", ["3.8", "newest"])
+def test_api_needs_no_third_party_package(pythons, wheel_file, tmp_path, which):
     """The bare wheel (no pyarrow, pandas or pyspark in its venv) converts,
     inspects and batch-converts through the API: batch_convert's file
     listing once imported the Spark task module, which needs pyarrow, and
-    the quick start's Python demo failed with ModuleNotFoundError."""
-    p = installed.run(installed.python, "-c", "import importlib.util as u; "
-                      "print([m for m in ('pyarrow', 'pandas', 'pyspark') if u.find_spec(m)])",
-                      text=True)
+    the quick start's Python demo failed with ModuleNotFoundError. A venv of
+    its own: the shared ones get the API suite's packages."""
+    venv = tmp_path / "bare"
+    subprocess.run([_pick(pythons, which), "-m", "venv", str(venv)], check=True, timeout=300)
+    py = str(venv / "bin" / "python")
+    p = subprocess.run([py, "-m", "pip", "install", "--no-index", "--no-deps",
+                        "--disable-pip-version-check", "-q", str(wheel_file)],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    p = subprocess.run([py, "-c", "import importlib.util as u; "
+                        "print([m for m in ('pyarrow', 'pandas', 'pyspark') if u.find_spec(m)])"],
+                       capture_output=True, text=True, timeout=120)
     assert p.returncode == 0 and p.stdout.strip() == "[]", (p.stdout, p.stderr)
     for n in (1, 2):
         (tmp_path / f"part{n}.csv").write_text(f"id,name\n{n},n{n}\n{n + 10},m{n}\n")
@@ -267,8 +276,8 @@ def test_api_needs_no_third_party_package(installed, tmp_path):
             "r = f.batch_convert([d + '/part*.csv'], output_dir=d + '/out', progress=False);"
             "c = f.convert(d + '/part1.csv', d + '/one.parquet', progress=False);"
             "print(r['converted'], r['files'], c['row_count'], f.get_info(d + '/part2.csv')['rows'])")
-    p = installed.run(installed.python, "-c", code, str(tmp_path), cwd="/", text=True,
-                      env=dict(os.environ, PYFORGE_FORCE_CORE="true"))
+    p = subprocess.run([py, "-c", code, str(tmp_path)], cwd="/", capture_output=True, text=True,
+                       timeout=300, env=dict(os.environ, PYFORGE_FORCE_CORE="true"))
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["2", "2", "2", "2"], p.stdout
     assert sorted(x.name for x in (tmp_path / "out").iterdir()) == ["part1.parquet", "part2.parquet"]
