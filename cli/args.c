@@ -132,3 +132,11 @@ int cli_scan_file_command(cli_args *a, const char *help, pf_options *o, unsigned
   if (!*file) return cli_usage_error(a->cmd, "missing FILE");
   return cli_set(a->cmd, o, "input.path", *file) ? EXIT_USAGE : -1;
 }
+
+int cli_verbosity_option(const char *opt, cli_globals *g) {
+  if (!strcmp(opt, "-v") || !strcmp(opt, "--verbose")) g->verbose++;
+  else if (!strcmp(opt, "-vv")) g->verbose += 2;
+  else if (!strcmp(opt, "-q") || !strcmp(opt, "--quiet")) g->quiet = 1;
+  else return 0;
+  return 1;
+}

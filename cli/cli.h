@@ -44,6 +44,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  * is no such option, -1 on a bad value (reported as a usage error). */
 int cli_table_option(cli_args *a, const char *opt, pf_options *o, unsigned use);
 
+/* -v/--verbose, -vv and -q/--quiet, the same before the command and after
+ * it: applied to g. Returns 1 if opt is one of them, else 0. */
+int cli_verbosity_option(const char *opt, cli_globals *g);
+
 /* Sets a key the CLI computed (input.path, engine.log_level, ...); a
  * failure is reported as a usage error. Returns 0 or -1. */
 int cli_set(const char *cmd, pf_options *o, const char *key, const char *value);

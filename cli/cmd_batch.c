@@ -65,12 +65,8 @@ static int scan(cli_args *a, pf_options *o, cli_globals *g, batch_cli *b) {
         return cli_usage_error("batch", "--workers takes a number from 0 (automatic) to 1024; got '%s'", v);
     } else if (!strcmp(opt, "--json")) {
       b->json = 1;
-    } else if (!strcmp(opt, "-q") || !strcmp(opt, "--quiet")) {
-      g->quiet = 1;
-    } else if (!strcmp(opt, "-v") || !strcmp(opt, "--verbose")) {
-      g->verbose++;
-    } else if (!strcmp(opt, "-vv")) {
-      g->verbose += 2;
+    } else if (cli_verbosity_option(opt, g)) {
+      continue;
     } else {
       return cli_usage_error("batch", "unknown option '%s'", opt);
     }

@@ -52,12 +52,8 @@ static int scan(cli_args *a, pf_options *o, cli_globals *g, int *json, int *prev
       *json = 1;
     } else if (!strcmp(opt, "--preview-schema")) {
       *preview = 1;
-    } else if (!strcmp(opt, "-q") || !strcmp(opt, "--quiet")) {
-      g->quiet = 1;
-    } else if (!strcmp(opt, "-v") || !strcmp(opt, "--verbose")) {
-      g->verbose++;
-    } else if (!strcmp(opt, "-vv")) {
-      g->verbose += 2;
+    } else if (cli_verbosity_option(opt, g)) {
+      continue;
     } else {
       return cli_usage_error("convert", "unknown option '%s'", opt);
     }

@@ -64,12 +64,8 @@ static int dispatch(int argc, char **argv, cli_globals *g) {
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       fputs(usage, stdout);
       return EXIT_OK;
-    } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-      g->verbose++;
-    } else if (!strcmp(a, "-vv")) {
-      g->verbose += 2;
-    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      g->quiet = 1;
+    } else if (cli_verbosity_option(a, g)) {
+      continue;
     } else if (!strcmp(a, "--list-extensions")) {
       pf_plugins_set_log(cli_log, NULL, cli_log_level(g));
       return cmd_extensions(0, NULL, g);
