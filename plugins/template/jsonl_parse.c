@@ -242,6 +242,19 @@ static int32_t child(pstate *s, int32_t parent, const char *k, size_t n) {
 static pf_status value(pstate *s, int32_t node, int depth);
 
 /* An array (or object) kept as its JSON text: checked, not descended. */
+/* An object member's key and its ':' (s->p at the key's opening quote),
+ * leaving s->p at the value. */
+static pf_status member_key(pstate *s, const char **k, size_t *kn) {
+  if (s->p >= s->e || *s->p != '"') return bad(s, "an object's key is not a string");
+  pf_status st = string(s, k, kn);
+  if (st != PF_OK) return st;
+  skip_ws(s);
+  if (s->p >= s->e || *s->p != ':') return bad(s, "an object's key is not followed by ':'");
+  s->p++;
+  skip_ws(s);
+  return PF_OK;
+}
+
 static pf_status skip(pstate *s, int depth) {
   if (depth > JL_MAX_DEPTH) return bad(s, "values are nested deeper than 64 levels");
   char open = *s->p, close = open == '[' ? ']' : '}';
@@ -255,13 +268,8 @@ static pf_status skip(pstate *s, int depth) {
     if (open == '{') {
       const char *k;
       size_t kn;
-      if (s->p >= s->e || *s->p != '"') return bad(s, "an object's key is not a string");
-      pf_status st = string(s, &k, &kn);
+      pf_status st = member_key(s, &k, &kn);
       if (st != PF_OK) return st;
-      skip_ws(s);
-      if (s->p >= s->e || *s->p != ':') return bad(s, "an object's key is not followed by ':'");
-      s->p++;
-      skip_ws(s);
     }
     pf_status st = value(s, -1, depth + 1);
     if (st != PF_OK) return st;
@@ -303,13 +311,8 @@ static pf_status object(pstate *s, int32_t node, int depth) {
   for (;;) {
     const char *k;
     size_t kn;
-    if (s->p >= s->e || *s->p != '"') return bad(s, "an object's key is not a string");
-    pf_status st = string(s, &k, &kn);
+    pf_status st = member_key(s, &k, &kn);
     if (st != PF_OK) return st;
-    skip_ws(s);
-    if (s->p >= s->e || *s->p != ':') return bad(s, "an object's key is not followed by ':'");
-    s->p++;
-    skip_ws(s);
     int32_t c = node >= 0 ? child(s, node, k, kn) : -1;
     if (c < 0 && (l->unknown || l->too_many)) return PF_OK;
     st = value(s, c, depth + 1);
