@@ -60,6 +60,16 @@ static void on_file(void *user, size_t index, const pf_batch_item *item) {
   if (s->cancel_after_first) pf_cancel_request(s->cancel_after_first);
 }
 
+/* Log lines come from the worker converting the file, while it converts:
+ * a cancel requested here is seen before the next file starts (the file
+ * callback runs later, on the calling thread, and a fast worker may have
+ * finished the next file by then). */
+static void cancel_on_first_log(void *user, pf_log_level level, const char *message) {
+  (void)level;
+  (void)message;
+  pf_cancel_request(user);
+}
+
 static void on_progress(void *user, uint64_t done, uint64_t total, const char *unit) {
   seen *s = user;
   if (strcmp(unit, "bytes") != 0) return;
@@ -202,8 +212,8 @@ TEST_IMPL(cancel_stops_the_rest) {
   ASSERT_EQ(pf_batch_set_output_dir(job, path_of("canceled"), &err), PF_OK);
   ASSERT_EQ(pf_batch_set_workers(job, 1, &err), PF_OK);
   pf_options_set_cancel(o, c);
-  seen s = {.monotonic = 1, .cancel_after_first = c};
-  pf_batch_set_file_callback(job, on_file, &s);
+  ASSERT_EQ(pf_options_set(o, "engine.log_level", "debug", &err), PF_OK);
+  pf_options_set_log(o, cancel_on_first_log, c);
   pf_batch_result r;
   ASSERT_EQ(pf_batch_run(job, o, &r, &err), PF_ECANCELED);
   ASSERT_EQ(r.n_items, 3);
