@@ -644,6 +644,33 @@ static inline pf_status pf_col_push_str(const pf_host *host, pf_column *c, size_
   return host->col_push_str(c, row, p, n);
 }
 
+/* Writes the code point cp (at most U+10FFFF) as UTF-8 at d, which has
+ * room for 4 bytes, and returns the bytes written (1 to 4). Surrogates
+ * (U+D800..U+DFFF) are the caller's to pair, replace (U+FFFD) or refuse
+ * before: this encodes what it is given. */
+static inline size_t pf_utf8_put(char *d, uint32_t cp) {
+  if (cp < 0x80) {
+    d[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    d[0] = (char)(0xC0 | cp >> 6);
+    d[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    d[0] = (char)(0xE0 | cp >> 12);
+    d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    d[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  d[0] = (char)(0xF0 | cp >> 18);
+  d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  d[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
 #ifdef __cplusplus
 }
 #endif

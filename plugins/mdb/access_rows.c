@@ -226,29 +226,6 @@ static pf_status long_value(ax_reader *r, const ax_table *t, const ax_col *c, in
   return PF_OK;
 }
 
-static size_t put_utf8(char *o, uint32_t cp) {
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xC0 | cp >> 6);
-    o[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | cp >> 12);
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | cp >> 18);
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
 /* Jet 4 / ACE text: UTF-16LE with surrogate pairs (libmdb's iconv from
  * UCS-2 turns characters past U+FFFF into '?'), or "compressed" text
  * (FF FE, then runs of one-byte characters U+0000..U+00FF and, after a
@@ -268,7 +245,7 @@ size_t ax_utf16_to_utf8(const uint8_t *p, size_t n, char *out) {
       continue;
     }
     if (compressed == 1) {
-      o += put_utf8(out + o, p[i++]);
+      o += pf_utf8_put(out + o, p[i++]);
       continue;
     }
     if (i + 1 >= n) break; /* an odd byte at the end */
@@ -283,12 +260,12 @@ size_t ax_utf16_to_utf8(const uint8_t *p, size_t n, char *out) {
       uint32_t lo = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8;
       if (lo >= 0xDC00 && lo < 0xE000) {
         i += 2;
-        o += put_utf8(out + o, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+        o += pf_utf8_put(out + o, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
         continue;
       }
     }
     if (u >= 0xD800 && u < 0xE000) u = 0xFFFD;
-    o += put_utf8(out + o, u);
+    o += pf_utf8_put(out + o, u);
   }
   return o;
 }
@@ -304,7 +281,7 @@ static size_t cp1252_to_utf8(const uint8_t *p, size_t n, char *out) {
       0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
   size_t o = 0;
   for (size_t i = 0; i < n; i++)
-    o += put_utf8(out + o, p[i] >= 0x80 && p[i] < 0xA0 ? hi[p[i] - 0x80] : p[i]);
+    o += pf_utf8_put(out + o, p[i] >= 0x80 && p[i] < 0xA0 ? hi[p[i] - 0x80] : p[i]);
   return o;
 }
 

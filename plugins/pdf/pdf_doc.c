@@ -44,21 +44,7 @@ size_t pdf_utf16_to_utf8(const unsigned short *in, size_t n, char *out, int64_t 
       c = 0xFFFD;
     }
     cp_count++;
-    if (c < 0x80) {
-      out[o++] = (char)c;
-    } else if (c < 0x800) {
-      out[o++] = (char)(0xC0 | (c >> 6));
-      out[o++] = (char)(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      out[o++] = (char)(0xE0 | (c >> 12));
-      out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-      out[o++] = (char)(0x80 | (c & 0x3F));
-    } else {
-      out[o++] = (char)(0xF0 | (c >> 18));
-      out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
-      out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-      out[o++] = (char)(0x80 | (c & 0x3F));
-    }
+    o += pf_utf8_put(out + o, c);
   }
   *chars = cp_count;
   return o;

@@ -66,22 +66,6 @@ static int hex4(const char *p, unsigned *out) {
   return 1;
 }
 
-static size_t put_utf8(char *d, unsigned cp) {
-  if (cp < 0x80) return d[0] = (char)cp, 1;
-  if (cp < 0x800) return d[0] = (char)(0xC0 | cp >> 6), d[1] = (char)(0x80 | (cp & 0x3F)), 2;
-  if (cp < 0x10000) {
-    d[0] = (char)(0xE0 | cp >> 12);
-    d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    d[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  d[0] = (char)(0xF0 | cp >> 18);
-  d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  d[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
 /* Decodes the escapes of the string body b[0..n) (already checked) into
  * the scratch space; its text in *out. */
 static pf_status decode(pstate *s, const char *b, size_t n, const char **out, size_t *out_n) {
@@ -111,7 +95,7 @@ static pf_status decode(pstate *s, const char *b, size_t n, const char **out, si
         } else if (cp >= 0xD800 && cp <= 0xDFFF) {
           return bad(s, "a string holds a lone UTF-16 surrogate (\\u escape)");
         }
-        d += put_utf8(d, cp);
+        d += pf_utf8_put(d, cp);
         break;
       }
       default: *d++ = c; break; /* " \ / */

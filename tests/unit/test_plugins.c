@@ -513,6 +513,29 @@ TEST_IMPL(registry_is_thread_safe_on_first_use) {
 
 /* ---- the template plugin: JSON Lines read as an Arrow stream ---- */
 
+/* pf_utf8_put (plugin.h, inline for plugins): each length's first and last
+ * code point, as the bytes UTF-8 defines for them. */
+TEST_IMPL(utf8_put_encodes_every_length) {
+  static const struct {
+    uint32_t cp;
+    const char *utf8;
+  } cases[] = {
+      {0x0, "\x00"},          {0x41, "A"},
+      {0x7F, "\x7F"},         {0x80, "\xC2\x80"},
+      {0xE9, "\xC3\xA9"},     {0x7FF, "\xDF\xBF"},
+      {0x800, "\xE0\xA0\x80"}, {0x20AC, "\xE2\x82\xAC"},
+      {0xFFFD, "\xEF\xBF\xBD"}, {0xFFFF, "\xEF\xBF\xBF"},
+      {0x10000, "\xF0\x90\x80\x80"}, {0x1F600, "\xF0\x9F\x98\x80"},
+      {0x10FFFF, "\xF4\x8F\xBF\xBF"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char out[8] = {0};
+    size_t want = cases[i].cp == 0 ? 1 : strlen(cases[i].utf8);
+    ASSERT_EQ(pf_utf8_put(out, cases[i].cp), want);
+    ASSERT_MEM_EQ(out, cases[i].utf8, want);
+  }
+}
+
 TEST_IMPL(template_plugin_streams_json_lines) {
   use_plugins(PF_JSONL_PLUGIN);
   static const char data[] =
@@ -615,6 +638,7 @@ int main(void) {
   RUN_TEST(added_paths_load_now_and_bad_paths_are_refused);
   RUN_TEST(registry_is_thread_safe_on_first_use);
   RUN_TEST(template_plugin_streams_json_lines);
+  RUN_TEST(utf8_put_encodes_every_length);
   pf_plugins_shutdown();
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", test_tmpdir);
