@@ -22,6 +22,7 @@
 #include "core/settings.h"
 #include "engine/batch.h"
 #include "engine/engine.h"
+#include "io/output.h"
 
 #define MAX_WORKERS 1024
 
@@ -121,20 +122,7 @@ static pf_status make_output_dir(const char *dir, pf_error *err) {
   char *local = pf__strdup(vp->local_path ? vp->local_path : dir);
   pf_volume_path_free(vp);
   if (!local) return pf__error_set(err, PF_ENOMEM, "out of memory");
-  pf_status st = PF_OK;
-  for (char *s = local + 1;; s++) {
-    int end = *s == '\0';
-    if (*s != '/' && !end) continue;
-    *s = '\0';
-    struct stat sb;
-    if (mkdir(local, 0777) != 0 && errno != EEXIST) {
-      st = pf__error_set(err, PF_EOUTPUT, "cannot create the output directory %s: %s", local, strerror(errno));
-    } else if (stat(local, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-      st = pf__error_set(err, PF_EOUTPUT, "the output directory %s is not a directory", local);
-    }
-    if (end || st != PF_OK) break;
-    *s = '/';
-  }
+  pf_status st = pf__mkdirs(local, err);
   free(local);
   if (st != PF_OK) pf__error_file(err, dir);
   return st;

@@ -313,3 +313,24 @@ void pf__output_abort(pf__output *o) {
   free(o->buf);
   free(o);
 }
+
+pf_status pf__mkdirs(const char *dir, pf_error *err) {
+  char *p = pf__strdup(dir);
+  if (!p) return pf__error_set(err, PF_ENOMEM, "out of memory");
+  pf_status st = PF_OK;
+  for (char *s = p + 1;; s++) {
+    int end = *s == '\0';
+    if (*s != '/' && !end) continue;
+    *s = '\0';
+    struct stat sb;
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+      st = pf__error_set(err, PF_EOUTPUT, "cannot create the directory %s: %s", p, strerror(errno));
+    else if (stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))
+      st = pf__error_set(err, PF_EOUTPUT, "%s is not a directory (a file of that name exists)", p);
+    if (end || st != PF_OK) break;
+    *s = '/';
+  }
+  free(p);
+  if (st != PF_OK) pf__error_file(err, dir);
+  return st;
+}

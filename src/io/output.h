@@ -30,6 +30,13 @@
 
 typedef struct pf_output pf__output;
 
+/* mkdir -p: creates dir and the parents it lacks (mode 0777 & ~umask);
+ * dir existing already is fine. Errors (PF_EOUTPUT, err's file set to dir)
+ * name the directory that could not be made and why, or the part of the
+ * path that exists and is no directory. */
+pf_status pf__mkdirs(const char *dir, pf_error *err);
+
+
 typedef struct pf__output_opts {
   int force;            /* replace an existing target                      */
   int no_sweep;         /* skip looking for abandoned temporaries of the

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "io/output.h"
 #include "samples/samples_internal.h"
 
 static double now(void) {
@@ -181,7 +182,7 @@ pf_status pf_samples_install(const char *dest, const pf_samples_request *req_in,
   pf_samples_result have;
   memset(&have, 0, sizeof have);
   pf_status st = pf__samples_select(&req, &fb, &sb, err);
-  if (st == PF_OK) st = pf__samples_mkdirs(dest, err);
+  if (st == PF_OK) st = pf__mkdirs(dest, err);
   if (st == PF_OK) {
     st = pf__samples_manifest_load(dest, &have, err);
     if (st == PF_ENOTFOUND) {

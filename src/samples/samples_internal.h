@@ -42,8 +42,6 @@ pf_status pf__samples_check_existing(const char *dest, const char *rel, pf_sampl
 /* Re-reads each committed file of the set and compares it with the digest
  * computed while writing it. */
 pf_status pf__samples_verify(const pf__sample_set *set, pf_error *err);
-/* mkdir -p */
-pf_status pf__samples_mkdirs(const char *dir, pf_error *err);
 
 /* Installs the bundle req->from into dest (samples_bundle.c). */
 pf_status pf__samples_from_bundle(const char *dest, const pf_samples_request *req, unsigned fmt_bits,

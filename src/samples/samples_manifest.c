@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/buf.h"
 #include "core/json_parse.h"
@@ -151,25 +150,5 @@ pf_status pf__samples_hash_file(const char *path, uint64_t *bytes, char hex[65],
   free(chunk);
   *bytes = c.bytes;
   pf__sha256_hex(&c, hex);
-  return st;
-}
-
-pf_status pf__samples_mkdirs(const char *dir, pf_error *err) {
-  char *p = pf__strdup(dir);
-  if (!p) return pf__error_set(err, PF_ENOMEM, "out of memory");
-  pf_status st = PF_OK;
-  for (char *s = p + 1;; s++) {
-    int end = !*s;
-    if (*s != '/' && !end) continue;
-    *s = 0;
-    struct stat sb;
-    if (mkdir(p, 0777) != 0 && errno != EEXIST)
-      st = pf__error_set(err, PF_EOUTPUT, "cannot create the directory %s: %s", p, strerror(errno));
-    else if (stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))
-      st = pf__error_set(err, PF_EOUTPUT, "%s is not a directory", p);
-    if (end || st != PF_OK) break;
-    *s = '/';
-  }
-  free(p);
   return st;
 }

@@ -1,5 +1,6 @@
 /* test_io.c - input sources (plain, gzip, zstd, bzip2, rewind, truncated)
- * and atomic outputs (commit, abort, exists, force, bad parents, copy). */
+ * and atomic outputs (commit, abort, exists, force, bad parents, copy),
+ * mkdir -p. */
 #include <bzlib.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -191,6 +192,31 @@ TEST_IMPL(output_bad_parents) {
   ASSERT(strstr(err.message, "does not exist") != NULL);
 }
 
+/* pf__mkdirs: the missing parents made, an existing tree fine, a file in
+ * the way named (and the requested path as the error's file). */
+TEST_IMPL(mkdirs_parents_existing_and_file_in_the_way) {
+  char d[400], f[300], want[400];
+  pf_error err;
+  pf_error_init(&err);
+  path_in(d, sizeof d, "mk/a/b/c");
+  ASSERT_OK(pf__mkdirs(d, &err));
+  struct stat sb;
+  ASSERT(stat(d, &sb) == 0 && S_ISDIR(sb.st_mode));
+  ASSERT_OK(pf__mkdirs(d, &err)); /* exists: fine */
+  path_in(d, sizeof d, "mk/a/b/c/"); /* a trailing slash */
+  ASSERT_OK(pf__mkdirs(d, &err));
+  path_in(f, sizeof f, "mk/plain");
+  ASSERT_EQ(write_file(f, "x", 1), 0);
+  snprintf(d, sizeof d, "%s/under/deeper", f);
+  ASSERT_EQ(pf__mkdirs(d, &err), PF_EOUTPUT);
+  snprintf(want, sizeof want, "%s is not a directory", f);
+  ASSERT(strstr(err.message, want) != NULL);
+  ASSERT_STR_EQ(err.file, d);
+  pf_error_init(&err);
+  ASSERT_EQ(pf__mkdirs(f, &err), PF_EOUTPUT); /* the file itself */
+  ASSERT(strstr(err.message, want) != NULL);
+}
+
 TEST_IMPL(output_copy_strategy) {
   char p[300];
   path_in(p, sizeof p, "copied.parquet");
@@ -219,6 +245,7 @@ int main(void) {
   RUN_TEST(output_commit_exists_force_abort);
   RUN_TEST(output_bad_parents);
   RUN_TEST(output_copy_strategy);
+  RUN_TEST(mkdirs_parents_existing_and_file_in_the_way);
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) return 2;
