@@ -368,7 +368,7 @@ static const pf__format *find_reader(const pf__opts *o, const pf__format *f, siz
   pf__buf b;
   pf__buf_init(&b, 4096);
   list_names(&b, "input");
-  *st = pf__unreadable_input(path, head, (size_t)got, b.data ? (char *)b.data : "", err);
+  *st = pf__unreadable_input(path, head, (size_t)got, f, n, b.data ? (char *)b.data : "", err);
   pf__buf_free(&b);
   return *st == PF_OK ? best : NULL;
 }

@@ -8,23 +8,40 @@
 
 #include "engine/registry.h"
 
-/* What an input is. plugin: the plugin that will read it (its support is
- * "not installed"); advice: what to do instead. */
+/* The plugins that read what no built-in reader does. Their names are
+ * written here and nowhere else in the engine: a plugin that is not loaded
+ * cannot be asked what it reads (its sniffer lives in its library), so the
+ * signatures below that tell its inputs point at its entry. name: the
+ * plugin's name (pf_plugin.name, also its file's stem: pdf.so); note: what
+ * it reads and where it comes from, when the name does not say enough. */
+typedef struct plugin_ref {
+  const char *name;
+  const char *note;
+} plugin_ref;
+
+static const plugin_ref PLUGIN_PDF = {"pdf", NULL};
+static const plugin_ref PLUGIN_ACCESS = {"access", NULL};
+static const plugin_ref PLUGIN_JSONL = {
+    "jsonl", "JSON Lines, one object per line: the template plugin, plugins/template, built as "
+             "docs/extensions.md says"};
+
+/* What an input is. plugin: the plugin that reads it (its support is "not
+ * installed"); advice: what to do instead. */
 typedef struct kind {
   const char *what;
-  const char *plugin;
+  const plugin_ref *plugin;
   const char *advice;
 } kind;
 
-static const kind PDF = {"a PDF document", "pdf", NULL};
-static const kind JET = {"a Microsoft Access database (.mdb, Jet)", "access", NULL};
-static const kind ACE = {"a Microsoft Access database (.accdb, ACE)", "access", NULL};
+static const kind PDF = {"a PDF document", &PLUGIN_PDF, NULL};
+static const kind JET = {"a Microsoft Access database (.mdb, Jet)", &PLUGIN_ACCESS, NULL};
+static const kind ACE = {"a Microsoft Access database (.accdb, ACE)", &PLUGIN_ACCESS, NULL};
 static const kind OLE2 = {"an OLE2 compound document (a legacy Excel .xls, Word .doc, ...)", NULL,
                           "save a workbook as .xlsx or CSV"};
 static const kind ODS = {"an OpenDocument spreadsheet (.ods)", NULL, "save it as .xlsx or CSV"};
 static const kind ZIP = {"a ZIP archive that is no Excel workbook", NULL,
                          "unpack it and convert the files inside"};
-static const kind JSON = {"JSON (or JSON Lines)", NULL, NULL};
+static const kind JSON = {"JSON (or JSON Lines)", &PLUGIN_JSONL, NULL};
 static const kind NUL = {"binary data (NUL bytes in its first 4 KiB)", NULL,
                          "delimited text in UTF-16 without a byte-order mark reads with "
                          "input.format=csv and input.encoding=UTF-16LE (or UTF-16BE)"};
@@ -130,8 +147,16 @@ static const kind *by_name(const char *path) {
   return NULL;
 }
 
+/* Is a reader of the plugin named among readers[0..n)? */
+static int plugin_loaded(const plugin_ref *p, const pf__format *readers, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (readers[i].plugin && strcmp(readers[i].plugin, p->name) == 0) return 1;
+  return 0;
+}
+
 pf_status pf__unreadable_input(const char *path, const uint8_t *head, size_t n,
-                               const char *known, pf_error *err) {
+                               const pf__format *readers, size_t n_readers, const char *known,
+                               pf_error *err) {
   const char *what;
   const kind *k = by_content(head, n, &what);
   int by_ext = 0;
@@ -146,11 +171,17 @@ pf_status pf__unreadable_input(const char *path, const uint8_t *head, size_t n,
   } else {
     snprintf(said, sizeof said, "the file is %s", k ? k->what : what);
   }
+  if (k && k->plugin && plugin_loaded(k->plugin, readers, n_readers))
+    return pf__error_set(err, PF_EFORMAT,
+                         "cannot tell the format: %s, which the %s plugin did not recognise "
+                         "as its input; supported inputs: %s (use input.format to choose one)",
+                         said, k->plugin->name, known);
   if (k && k->plugin)
     return pf__error_set(err, PF_EFORMAT,
-                         "%s: reading it needs the %s plugin, which is not installed in this "
+                         "%s: reading it needs the %s plugin%s%s%s, which is not installed in this "
                          "build; supported inputs: %s%s",
-                         said, k->plugin, known,
+                         said, k->plugin->name, k->plugin->note ? " (" : "",
+                         k->plugin->note ? k->plugin->note : "", k->plugin->note ? ")" : "", known,
                          by_ext ? " (use input.format to read it as one of them)" : "");
   return pf__error_set(err, PF_EFORMAT,
                        "cannot tell the format: %s, which PyForge does not read%s%s; "

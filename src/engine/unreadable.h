@@ -15,16 +15,19 @@
 #include <stdint.h>
 
 #include "core/opts.h"
+#include "engine/registry.h"
 
 /* Called when the sniffed content would fall back to CSV (or fits no
  * reader): path is the input's name (its extension counts: report.pdf),
- * head its first n decompressed bytes, known the list of input formats for
- * the message. PF_OK when the input may be read as delimited text;
+ * head its first n decompressed bytes, readers[0..n_readers) the registry's
+ * readers (a plugin's input is "not installed" only when no reader of that
+ * plugin is there), known the list of input formats for the message. PF_OK when the input may be read as delimited text;
  * otherwise PF_EFORMAT with a message naming what the input is (a PDF
  * document: support not installed; binary data; JSON; ...) and how to
  * choose a format (input.format). */
 pf_status pf__unreadable_input(const char *path, const uint8_t *head, size_t n,
-                               const char *known, pf_error *err);
+                               const pf__format *readers, size_t n_readers, const char *known,
+                               pf_error *err);
 
 /* The error for output.format=txt when no writer of that name is installed
  * (the original PyForge CLI's text output of PDF documents): PF_EINVAL

@@ -191,6 +191,24 @@ def test_lines_that_are_not_objects_and_arrays(run_pyforge, work_dir):
     assert [r["a"] for r in t] == [None, None, "[]", None]
 
 
+def test_json_the_plugin_does_not_take_is_refused_naming_it(run_pyforge, work_dir):
+    """A JSON document (an array) is no JSON Lines: with the plugin loaded
+    the refusal says the jsonl plugin did not recognise it; without the
+    plugin it says the plugin is needed and where it comes from."""
+    src = work_dir / "doc.json"
+    src.write_text('[{"id": 1}, {"id": 2}]\n')
+    rc, so, err = run_pyforge("convert", str(src), env=plugin_env(jsonl_plugin()))
+    assert rc == 1, (so, err)
+    assert "the file is JSON (or JSON Lines), which the jsonl plugin did not recognise" in err
+    assert "jsonl (.jsonl .ndjson" in err  # among the supported inputs
+    assert "not installed" not in err
+    rc, so, err = run_pyforge("convert", str(src), env={"PYFORGE_FORCE_CORE": "true"})
+    assert rc == 1, (so, err)
+    assert "reading it needs the jsonl plugin (JSON Lines, one object per line: the " \
+           "template plugin, plugins/template" in err, err
+    assert not (work_dir / "doc.parquet").exists()
+
+
 def test_nested_json_keeps_objects_as_text(run_pyforge, work_dir):
     rows = make_rows(50, seed=3)
     src = work_dir / "n.jsonl"

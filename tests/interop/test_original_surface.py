@@ -90,9 +90,9 @@ REFUSED = [
      ["Microsoft Access database (.mdb, Jet)", "access plugin"]),
     ("new", lambda p: p.write_bytes(b"\0\1\0\0Standard ACE DB\0" + bytes(2000)),
      ["Microsoft Access database (.accdb, ACE)", "access plugin"]),
-    ("data.json", lambda p: p.write_text('[{"a": 1, "b": "x"}]\n'), ["JSON"]),
-    ("events", lambda p: p.write_text('{"a": 1}\n{"a": 2}\n'), ["JSON"]),
-    ("numbers", lambda p: p.write_text("[1, 2, 3]\n"), ["JSON"]),
+    ("data.json", lambda p: p.write_text('[{"a": 1, "b": "x"}]\n'), ["JSON", "jsonl plugin", "plugins/template"]),
+    ("events", lambda p: p.write_text('{"a": 1}\n{"a": 2}\n'), ["JSON", "jsonl plugin", "plugins/template"]),
+    ("numbers", lambda p: p.write_text("[1, 2, 3]\n"), ["JSON", "jsonl plugin", "plugins/template"]),
     ("pixel", lambda p: p.write_bytes(_png()), ["a PNG image"]),
     ("photo", lambda p: p.write_bytes(b"\xff\xd8\xff\xe0\0\x10JFIF\0" + bytes(100)),
      ["a JPEG image"]),
@@ -124,7 +124,7 @@ def test_refused_inputs_say_what_they_are(run_pyforge, work_dir, assert_no_temp_
         assert se.startswith(f"pyforge: error: {src}: "), se
         for w in words + ["supported inputs: csv (", "xlsx (", "dbf ("]:
             assert w in se, (w, se)
-        assert "cannot tell" in se or "plugin, which is not installed in this build" in se, se
+        assert "cannot tell" in se or "which is not installed in this build" in se, se
     assert not out.exists()
     assert_no_temp_files(work_dir)
 
