@@ -61,7 +61,7 @@ extern "C" {
 #endif
 
 #define PF_PLUGIN_ABI_MAJOR 1
-#define PF_PLUGIN_ABI_MINOR 1
+#define PF_PLUGIN_ABI_MINOR 2
 
 #if defined(_WIN32)
 #define PF_PLUGIN_EXPORT __declspec(dllexport)
@@ -330,6 +330,18 @@ typedef struct pf_reader_def {
    * directory even for one table: a database's tables), never grouped;
    * a table that fails is reported and the others are still written. */
   int tables_apart;
+
+  /* Minor 2. Inputs holding several tables: how messages name them and
+   * how the user chooses them. table_word: one table ("sheet", "table";
+   * NULL: "table"), also the name column's stem when tables share an
+   * output ("sheet_name"); tables_in: the input holding them ("workbook",
+   * "database"; NULL: "input"); tables_key: the list option naming the
+   * tables to read, in order ("excel.sheets", "access.tables"; NULL:
+   * every table), which the engine applies before select(): an unknown
+   * name is an error listing the tables there are. */
+  const char *table_word;
+  const char *tables_in;
+  const char *tables_key;
 } pf_reader_def;
 
 /* ==== writers ============================================================== */

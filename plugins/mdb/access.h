@@ -99,7 +99,7 @@ typedef struct ax_reader {
   char *path_label;
   int version;         /* MDB_VER_*                                         */
   int jet3_cp1252;     /* Jet 3 text decoded here as Windows-1252           */
-  ax_table *tables;    /* the user tables chosen (access.tables), in order     */
+  ax_table *tables;    /* the user tables, in catalog order                    */
   size_t n_tables;
   size_t n_all;        /* user tables in the database                       */
   int64_t max_value;   /* input.max_field_size                              */

@@ -1,7 +1,7 @@
 /* access_open.c - an Access database opened through libmdb: its user
  * tables (not MSys*, ~*, the hidden f_* attachment tables, nor linked
- * tables), their columns mapped to PyForge types, the tables chosen with
- * access.tables, the selection the engine reads, and `pyforge info`.
+ * tables), their columns mapped to PyForge types, the selection the engine
+ * reads (the engine applies access.tables), and `pyforge info`.
  *
  * Types (docs/access.md): Yes/No -> boolean; Byte, Integer, Long Integer,
  * Large Number -> int64; Single, Double -> double; Currency ->
@@ -277,58 +277,6 @@ encrypted:
                  "Decrypt Database) and save it, then convert it");
 }
 
-/* access.tables: keeps the tables named, in the order given; an unknown name
- * is an error listing the tables there are. */
-static pf_status choose_tables(ax_reader *r, ax_table *all, size_t n_all, pf_error *err) {
-  size_t n_want = ax_host->option_count(r->env->opts, "access.tables");
-  if (n_want == 0) {
-    r->tables = all;
-    r->n_tables = n_all;
-    return PF_OK;
-  }
-  ax_table *pick = calloc(n_want, sizeof *pick);
-  uint8_t *used = calloc(n_all ? n_all : 1, 1);
-  pf_status st = pick && used ? PF_OK : ax_host->error_set(err, PF_ENOMEM, "out of memory");
-  size_t n = 0;
-  for (size_t k = 0; st == PF_OK && k < n_want; k++) {
-    const char *want = ax_host->option_item(r->env->opts, "access.tables", k);
-    size_t found = n_all;
-    for (int pass = 0; pass < 2 && found == n_all; pass++)
-      for (size_t i = 0; i < n_all; i++)
-        if (pass == 0 ? strcmp(all[i].name, want) == 0 : strcasecmp(all[i].name, want) == 0) {
-          found = i;
-          break;
-        }
-    if (found == n_all) {
-      char list[2048];
-      size_t o = 0;
-      list[0] = 0;
-      for (size_t i = 0; i < n_all && o < sizeof list - 8; i++)
-        o += (size_t)snprintf(list + o, sizeof list - o, "%s'%s'", i ? ", " : "", all[i].name);
-      if (o >= sizeof list) memcpy(list + sizeof list - 5, "...", 4);
-      st = ax_fail(r, err, PF_ENOTFOUND, NULL, NULL, "no table named '%s'; the database has: %s",
-                   want, n_all ? list : "no user tables");
-      break;
-    }
-    if (used[found]) continue;
-    used[found] = 1;
-    pick[n++] = all[found];
-  }
-  if (st == PF_OK) {
-    for (size_t i = 0; i < n_all; i++)
-      if (!used[i]) free_table(&all[i]);
-    free(all);
-    r->tables = pick;
-    r->n_tables = n;
-  } else {
-    free(pick);
-    r->tables = all;
-    r->n_tables = n_all;
-  }
-  free(used);
-  return st;
-}
-
 static pf_status load_tables(ax_reader *r, pf_error *err) {
   GPtrArray *cat = r->lib->read_catalog(r->mdb, MDB_TABLE);
   if (!cat)
@@ -351,7 +299,11 @@ static pf_status load_tables(ax_reader *r, pf_error *err) {
     free(all);
     return st;
   }
-  return choose_tables(r, all, n, err);
+  /* every table; the engine reads the ones access.tables names (the
+   * reader's tables_key) */
+  r->tables = all;
+  r->n_tables = n;
+  return PF_OK;
 }
 
 pf_status ax_open(const pf_reader_env *env, ax_reader **out, pf_error *err) {

@@ -120,6 +120,9 @@ static pf_reader_def access_reader = {
     .warnings = access_warnings,
     .types_final = 1,
     .tables_apart = 1,
+    .table_word = "table",
+    .tables_in = "database",
+    .tables_key = "access.tables", /* applied by the engine (minor 2) */
 };
 
 /* ---- option keys ---- */
@@ -153,7 +156,7 @@ PF_PLUGIN_EXPORT pf_status pyforge_plugin_init(const pf_host *host, pf_plugin *p
 
 PF_PLUGIN_EXPORT pf_status pyforge_plugin_init(const pf_host *host, pf_plugin *plugin,
                                                pf_error *err) {
-  AX_TRY(pf_plugin_begin(host, plugin, 1));
+  AX_TRY(pf_plugin_begin(host, plugin, 2)); /* 2: the engine applies access.tables */
   ax_host = host;
   plugin->name = "access";
   plugin->version = ACCESS_VERSION;

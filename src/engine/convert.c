@@ -290,7 +290,7 @@ static pf_status run_jobs(pf__session *s, const pf__opts *opts, const pf__writer
   for (size_t j = 0; st == PF_OK && j < plan->n_jobs; j++) {
     st = run_job(s, opts, wops, &plan->jobs[j], rejects, result, &pd[j], err);
     if (st != PF_OK && plan->jobs[j].n_tables == 1)
-      pf__error_table(err, s->rops->tables_apart ? "table" : "sheet", plan->jobs[j].table_names, 0);
+      pf__error_table(err, pf__table_word(s->rops), plan->jobs[j].table_names, 0);
     if (st != PF_OK && s->rops->tables_apart && table_may_fail(st)) {
       st = failed_add(failed, plan->jobs[j].table_names, err);
       pending_discard(wops, &pd[j]);

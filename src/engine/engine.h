@@ -19,6 +19,10 @@ int pf__opts_has_input(const pf__opts *o);
 /* A key's value as text (canonical), for keys without a field; the default
  * when unset or when o was not resolved from a handle. */
 const char *pf__opts_text(const pf__opts *o, const char *key);
+/* A list key's items (a bound field such as excel.sheets, or a plugin's
+ * key read from the handle): how many, and item i (NULL past the end). */
+size_t pf__opts_count(const pf__opts *o, const char *key);
+const char *pf__opts_item(const pf__opts *o, const char *key, size_t i);
 /* A key by key or short name; NULL when unknown. */
 const pf__option *pf__option_find(const char *key_or_name);
 

@@ -426,6 +426,25 @@ int pf__opts_has_input(const pf__opts *o) {
   return (o->input && *o->input) || o->in.kind != PF__INPUT_PATH;
 }
 
+/* A bound list key's field in o; NULL for keys without a field. */
+static const pf__option *bound_list(const char *key) {
+  const pf__option *opt = key ? pf__option_find(key) : NULL;
+  return opt && opt->bind == PF__BIND_LIST ? opt : NULL;
+}
+
+size_t pf__opts_count(const pf__opts *o, const char *key) {
+  const pf__option *opt = bound_list(key);
+  if (opt) return *(const size_t *)((const char *)o + opt->count_offset);
+  return key && o->handle ? pf_options_count(o->handle, key) : 0;
+}
+
+const char *pf__opts_item(const pf__opts *o, const char *key, size_t i) {
+  if (i >= pf__opts_count(o, key)) return NULL;
+  const pf__option *opt = bound_list(key);
+  if (opt) return (*(const char *const *const *)((const char *)o + opt->offset))[i];
+  return pf_options_item(o->handle, key, i);
+}
+
 const char *pf__opts_text(const pf__opts *o, const char *key) {
   const char *v = NULL;
   if (o->handle) pf_options_get(o->handle, key, &v, NULL);

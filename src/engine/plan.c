@@ -1,17 +1,22 @@
 /* plan.c - from an opened reader to the list of outputs to write.
  *
  * Single-table inputs (CSV, XML) give one job: the input to the target.
- * Multi-table inputs (workbooks) go through three steps:
- *   select  --sheet names in the order given (an unknown name is an error
- *           listing the sheets), else every sheet in workbook order; sheets
- *           without rows are left out and reported;
- *   group   --separate: one output per sheet; otherwise sheets whose header
+ * Multi-table inputs (a workbook's sheets, a database's tables: the reader
+ * names them with table_word / tables_in) go through three steps:
+ *   select  the names the reader's tables_key lists (excel.sheets,
+ *           access.tables), in the order given (an unknown name is an error
+ *           listing the tables), else every table in input order; tables
+ *           without rows are left out and reported; another reader's key
+ *           (excel.sheets for a database) is an error naming the right one;
+ *   group   a reader with tables_apart: one output per table; otherwise
+ *           --separate: one output per sheet, else sheets whose header
  *           signatures are equal share one output with a sheet_name column
  *           (the original PyForge CLI's grouping, without its prompt);
  *   name    one output: the target itself (a file); several: a directory
  *           (OUTPUT, or <stem>_<writer> beside the input) holding
- *           <stem>_<first sheet of the group><ext>, names sanitised and made
- *           unique, so two groups never write the same file.
+ *           <stem>_<first table of the group><ext> (apart: <table><ext>),
+ *           names sanitised and made unique, so two groups never write the
+ *           same file.
  */
 #include "engine/plan.h"
 
@@ -91,6 +96,7 @@ static void job_free(pf__job *j) {
   free(j->target);
   free(j->tables);
   free(j->table_names);
+  free(j->table_column);
 }
 
 void pf__plan_free(pf__plan *p) {
@@ -119,12 +125,29 @@ static pf_status add_job(pf__plan *p, pf__job **out) {
   return PF_OK;
 }
 
+/* How a multi-table reader names its tables and lets them be chosen
+ * (pf_reader_def, minor 2); the defaults for a reader that says nothing. */
+typedef struct table_words {
+  const char *one; /* "sheet", "table"                                    */
+  const char *in;  /* "workbook", "database", "input"                      */
+  const char *key; /* "excel.sheets", "access.tables"; NULL: no selection  */
+} table_words;
+
+static table_words words_of(const pf__reader_ops *r) {
+  table_words w = {r->table_word && *r->table_word ? r->table_word : "table",
+                   r->tables_in && *r->tables_in ? r->tables_in : "input",
+                   r->tables_key && *r->tables_key ? r->tables_key : NULL};
+  return w;
+}
+
+const char *pf__table_word(const pf__reader_ops *rops) { return words_of(rops).one; }
+
 /* Sheet name -> file name part: runs of <>:"/\|?* , white space and
  * control characters become one '_' (the original CLI's rule, plus control
  * characters); a leading '.' too, so no hidden or relative names. */
-static char *sanitize(const char *name) {
-  size_t n = strlen(name);
-  char *s = malloc(n + 8);
+static char *sanitize(const char *name, const char *word) {
+  size_t n = strlen(name), cap = (n > strlen(word) ? n : strlen(word)) + 8;
+  char *s = malloc(cap);
   if (!s) return NULL;
   size_t o = 0;
   int in_run = 0;
@@ -141,7 +164,7 @@ static char *sanitize(const char *name) {
     }
   }
   s[o] = 0;
-  if (o == 0 || strcmp(s, "_") == 0) strcpy(s, "sheet");
+  if (o == 0 || strcmp(s, "_") == 0) snprintf(s, cap, "%s", word);
   return s;
 }
 
@@ -164,14 +187,14 @@ static pf_status list_tables(pf__buf *b, const pf__reader_ops *rops, void *reade
   return PF_OK;
 }
 
-/* --sheet names -> indexes (exact match first, then ignoring case). */
-static pf_status select_named(const pf__reader_ops *rops, void *reader,
-                              const pf__opts *opts, size_t *sel,
-                              size_t *n_sel, pf_error *err) {
-  size_t n = rops->n_tables(reader);
+/* The names tables_key lists -> indexes (exact match first, then ignoring
+ * case; a name given twice counts once). */
+static pf_status select_named(const pf__reader_ops *rops, void *reader, const pf__opts *opts,
+                              table_words w, size_t *sel, size_t *n_sel, pf_error *err) {
+  size_t n = rops->n_tables(reader), n_want = pf__opts_count(opts, w.key);
   *n_sel = 0;
-  for (size_t k = 0; k < opts->excel.n_sheets; k++) {
-    const char *want = opts->excel.sheets[k];
+  for (size_t k = 0; k < n_want; k++) {
+    const char *want = pf__opts_item(opts, w.key, k);
     size_t found = n;
     for (int pass = 0; pass < 2 && found == n; pass++)
       for (size_t i = 0; i < n; i++) {
@@ -186,7 +209,7 @@ static pf_status select_named(const pf__reader_ops *rops, void *reader,
       pf__buf b;
       pf__buf_init(&b, 1 << 16);
       list_tables(&b, rops, reader);
-      pf__error_set(err, PF_ENOTFOUND, "no sheet named '%s'; the workbook has: %s", want,
+      pf__error_set(err, PF_ENOTFOUND, "no %s named '%s'; the %s has: %s", w.one, want, w.in,
                     b.data ? (char *)b.data : "");
       pf__buf_free(&b);
       pf__error_file(err, opts->input);
@@ -195,6 +218,30 @@ static pf_status select_named(const pf__reader_ops *rops, void *reader,
     int dup = 0;
     for (size_t j = 0; j < *n_sel; j++) dup |= sel[j] == found;
     if (!dup) sel[(*n_sel)++] = found;
+  }
+  return PF_OK;
+}
+
+/* A selection made with another reader's key (excel.sheets given for a
+ * database or a CSV file): an error naming whose key it is and, when this
+ * input's reader has one, its own. */
+static pf_status foreign_selection(const pf__reader_ops *rops, const pf__opts *opts, int has_tables,
+                                   pf_error *err) {
+  table_words mine = words_of(rops);
+  const pf__registry *reg = pf__registry_get();
+  for (size_t i = 0; i < reg->n_readers; i++) {
+    table_words other = words_of(reg->readers[i].reader);
+    if (!other.key || (mine.key && strcmp(other.key, mine.key) == 0) ||
+        pf__opts_count(opts, other.key) == 0)
+      continue;
+    if (has_tables && mine.key)
+      return pf__error_set(err, PF_EINVAL, "%s applies to %ss; %s holds %ss: choose them with %s",
+                           other.key, other.in, opts->input, mine.one, mine.key);
+    if (has_tables)
+      return pf__error_set(err, PF_EINVAL, "%s applies to %ss, not to %s", other.key, other.in,
+                           opts->input);
+    return pf__error_set(err, PF_EINVAL, "%s applies to %ss; %s has no %ss", other.key, other.in,
+                         opts->input, other.one);
   }
   return PF_OK;
 }
@@ -209,22 +256,22 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
   snprintf(ext, sizeof ext, "%.*s", (int)strcspn(w->extensions, " "), w->extensions);
   pf__job *job;
   size_t n = rops->n_tables ? rops->n_tables(reader) : 0;
+  PF_TRY(foreign_selection(rops, opts, n > 0, err));
   if (n == 0) {
-    if (opts->excel.n_sheets)
-      return pf__error_set(err, PF_EINVAL, "excel.sheets applies to workbooks; %s has no sheets",
-                           opts->input);
     PF_TRY(add_job(p, &job));
     job->target = pf__strdup(target);
     return job->target ? PF_OK : PF_ENOMEM;
   }
 
-  size_t *sel = calloc(n + opts->excel.n_sheets + 1, sizeof *sel), n_sel = 0;
+  table_words tw = words_of(rops);
+  size_t n_want = pf__opts_count(opts, tw.key);
+  size_t *sel = calloc(n + n_want + 1, sizeof *sel), n_sel = 0;
   pf__table_desc *desc = calloc(n, sizeof *desc);
   size_t *group = calloc(n, sizeof *group); /* group number per selected */
   pf_status st = (sel && desc && group) ? PF_OK : PF_ENOMEM;
   for (size_t i = 0; st == PF_OK && i < n; i++) st = rops->table(reader, i, &desc[i], err);
-  if (st == PF_OK && opts->excel.n_sheets) {
-    st = select_named(rops, reader, opts, sel, &n_sel, err);
+  if (st == PF_OK && n_want) {
+    st = select_named(rops, reader, opts, tw, sel, &n_sel, err);
   } else if (st == PF_OK) {
     for (size_t i = 0; i < n; i++) {
       if (desc[i].signature[0]) {
@@ -241,8 +288,8 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
       }
     }
     if (st == PF_OK && n_sel == 0)
-      st = pf__error_set(err, PF_EEMPTY, "the workbook has no sheet with data (%zu empty sheet%s)",
-                         n, n == 1 ? "" : "s");
+      st = pf__error_set(err, PF_EEMPTY, "the %s has no %s with data (%zu empty %s%s)", tw.in,
+                         tw.one, n, tw.one, n == 1 ? "" : "s");
   }
   /* group: by signature unless --separate (or the reader's tables are
    * each their own output: a database's tables) */
@@ -268,11 +315,17 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
     if (opts->output && *opts->output) {
       const char *oext;
       if (!table_writer && pf__path_ext(opts->output, &oext, NULL) && strcasecmp(oext, ext) == 0) {
-        st = pf__error_set(err, PF_EINVAL,
-                           "the workbook gives %zu outputs (sheets with different headers), so "
-                           "output.path must be a directory, not %s; or choose sheets with "
-                           "excel.sheets",
-                           n_groups, opts->output);
+        if (apart)
+          st = pf__error_set(err, PF_EINVAL,
+                             "each %s of the %s is its own output, in a directory: output.path "
+                             "must be a directory, not %s",
+                             tw.one, tw.in, opts->output);
+        else
+          st = pf__error_set(err, PF_EINVAL,
+                             "the %s gives %zu outputs (%ss with different headers), so "
+                             "output.path must be a directory, not %s%s%s%s%s",
+                             tw.in, n_groups, tw.one, opts->output, tw.key ? "; or choose " : "",
+                             tw.key ? tw.one : "", tw.key ? "s with " : "", tw.key ? tw.key : "");
       } else {
         p->dir = pf__strdup(opts->output);
       }
@@ -301,12 +354,15 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
     job->table_names = pf__buf_take(&names);
     if (st == PF_OK && !job->table_names) st = PF_ENOMEM;
     if (st != PF_OK) break;
-    if (job->n_tables > 1) job->table_column = "sheet_name";
+    if (job->n_tables > 1 && !(job->table_column = pf__aprintf("%s_name", tw.one))) {
+      st = PF_ENOMEM;
+      break;
+    }
     if (n_groups == 1 && !apart) {
       job->target = pf__strdup(target);
     } else {
       /* <stem>_<part>, or a table apart by its name alone */
-      char *part = sanitize(desc[job->tables[0]].name);
+      char *part = sanitize(desc[job->tables[0]].name, tw.one);
       int bl = apart ? 0 : (int)base_len;
       const char *sep = apart ? "" : "_";
       for (int k = 1; part && k < 10000; k++) {

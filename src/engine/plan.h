@@ -1,7 +1,9 @@
 /* plan.h - which outputs one conversion makes. A single-table input gives
- * one output; a workbook's sheets are selected (--sheet), grouped (sheets
- * with the same header signature share an output unless --separate) and
- * named (one output: a file; several: files in a directory). */
+ * one output; a multi-table input's tables are selected (the reader's
+ * tables_key: excel.sheets, access.tables), grouped (a workbook's sheets
+ * with the same header signature share an output unless --separate; a
+ * database's tables are each apart) and named (one output: a file;
+ * several: files in a directory). */
 #ifndef PF_ENGINE_PLAN_H
 #define PF_ENGINE_PLAN_H
 
@@ -12,7 +14,8 @@ typedef struct pf__job {
   size_t *tables;        /* table indexes read into it (NULL: the input)  */
   size_t n_tables;
   char *table_names;     /* "Sheet1,Sheet2" (NULL for single tables)     */
-  const char *table_column; /* "sheet_name" when tables are combined     */
+  char *table_column;    /* "<table word>_name" ("sheet_name") when tables
+                            are combined, else NULL                       */
 } pf__job;
 
 typedef struct pf__plan {
@@ -28,6 +31,9 @@ typedef struct pf__plan {
  * the file under its default name, like cp), else input.path with the
  * writer's extension (a table writer: <stem>_<format>). */
 pf_status pf__default_output(const pf__opts *o, char *buf, size_t n, pf_error *err);
+
+/* The word for one table of the reader's input ("sheet", "table"). */
+const char *pf__table_word(const pf__reader_ops *rops);
 
 /* Builds the plan for an opened reader. target is pf_default_output()'s
  * answer (the OUTPUT given, or the default single-output path); w is the

@@ -69,10 +69,10 @@ static int64_t h_option_int(const pf_call_options *o, const char *key, int64_t a
 }
 
 static size_t h_option_count(const pf_call_options *o, const char *key) {
-  return o && o->handle ? pf_options_count(o->handle, key) : 0;
+  return o ? pf__opts_count(o, key) : 0;
 }
 static const char *h_option_item(const pf_call_options *o, const char *key, size_t i) {
-  return o && o->handle ? pf_options_item(o->handle, key, i) : NULL;
+  return o ? pf__opts_item(o, key, i) : NULL;
 }
 static int h_canceled(const pf_call_options *o) { return pf__opts_canceled(o); }
 

@@ -207,6 +207,9 @@ pf_status pf__plugin_add_reader(pf_plugin *pl, const pf_reader_def *def, pf_erro
   if (all) rec->readers = all;
   if (st == PF_OK) st = keep_format_texts(rec, &d->name, &d->description, &d->extensions,
                                           &d->extensions_note, err);
+  if (st == PF_OK && (!KEEP(rec, d->table_word) || !KEEP(rec, d->tables_in) ||
+                      !KEEP(rec, d->tables_key)))
+    st = no_memory(err);
   if (st == PF_OK) all[rec->n_readers++] = *d;
   free(d);
   return st;

@@ -169,11 +169,17 @@ static pf_status pick_job(pf__stream *st, const pf__plan *plan, size_t *out, pf_
   if (want)
     pf__error_set(err, PF_ENOTFOUND, "no table named '%s' among those selected; the groups are: %s",
                   want, b.data ? (char *)b.data : "");
-  else
+  else {
+    const pf__reader_ops *r = st->s.rops;
+    const char *word = pf__table_word(r);
     pf__error_set(err, PF_EINVAL,
-                  "the input gives %zu outputs (tables with different headers): %s; choose one "
-                  "with stream.table (any table of the group) or excel.sheets",
-                  plan->n_jobs, b.data ? (char *)b.data : "");
+                  "the input gives %zu outputs (%s%s%s): %s; choose one with stream.table "
+                  "(%s%s%s)%s%s",
+                  plan->n_jobs, r->tables_apart ? "one per " : "", word,
+                  r->tables_apart ? "" : "s with different headers", b.data ? (char *)b.data : "",
+                  r->tables_apart ? "a " : "any ", word, r->tables_apart ? "" : " of the group",
+                  r->tables_key ? " or " : "", r->tables_key ? r->tables_key : "");
+  }
   pf__buf_free(&b);
   pf__error_file(err, st->s.renv.path);
   return err->status;

@@ -227,8 +227,36 @@ def test_tables_option_and_unknown_table(run_pyforge, every_type_db, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["Empty.parquet", "Ünïcode_Tåble.parquet"]
     rc, so, err = convert(run_pyforge, db, str(tmp_path / "o2"), "-t", "Nope", ok=False)
     assert rc != 0
-    assert "no table named 'Nope'" in err and "'All Types'" in err and "'Empty'" in err
+    assert "no table named 'Nope'; the database has: 'All Types', 'Empty', 'Ünïcode Tåble'" in err
     assert not (tmp_path / "o2").exists()
+    # the engine applies access.tables (the reader's tables_key) and words
+    # its messages with the reader's word: a workbook's key is refused
+    rc, so, err = convert(run_pyforge, db, str(tmp_path / "o3"), "--sheet", "Empty", ok=False)
+    assert rc == 2, err
+    assert f"--sheet applies to workbooks; {db} holds tables: choose them with --tables" in err
+    # a database's tables are each their own output: a file name is refused
+    rc, so, err = convert(run_pyforge, db, str(tmp_path / "one.parquet"), "--tables", "Empty",
+                          ok=False)
+    assert rc == 2, err
+    assert "each table of the database is its own output, in a directory" in err
+    assert not (tmp_path / "o3").exists() and not (tmp_path / "one.parquet").exists()
+
+
+def test_tables_option_is_refused_for_a_workbook(run_pyforge, tmp_path):
+    """access.tables names a database's tables: given for a workbook it says
+    so and names the workbook's own key."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.active.title = "Data"
+    wb.active.append(["a"])
+    wb.active.append([1])
+    book = tmp_path / "b.xlsx"
+    wb.save(book)
+    rc, so, err = convert(run_pyforge, book, str(tmp_path / "b.parquet"), "--tables", "Data",
+                          ok=False)
+    assert rc == 2, err
+    assert f"--tables applies to databases; {book} holds sheets: choose them with --sheet" in err
+    assert not (tmp_path / "b.parquet").exists()
 
 
 def test_all_strings_is_refused(run_pyforge, every_type_db, tmp_path):

@@ -851,4 +851,7 @@ const pf__reader_ops pf__xlsx_reader_ops = {
     .n_tables = xlsx_n_tables,
     .table = xlsx_table,
     .select = xlsx_select,
+    .table_word = "sheet",
+    .tables_in = "workbook",
+    .tables_key = "excel.sheets",
 };
