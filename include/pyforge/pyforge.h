@@ -753,6 +753,12 @@ PF_API pf_status pf_plugins_reload(size_t *reloaded, pf_error *err);
  * at exit, when no call is running and no handle holds a plugin's option;
  * a later call discovers the plugins again. */
 PF_API void pf_plugins_shutdown(void);
+/* pf_plugins_shutdown once no call runs: waits up to timeout_ms for the
+ * running calls (and open streams) to end, then shuts the plugins down
+ * (PF_OK). PF_EUNSUPPORTED, with nothing unloaded, when calls still run at
+ * the deadline. For a front end's exit handler, after it canceled its
+ * calls (the Python package's atexit handler). */
+PF_API pf_status pf_plugins_shutdown_idle(long timeout_ms, pf_error *err);
 
 /* ==== environment and Unity Catalog Volumes ===============================
  * Where PyForge runs (Databricks serverless or classic compute, a machine

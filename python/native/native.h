@@ -49,6 +49,10 @@ PyObject *pn_set_error_factory(PyObject *self, PyObject *fn);
 int pn_token_acquire(void);
 pf_cancel *pn_token(int slot);
 void pn_token_release(int slot);
+/* Requests every token in use (what a SIGINT does; the exit handler). */
+void pn_tokens_cancel_all(void);
+/* Arrow streams handed out and not yet released (native_stream.c). */
+int pn_streams_open(void);
 
 /* ---- the engine calls (native_calls.c) ---- */
 PyObject *pn_option_table(PyObject *self, PyObject *unused);
@@ -79,5 +83,6 @@ PyObject *pn_dir_list(PyObject *self, PyObject *args);
 PyObject *pn_extensions_json(PyObject *self, PyObject *unused);
 PyObject *pn_extension_register(PyObject *self, PyObject *args);
 PyObject *pn_plugins_reload(PyObject *self, PyObject *unused);
+PyObject *pn_shutdown(PyObject *self, PyObject *args);
 
 #endif

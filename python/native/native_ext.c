@@ -4,8 +4,9 @@
  * what this package registered)
  * as JSON, the package's Python extensions registered beside the C
  * plugins (so the C command line's `pyforge extensions`, run in-process by
- * the console script, shows them too), and the reload of changed plugin
- * files for reload_extensions(). */
+ * the console script, shows them too), the reload of changed plugin
+ * files for reload_extensions(), and the plugins' shutdown at interpreter
+ * exit. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 /* dladdr; pyconfig.h defines it the same way */
 #endif
@@ -63,4 +64,29 @@ PyObject *pn_plugins_reload(PyObject *self, PyObject *unused) {
   Py_END_ALLOW_THREADS
   if (st != PF_OK) return pn_raise(&err);
   return PyLong_FromSize_t(n);
+}
+
+/* shutdown(timeout) -> bool: the package's atexit handler (registered in
+ * pyforge_cli/__init__.py). Cancels the engine calls still running on
+ * other threads (their cancel tokens, as Ctrl-C does), waits up to timeout
+ * seconds for them to end (without the GIL: their callbacks may need it),
+ * then pf_plugins_shutdown: each C plugin's shutdown hook runs, as at the
+ * end of the pyforge command. False, with nothing unloaded, when calls
+ * still ran at the deadline or an Arrow stream is still open: its reader
+ * may be a plugin's, and its release may still run while the interpreter
+ * finalizes. */
+PyObject *pn_shutdown(PyObject *self, PyObject *args) {
+  (void)self;
+  double timeout = 5.0;
+  if (!PyArg_ParseTuple(args, "|d:shutdown", &timeout)) return NULL;
+  if (pn_streams_open() > 0) Py_RETURN_FALSE;
+  long ms = timeout > 0 ? (long)(timeout * 1000.0) : 0;
+  pn_tokens_cancel_all();
+  pf_error err;
+  pf_error_init(&err);
+  pf_status st;
+  Py_BEGIN_ALLOW_THREADS
+  st = pf_plugins_shutdown_idle(ms, &err);
+  Py_END_ALLOW_THREADS
+  return PyBool_FromLong(st == PF_OK);
 }

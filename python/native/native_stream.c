@@ -60,9 +60,14 @@ static const char *w_get_last_error(struct ArrowArrayStream *s) {
   return w->inner.get_last_error(&w->inner);
 }
 
+static atomic_int streams_open; /* wrapped streams not yet released */
+
+int pn_streams_open(void) { return atomic_load(&streams_open); }
+
 static void w_release(struct ArrowArrayStream *s) {
   wrap *w = s->private_data;
   if (w->inner.release) w->inner.release(&w->inner);
+  atomic_fetch_sub(&streams_open, 1);
   pn_token_release(w->slot);
   pf_cancel_free(w->own);
   shared_unref(w->sh);
@@ -189,6 +194,7 @@ PyObject *pn_open_stream(PyObject *self, PyObject *args) {
     if (st == PF_ECANCELED && PyErr_CheckSignals() < 0) return NULL;
     return token ? pn_raise(&err) : PyErr_NoMemory();
   }
+  atomic_fetch_add(&streams_open, 1); /* w_release takes it back */
   outer->get_schema = w_get_schema;
   outer->get_next = w_get_next;
   outer->get_last_error = w_get_last_error;

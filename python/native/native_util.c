@@ -270,9 +270,13 @@ static atomic_int token_busy[N_TOKENS];
 static struct sigaction chained;     /* the handler ours runs after      */
 static atomic_int have_chained;
 
-static void on_sigint(int sig, siginfo_t *info, void *ctx) {
+void pn_tokens_cancel_all(void) {
   for (int i = 0; i < N_TOKENS; i++)
     if (atomic_load(&token_busy[i])) pf_cancel_request(tokens[i]);
+}
+
+static void on_sigint(int sig, siginfo_t *info, void *ctx) {
+  pn_tokens_cancel_all();
   if (!atomic_load(&have_chained)) return;
   if (chained.sa_flags & SA_SIGINFO) {
     if (chained.sa_sigaction) chained.sa_sigaction(sig, info, ctx);

@@ -230,6 +230,10 @@ static PyMethodDef native_methods[] = {
      "extension (kind python) in the engine's list (pf_extension_register)."},
     {"plugins_reload", pn_plugins_reload, METH_NOARGS,
      "plugins_reload() -> int\n\npf_plugins_reload: loads plugins whose file changed again."},
+    {"shutdown", pn_shutdown, METH_VARARGS,
+     "shutdown(timeout=5.0) -> bool\n\nAt interpreter exit: cancels running engine calls, waits up "
+     "to timeout seconds for them, then pf_plugins_shutdown (each C plugin's shutdown hook). False "
+     "(nothing unloaded) when calls still ran or an Arrow stream is still open."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef native_module = {

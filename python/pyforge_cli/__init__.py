@@ -17,6 +17,7 @@ are the engine's options (``help(pyforge_cli.convert)`` lists them). No
 telemetry, ever: the package makes no network call, except
 ``install_sample_datasets(from_="http(s)://...")`` fetching the bundle asked for.
 """
+import atexit
 from typing import Dict, List, Optional
 
 from . import _native
@@ -26,6 +27,11 @@ from .errors import (BadRowError, CanceledError, EmptyInputError, EncodingError,
                      PyForgeError, UnsupportedError, from_engine)
 
 _native.set_error_factory(from_engine)
+# At interpreter exit: engine calls still running on other threads are
+# canceled and awaited (5 s at most), then the C plugins are shut down, so
+# their shutdown hooks run as at the end of the pyforge command (nothing is
+# unloaded while a call runs or an Arrow stream is open).
+atexit.register(_native.shutdown, 5.0)
 
 from .api import batch_convert, convert, get_info, read, read_spark, validate  # noqa: E402
 from .environment import get_environment_info  # noqa: E402

@@ -15,12 +15,14 @@
  */
 #include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/redact.h"
@@ -593,8 +595,8 @@ pf_status pf_plugins_add_path(const char *path, pf_error *err) {
   return st;
 }
 
-void pf_plugins_shutdown(void) {
-  pthread_mutex_lock(&M.lock);
+/* pf_plugins_shutdown with M.lock held; returns with it released. */
+static void shutdown_held(void) {
   if (M.active > 0)
     pf__plugins_log(PF_LOG_WARN, NULL, "shutting plugins down while %ld call%s still run%s", M.active,
                     M.active == 1 ? "" : "s", M.active == 1 ? "s" : "");
@@ -620,4 +622,35 @@ void pf_plugins_shutdown(void) {
   M.n_recs = M.n_retired = M.n_added = 0;
   M.discovered = 0;
   pf__plugins_unlock();
+}
+
+void pf_plugins_shutdown(void) {
+  pthread_mutex_lock(&M.lock);
+  shutdown_held();
+}
+
+pf_status pf_plugins_shutdown_idle(long timeout_ms, pf_error *err) {
+  pf_error_init(err);
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until); /* the clock of M.idle */
+  if (timeout_ms < 0) timeout_ms = 0;
+  until.tv_sec += timeout_ms / 1000;
+  until.tv_nsec += (timeout_ms % 1000) * 1000000L;
+  if (until.tv_nsec >= 1000000000L) {
+    until.tv_sec++;
+    until.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&M.lock);
+  while (M.active > 0)
+    if (pthread_cond_timedwait(&M.idle, &M.lock, &until) == ETIMEDOUT) break;
+  if (M.active > 0) {
+    long n = M.active;
+    pf__plugins_unlock();
+    return pf__error_set(err, PF_EUNSUPPORTED,
+                         "plugins are in use by %ld running call%s or open stream%s after %ld ms; "
+                         "nothing was shut down",
+                         n, n == 1 ? "" : "s", n == 1 ? "" : "s", timeout_ms);
+  }
+  shutdown_held(); /* under the same lock: no call enters in between */
+  return PF_OK;
 }

@@ -213,11 +213,19 @@ static const pf_option_desc writer_opts[] = {
      .type = PF_OPTION_STRING, .help = "between values", .metavar = "S", .cli = f_sep},
 };
 
+/* Logs each shutdown; with TP_SHUTDOWN_TRACE set, also appends a line to
+ * that file (a front end's exit handler is seen to run it). */
 static int shutdowns;
 static void good_shutdown(void *state) {
   (void)state;
   shutdowns++;
   H->log(NULL, PF_LOG_INFO, "shutdown %d", shutdowns);
+  const char *trace = getenv("TP_SHUTDOWN_TRACE");
+  FILE *f = trace && *trace ? fopen(trace, "a") : NULL;
+  if (f) {
+    fprintf(f, "tpgood shutdown %d\n", shutdowns);
+    fclose(f);
+  }
 }
 #endif
 

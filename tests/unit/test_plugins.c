@@ -536,6 +536,49 @@ TEST_IMPL(utf8_put_encodes_every_length) {
   }
 }
 
+/* pf_plugins_shutdown_idle: an open stream holds the plugins (nothing is
+ * unloaded at the deadline); released from another thread while it waits,
+ * the plugins are shut down and the shutdown hook runs once. */
+static void *release_later(void *arg) {
+  struct ArrowArrayStream *s = arg;
+  usleep(100 * 1000);
+  s->release(s);
+  return NULL;
+}
+
+static size_t trace_lines(const char *path) {
+  size_t n = 0;
+  char *t = read_file(path, &n);
+  size_t lines = 0;
+  for (size_t i = 0; t && i < n; i++) lines += t[i] == '\n';
+  free(t);
+  return lines;
+}
+
+TEST_IMPL(shutdown_idle_waits_for_running_calls) {
+  use_plugins(test_plugin("tpgood"));
+  const char *trace = test_write_file("shutdown.trace", "", 0);
+  setenv("TP_SHUTDOWN_TRACE", trace, 1);
+  pf_options *o = pf_options_new();
+  pf_options_set(o, "input.path", test_write_file("s.tplines", "a\nb\n", 4), NULL);
+  struct ArrowArrayStream s;
+  pf_error err;
+  ASSERT_OK(pf_stream_open(o, &s, &err));
+  pf_options_free(o);
+  ASSERT_EQ(pf_plugins_shutdown_idle(50, &err), PF_EUNSUPPORTED);
+  ASSERT(strstr(err.message, "in use by 1 running call or open stream after 50 ms") != NULL);
+  ASSERT_STR_EQ(ext_named("tpgood", "c-plugin")->state, "loaded");
+  ASSERT_EQ(trace_lines(trace), 0);
+  pthread_t t;
+  ASSERT_EQ(pthread_create(&t, NULL, release_later, &s), 0);
+  ASSERT_OK(pf_plugins_shutdown_idle(10000, &err)); /* returns once released */
+  pthread_join(t, NULL);
+  ASSERT_EQ(trace_lines(trace), 1);
+  ASSERT_OK(pf_plugins_shutdown_idle(0, &err)); /* nothing loaded: nothing to do */
+  ASSERT_EQ(trace_lines(trace), 1);
+  unsetenv("TP_SHUTDOWN_TRACE");
+}
+
 TEST_IMPL(template_plugin_streams_json_lines) {
   use_plugins(PF_JSONL_PLUGIN);
   static const char data[] =
@@ -639,6 +682,7 @@ int main(void) {
   RUN_TEST(registry_is_thread_safe_on_first_use);
   RUN_TEST(template_plugin_streams_json_lines);
   RUN_TEST(utf8_put_encodes_every_length);
+  RUN_TEST(shutdown_idle_waits_for_running_calls);
   pf_plugins_shutdown();
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", test_tmpdir);
