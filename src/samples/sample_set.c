@@ -51,7 +51,21 @@ pf_status pf__sample_printf(pf__sample_file *f, pf_error *err, const char *fmt, 
   return st;
 }
 
-/* mkdir -p of the directories of dest/rel below dest; records the ones it made. */
+/* Room for one more pointer in the array of pointers *arr points to
+ * (holding n of *cap; arr: the address of a T ** field); 0: no memory. */
+static int room_for_one(void *arr, size_t n, size_t *cap) {
+  if (n < *cap) return 1;
+  size_t nc = *cap ? *cap * 2 : 16;
+  void *old, *na;
+  memcpy(&old, arr, sizeof old);
+  if (!(na = realloc(old, nc * sizeof(void *)))) return 0;
+  memcpy(arr, &na, sizeof na);
+  *cap = nc;
+  return 1;
+}
+
+/* mkdir -p of the directories of dest/rel below dest; records each one it
+ * made (the set's abort removes them), however many. */
 static pf_status make_parents(pf__sample_set *set, const char *path, size_t skip, pf_error *err) {
   char *p = pf__strdup(path);
   if (!p) return pf__error_set(err, PF_ENOMEM, "out of memory");
@@ -60,9 +74,13 @@ static pf_status make_parents(pf__sample_set *set, const char *path, size_t skip
     if (*s != '/') continue;
     *s = 0;
     if (mkdir(p, 0777) == 0) {
-      if (set->n_dirs < sizeof set->made_dirs / sizeof set->made_dirs[0] &&
-          !(set->made_dirs[set->n_dirs++] = pf__strdup(p)))
+      char *made = room_for_one(&set->made_dirs, set->n_dirs, &set->cap_dirs) ? pf__strdup(p) : NULL;
+      if (made) {
+        set->made_dirs[set->n_dirs++] = made;
+      } else {
+        rmdir(p); /* not recorded: not left behind either */
         st = pf__error_set(err, PF_ENOMEM, "out of memory");
+      }
     } else if (errno != EEXIST) {
       st = pf__error_set(err, PF_EOUTPUT, "cannot create the directory %s: %s", p, strerror(errno));
     }
@@ -83,8 +101,7 @@ static void file_free(pf__sample_file *f) {
 pf_status pf__sample_open(pf__sample_set *set, const char *rel, pf__sample_file **out,
                           pf_error *err) {
   *out = NULL;
-  if (set->n >= sizeof set->files / sizeof set->files[0])
-    return pf__error_set(err, PF_EINTERNAL, "too many files in one sample dataset");
+  if (!room_for_one(&set->files, set->n, &set->cap)) return pf__error_set(err, PF_ENOMEM, "out of memory");
   pf__sample_file *f = calloc(1, sizeof *f);
   if (!f) return pf__error_set(err, PF_ENOMEM, "out of memory");
   f->run = set->run;
@@ -140,5 +157,9 @@ void pf__sample_set_abort(pf__sample_set *set) {
 void pf__sample_set_free(pf__sample_set *set) {
   pf__sample_set_abort(set);
   for (size_t i = 0; i < set->n; i++) file_free(set->files[i]);
-  set->n = 0;
+  free(set->files);
+  free(set->made_dirs);
+  set->files = NULL;
+  set->made_dirs = NULL;
+  set->n = set->cap = set->cap_dirs = 0;
 }

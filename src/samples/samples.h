@@ -61,15 +61,15 @@ pf_status pf__sample_puts(pf__sample_file *f, const char *s, pf_error *err);
 pf_status pf__sample_printf(pf__sample_file *f, pf_error *err, const char *fmt, ...)
     PF__PRINTF(3, 4);
 
-/* The files of one dataset (or bundle), committed or aborted together. */
-#define PF__SAMPLE_SET_MAX 64
+/* The files of one dataset (or bundle), committed or aborted together;
+ * as many as it takes (the arrays grow). */
 typedef struct pf__sample_set {
   pf__sample_run *run;
   const char *dest;          /* the destination directory                 */
-  pf__sample_file *files[PF__SAMPLE_SET_MAX];
-  size_t n;
-  char *made_dirs[PF__SAMPLE_SET_MAX]; /* directories it made (removed on abort) */
-  size_t n_dirs;
+  pf__sample_file **files;
+  size_t n, cap;
+  char **made_dirs;          /* directories it made (removed on abort)     */
+  size_t n_dirs, cap_dirs;
 } pf__sample_set;
 
 /* Opens dest/rel for writing (its directories made as needed). The file

@@ -142,10 +142,7 @@ static pf_status select_files(const char *dest, const pf_samples_request *req, u
         return pf__error_set(err, PF_ENOMEM, "out of memory");
       continue;
     }
-    if (*n_todo == PF__SAMPLE_SET_MAX)
-      return pf__error_set(err, PF_ELIMIT, "the bundle names more than %d files for this selection; install "
-                           "it in parts (samples.formats, samples.sizes)", PF__SAMPLE_SET_MAX);
-    todo[(*n_todo)++] = f;
+    todo[(*n_todo)++] = f; /* room for every file of the manifest */
     *total += f->bytes;
   }
   if (!selected)
@@ -158,7 +155,7 @@ pf_status pf__samples_from_bundle(const char *dest, const pf_samples_request *re
                                   pf_samples_result *have, pf_samples_result *out, pf_error *err) {
   pf_samples_result m;
   memset(&m, 0, sizeof m);
-  const pf_sample_file *todo[PF__SAMPLE_SET_MAX];
+  const pf_sample_file **todo = NULL;
   size_t n_todo = 0;
   pf__sample_run run = {req->progress, req->progress_user, req->cancel, 0, 0, 0, req->force};
   pf__sample_set set;
@@ -167,6 +164,8 @@ pf_status pf__samples_from_bundle(const char *dest, const pf_samples_request *re
   set.dest = dest;
   pf_status st = pf__samples_bundle_manifest(req->from, req->cancel, &m, err);
   if (st == PF_OK && !is_url(m.source)) st = only_named(m.source, &m, err);
+  if (st == PF_OK && !(todo = malloc((m.n_files ? m.n_files : 1) * sizeof *todo)))
+    st = pf__error_set(err, PF_ENOMEM, "out of memory");
   if (st == PF_OK) st = select_files(dest, req, fb, sb, &m, have, out, todo, &n_todo, &run.total, err);
   for (size_t i = 0; st == PF_OK && i < n_todo; i++) st = stage(m.source, todo[i], &set, err);
   if (st == PF_OK) st = pf__sample_set_commit(&set, err);
@@ -185,6 +184,7 @@ pf_status pf__samples_from_bundle(const char *dest, const pf_samples_request *re
   }
   if (st == PF_OK && !(out->source = pf__strdup(m.source))) st = pf__error_set(err, PF_ENOMEM, "out of memory");
   pf__sample_set_free(&set);
+  free(todo);
   pf_samples_result_free(&m);
   return st;
 }

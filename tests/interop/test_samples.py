@@ -273,6 +273,40 @@ def test_bundle_from_dir(small, run_pyforge, tmp_path):
                   for i in range(2)) == ["dbf/small/customers.dbf", "dbf/small/customers.dbt"]
 
 
+def many_file_bundle(tmp_path, n, name="many", depth=1):
+    """A bundle of n small CSV files, each in directories of its own (so an
+    install makes n * depth + 2 directories)."""
+    b = tmp_path / name
+    files = []
+    for i in range(n):
+        rel = "csv/small/" + "/".join(f"part{i:03d}_{k}" for k in range(depth)) + "/rows.csv"
+        data = f"id,part\n{i},{i * 7}\n".encode()
+        (b / rel).parent.mkdir(parents=True)
+        (b / rel).write_bytes(data)
+        files.append({"path": rel, "dataset": "csv-small", "format": "csv", "size": "small",
+                      "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    (b / "manifest.json").write_text(json.dumps({"manifest": "pyforge-samples/1", "files": files}))
+    return b, files
+
+
+def test_bundle_of_many_files_and_directories(run_pyforge, tmp_path):
+    """Past 64 files (once a fixed cap: the install was refused) and 64 new
+    directories (once recorded up to 64 only, so a refused install left the
+    rest behind): all installed; a bad last file leaves nothing."""
+    b, files = many_file_bundle(tmp_path, 150)
+    dest = tmp_path / "dest"
+    code, so, se = install(run_pyforge, dest, "--from", b, "-s", "small", "--json")
+    assert code == 0, se
+    assert len(json.loads(so)["files"]) == 150
+    assert tree(dest) == tree(b)
+    # 40 files in 122 new directories, the last file damaged: refused after
+    # everything was staged; not one directory is left
+    b, files = many_file_bundle(tmp_path, 40, "deep", depth=3)
+    last = b / files[-1]["path"]
+    last.write_bytes(last.read_bytes().replace(b"id", b"ID"))
+    assert "SHA-256" in refused(run_pyforge, b, tmp_path / "dest2")
+
+
 def test_bundle_bad_checksum(small, run_pyforge, tmp_path):
     b = bundle_of(small, tmp_path)
     p = b / "xml/small/orders.xml"
