@@ -104,6 +104,22 @@ int cli_set(const char *cmd, pf_options *o, const char *key, const char *value) 
   return pf_options_set(o, key, value, &err) == PF_OK ? 0 : report(cmd, &err);
 }
 
+int cli_engine_option(cli_args *a, const char *opt, const char *help, pf_options *o, unsigned use,
+                      int *json) {
+  int r = cli_table_option(a, opt, o, use);
+  if (r != 0) return r > 0 ? CLI_TAKEN : EXIT_USAGE;
+  if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+    fputs(help, stdout);
+    cli_print_table_help(stdout, use);
+    return EXIT_OK;
+  }
+  if (!strcmp(opt, "--json")) {
+    *json = 1;
+    return CLI_TAKEN;
+  }
+  return CLI_NOT_MINE;
+}
+
 int cli_scan_file_command(cli_args *a, const char *help, pf_options *o, unsigned use,
                           const char **file, int *json, cli_extra_option_fn extra) {
   const char *opt, *pos;
@@ -113,18 +129,9 @@ int cli_scan_file_command(cli_args *a, const char *help, pf_options *o, unsigned
       *file = pos;
       continue;
     }
-    int r = cli_table_option(a, opt, o, use);
-    if (r < 0) return EXIT_USAGE;
-    if (r > 0) continue;
-    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
-      fputs(help, stdout);
-      cli_print_table_help(stdout, use);
-      return EXIT_OK;
-    }
-    if (!strcmp(opt, "--json")) {
-      *json = 1;
-      continue;
-    }
+    int r = cli_engine_option(a, opt, help, o, use, json);
+    if (r == CLI_TAKEN) continue;
+    if (r != CLI_NOT_MINE) return r;
     r = extra ? extra(a, opt, json) : 0;
     if (r < 0) return EXIT_USAGE;
     if (r == 0) return cli_usage_error(a->cmd, "unknown option '%s'", opt);

@@ -44,6 +44,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  * is no such option, -1 on a bad value (reported as a usage error). */
 int cli_table_option(cli_args *a, const char *opt, pf_options *o, unsigned use);
 
+/* The options every engine command takes beside its own (convert, batch,
+ * info, validate): a flag of the tables `use` reads (cli_table_option),
+ * -h/--help (help, then those tables' options) and --json (*json = 1).
+ * Returns CLI_TAKEN (scan on), CLI_NOT_MINE (the command's own option, or
+ * unknown), else the exit code the scan returns (help shown: EXIT_OK; a
+ * bad value, reported: EXIT_USAGE). */
+#define CLI_TAKEN (-1)
+#define CLI_NOT_MINE (-2)
+int cli_engine_option(cli_args *a, const char *opt, const char *help, pf_options *o, unsigned use,
+                      int *json);
+
 /* -v/--verbose, -vv and -q/--quiet, the same before the command and after
  * it: applied to g. Returns 1 if opt is one of them, else 0. */
 int cli_verbosity_option(const char *opt, cli_globals *g);

@@ -41,16 +41,10 @@ static int scan(cli_args *a, pf_options *o, cli_globals *g, int *json, int *prev
       else return cli_usage_error("convert", "unexpected argument '%s'", pos);
       continue;
     }
-    int r = cli_table_option(a, opt, o, PF_USE_CONVERT);
-    if (r < 0) return EXIT_USAGE;
-    if (r > 0) continue;
-    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
-      fputs(help, stdout);
-      cli_print_table_help(stdout, PF_USE_CONVERT);
-      return EXIT_OK;
-    } else if (!strcmp(opt, "--json")) {
-      *json = 1;
-    } else if (!strcmp(opt, "--preview-schema")) {
+    int r = cli_engine_option(a, opt, help, o, PF_USE_CONVERT, json);
+    if (r == CLI_TAKEN) continue;
+    if (r != CLI_NOT_MINE) return r;
+    if (!strcmp(opt, "--preview-schema")) {
       *preview = 1;
     } else if (cli_verbosity_option(opt, g)) {
       continue;
