@@ -104,17 +104,22 @@ void pf__batch_free(pf_batch *b) {
   free(b);
 }
 
-pf_status pf__col_push_str(pf_column *c, size_t row, const void *p, size_t n) {
+pf_status pf__col_reserve_data(pf_column *c, size_t n, size_t slack) {
   if (n > PF_BATCH_MAX_DATA - c->data_len) return PF_ELIMIT;
-  size_t need = c->data_len + n;
+  size_t need = c->data_len + n + slack;
   if (need > c->data_cap) {
     size_t cap = c->data_cap ? c->data_cap : 4096;
-    while (cap < need) cap = cap > PF_BATCH_MAX_DATA / 2 ? PF_BATCH_MAX_DATA : cap * 2;
+    while (cap < need) cap = cap > PF_BATCH_MAX_DATA / 2 ? PF_BATCH_MAX_DATA + slack : cap * 2;
     uint8_t *d = realloc(c->data, cap);
     if (!d) return PF_ENOMEM;
     c->data = d;
     c->data_cap = cap;
   }
+  return PF_OK;
+}
+
+pf_status pf__col_push_str(pf_column *c, size_t row, const void *p, size_t n) {
+  PF_TRY(pf__col_reserve_data(c, n, 0));
   if (n) memcpy(c->data + c->data_len, p, n);
   c->data_len += n;
   c->offsets[row + 1] = (int32_t)c->data_len;

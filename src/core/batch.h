@@ -52,6 +52,10 @@ void pf__batch_free(pf_batch *b);
 /* Appends a string value as row `row` (rows must come in order). Fails with
  * PF_ELIMIT past PF_BATCH_MAX_DATA bytes, PF_ENOMEM when out of memory. */
 pf_status pf__col_push_str(pf_column *c, size_t row, const void *p, size_t n);
+/* Room for n more data bytes in a string column, and `slack` bytes past
+ * them that a caller may overwrite (a copy a word at a time); PF_ELIMIT when
+ * data would pass PF_BATCH_MAX_DATA bytes, PF_ENOMEM. */
+pf_status pf__col_reserve_data(pf_column *c, size_t n, size_t slack);
 
 /* A column's buffers taken out of it: validity, values, offsets, data
  * (NULL where the type has none), with their allocated sizes. Each is one

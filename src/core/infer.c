@@ -231,6 +231,11 @@ int pf__parse_date(const char *s, size_t n, int32_t *days) {
 }
 
 int pf__parse_timestamp(const char *s, size_t n, int64_t *micros, int *utc) {
+  int fast = pf__parse_ts19_p(s, n, micros);
+  if (fast >= 0) {
+    *utc = 0;
+    return fast;
+  }
   if (n < 16) return 0;
   int32_t days;
   if (!pf__parse_ymd(s, &days)) return 0;

@@ -3,7 +3,8 @@
  *
  * These are the fast paths of infer.c's parsers, with the same rules and
  * results: pf__parse_int64 and pf__parse_date are these functions;
- * pf__parse_double tries pf__parse_double_plain first. Readers that parse
+ * pf__parse_double tries pf__parse_double_plain first and
+ * pf__parse_timestamp pf__parse_ts19_p. Readers that parse
  * a column's values in a tight loop call them directly, so no call is left
  * per value.
  *
@@ -163,6 +164,33 @@ PF__INLINE int pf__parse_ymd(const char *s, int32_t *days) {
 
 PF__INLINE int pf__parse_date_p(const char *s, size_t n, int32_t *days) {
   return n == 10 && pf__parse_ymd(s, days);
+}
+
+/* "HH:MM:SS" at s (8 bytes) as seconds since midnight (00:00:00 to
+ * 23:59:59). */
+PF__INLINE int pf__parse_hms(const char *s, int32_t *secs) {
+  uint64_t x;
+  memcpy(&x, s, 8); /* "HH:MM:SS" */
+  if (((x >> 16) & 0xFF) != ':' || ((x >> 40) & 0xFF) != ':') return 0;
+  x = (x & UINT64_C(0xFFFF00FFFF00FFFF)) | UINT64_C(0x0000300000300000); /* ':' -> '0' */
+  if (!pf__swar_digits(x)) return 0;
+  const uint32_t v = pf__swar_value(x); /* HH0MM0SS */
+  const uint32_t h = v / 1000000, m = v / 1000 % 100, sec = v % 100;
+  if (h > 23 || m > 59 || sec > 59) return 0;
+  *secs = (int32_t)(h * 3600 + m * 60 + sec);
+  return 1;
+}
+
+/* The common timestamp form "YYYY-MM-DD HH:MM:SS" (or 'T' between), no
+ * fraction, no zone: microseconds since the epoch, a naive timestamp.
+ * 1: parsed; -1: another form (pf__parse_timestamp decides); 0: this
+ * length and separator but not a valid timestamp. */
+PF__INLINE int pf__parse_ts19_p(const char *s, size_t n, int64_t *micros) {
+  if (n != 19 || (s[10] != ' ' && s[10] != 'T')) return -1;
+  int32_t days, secs;
+  if (!pf__parse_ymd(s, &days) || !pf__parse_hms(s + 11, &secs)) return 0;
+  *micros = ((int64_t)days * 86400 + secs) * 1000000;
+  return 1;
 }
 
 /* "true" or "false", any case. */

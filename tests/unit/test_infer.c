@@ -303,6 +303,20 @@ static int ref_date(const char *s, size_t n, int32_t *days) {
   return 1;
 }
 
+/* "YYYY-MM-DD HH:MM:SS" (or 'T'), the rule written out simply. */
+static int ref_ts19(const char *s, size_t n, int64_t *us) {
+  int32_t days;
+  if (n != 19 || (s[10] != ' ' && s[10] != 'T') || !ref_date(s, 10, &days)) return 0;
+  if (s[13] != ':' || s[16] != ':') return 0;
+  for (int k = 11; k < 19; k++)
+    if (k != 13 && k != 16 && (s[k] < '0' || s[k] > '9')) return 0;
+  int h = (s[11] - '0') * 10 + s[12] - '0', m = (s[14] - '0') * 10 + s[15] - '0',
+      sec = (s[17] - '0') * 10 + s[18] - '0';
+  if (h > 23 || m > 59 || sec > 59) return 0;
+  *us = ((int64_t)days * 86400 + h * 3600 + m * 60 + sec) * 1000000;
+  return 1;
+}
+
 /* One input through every fast parser, padded and not, against the
  * references (strtoll, the calendar rule, strtod); buf has 16 readable bytes
  * after n, whatever they hold (the pad the CSV reader promises). */
@@ -318,6 +332,18 @@ static void check_fast(const char *buf, size_t n) {
   rb = pf__parse_date_p(buf, n, &db);
   if (ra != rb || (ra && da != db))
     TEST_FAIL_("date '%.*s': ref %d %d, fast %d %d", (int)n, buf, ra, da, rb, db);
+  if (n == 19 && (buf[10] == ' ' || buf[10] == 'T')) {
+    int64_t ta = 0, tb = 0, tc = 0;
+    int utc = -1;
+    ra = ref_ts19(buf, n, &ta);
+    rb = pf__parse_ts19_p(buf, n, &tb);
+    rc = pf__parse_timestamp(buf, n, &tc, &utc);
+    if (ra != rb || ra != rc || (ra && (ta != tb || ta != tc || utc != 0)))
+      TEST_FAIL_("timestamp '%.*s': ref %d %lld, fast %d %lld, full %d %lld", (int)n, buf, ra,
+                 (long long)ta, rb, (long long)tb, rc, (long long)tc);
+  } else if (pf__parse_ts19_p(buf, n, &b) != -1) {
+    TEST_FAIL_("timestamp '%.*s': the fast path took another form", (int)n, buf);
+  }
   double x = 0, y = 0, full = 0;
   int rx = pf__parse_double_plain(buf, n, &x, 1), ry = pf__parse_double_plain(buf, n, &y, 0);
   if (rx != ry || (rx == 1 && memcmp(&x, &y, sizeof x) != 0))
@@ -347,7 +373,11 @@ static const char *const fast_edges[] = {
     "1900-02-29", "2100-02-29", "2004-02-29", "2003-02-29", "2024-04-31", "2024-13-01",
     "2024-00-10", "2024-01-00", "2024-01-32", "2024/01/01", "2024-1-01", "2024-01-1",
     "2024-01-01T", "20240-01-01", "+024-01-01", "2024-0a-01", "2024-01-0:", "2024-01-0/",
-    "true", "True", "FALSE", "fals", "truex",
+    "true", "True", "FALSE", "fals", "truex", "1970-01-01 00:00:00", "1969-12-31T23:59:59",
+    "0001-01-01 00:00:00", "9999-12-31 23:59:59", "2000-02-29 12:30:45", "2001-02-29 12:30:45",
+    "2024-01-01 24:00:00", "2024-01-01 23:60:00", "2024-01-01 23:59:60", "2024-01-01 2:59:59",
+    "2024-01-01 23-59-59", "2024-01-01 23:59:5a", "2024-01-01X10:00:00", "2024-01-01 10:00:0/",
+    "2024-01-01 :0:00:00",
 };
 
 TEST_IMPL(fast_paths_match_reference) {
@@ -375,6 +405,12 @@ TEST_IMPL(fast_paths_match_reference) {
     if (shape == 3 && fuzz(2)) { /* a date, valid or nearly */
       snprintf(buf, sizeof buf, "%04u-%02u-%02u", fuzz(10000), fuzz(14), fuzz(33));
       n = 10;
+      if (fuzz(2)) { /* a timestamp, valid or nearly */
+        snprintf(buf + 10, sizeof buf - 10, "%c%02u:%02u:%02u", fuzz(8) ? ' ' : 'T', fuzz(26),
+                 fuzz(62), fuzz(62));
+        n = 19;
+        if (fuzz(4) == 0) buf[11 + fuzz(8)] = alpha[fuzz(sizeof alpha - 1)];
+      }
     }
     for (size_t k = n; k < sizeof buf; k++) /* what the pad reads: digits or anything */
       buf[k] = fuzz(2) ? (char)('0' + fuzz(10)) : tails[fuzz(sizeof tails - 1)];

@@ -233,6 +233,66 @@ static int no_room(const pf__csv_cfg *cfg, pf__csv_part *p) {
   return 0;
 }
 
+/* Marks rows [off, off + n) valid at once; nulls clear their bit again
+ * (pf__col_set_null), so values are stored without touching the bitmap. */
+static void set_valid(uint8_t *bits, size_t off, size_t n) {
+  const size_t end = off + n;
+  for (; off < end && (off & 7); off++) bits[off >> 3] |= (uint8_t)(1u << (off & 7));
+  if (off < end && end - off >= 8) {
+    memset(bits + (off >> 3), 0xFF, (end - off) >> 3);
+    off += (end - off) & ~(size_t)7;
+  }
+  for (; off < end; off++) bits[off >> 3] |= (uint8_t)(1u << (off & 7));
+}
+
+/* Copies n bytes 16 at a time: reads up to 15 bytes past the value (its
+ * pad, PF__CSV_PAD) and writes up to 15 past the copy (the column's slack,
+ * reserved with pf__col_reserve_data). */
+static inline void copy_padded(uint8_t *d, const uint8_t *s, size_t n) {
+  if (n > 64) {
+    memcpy(d, s, n);
+    return;
+  }
+  for (size_t i = 0; i < n; i += 16) memcpy(d + i, s + i, 16);
+}
+
+/* Column c's values of the chunk's k rows as strings, rows out0...; the
+ * data has room for all of them (reserved by the caller, with slack). */
+static int put_strings(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c, size_t k,
+                       size_t out0) {
+  pf_column *col = &p->batch->cols[c];
+  const size_t stride = cfg->n_cols + 1, maxf = cfg->max_field;
+  const pf__csv_field *f = p->fields + c;
+  const int all_strings = cfg->nulls.all_strings, custom = cfg->nulls.values != NULL;
+  uint8_t *const data = col->data;
+  int32_t *const off = col->offsets;
+  size_t len = col->data_len;
+  for (size_t i = 0; i < k; i++, f += stride) {
+    const size_t row = out0 + i;
+    if (c >= p->nf[i]) {
+      if (!all_strings) pf__col_set_null(col, row);
+      else off[row + 1] = (int32_t)len; /* "" */
+      continue;
+    }
+    const uint8_t *v = f->p;
+    const size_t n = f->n;
+    if (n > maxf) {
+      col->data_len = len;
+      return too_big(cfg, p, c, i, f);
+    }
+    if ((!all_strings && n == 0 && !f->quoted) ||
+        (custom && pf__csv_is_null(&cfg->nulls, PF_TYPE_STRING, v, n))) {
+      pf__col_set_null(col, row);
+      continue;
+    }
+    copy_padded(data + len, v, n);
+    len += n;
+    off[row + 1] = (int32_t)len;
+  }
+  col->data_len = len;
+  return 1;
+}
+
 /* The loop over the chunk's rows for one typed column; SET parses v/n into
  * the column (row `row`) and is true when the value fits. */
 #define TYPED_LOOP(SET)                                                        \
@@ -270,8 +330,13 @@ static int convert_column(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c,
   const int custom = cfg->nulls.values != NULL;
   const size_t maxf = cfg->max_field;
   const pf__infer_ctx *ictx = cfg->ictx;
+  set_valid(col->validity, out0, k);
   switch (t) {
     case PF_TYPE_STRING: {
+      size_t total = 0;
+      for (size_t i = 0; i < k; i++) total += c < p->nf[i] ? f[i * stride].n : 0;
+      if (pf__col_reserve_data(col, total, 16) == PF_OK) return put_strings(cfg, p, c, k, out0);
+      /* past the batch's limit: value by value, to fail at the value that passes it */
       const int all_strings = cfg->nulls.all_strings;
       for (size_t i = 0; i < k; i++, f += stride) {
         const size_t row = out0 + i;
@@ -295,14 +360,14 @@ static int convert_column(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c,
      * slack): the inline parsers may read 8 bytes past them (pad). */
     case PF_TYPE_INT64:
       TYPED_LOOP(pf__parse_int64_p((const char *)v, n, &val.i64, 1) &&
-                 (pf__col_set_i64(col, row, val.i64), 1))
+                 (memcpy(col->values + row * 8, &val.i64, 8), 1))
       return 1;
     case PF_TYPE_DOUBLE: /* the "NaN" token is null; "nan" is IEEE NaN */
       TYPED_LOOP((pf__parse_double_plain((const char *)v, n, &val.f64, 1) == 1 ||
                   (pf__parse_double(ictx, (const char *)v, n, &val.f64) &&
                    !(val.f64 != val.f64 && !custom &&
                      pf__infer_default_null((const char *)v, n)))) &&
-                 (pf__col_set_f64(col, row, val.f64), 1))
+                 (memcpy(col->values + row * 8, &val.f64, 8), 1))
       return 1;
     case PF_TYPE_BOOL:
       TYPED_LOOP(pf__parse_bool_p((const char *)v, n, &val.b) &&
@@ -310,8 +375,15 @@ static int convert_column(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c,
       return 1;
     case PF_TYPE_DATE:
       TYPED_LOOP(pf__parse_date_p((const char *)v, n, &val.i32) &&
-                 (pf__col_set_i32(col, row, val.i32), 1))
+                 (memcpy(col->values + row * 4, &val.i32, 4), 1))
       return 1;
+    case PF_TYPE_TIMESTAMP: { /* "YYYY-MM-DD HH:MM:SS" inline, the rest by the full parser */
+      int fast;
+      TYPED_LOOP(((fast = pf__parse_ts19_p((const char *)v, n, &val.i64)) > 0 ||
+                  (fast < 0 && pf__infer_parse(ictx, t, (const char *)v, n, &val))) &&
+                 (memcpy(col->values + row * 8, &val.i64, 8), 1))
+      return 1;
+    }
     default:
       TYPED_LOOP(pf__infer_parse(ictx, t, (const char *)v, n, &val) &&
                  (pf__col_set_i64(col, row, val.i64), 1))
