@@ -8,8 +8,11 @@
  * breaks inside and outside quotes, CR, spaces) are scanned at once (fast
  * path) and fed a few bytes at a time (general loop only); rows, lines and
  * the scanner's state must match, and every row must split the same way
- * both ways. */
+ * both ways. The UTF-8 check (64-byte masks, characters decoded where
+ * they are) is held to a byte-by-byte reference the same way. */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "readers/csv/csv_internal.h"
 #include "test.h"
@@ -124,7 +127,63 @@ TEST_IMPL(scan_fast_path_matches_general_loop) {
   free(s2);
 }
 
+/* UTF-8 validity written out byte by byte (RFC 3629 table 3-7): 1, or 0
+ * with the offset of the first bad sequence's first byte. */
+static int ref_utf8(const uint8_t *p, size_t n, size_t *bad) {
+  for (size_t i = 0; i < n;) {
+    uint8_t c = p[i];
+    size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                                : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    int ok = len && i + len <= n;
+    uint8_t lo = 0x80, hi = 0xBF; /* the second byte's range */
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    for (size_t k = 1; ok && k < len; k++)
+      ok = k == 1 ? p[i + 1] >= lo && p[i + 1] <= hi : (p[i + k] & 0xC0) == 0x80;
+    if (!ok) {
+      *bad = i;
+      return 0;
+    }
+    i += len;
+  }
+  return 1;
+}
+
+TEST_IMPL(utf8_check_matches_reference) {
+  static const char *const pieces[] = {
+      "abcdefghij", "a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC2\x80",
+      "\xDF\xBF", "\xEF\xBF\xBF", "\xF4\x8F\xBF\xBF", "\xC0\xAF", "\xC1\xBF",
+      "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\x80",
+      "\xBF", "\xC3", "\xE2\x82", "\xF0\x9F\x98", "\xFF", "\xE0\xA0\x80",
+      "0123456789012345678901234567890123456789012345678901234567890123"};
+  enum { N = 4096 };
+  uint8_t *buf = malloc(N);
+  ASSERT(buf);
+  for (int round = 0; round < 20000; round++) {
+    rng_state = 0x07f80000u + (uint64_t)round;
+    size_t len = 0, want = rnd(N - 64);
+    int invalid = round % 4 == 0; /* most texts valid, so the whole text is checked */
+    while (len < want) {
+      size_t k = rnd(sizeof pieces / sizeof *pieces);
+      if (!invalid && (k >= 9 && k <= 20)) k = 0;
+      size_t pl = strlen(pieces[k]);
+      memcpy(buf + len, pieces[k], pl);
+      len += pl;
+    }
+    size_t cut = len ? rnd((uint32_t)len + 1) : 0; /* sometimes mid-character */
+    size_t b1 = SIZE_MAX, b2 = SIZE_MAX;
+    int r1 = ref_utf8(buf, cut, &b1), r2 = pf__csv_utf8_valid(buf, cut, &b2);
+    if (r1 != r2 || (!r1 && b1 != b2))
+      TEST_FAIL_("round %d (%zu bytes): reference %d at %zu, checker %d at %zu", round, cut, r1,
+                 b1, r2, b2);
+  }
+  free(buf);
+}
+
 int main(void) {
   RUN_TEST(scan_fast_path_matches_general_loop);
+  RUN_TEST(utf8_check_matches_reference);
   return TEST_SUMMARY();
 }

@@ -44,61 +44,84 @@ static const uint16_t cp1252_hi[32] = {
     0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
+/* The character whose lead byte (>= 0x80) is p[i]: its length, or 0 when
+ * the sequence is not valid UTF-8 (overlong, surrogate, past U+10FFFF,
+ * cut at n). */
+static inline size_t utf8_char(const uint8_t *p, size_t n, size_t i) {
+  const uint8_t c = p[i];
+  size_t len;
+  uint32_t min;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > n) return 0;
+  uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+  for (size_t k = 1; k < len; k++) {
+    uint8_t cc = p[i + k];
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
 int pf__csv_utf8_valid(const uint8_t *p, size_t n, size_t *bad) {
   size_t i = 0;
-  while (i < n) {
-    /* ASCII fast path, 16 (or 8) bytes at a time. */
 #if defined(__SSE2__)
-    while (i + 16 <= n) {
-      unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + i)));
-      if (m) {
-        i += (size_t)__builtin_ctz(m);
+  /* 64 bytes at a time: the bytes >= 0x80 as a bit mask, and only the
+   * characters it marks are decoded (text is mostly ASCII). */
+  while (i + 64 <= n) {
+    const size_t base = i;
+    const __m128i x0 = _mm_loadu_si128((const __m128i *)(p + base));
+    const __m128i x1 = _mm_loadu_si128((const __m128i *)(p + base + 16));
+    const __m128i x2 = _mm_loadu_si128((const __m128i *)(p + base + 32));
+    const __m128i x3 = _mm_loadu_si128((const __m128i *)(p + base + 48));
+    i = base + 64;
+    if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(x0, x1), _mm_or_si128(x2, x3))))
+      continue; /* all ASCII */
+    uint64_t m = (uint64_t)(unsigned)_mm_movemask_epi8(x0) |
+                 (uint64_t)(unsigned)_mm_movemask_epi8(x1) << 16 |
+                 (uint64_t)(unsigned)_mm_movemask_epi8(x2) << 32 |
+                 (uint64_t)(unsigned)_mm_movemask_epi8(x3) << 48;
+    while (m) {
+      const size_t at = base + (size_t)__builtin_ctzll(m);
+      const size_t len = utf8_char(p, n, at);
+      if (!len) {
+        if (bad) *bad = at;
+        return 0;
+      }
+      const size_t next = at + len - base; /* bits of this character cleared */
+      if (next >= 64) {
+        i = at + len;
         break;
       }
-      i += 16;
+      m &= ~UINT64_C(0) << next;
     }
+  }
 #endif
-    while (i + 8 <= n) {
+  while (i < n) {
+    while (i + 8 <= n) { /* ASCII, 8 bytes at a time */
       uint64_t x;
       memcpy(&x, p + i, 8);
       if (x & UINT64_C(0x8080808080808080)) break;
       i += 8;
     }
     if (i >= n) break;
-    uint8_t c = p[i];
-    if (c < 0x80) {
+    if (p[i] < 0x80) {
       i++;
       continue;
     }
-    size_t len;
-    uint32_t min;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      min = 0x10000;
-    } else {
-      if (bad) *bad = i;
-      return 0;
-    }
-    if (i + len > n) {
-      if (bad) *bad = i;
-      return 0;
-    }
-    uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-    for (size_t k = 1; k < len; k++) {
-      uint8_t cc = p[i + k];
-      if ((cc & 0xC0) != 0x80) {
-        if (bad) *bad = i;
-        return 0;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    const size_t len = utf8_char(p, n, i);
+    if (!len) {
       if (bad) *bad = i;
       return 0;
     }

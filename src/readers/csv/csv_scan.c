@@ -461,11 +461,15 @@ size_t pf__csv_split_fast(const pf__csv_dialect *d, const uint8_t *s,
                   (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x3, vd)) << 48;
     uint64_t keep = len - off >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << (len - off)) - 1;
     if (quotes) {
-      uint64_t qm = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x0, vq)) |
-                    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x1, vq)) << 16 |
-                    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x2, vq)) << 32 |
-                    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x3, vq)) << 48;
-      if (qm & keep) return pf__csv_split(d, s, e, f, cap, scratch);
+      const __m128i q0 = _mm_cmpeq_epi8(x0, vq), q1 = _mm_cmpeq_epi8(x1, vq);
+      const __m128i q2 = _mm_cmpeq_epi8(x2, vq), q3 = _mm_cmpeq_epi8(x3, vq);
+      if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(q0, q1), _mm_or_si128(q2, q3)))) {
+        uint64_t qm = (uint64_t)(unsigned)_mm_movemask_epi8(q0) |
+                      (uint64_t)(unsigned)_mm_movemask_epi8(q1) << 16 |
+                      (uint64_t)(unsigned)_mm_movemask_epi8(q2) << 32 |
+                      (uint64_t)(unsigned)_mm_movemask_epi8(q3) << 48;
+        if (qm & keep) return pf__csv_split(d, s, e, f, cap, scratch);
+      }
     }
     dm &= keep;
     while (dm) {
