@@ -308,6 +308,8 @@ typedef struct pf__csv_part {
   size_t *nf;                /* per chunk row: fields                     */
   int64_t *ln;               /* per chunk row: line                       */
   int64_t *rn;               /* per chunk row: 1-based data row           */
+  size_t chunk_text;         /* bytes the chunk's values of one column
+                                take at most (its text, keep's joins)    */
   pf__buf scratch;           /* unescaped values of the chunk             */
   pf__buf joined;            /* keep mode: last column + extra fields     */
 } pf__csv_part;

@@ -333,9 +333,8 @@ static int convert_column(const pf__csv_cfg *cfg, pf__csv_part *p, size_t c,
   set_valid(col->validity, out0, k);
   switch (t) {
     case PF_TYPE_STRING: {
-      size_t total = 0;
-      for (size_t i = 0; i < k; i++) total += c < p->nf[i] ? f[i * stride].n : 0;
-      if (pf__col_reserve_data(col, total, 16) == PF_OK) return put_strings(cfg, p, c, k, out0);
+      if (pf__col_reserve_data(col, p->chunk_text, 16) == PF_OK)
+        return put_strings(cfg, p, c, k, out0);
       /* past the batch's limit: value by value, to fail at the value that passes it */
       const int all_strings = cfg->nulls.all_strings;
       for (size_t i = 0; i < k; i++, f += stride) {
@@ -452,6 +451,7 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
     /* Split a chunk of rows. */
     size_t last = r + p->chunk_rows < p->row_end ? r + p->chunk_rows : p->row_end;
     size_t bytes = rows->end[last - 1] - rows->start[r] + 1;
+    p->chunk_text = bytes + 2 * p->chunk_rows;
     if (pf__buf_reserve(&p->scratch, bytes + PF__CSV_PAD) != PF_OK ||
         (cfg->on_bad == PF_BAD_ROWS_KEEP &&
          pf__buf_reserve(&p->joined, bytes + 2 * p->chunk_rows + PF__CSV_PAD) != PF_OK))
