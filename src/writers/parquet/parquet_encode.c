@@ -64,12 +64,8 @@ pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, int dicti
   c->dict_mode = c->use_dict;
   pf__pq_dict_init(&c->dict);
   pf__buf_init(&c->plain, 0);
-  pf__buf_init(&c->levels, 0);
   pf__buf_init(&c->stats.smin, 0);
   pf__buf_init(&c->stats.smax, 0);
-  c->head = c->kind == PF__PQ_K_BOOL ? 0 : PF__PQ_PLAIN_HEAD;
-  PF_TRY(pf__buf_reserve(&c->plain, c->head));
-  c->plain.len = c->head;
   return PF_OK;
 }
 
@@ -77,7 +73,6 @@ void pf__pq_col_free(pf__pq_col *c) {
   if (!c) return;
   pf__pq_dict_free(&c->dict);
   pf__buf_free(&c->plain);
-  pf__buf_free(&c->levels);
   if (c->dict_page) pf__pq_pages_push(&c->pages, c->dict_page); /* freed below */
   pf__pq_pages_free(&c->pages);
   pf__pq_pages_free(&c->spare);
@@ -110,7 +105,7 @@ pf_status pf__pq_col_reset(pf__pq_col *c, pf__pq_pages *out) {
 }
 
 size_t pf__pq_col_buffered(const pf__pq_col *c) {
-  return (size_t)(c->data_stored + c->pending_raw) + (c->plain.len - c->head) +
+  return (size_t)(c->data_stored + c->pending_raw) + c->plain.len +
          c->n_idx * sizeof *c->idx + c->dict.vals.len + c->page_rows / 8;
 }
 
@@ -128,7 +123,7 @@ static pf_status take_page(pf__pq_col *c, pf__pq_bufpool *bp, size_t want, pf__p
     pf__buf_init(&pg->z, 0);
   }
   if (!pg->raw.data && want) pf__pq_bufpool_take(bp, PF__PQ_RAW, &pg->raw, want);
-  pg->raw.len = pg->z.len = pg->hdr_len = pg->off = 0;
+  pg->raw.len = pg->z.len = pg->hdr_len = 0;
   pg->status = PF_OK;
   *out = pg;
   return PF_OK;
@@ -144,11 +139,9 @@ static void give_page(pf__pq_col *c, pf__pq_bufpool *bp, pf__pq_page *pg) {
 
 static void account_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp,
                          pf__pq_page *pg, int64_t *raw, int64_t *stored) {
-  size_t z;
-  (void)pf__pq_page_stored(pg, cfg, &z);
-  *raw += (int64_t)(pg->hdr_len + pf__pq_page_raw_len(pg));
-  *stored += (int64_t)(pg->hdr_len + z);
-  c->pending_raw -= (int64_t)pf__pq_page_raw_len(pg);
+  *raw += (int64_t)(pg->hdr_len + pg->raw.len);
+  *stored += (int64_t)(pg->hdr_len + pf__pq_page_stored(pg, cfg)->len);
+  c->pending_raw -= (int64_t)pg->raw.len;
   if (!pf__pq_codec_is_none(cfg->codec)) pf__pq_bufpool_give(bp, PF__PQ_RAW, &pg->raw);
 }
 
@@ -340,7 +333,7 @@ static pf_status def_append(pf__pq_col *c, const pf_column *col, size_t r0,
 static size_t page_estimate(const pf__pq_col *c, int bw) {
   size_t est = c->optional ? c->page_rows / 8 : 0;
   if (c->dict_mode) est += c->n_idx * (size_t)bw / 8;
-  else est += c->plain.len - c->head;
+  else est += c->plain.len;
   return est;
 }
 
@@ -358,41 +351,30 @@ static size_t slice_rows(const pf__pq_col *c, const pf__pq_config *cfg,
 
 /* Seals the page being built: its body (definition levels, then
  * dictionary indices or PLAIN values) goes to a page of the chunk, to be
- * compressed later. PLAIN values become the body where they lie (the
- * buffers are swapped, not copied) when the page has no levels or its
- * levels fit in the room before the values (a page without nulls). */
+ * compressed later. A non-nullable PLAIN page's values are its body: the
+ * buffers are swapped, not copied. */
 static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp) {
   if (c->page_rows == 0) return PF_OK;
-  const int dict = c->dict_mode && c->n_idx > 0;
-  const size_t values = c->plain.len - c->head;
-  size_t lv = 0; /* the levels with their 4-byte length */
-  if (c->optional) {
-    c->levels.len = 0;
-    PF_TRY(pf__pq_rle_encode_bits(c->def, c->page_rows, &c->levels));
-    lv = 4 + c->levels.len;
-  }
-  const int direct = !dict && (!c->optional || lv <= c->head);
-  size_t want = direct ? cfg->page_bytes : lv + values + c->n_idx * 4 + 64;
+  int dict = c->dict_mode && c->n_idx > 0;
+  int direct = !c->optional && !dict;
+  size_t want = direct ? cfg->page_bytes : c->plain.len + c->n_idx * 4 + c->page_rows / 8 + 64;
   pf__pq_page *pg;
   PF_TRY(take_page(c, bp, want, &pg));
   pf__buf *b = &pg->raw;
   pf_status st = PF_OK;
   int enc = PF__PQ_ENC_PLAIN;
-  uint8_t len4[4];
-  for (int i = 0; i < 4; i++) len4[i] = (uint8_t)((lv - 4) >> (8 * i));
-  if (direct) { /* swap buffers; the levels go just before the values */
+  if (direct) { /* the values are the body: swap buffers */
     pf__buf t = c->plain;
     c->plain = *b;
     *b = t;
-    pg->off = c->head - lv;
-    if (lv) {
-      memcpy(b->data + pg->off, len4, 4);
-      memcpy(b->data + pg->off + 4, c->levels.data, lv - 4);
-    }
   } else {
-    if (lv) {
-      st = pf__buf_append(b, len4, 4);
-      if (st == PF_OK) st = pf__buf_append(b, c->levels.data, lv - 4);
+    if (c->optional) {
+      st = pf__buf_append(b, "\0\0\0\0", 4);
+      if (st == PF_OK) st = pf__pq_rle_encode_bits(c->def, c->page_rows, b);
+      if (st == PF_OK) {
+        uint32_t n = (uint32_t)(b->len - 4);
+        for (int i = 0; i < 4; i++) b->data[i] = (uint8_t)(n >> (8 * i));
+      }
     }
     if (st == PF_OK && dict) {
       int bw = pf__pq_bit_width(c->dict.n - 1);
@@ -400,7 +382,7 @@ static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_buf
       if (st == PF_OK) st = pf__pq_rle_encode(c->idx, c->n_idx, bw, b);
       enc = PF__PQ_ENC_RLE_DICTIONARY;
     } else if (st == PF_OK) {
-      st = pf__buf_append(b, c->plain.data + c->head, values);
+      st = pf__buf_append(b, c->plain.data, c->plain.len);
     }
   }
   if (st == PF_OK) st = pf__pq_pages_push(&c->pages, pg);
@@ -411,7 +393,7 @@ static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_buf
   pg->type = PF__PQ_PAGE_DATA;
   pg->encoding = enc;
   pg->num_values = c->page_rows;
-  c->pending_raw += (int64_t)pf__pq_page_raw_len(pg);
+  c->pending_raw += (int64_t)b->len;
   if (dict) {
     c->dict_used = 1;
     c->dict_pages++;
@@ -423,8 +405,6 @@ static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_buf
   c->plain.len = 0;
   c->bool_bits = 0;
   c->n_idx = 0;
-  PF_TRY(pf__buf_reserve(&c->plain, c->head)); /* the room for the next page */
-  c->plain.len = c->head;
   return PF_OK;
 }
 
@@ -570,7 +550,7 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
     k++;
     st = st_bytes(&c->stats, p, len);
     if (st != PF_OK) break;
-    if (c->plain.len - c->head >= limit || c->page_rows + i >= PF__PQ_MAX_PAGE_ROWS) break;
+    if (c->plain.len >= limit || c->page_rows + i >= PF__PQ_MAX_PAGE_ROWS) break;
   }
   *taken = i;
   *nv = k;

@@ -73,22 +73,21 @@ void pf__pq_bufpool_give(pf__pq_bufpool *bp, int kind, pf__buf *b) {
 }
 
 void pf__pq_page_compress(pf__pq_page *pg, const pf__pq_config *cfg, pf__pq_bufpool *bp) {
-  const size_t raw_len = pf__pq_page_raw_len(pg);
+  const pf__buf *stored = &pg->raw;
   pg->status = PF_OK;
   if (!pf__pq_codec_is_none(cfg->codec)) {
-    if (!pg->z.data) pf__pq_bufpool_take(bp, PF__PQ_Z, &pg->z, raw_len + raw_len / 6 + 64);
-    pg->status = pf__pq_compress(cfg->codec, pg->raw.data + pg->off, raw_len, &pg->z);
+    if (!pg->z.data) pf__pq_bufpool_take(bp, PF__PQ_Z, &pg->z, pg->raw.len + pg->raw.len / 6 + 64);
+    pg->status = pf__pq_compress(cfg->codec, pg->raw.data, pg->raw.len, &pg->z);
     if (pg->status != PF_OK) return;
+    stored = &pg->z;
   }
-  size_t stored;
-  (void)pf__pq_page_stored(pg, cfg, &stored);
-  if (raw_len > INT32_MAX || stored > INT32_MAX) {
+  if (pg->raw.len > INT32_MAX || stored->len > INT32_MAX) {
     pg->status = PF_ELIMIT;
     return;
   }
   /* A header is at most ~35 bytes: the buffer borrows the page's array. */
   pf__buf h = {pg->hdr, 0, sizeof pg->hdr, sizeof pg->hdr - 1};
-  pg->status = pf__pq_page_header(&h, pg->type, raw_len, stored, pg->num_values,
+  pg->status = pf__pq_page_header(&h, pg->type, pg->raw.len, stored->len, pg->num_values,
                                   pg->encoding);
   pg->hdr_len = h.len;
 }

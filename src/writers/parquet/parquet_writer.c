@@ -302,12 +302,10 @@ static void w_task(void *arg, size_t i) {
     for (size_t k = 0; k < l->n && st == PF_OK; k++) {
       pf__pq_page *pg = l->p[k];
       int kind = pf__pq_codec_is_none(w->cfg.codec) ? PF__PQ_RAW : PF__PQ_Z;
-      size_t len;
-      const uint8_t *body = pf__pq_page_stored(pg, &w->cfg, &len);
+      pf__buf *body = kind == PF__PQ_RAW ? &pg->raw : &pg->z;
       st = pf__output_write(w->out, pg->hdr, pg->hdr_len, &w->w_err);
-      if (st == PF_OK && len) st = pf__output_write(w->out, body, len, &w->w_err);
-      /* for the row group being built */
-      pf__pq_bufpool_give(&w->bodies, kind, kind == PF__PQ_RAW ? &pg->raw : &pg->z);
+      if (st == PF_OK && body->len) st = pf__output_write(w->out, body->data, body->len, &w->w_err);
+      pf__pq_bufpool_give(&w->bodies, kind, body); /* for the row group being built */
     }
   }
   w->w_status = st;

@@ -44,10 +44,6 @@ enum { PF__PQ_REQUIRED = 0, PF__PQ_OPTIONAL = 1 };
 #define PF__PQ_DEFAULT_ROW_GROUP_BYTES ((int64_t)32 << 20)
 #define PF__PQ_DEFAULT_PAGE_BYTES ((int64_t)1 << 20)
 #define PF__PQ_DICT_LIMIT ((size_t)1 << 20)     /* dictionary page bytes    */
-/* Room kept before a column's PLAIN values for the page's definition
- * levels: their 4-byte length and one RLE run (a page without nulls) take
- * at most 10 bytes. */
-#define PF__PQ_PLAIN_HEAD ((size_t)16)
 #define PF__PQ_MAX_PAGE_ROWS ((size_t)1 << 17)  /* rows per data page: keeps
                                                    page buffers cache-sized */
 #define PF__PQ_STATS_MAX_BYTES 64               /* longer min/max truncated */
@@ -167,10 +163,7 @@ typedef struct pf__pq_config {
  * a compression task, on any thread, compresses it and writes its header;
  * the writer then accounts for it, and writes it with its row group. */
 typedef struct pf__pq_page {
-  pf__buf raw;              /* the body: levels + values, raw.data[off,
-                               raw.len) (a column's PLAIN values become a
-                               body where they lie, after free room)       */
-  size_t off;
+  pf__buf raw;              /* the body: levels + values                   */
   pf__buf z;                /* the body compressed (not with codec none)   */
   uint8_t hdr[64];          /* the PageHeader                              */
   size_t hdr_len;
@@ -208,16 +201,9 @@ void pf__pq_bufpool_give(pf__pq_bufpool *bp, int kind, pf__buf *b);
  * failures go to pg->status. */
 void pf__pq_page_compress(pf__pq_page *pg, const pf__pq_config *cfg, pf__pq_bufpool *bp);
 /* The body as stored in the file, after pf__pq_page_compress. */
-/* The page's body as encoded, and as stored in the file. */
-static inline size_t pf__pq_page_raw_len(const pf__pq_page *pg) { return pg->raw.len - pg->off; }
-static inline const uint8_t *pf__pq_page_stored(const pf__pq_page *pg, const pf__pq_config *cfg,
-                                               size_t *len) {
-  if (pf__pq_codec_is_none(cfg->codec)) {
-    *len = pf__pq_page_raw_len(pg);
-    return pg->raw.data + pg->off;
-  }
-  *len = pg->z.len;
-  return pg->z.data;
+static inline const pf__buf *pf__pq_page_stored(const pf__pq_page *pg,
+                                                const pf__pq_config *cfg) {
+  return pf__pq_codec_is_none(cfg->codec) ? &pg->raw : &pg->z;
 }
 
 /* A list of pages; grows, keeps what it held. */
@@ -265,12 +251,7 @@ typedef struct pf__pq_col {
   size_t page_rows;         /* values, nulls included                      */
   uint8_t *def;             /* validity bits of the page's rows (zeroed    */
   size_t def_cap;           /*   beyond page_rows), bytes allocated        */
-  pf__buf plain;            /* PLAIN values (booleans: bits) from offset
-                               head: the room before them takes the page's
-                               definition levels when they fit, so the
-                               values become the body without a copy      */
-  size_t head;              /* PF__PQ_PLAIN_HEAD, 0 for booleans           */
-  pf__buf levels;           /* scratch: a page's encoded definition levels */
+  pf__buf plain;            /* PLAIN values (booleans: bits)               */
   size_t bool_bits;         /* booleans in plain                           */
   uint32_t *idx;            /* dictionary indices                          */
   size_t n_idx, idx_cap;
