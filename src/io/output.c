@@ -18,6 +18,10 @@
 #include "io/tempfile.h"
 
 #define OUT_BUF (1u << 20)
+/* With fsync on, writeback of what is written is started every this many
+ * bytes (sync_file_range, not waiting), so the fsync at the end waits for
+ * the last stretch only instead of the whole file. */
+#define WRITEBACK_STEP (8u << 20)
 
 typedef enum strategy { STRATEGY_RENAME, STRATEGY_COPY } strategy;
 
@@ -31,6 +35,8 @@ struct pf_output {
   uint8_t *buf;        /* write buffer                                      */
   size_t buf_len;
   uint64_t size;       /* bytes accepted so far                             */
+  uint64_t written;    /* bytes written to fd                               */
+  uint64_t kicked;     /* writeback started up to here                      */
 };
 
 static strategy choose_strategy(const char *target, const pf__settings *s) {
@@ -157,9 +163,30 @@ pf_status pf__output_open(const char *target, int force, pf__output **out,
   return pf__output_open_ex(target, &opts, out, err);
 }
 
+/* Starts (does not wait for) writeback of the bytes written since the last
+ * start, once they pass WRITEBACK_STEP; best effort: the fsync at commit
+ * is what reports errors. */
+static void start_writeback(pf__output *o) {
+#ifdef SYNC_FILE_RANGE_WRITE
+  if (!o->fsync || o->how != STRATEGY_RENAME || o->written - o->kicked < WRITEBACK_STEP) return;
+  (void)sync_file_range(o->fd, (off_t)o->kicked, (off_t)(o->written - o->kicked), SYNC_FILE_RANGE_WRITE);
+  o->kicked = o->written;
+#else
+  (void)o;
+#endif
+}
+
+/* Writes to the file descriptor, counting what was written. */
+static pf_status write_fd(pf__output *o, const void *p, size_t n, pf_error *err) {
+  PF_TRY(write_all(o->fd, p, n, o->target, err));
+  o->written += n;
+  start_writeback(o);
+  return PF_OK;
+}
+
 static pf_status flush_buf(pf__output *o, pf_error *err) {
   if (o->buf_len == 0) return PF_OK;
-  pf_status st = write_all(o->fd, o->buf, o->buf_len, o->target, err);
+  pf_status st = write_fd(o, o->buf, o->buf_len, err);
   o->buf_len = 0;
   return st;
 }
@@ -168,7 +195,7 @@ pf_status pf__output_write(pf__output *o, const void *p, size_t n,
                            pf_error *err) {
   if (n >= OUT_BUF) {
     PF_TRY(flush_buf(o, err));
-    PF_TRY(write_all(o->fd, p, n, o->target, err));
+    PF_TRY(write_fd(o, p, n, err));
   } else {
     if (o->buf_len + n > OUT_BUF) PF_TRY(flush_buf(o, err));
     memcpy(o->buf + o->buf_len, p, n);
