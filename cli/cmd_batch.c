@@ -1,6 +1,8 @@
-/* cmd_batch.c - `pyforge batch PATTERN... [--output-dir DIR] [--workers N]`:
- * many files through the engine's batch (pf_batch_*): each file as it
- * ends (rows, time, output, or its error with the place), then the totals.
+/* cmd_batch.c - `pyforge batch PATTERN... [--output-dir DIR] [--workers N]`
+ * and `pyforge batch PATTERN... --format delta --table DIR`: many files
+ * through the engine's batch (pf_batch_*): each file as it ends (rows,
+ * time, output, or its error with the place), then the totals (and the
+ * table's new version).
  * The engine runs the files in parallel, keeps one bad file from stopping
  * the others and leaves nothing half-written on Ctrl-C; this file only
  * scans the arguments and prints. */
@@ -19,8 +21,16 @@ static const char help[] =
     "A file that fails never stops the others; the exit status is 1 if any failed.\n"
     "Ctrl-C stops the batch: finished outputs stay, nothing half-written remains.\n"
     "\n"
+    "With --format delta --table DIR every file goes into ONE Delta table, committed\n"
+    "as one new version after the last file: the files' schemas are reconciled by\n"
+    "the widening rules (an existing table's columns keep their types), a file that\n"
+    "fails adds nothing, and Ctrl-C commits nothing. --mode append adds to an\n"
+    "existing table, --mode overwrite replaces its rows.\n"
+    "\n"
     "Command options:\n"
     "  -o, --output-dir DIR        write the outputs into DIR (made if missing)\n"
+    "      --table DIR             every file into the one Delta table DIR (with\n"
+    "                              --format delta; not with --output-dir)\n"
     "  -w, --workers N             files converted at once (default:\n"
     "                              PYFORGE_PARALLEL_WORKERS, else the cores); each\n"
     "                              file gets cores/N engine threads unless --threads\n"
@@ -30,6 +40,8 @@ static const char help[] =
 
 typedef struct batch_cli {
   pf_batch_job *job;
+  const char *table;
+  const char *output_dir;
   int json;
   int quiet;
   cli_progress progress;
@@ -57,6 +69,12 @@ static int scan(cli_args *a, pf_options *o, cli_globals *g, batch_cli *b) {
       if (!(v = cli_args_value(a, opt))) return EXIT_USAGE;
       if (pf_batch_set_output_dir(b->job, v, &err) != PF_OK)
         return cli_usage_error("batch", "%s", err.message);
+      b->output_dir = v;
+    } else if (!strcmp(opt, "--table")) {
+      if (!(v = cli_args_value(a, opt))) return EXIT_USAGE;
+      if (!*v) return cli_usage_error("batch", "--table takes a directory (the Delta table)");
+      if (pf_batch_set_table(b->job, v, &err) != PF_OK) return cli_usage_error("batch", "%s", err.message);
+      b->table = v;
     } else if (!strcmp(opt, "-w") || !strcmp(opt, "--workers")) {
       if (!(v = cli_args_value(a, opt))) return EXIT_USAGE;
       char *end;
@@ -72,6 +90,15 @@ static int scan(cli_args *a, pf_options *o, cli_globals *g, batch_cli *b) {
     }
   }
   if (n_patterns == 0) return cli_usage_error("batch", "missing PATTERN (a file or a glob such as 'data/*.csv')");
+  if (b->table) {
+    const char *fmt = NULL;
+    if (b->output_dir)
+      return cli_usage_error("batch", "--table writes every file into one table and --output-dir one output "
+                             "per file: give one of them");
+    if (!pf_options_is_set(o, "output.format") || pf_options_get(o, "output.format", &fmt, NULL) != PF_OK ||
+        !fmt || strcmp(fmt, "delta") != 0)
+      return cli_usage_error("batch", "--table needs --format delta (every file goes into one Delta table)");
+  }
   return -1;
 }
 
@@ -95,6 +122,11 @@ static void on_file(void *user, size_t index, const pf_batch_item *it) {
 }
 
 static void print_totals(const pf_batch_result *r) {
+  if (r->table && r->table_version >= 0)
+    printf("table %s: version %lld (%zu file%s committed in one commit)\n", r->table,
+           (long long)r->table_version, r->converted, r->converted == 1 ? "" : "s");
+  else if (r->table)
+    printf("table %s: nothing committed\n", r->table);
   char b1[32], b2[32], b3[32];
   printf("%zu file%s: %zu converted, %zu failed", r->n_items, r->n_items == 1 ? "" : "s",
          r->converted, r->failed);

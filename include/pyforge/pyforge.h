@@ -584,9 +584,8 @@ PF_API void pf_table_list_free(pf_table_list *list);
  * call at a time, each message prefixed with the file's path; the schema
  * callback likewise, one at a time.
  *
- * A later version adds outputs other than one per file (every file
- * appended to one Delta table in one commit) as a setter on the job; the
- * result's items and totals stay as they are.
+ * pf_batch_set_table writes every file into one Delta table instead, in
+ * one commit; the result's items and totals stay as they are.
  *
  * A job is used by one thread at a time; pf_batch_run may be called again
  * (a new run of the same inputs). */
@@ -618,7 +617,10 @@ typedef struct pf_batch_result {
   double seconds;           /* wall time of the batch                      */
   int workers;              /* workers used                                */
   int threads_per_file;     /* engine threads each conversion was given    */
-  void *reserved[8];        /* zeroed                                      */
+  char *table;              /* table mode: the table's directory, else NULL */
+  int64_t table_version;    /* table mode: the version committed; -1 when
+                               nothing was (or not table mode)             */
+  void *reserved[6];        /* zeroed                                      */
 } pf_batch_result;
 
 /* Each file as it ends (converted, failed or canceled), in the order they
@@ -638,6 +640,25 @@ PF_API pf_status pf_batch_add_path(pf_batch_job *job, const char *path,
 /* Where the outputs go (NULL: beside each input). Local and Volume paths. */
 PF_API pf_status pf_batch_set_output_dir(pf_batch_job *job, const char *dir,
                                          pf_error *err);
+/* Every file into ONE Delta table at dir (NULL: one output per file, the
+ * default), committed as one new version after the last file. The files
+ * are read twice: first each file's final schema (a full type scan), and
+ * the schemas reconciled by the widening rules (int64 and double ->
+ * double, date and timestamp -> timestamp, otherwise string; columns
+ * matched ignoring ASCII case; a column a file lacks is null there; a file
+ * without rows adds no column). An existing table's columns keep their
+ * types: a file's values are cast to them when every value fits exactly,
+ * else that file fails naming the row; new columns need delta.merge_schema
+ * (as a convert with delta.mode=append). delta.mode applies as for convert
+ * (error: refuse an existing table). Then every file is cast and written,
+ * several at once; a file that fails adds nothing (its data files are
+ * removed), the others are committed, with the number of files in the
+ * commitInfo (operationParameters.inputFiles). Cancel: no commit, the data
+ * files written so far removed. Not with an output directory; output.format
+ * delta or unset. Workbooks: one output group (excel.sheets), as streams.
+ * The file callback runs for every item once the commit is done. */
+PF_API pf_status pf_batch_set_table(pf_batch_job *job, const char *dir,
+                                    pf_error *err);
 /* Files converted at once, 0..1024 (0: PYFORGE_PARALLEL_WORKERS, else the
  * cores). */
 PF_API pf_status pf_batch_set_workers(pf_batch_job *job, int workers,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -31,6 +32,7 @@ struct pf_batch_job {
   int *literal;         /* 1: sources[i] is a path, never expanded         */
   size_t n_sources, cap;
   char *output_dir;     /* NULL: beside each input                         */
+  char *table;          /* table mode: every file into this Delta table    */
   int workers;          /* 0: PYFORGE_PARALLEL_WORKERS, else the cores     */
   pf_batch_file_fn file_fn;
   void *file_user;
@@ -44,6 +46,7 @@ void pf_batch_free(pf_batch_job *job) {
   free(job->sources);
   free(job->literal);
   free(job->output_dir);
+  free(job->table);
   free(job);
 }
 
@@ -81,6 +84,16 @@ pf_status pf_batch_set_output_dir(pf_batch_job *job, const char *dir, pf_error *
   if (dir && *dir && !(copy = pf__strdup(dir))) return pf__error_set(err, PF_ENOMEM, "out of memory");
   free(job->output_dir);
   job->output_dir = copy;
+  return PF_OK;
+}
+
+pf_status pf_batch_set_table(pf_batch_job *job, const char *dir, pf_error *err) {
+  pf_error_init(err);
+  if (!job) return pf__error_set(err, PF_EINVAL, "pf_batch_set_table needs a job");
+  char *copy = NULL;
+  if (dir && *dir && !(copy = pf__strdup(dir))) return pf__error_set(err, PF_ENOMEM, "out of memory");
+  free(job->table);
+  job->table = copy;
   return PF_OK;
 }
 
@@ -257,7 +270,9 @@ struct run {
   const pf_options *base;
   pf__opts base_opts;          /* the callbacks and token of the base      */
   pf_batch_result *r;
-  char *const *pass;           /* output.path per item (NULL: default)     */
+  pf__batch_item_fn fn;        /* what a worker does with an item          */
+  void *ctx;
+  int deliver;                 /* 1: file callback for each item as it ends */
   int threads;                 /* engine.threads for each file; 0: keep    */
   atomic_size_t next;          /* the next item a worker takes             */
   slot *slots;
@@ -296,26 +311,33 @@ static pf_status set_key(pf_options *o, const char *key, const char *value, pf_e
   return pf_options_set(o, key, value, err);
 }
 
-static void convert_one(run *rn, slot *s, pf_batch_item *it) {
+/* One item on a worker: a copy of the options with the input, the engine
+ * threads and the worker's callbacks, handed to the run's item function. */
+static void run_one(run *rn, slot *s, pf_batch_item *it) {
   double t0 = pf__now();
   pf_options *o = pf_options_copy(rn->base);
   pf_status st = o ? PF_OK : pf__error_set(&it->error, PF_ENOMEM, "out of memory");
   char threads[16];
   snprintf(threads, sizeof threads, "%d", rn->threads);
   if (st == PF_OK) st = set_key(o, "input.path", it->input, &it->error);
-  const char *out = rn->pass[it - rn->r->items];
-  if (st == PF_OK && out) st = set_key(o, "output.path", out, &it->error);
   if (st == PF_OK && rn->threads > 0) st = set_key(o, "engine.threads", threads, &it->error);
   if (st == PF_OK) {
     pf_options_set_progress(o, slot_progress, s);
     if (rn->base_opts.log) pf_options_set_log(o, slot_log, s);
     if (rn->base_opts.on_schema) pf_options_set_schema_callback(o, slot_schema, s);
-    st = pf_convert(o, &it->result, &it->error);
+    st = rn->fn(rn->ctx, (size_t)(it - rn->r->items), it, o);
   }
   if (st != PF_OK && !it->error.file[0]) pf__error_file(&it->error, it->input);
   it->status = st;
-  it->seconds = pf__now() - t0;
+  it->seconds += pf__now() - t0;
   pf_options_free(o);
+}
+
+/* pf__batch_item_fn of the usual batch: pf_convert, output where planned. */
+static pf_status convert_item(void *ctx, size_t i, pf_batch_item *it, pf_options *o) {
+  char *const *pass = ctx;
+  if (pass[i]) PF_TRY(set_key(o, "output.path", pass[i], &it->error));
+  return pf_convert(o, &it->result, &it->error);
 }
 
 static void *worker_main(void *arg) {
@@ -335,7 +357,7 @@ static void *worker_main(void *arg) {
       pf__error_file(&it->error, it->input);
       it->status = PF_ECANCELED;
     } else {
-      convert_one(rn, s, it);
+      run_one(rn, s, it);
     }
     pthread_mutex_lock(&rn->mu);
     atomic_store(&s->busy, 0);
@@ -369,7 +391,7 @@ static void monitor(run *rn, int n_workers, size_t n_runnable) {
     while (delivered < rn->n_finished) {
       size_t i = rn->finished[delivered++];
       pthread_mutex_unlock(&rn->mu);
-      if (rn->job->file_fn) rn->job->file_fn(rn->job->file_user, i, &rn->r->items[i]);
+      if (rn->deliver && rn->job->file_fn) rn->job->file_fn(rn->job->file_user, i, &rn->r->items[i]);
       pthread_mutex_lock(&rn->mu);
     }
     uint64_t done = bytes_done(rn, n_workers);
@@ -404,8 +426,9 @@ static int threads_per_file(const pf_options *base, int workers) {
   return t < 1 ? 1 : t;
 }
 
-static pf_status run_workers(const pf_batch_job *job, const pf_options *base, const pf__opts *bo,
-                             pf_batch_result *r, char *const *pass, pf_error *err) {
+pf_status pf__batch_run_items(const pf_batch_job *job, const pf_options *base, const pf__opts *bo,
+                              pf_batch_result *r, pf__batch_item_fn fn, void *ctx, int deliver,
+                              pf_error *err) {
   size_t n_runnable = 0;
   for (size_t i = 0; i < r->n_items; i++) n_runnable += r->items[i].status == PF_OK;
   int workers = job->workers ? job->workers
@@ -421,7 +444,9 @@ static pf_status run_workers(const pf_batch_job *job, const pf_options *base, co
   rn.base = base;
   rn.base_opts = *bo;
   rn.r = r;
-  rn.pass = pass;
+  rn.fn = fn;
+  rn.ctx = ctx;
+  rn.deliver = deliver;
   rn.threads = tpf;
   atomic_init(&rn.next, 0);
   rn.slots = calloc((size_t)workers, sizeof *rn.slots);
@@ -465,6 +490,10 @@ static pf_status run_workers(const pf_batch_job *job, const pf_options *base, co
   return st;
 }
 
+void pf__batch_deliver(const pf_batch_job *job, pf_batch_result *r) {
+  for (size_t i = 0; job->file_fn && i < r->n_items; i++) job->file_fn(job->file_user, i, &r->items[i]);
+}
+
 static void tally(pf_batch_result *r) {
   for (size_t i = 0; i < r->n_items; i++) {
     const pf_batch_item *it = &r->items[i];
@@ -501,12 +530,33 @@ pf_status pf_batch_run(pf_batch_job *job, const pf_options *options, pf_batch_re
                          "or an fd or buffer input");
   if (job->n_sources == 0)
     return pf__error_set(err, PF_EINVAL, "the batch has no inputs: add paths or glob patterns");
+  r->table_version = -1;
+  if (job->table) {
+    if (job->output_dir)
+      return pf__error_set(err, PF_EINVAL, "a batch writes one output per file into an output directory, or "
+                           "every file into one table; not both: drop the output directory or the table");
+    if (bo.output_format && strcasecmp(bo.output_format, "delta") != 0)
+      return pf__error_set(err, PF_EINVAL, "a batch into one table writes a Delta table; output.format is %s: "
+                           "set it to delta (or leave it unset)", bo.output_format);
+    pf_status st = make_items(job, r, err);
+    if (st == PF_OK) st = pf__batch_table_run(job, job->table, options, &bo, r, err);
+    if (st != PF_OK) {
+      pf_batch_result_free(r);
+      return st;
+    }
+    tally(r);
+    r->seconds = pf__now() - t0;
+    if (pf__canceled(&bo))
+      return pf__error_set(err, PF_ECANCELED, "batch canceled: nothing was committed to the table %s",
+                           job->table);
+    return PF_OK;
+  }
   if (job->output_dir) PF_TRY(make_output_dir(job->output_dir, err));
   pf_status st = make_items(job, r, err);
   char **pass = st == PF_OK ? calloc(r->n_items ? r->n_items : 1, sizeof *pass) : NULL;
   if (st == PF_OK && !pass) st = pf__error_set(err, PF_ENOMEM, "out of memory");
   if (st == PF_OK) st = plan_outputs(job, options, r, pass, err);
-  if (st == PF_OK) st = run_workers(job, options, &bo, r, pass, err);
+  if (st == PF_OK) st = pf__batch_run_items(job, options, &bo, r, convert_item, pass, 1, err);
   for (size_t i = 0; pass && i < r->n_items; i++) free(pass[i]);
   free(pass);
   if (st != PF_OK) {
@@ -525,7 +575,9 @@ void pf_batch_result_free(pf_batch_result *r) {
   if (!r) return;
   for (size_t i = 0; i < r->n_items; i++) item_free(&r->items[i]);
   free(r->items);
+  free(r->table);
   memset(r, 0, sizeof *r);
+  r->table_version = -1;
 }
 
 /* ---- JSON ---- */
@@ -546,6 +598,11 @@ char *pf_batch_result_json(const pf_batch_result *r) {
                    (long long)r->rows_rejected, (unsigned long long)r->bytes_in,
                    (unsigned long long)r->bytes_out, (unsigned long long)r->bytes_total, r->seconds,
                    r->workers, r->threads_per_file));
+  if (r->table) {
+    J(pf__json_key(&b, "table", 0));
+    J(pf__json_cstr(&b, r->table));
+    J(pf__buf_printf(&b, ",\"table_version\":%lld", (long long)r->table_version));
+  }
   for (size_t i = 0; i < r->n_items; i++) {
     const pf_batch_item *it = &r->items[i];
     J(pf__buf_puts(&b, i ? ",{" : "{"));

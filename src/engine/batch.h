@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "core/batch.h"
+#include "core/opts.h"
 #include "pyforge/pyforge.h"
 
 /* One file to convert, or one pattern that matched nothing. */
@@ -45,5 +47,53 @@ typedef struct pf__strset {
  * there already, returns 1 and its value in *old, else 0 (-1: no memory). */
 int pf__strset_add(pf__strset *s, const char *key, size_t value, size_t *old);
 void pf__strset_free(pf__strset *s);
+
+/* ---- running items on workers (batch.c) ---- */
+
+/* What a worker does with item i: o is a copy of the batch's options with
+ * input.path set, engine.threads (unless the caller set it) and the
+ * worker's progress, log and schema callbacks; it->error on failure. */
+typedef pf_status (*pf__batch_item_fn)(void *ctx, size_t i, pf_batch_item *it, pf_options *o);
+
+/* Runs fn on every item still PF_OK, on the job's workers (items not
+ * started when the cancel token fires: PF_ECANCELED), reporting progress
+ * over the whole batch; deliver: the file callback for each item as it
+ * ends. Sets r->workers and r->threads_per_file. */
+pf_status pf__batch_run_items(const pf_batch_job *job, const pf_options *base, const pf__opts *bo,
+                              pf_batch_result *r, pf__batch_item_fn fn, void *ctx, int deliver,
+                              pf_error *err);
+/* The file callback for every item, in order. */
+void pf__batch_deliver(const pf_batch_job *job, pf_batch_result *r);
+
+/* ---- casts to a table's schema (batch_cast.c) ---- */
+typedef struct pf__cast {
+  const pf_schema *to;  /* borrowed                                          */
+  long *src;            /* per column of to: the input's column, or -1       */
+  int *kind;            /* how it is made                                    */
+  pf_batch *owned;      /* the columns that are converted                    */
+  pf_batch view;        /* what pf__cast_batch hands out (cols: ours)        */
+} pf__cast;
+
+/* 1 when a column typed like from can go into one typed like to (each
+ * value is still checked where it may not fit). */
+int pf__cast_possible(const pf_field *from, const pf_field *to);
+/* Plans casts from a file's schema to to (borrowed until the next plan or
+ * free); has[i] == 0 (has may be NULL): column i holds no value in the
+ * whole file, so it goes as nulls whatever its type. PF_EOUTPUT naming
+ * the column when one cannot go. Again for a new file schema (after a
+ * widening). */
+pf_status pf__cast_plan(pf__cast *c, const pf_schema *from, const uint8_t *has, const pf_schema *to,
+                       pf_error *err);
+/* in (typed like from) as a batch typed like to, valid until the next call;
+ * a value that does not fit fails naming its row and column. */
+pf_status pf__cast_batch(pf__cast *c, const pf_batch *in, const pf_schema *from, const pf_batch **out,
+                         pf_error *err);
+void pf__cast_free(pf__cast *c);
+/* Value i of column c (typed like f) as the text a string column gets. */
+size_t pf__cast_text(const pf_column *c, const pf_field *f, size_t i, char *out, size_t n);
+
+/* ---- every file into one Delta table, one commit (batch_table.c) ---- */
+pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const pf_options *base,
+                              const pf__opts *bo, pf_batch_result *r, pf_error *err);
 
 #endif

@@ -107,6 +107,25 @@ void pf__dw_files_free(delta_w *w) {
   pf__buf_free(&w->keybuf);
 }
 
+pf_status pf__dw_move_files(delta_w *dst, delta_w *src, pf_error *err) {
+  if (src->n_done && dst->n_done + src->n_done > dst->cap_done) {
+    size_t nc = dst->cap_done ? dst->cap_done : 16;
+    while (nc < dst->n_done + src->n_done) nc *= 2;
+    dw_done *nd = realloc(dst->done, nc * sizeof *nd);
+    if (!nd) return pf__error_set(err, PF_ENOMEM, "out of memory");
+    dst->done = nd;
+    dst->cap_done = nc;
+  }
+  if (src->created.len && pf__buf_append(&dst->created, src->created.data, src->created.len) != PF_OK)
+    return pf__error_set(err, PF_ENOMEM, "out of memory");
+  if (src->n_done) memcpy(dst->done + dst->n_done, src->done, src->n_done * sizeof *src->done);
+  dst->n_done += src->n_done;
+  dst->rows += src->rows;
+  src->n_done = 0;
+  src->created.len = 0;
+  return PF_OK;
+}
+
 void pf__dw_discard_files(delta_w *w) {
   for (size_t i = 0; i < w->n_slots; i++) {
     file_abort(w->slots[i].file);

@@ -70,6 +70,9 @@ static pf_status build(delta_w *w, int64_t v, int64_t now, pf__buf *b) {
                       (long long)now, v == 0 ? "CREATE TABLE" : "WRITE", mode_name(w));
   if (st == PF_OK) st = pf__json_cstr(b, (const char *)pb.data);
   pf__buf_free(&pb);
+  /* one table fed by several inputs (delta_multi.c): how many */
+  if (st == PF_OK && w->input_files > 0)
+    st = pf__buf_printf(b, ",\"inputFiles\":\"%lld\"", (long long)w->input_files);
   if (st == PF_OK && v > 0) st = pf__buf_printf(b, "},\"readVersion\":%lld", (long long)v - 1);
   else if (st == PF_OK) st = pf__buf_puts(b, "}");
   if (st == PF_OK)

@@ -109,6 +109,12 @@ typedef struct delta_w {
   pf__buf created;               /* directories we created (to remove)     */
   int64_t rows;
   pf__buf keybuf;
+
+  /* one table fed by several inputs (delta_multi.c) */
+  struct delta_w *main;          /* a part: the write it adds files to; it
+                                    borrows main's plan (schema, columns,
+                                    partitioning) and owns only its files  */
+  int64_t input_files;           /* main: inputs committed (commitInfo)    */
 } delta_w;
 
 /* delta_files.c */
@@ -125,6 +131,10 @@ pf_status pf__dw_commit(delta_w *w, int64_t *version, pf_error *err);
 
 /* delta_writer.c */
 void pf__dw_free(delta_w *w);
+
+/* delta_files.c: moves src's finished files (and the directories it made)
+ * to dst, which then owns them; src keeps none. */
+pf_status pf__dw_move_files(delta_w *dst, delta_w *src, pf_error *err);
 
 #define PF__DELTA_TARGET_FILE_BYTES ((uint64_t)128 << 20)
 #define PF__DELTA_MAX_OPEN_FILES 32

@@ -37,6 +37,10 @@ int pf__delta_is_table(const char *dir) {
 void pf__dw_free(delta_w *w) {
   if (!w) return;
   pf__dw_files_free(w);
+  if (w->main) { /* a part: the plan is its main's */
+    free(w);
+    return;
+  }
   pf__delta_state_free(&w->st);
   pf__delta_schema_free(&w->ts);
   free(w->schema_json);
