@@ -624,8 +624,10 @@ typedef struct pf_batch_result {
 } pf_batch_result;
 
 /* Each file as it ends (converted, failed or canceled), in the order they
- * end, from the thread running pf_batch_run. The item is borrowed for the
- * call; index is its place in the result. */
+ * end, from the thread running pf_batch_run; items that fail before any
+ * file runs (a pattern without matches, a broken symbolic link, two inputs
+ * with one output) first. The item is borrowed for the call; index is its
+ * place in the result. */
 typedef void (*pf_batch_file_fn)(void *user, size_t index,
                                  const pf_batch_item *item);
 

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/json.h"
@@ -246,6 +247,14 @@ static pf_status make_items(const pf_batch_job *job, pf_batch_result *r, pf_erro
                 " (patterns: *, ?, [...] within a name, ** for any depth of directories)");
       continue;
     }
+    if (in.v[i].broken) {
+      char to[4096];
+      ssize_t k = readlink(it->input, to, sizeof to - 1);
+      to[k > 0 ? k : 0] = 0;
+      item_fail(it, PF_ENOTFOUND, "%s is a broken symbolic link: its target %s does not exist (remove the link "
+                "or restore its target)", it->input, k > 0 ? to : "(unreadable)");
+      continue;
+    }
     pf_path_info pi;
     if (pf_path_stat(it->input, 0, &pi, NULL) == PF_OK && pi.kind == PF_ENTRY_FILE) it->bytes = pi.size;
     r->bytes_total += it->bytes;
@@ -430,7 +439,11 @@ pf_status pf__batch_run_items(const pf_batch_job *job, const pf_options *base, c
                               pf_batch_result *r, pf__batch_item_fn fn, void *ctx, int deliver,
                               pf_error *err) {
   size_t n_runnable = 0;
-  for (size_t i = 0; i < r->n_items; i++) n_runnable += r->items[i].status == PF_OK;
+  for (size_t i = 0; i < r->n_items; i++) {
+    n_runnable += r->items[i].status == PF_OK;
+    /* failed before running (no match, a broken link, two with one output) */
+    if (deliver && job->file_fn && r->items[i].status != PF_OK) job->file_fn(job->file_user, i, &r->items[i]);
+  }
   int workers = job->workers ? job->workers
               : bo->settings.parallel_workers ? bo->settings.parallel_workers : pf__cpu_count();
   if ((size_t)workers > n_runnable) workers = n_runnable ? (int)n_runnable : 1;

@@ -15,6 +15,7 @@ typedef struct pf__batch_input {
   char *path;        /* the file; the pattern itself when nothing matched */
   size_t source;     /* index of the path or pattern that gave it          */
   int no_match;      /* 1: a pattern that matched no file                  */
+  int broken;        /* 1: a match that is a symbolic link to nothing      */
 } pf__batch_input;
 
 typedef struct pf__batch_inputs {
@@ -29,8 +30,9 @@ int pf__glob_has_magic(const char *text);
  * given, each pattern's matches sorted; a file reached twice is kept once.
  * Patterns support *, ?, [...] within a name and ** for any depth of
  * directories (symbolic links to directories are not followed). Only
- * regular files (or links to them) are listed; a path without wildcards is
- * kept as given. */
+ * regular files (or links to them) are listed, and links whose target is
+ * missing (broken: reported as failed items, not dropped); a path without
+ * wildcards is kept as given. */
 pf_status pf__batch_expand(const char *const *sources, const int *literal,
                            size_t n_sources, pf__batch_inputs *out,
                            pf_error *err);

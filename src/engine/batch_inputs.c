@@ -102,6 +102,13 @@ static int is_file(const char *path) {
   return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* A symbolic link whose target does not exist (a match all the same: the
+ * batch reports it rather than dropping it). */
+static int is_broken_link(const char *path) {
+  struct stat sb;
+  return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && stat(path, &sb) != 0;
+}
+
 /* "dir" + "/" + "rest", where dir "" means the current directory. */
 static char *join(const char *dir, size_t dir_len, const char *rest) {
   if (dir_len == 0) return pf__strdup(rest);
@@ -120,7 +127,10 @@ static pf_status glob_files(const char *pattern, int only_dirs, paths *out) {
   for (size_t i = 0; st == PF_OK && r == 0 && i < g.gl_pathc; i++) {
     const char *m = g.gl_pathv[i];
     struct stat sb;
-    if (stat(m, &sb) != 0) continue;
+    if (stat(m, &sb) != 0) {
+      if (!only_dirs && is_broken_link(m)) st = paths_push(out, pf__strdup(m));
+      continue;
+    }
     if (only_dirs ? S_ISDIR(sb.st_mode) : S_ISREG(sb.st_mode)) st = paths_push(out, pf__strdup(m));
   }
   globfree(&g);
@@ -165,8 +175,13 @@ static pf_status expand_globstar(const char *pattern, size_t at, paths *out) {
     pf_dir_list *l = NULL;
     if (pf_dir_list_open(*dir ? dir : ".", 0, &l, NULL) != PF_OK) continue;
     const pf_dir_entry *e;
-    while (st == PF_OK && pf_dir_list_next(l, &e, NULL) == PF_OK && e)
+    while (st == PF_OK && pf_dir_list_next(l, &e, NULL) == PF_OK && e) {
       if (e->kind == PF_ENTRY_FILE) st = paths_push(out, join(dir, strlen(dir), e->name));
+      if (e->kind != PF_ENTRY_OTHER) continue;
+      char *p = join(dir, strlen(dir), e->name); /* a broken link: reported */
+      if (p && is_broken_link(p)) st = paths_push(out, p);
+      else free(p);
+    }
     pf_dir_list_close(l);
   }
   paths_free(&bases);
@@ -206,7 +221,7 @@ static char *local_pattern(const char *pattern) {
 }
 
 static pf_status add_input(pf__batch_inputs *in, pf__strset *seen, char *path, size_t source,
-                           int no_match) {
+                           int no_match, int broken) {
   if (!path) return PF_ENOMEM;
   if (!no_match) {
     int r = pf__strset_add(seen, path, in->n, NULL);
@@ -229,7 +244,7 @@ static pf_status add_input(pf__batch_inputs *in, pf__strset *seen, char *path, s
     in->v = v;
     in->cap = cap;
   }
-  in->v[in->n++] = (pf__batch_input){path, source, no_match};
+  in->v[in->n++] = (pf__batch_input){path, source, no_match, broken};
   return PF_OK;
 }
 
@@ -243,7 +258,7 @@ pf_status pf__batch_expand(const char *const *sources, const int *literal, size_
   for (size_t i = 0; st == PF_OK && i < n_sources; i++) {
     const char *src = sources[i];
     if (literal[i] || !pf__glob_has_magic(src)) {
-      st = add_input(out, &seen, pf__strdup(src), i, 0);
+      st = add_input(out, &seen, pf__strdup(src), i, 0, 0);
       continue;
     }
     char *local = local_pattern(src);
@@ -253,12 +268,13 @@ pf_status pf__batch_expand(const char *const *sources, const int *literal, size_
     if (st == PF_OK && found.n > 1) qsort(found.v, found.n, sizeof *found.v, cmp_str);
     size_t matched = 0;
     for (size_t k = 0; st == PF_OK && k < found.n; k++) {
-      if (!is_file(found.v[k])) continue;
-      st = add_input(out, &seen, found.v[k], i, 0);
+      int broken = !is_file(found.v[k]);
+      if (broken && !is_broken_link(found.v[k])) continue;
+      st = add_input(out, &seen, found.v[k], i, 0, broken);
       found.v[k] = NULL;
       matched++;
     }
-    if (st == PF_OK && matched == 0) st = add_input(out, &seen, pf__strdup(src), i, 1);
+    if (st == PF_OK && matched == 0) st = add_input(out, &seen, pf__strdup(src), i, 1, 0);
     paths_free(&found);
   }
   pf__strset_free(&seen);

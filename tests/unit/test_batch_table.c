@@ -1,0 +1,333 @@
+/* test_batch_table.c - pf_batch_set_table: every file into one Delta table
+ * in one commit. The casts a file's values get (pf__cast_*: text of each
+ * type, exact numbers or a failure naming the row), the reconciliation of
+ * schemas by the widening rules (int64 + double, date + timestamp, big
+ * integers and mixed types to string, columns a file lacks, letter case,
+ * empty files), one commit holding only the good files, an append whose
+ * values do not fit the table, the modes, cancel (no commit, no data
+ * files), and what is refused before anything runs. The table is checked
+ * through its log: versions, schemaString, add actions and their stats. */
+#include <dirent.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/batch.h"
+#include "core/schema.h"
+#include "engine/batch.h"
+#include "pyforge/pyforge.h"
+#include "test.h"
+
+static char tmpdir[256];
+
+static const char *path_of(const char *name) {
+  static char paths[8][512];
+  static int k;
+  char *p = paths[k++ & 7];
+  snprintf(p, 512, "%s/%s", tmpdir, name);
+  return p;
+}
+
+static void write_file(const char *name, const char *text) {
+  const char *p = path_of(name);
+  FILE *f = fopen(p, "wb");
+  if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+    perror(p);
+    exit(1);
+  }
+}
+
+static char *read_text(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *b = calloc(1, 1 << 20);
+  size_t n = fread(b, 1, (1 << 20) - 1, f);
+  b[n] = 0;
+  fclose(f);
+  return b;
+}
+
+/* Files in dir whose name ends with suffix. */
+static int count_files(const char *dir, const char *suffix) {
+  DIR *d = opendir(path_of(dir));
+  if (!d) return -1;
+  int n = 0;
+  struct dirent *e;
+  size_t sl = strlen(suffix);
+  while ((e = readdir(d)) != NULL) {
+    size_t l = strlen(e->d_name);
+    if (l >= sl && strcmp(e->d_name + l - sl, suffix) == 0) n++;
+  }
+  closedir(d);
+  return n;
+}
+
+static int count_of(const char *text, const char *needle) {
+  int n = 0;
+  for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle)) n++;
+  return n;
+}
+
+static const pf_batch_item *find_item(const pf_batch_result *r, const char *name) {
+  for (size_t i = 0; i < r->n_items; i++)
+    if (strstr(r->items[i].input, name)) return &r->items[i];
+  return NULL;
+}
+
+/* Runs the files matching pattern (under tmpdir) into table with options
+ * key=value pairs (NULL-terminated). */
+static pf_status run_table(const char *pattern, const char *table, pf_batch_result *r, pf_cancel *cancel,
+                           const char *const *kv) {
+  pf_batch_job *job = pf_batch_new();
+  pf_options *o = pf_options_new();
+  pf_error err;
+  pf_status st = pf_batch_add(job, path_of(pattern), &err);
+  if (st == PF_OK) st = pf_batch_set_table(job, path_of(table), &err);
+  if (st == PF_OK) st = pf_batch_set_workers(job, 2, &err);
+  for (size_t i = 0; st == PF_OK && kv && kv[i]; i += 2) st = pf_options_set(o, kv[i], kv[i + 1], &err);
+  if (cancel) pf_options_set_cancel(o, cancel);
+  if (st == PF_OK) st = pf_batch_run(job, o, r, &err);
+  pf_batch_free(job);
+  pf_options_free(o);
+  return st;
+}
+
+/* ---- casts ---- */
+
+static pf_schema *one_col(const char *name, pf_type t) {
+  pf_schema *s = pf__schema_new(1);
+  pf__schema_set(s, 0, name, t, 1);
+  return s;
+}
+
+TEST_IMPL(cast_text_of_each_type) {
+  pf_schema *s = pf__schema_new(6);
+  pf__schema_set(s, 0, "i", PF_TYPE_INT64, 1);
+  pf__schema_set(s, 1, "d", PF_TYPE_DOUBLE, 1);
+  pf__schema_set(s, 2, "day", PF_TYPE_DATE, 1);
+  pf__schema_set(s, 3, "ts", PF_TYPE_TIMESTAMP, 1);
+  pf__schema_set(s, 4, "b", PF_TYPE_BOOL, 1);
+  pf__schema_set(s, 5, "u", PF_TYPE_TIMESTAMP_UTC, 1);
+  pf_batch *b = NULL;
+  ASSERT_EQ(pf__batch_create(s, 4, &b), PF_OK);
+  pf_col_set_i64(&b->cols[0], 0, -9007199254740993LL);
+  pf_col_set_f64(&b->cols[1], 0, 0.1);
+  pf_col_set_f64(&b->cols[1], 1, 1e21);
+  pf_col_set_f64(&b->cols[1], 2, -2.5);
+  pf_col_set_f64(&b->cols[1], 3, NAN);
+  pf_col_set_i32(&b->cols[2], 0, -1);     /* 1969-12-31 */
+  pf_col_set_i32(&b->cols[2], 1, 19723);  /* 2024-01-01 */
+  pf_col_set_i64(&b->cols[3], 0, 1704067200000000LL + 3723000000LL);       /* 01:02:03 */
+  pf_col_set_i64(&b->cols[3], 1, 1704067200000000LL + 500000LL);           /* .5 s */
+  pf_col_set_i64(&b->cols[3], 2, -1LL);                                    /* 1969-12-31 23:59:59.999999 */
+  pf_col_set_bool(&b->cols[4], 0, 1);
+  pf_col_set_i64(&b->cols[5], 0, 0);
+  char t[80];
+  pf__cast_text(&b->cols[0], &s->fields[0], 0, t, sizeof t);
+  ASSERT_STR_EQ(t, "-9007199254740993");
+  pf__cast_text(&b->cols[1], &s->fields[1], 0, t, sizeof t);
+  ASSERT_STR_EQ(t, "0.1");
+  pf__cast_text(&b->cols[1], &s->fields[1], 1, t, sizeof t);
+  ASSERT_STR_EQ(t, "1e+21");
+  pf__cast_text(&b->cols[1], &s->fields[1], 2, t, sizeof t);
+  ASSERT_STR_EQ(t, "-2.5");
+  pf__cast_text(&b->cols[1], &s->fields[1], 3, t, sizeof t);
+  ASSERT_STR_EQ(t, "nan");
+  pf__cast_text(&b->cols[2], &s->fields[2], 0, t, sizeof t);
+  ASSERT_STR_EQ(t, "1969-12-31");
+  pf__cast_text(&b->cols[2], &s->fields[2], 1, t, sizeof t);
+  ASSERT_STR_EQ(t, "2024-01-01");
+  pf__cast_text(&b->cols[3], &s->fields[3], 0, t, sizeof t);
+  ASSERT_STR_EQ(t, "2024-01-01 01:02:03");
+  pf__cast_text(&b->cols[3], &s->fields[3], 1, t, sizeof t);
+  ASSERT_STR_EQ(t, "2024-01-01 00:00:00.5");
+  pf__cast_text(&b->cols[3], &s->fields[3], 2, t, sizeof t);
+  ASSERT_STR_EQ(t, "1969-12-31 23:59:59.999999");
+  pf__cast_text(&b->cols[4], &s->fields[4], 0, t, sizeof t);
+  ASSERT_STR_EQ(t, "true");
+  pf__cast_text(&b->cols[5], &s->fields[5], 0, t, sizeof t);
+  ASSERT_STR_EQ(t, "1970-01-01 00:00:00Z");
+  pf__batch_free(b);
+  pf_schema_free(s);
+}
+
+TEST_IMPL(cast_numbers_exact_or_the_row) {
+  pf_schema *from = one_col("X", PF_TYPE_DOUBLE), *to = one_col("x", PF_TYPE_INT64);
+  pf_batch *b = NULL;
+  ASSERT_EQ(pf__batch_create(from, 3, &b), PF_OK);
+  pf_col_set_f64(&b->cols[0], 0, 2.0);
+  pf_col_set_null(&b->cols[0], 1);
+  pf_col_set_f64(&b->cols[0], 2, 2.5);
+  b->n_rows = 2;
+  b->first_row = 100;
+  pf__cast c;
+  memset(&c, 0, sizeof c);
+  pf_error err;
+  pf_error_init(&err);
+  ASSERT_EQ(pf__cast_plan(&c, from, NULL, to, &err), PF_OK); /* names match ignoring case */
+  const pf_batch *out = NULL;
+  ASSERT_EQ(pf__cast_batch(&c, b, from, &out, &err), PF_OK);
+  ASSERT_EQ(out->n_rows, 2);
+  ASSERT_EQ(pf_col_i64(&out->cols[0], 0), 2);
+  ASSERT(!pf_col_is_valid(&out->cols[0], 1));
+  b->n_rows = 3; /* 2.5 is no long: the row is named (first_row 100 + 3) */
+  ASSERT_EQ(pf__cast_batch(&c, b, from, &out, &err), PF_EOUTPUT);
+  ASSERT_EQ(err.row, 103);
+  ASSERT(strstr(err.message, "2.5") != NULL);
+  ASSERT(strstr(err.message, "row 103") != NULL);
+  /* a string cannot go into a number */
+  pf_schema *str = one_col("x", PF_TYPE_STRING);
+  pf_error_init(&err);
+  ASSERT_EQ(pf__cast_plan(&c, str, NULL, to, &err), PF_EOUTPUT);
+  ASSERT(strstr(err.message, "column x is string") != NULL);
+  /* unless it holds no value at all (has[0] == 0): then it is nulls */
+  uint8_t has = 0;
+  ASSERT_EQ(pf__cast_plan(&c, str, &has, to, &err), PF_OK);
+  pf__cast_free(&c);
+  pf__batch_free(b);
+  pf_schema_free(from);
+  pf_schema_free(to);
+  pf_schema_free(str);
+}
+
+/* ---- the table ---- */
+
+TEST_IMPL(reconciled_and_one_commit) {
+  mkdir(path_of("r"), 0755);
+  write_file("r/a.csv", "id,X,d\n1,2,2024-01-01\n2,3,2024-01-02\n");
+  write_file("r/b.csv", "id,x,d,extra,big\n3,2.5,2024-01-03 10:00:00,hello,9007199254740993\n");
+  write_file("r/c.csv", "id,x\n4,\"never closed\n");
+  write_file("r/d.csv", "x,id,big\n7,5,1.5\n");
+  write_file("r/e.csv", "");
+  pf_batch_result r;
+  ASSERT_EQ(run_table("r/*.csv", "t1", &r, NULL, NULL), PF_OK);
+  ASSERT_EQ(r.n_items, 5);
+  ASSERT_EQ(r.converted, 4);
+  ASSERT_EQ(r.failed, 1);
+  ASSERT_EQ(r.table_version, 0);
+  ASSERT(r.table && strstr(r.table, "t1"));
+  ASSERT_EQ(r.rows, 4);
+  const pf_batch_item *c = find_item(&r, "c.csv");
+  ASSERT(c && c->status != PF_OK && c->error.line == 2);
+  ASSERT_EQ(find_item(&r, "a.csv")->result.table_version, 0);
+  ASSERT_EQ(find_item(&r, "e.csv")->result.rows, 0);
+  char *js = pf_batch_result_json(&r);
+  ASSERT(js && strstr(js, "\"table_version\":0"));
+  pf_free(js);
+  pf_batch_result_free(&r);
+
+  ASSERT_EQ(count_files("t1/_delta_log", ".json"), 1); /* one version */
+  ASSERT_EQ(count_files("t1", ".parquet"), 3);         /* a, b, d: c added nothing, e no rows */
+  char *log = read_text(path_of("t1/_delta_log/00000000000000000000.json"));
+  ASSERT(log != NULL);
+  ASSERT_EQ(count_of(log, "{\"add\""), 3);
+  ASSERT(strstr(log, "\"inputFiles\":\"4\""));
+  ASSERT(strstr(log, "\"numOutputRows\":\"4\""));
+  /* columns in the order first seen, matched ignoring case; the first
+   * spelling kept; int64 + double -> double; date + timestamp ->
+   * timestamp; an int beyond 2^53 + a double -> string; e.csv (no rows)
+   * adds no Column_1 */
+  ASSERT(strstr(log, "{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"long\\\""));
+  ASSERT(strstr(log, "{\\\"name\\\":\\\"X\\\",\\\"type\\\":\\\"double\\\""));
+  ASSERT(strstr(log, "{\\\"name\\\":\\\"d\\\",\\\"type\\\":\\\"timestamp"));
+  ASSERT(strstr(log, "{\\\"name\\\":\\\"extra\\\",\\\"type\\\":\\\"string\\\""));
+  ASSERT(strstr(log, "{\\\"name\\\":\\\"big\\\",\\\"type\\\":\\\"string\\\""));
+  ASSERT(!strstr(log, "Column_1"));
+  /* the big integer as its digits, the double as its shortest text */
+  ASSERT(strstr(log, "9007199254740993"));
+  ASSERT(strstr(log, "\\\"big\\\":\\\"1.5\\\""));
+  free(log);
+}
+
+TEST_IMPL(append_keeps_the_table_types) {
+  mkdir(path_of("ap"), 0755);
+  mkdir(path_of("ap2"), 0755);
+  write_file("ap/one.csv", "id,n\n1,10\n2,20\n");
+  pf_batch_result r;
+  const char *const append[] = {"delta.mode", "append", NULL};
+  ASSERT_EQ(run_table("ap/*.csv", "t2", &r, NULL, NULL), PF_OK);
+  ASSERT_EQ(r.table_version, 0);
+  pf_batch_result_free(&r);
+  /* n is long in the table: 3.0 fits, 2.5 fails its file naming the row,
+   * a string column cannot go in at all, a new column needs merge_schema */
+  write_file("ap2/fits.csv", "id,n\n3,3.0\n");
+  write_file("ap2/half.csv", "id,n\n4,4.0\n5,2.5\n");
+  write_file("ap2/text.csv", "id,n\n6,six\n");
+  write_file("ap2/newcol.csv", "id,n,z\n7,7,1\n");
+  ASSERT_EQ(run_table("ap2/*.csv", "t2", &r, NULL, append), PF_OK);
+  ASSERT_EQ(r.table_version, 1);
+  ASSERT_EQ(r.converted, 1);
+  const pf_batch_item *half = find_item(&r, "half.csv");
+  ASSERT_EQ(half->status, PF_EOUTPUT);
+  ASSERT_EQ(half->error.row, 2);
+  ASSERT(strstr(half->error.message, "2.5"));
+  ASSERT(strstr(find_item(&r, "text.csv")->error.message, "column n is int64 in the Delta table but string"));
+  ASSERT(strstr(find_item(&r, "newcol.csv")->error.message, "delta.merge_schema"));
+  pf_batch_result_free(&r);
+  ASSERT_EQ(count_files("t2/_delta_log", ".json"), 2);
+  ASSERT_EQ(count_files("t2", ".parquet"), 2); /* half.csv's file was removed */
+  char *log = read_text(path_of("t2/_delta_log/00000000000000000001.json"));
+  ASSERT(log && count_of(log, "{\"add\"") == 1 && !strstr(log, "metaData"));
+  free(log);
+
+  /* without a mode, an existing table is refused before anything runs */
+  ASSERT_EQ(run_table("ap2/fits.csv", "t2", &r, NULL, NULL), PF_EEXIST);
+  ASSERT_EQ(count_files("t2/_delta_log", ".json"), 2);
+  /* overwrite: the files' schema replaces the table's */
+  const char *const over[] = {"delta.mode", "overwrite", NULL};
+  ASSERT_EQ(run_table("ap2/text.csv", "t2", &r, NULL, over), PF_OK);
+  ASSERT_EQ(r.table_version, 2);
+  pf_batch_result_free(&r);
+}
+
+TEST_IMPL(cancel_commits_nothing) {
+  mkdir(path_of("cx"), 0755);
+  write_file("cx/a.csv", "id\n1\n");
+  write_file("cx/b.csv", "id\n2\n");
+  pf_cancel *cancel = pf_cancel_new();
+  pf_cancel_request(cancel);
+  pf_batch_result r;
+  ASSERT_EQ(run_table("cx/*.csv", "t3", &r, cancel, NULL), PF_ECANCELED);
+  ASSERT_EQ(r.table_version, -1);
+  ASSERT_EQ(r.canceled, 2);
+  ASSERT_EQ(r.converted, 0);
+  pf_batch_result_free(&r);
+  ASSERT(access(path_of("t3"), F_OK) != 0); /* a table it would have created: not there */
+  pf_cancel_free(cancel);
+}
+
+TEST_IMPL(refused_before_it_starts) {
+  pf_batch_job *job = pf_batch_new();
+  pf_options *o = pf_options_new();
+  pf_error err;
+  pf_batch_result r;
+  ASSERT_EQ(pf_batch_add(job, path_of("cx/*.csv"), &err), PF_OK);
+  ASSERT_EQ(pf_batch_set_table(job, path_of("t4"), &err), PF_OK);
+  ASSERT_EQ(pf_batch_set_output_dir(job, path_of("o4"), &err), PF_OK);
+  ASSERT_EQ(pf_batch_run(job, o, &r, &err), PF_EINVAL);
+  ASSERT(strstr(err.message, "not both"));
+  ASSERT_EQ(pf_batch_set_output_dir(job, NULL, &err), PF_OK);
+  ASSERT_EQ(pf_options_set(o, "output.format", "parquet", &err), PF_OK);
+  ASSERT_EQ(pf_batch_run(job, o, &r, &err), PF_EINVAL);
+  ASSERT(strstr(err.message, "delta"));
+  ASSERT(access(path_of("t4"), F_OK) != 0);
+  pf_batch_free(job);
+  pf_options_free(o);
+}
+
+int main(void) {
+  snprintf(tmpdir, sizeof tmpdir, "/tmp/pf_test_batch_table_XXXXXX");
+  if (!mkdtemp(tmpdir)) return 1;
+  RUN_TEST(cast_text_of_each_type);
+  RUN_TEST(cast_numbers_exact_or_the_row);
+  RUN_TEST(reconciled_and_one_commit);
+  RUN_TEST(append_keeps_the_table_types);
+  RUN_TEST(cancel_commits_nothing);
+  RUN_TEST(refused_before_it_starts);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  if (system(cmd) != 0) return 1;
+  return TEST_SUMMARY();
+}
