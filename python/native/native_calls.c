@@ -326,13 +326,23 @@ static PyObject *batch_dict(const pf_batch_result *r) {
                        r->threads_per_file, "items", items);
 }
 
-/* batch(pairs, sources, output_dir, workers, progress, on_file, log=None) */
+/* The table mode's table and version (None when not that mode or nothing
+ * was committed). */
+static int batch_table(PyObject *out, const pf_batch_result *r) {
+  if (pn_set(out, "table", pn_str(r->table)) < 0) return -1;
+  PyObject *v = r->table_version >= 0 ? PyLong_FromLongLong((long long)r->table_version)
+                                      : (Py_INCREF(Py_None), Py_None);
+  return pn_set(out, "table_version", v);
+}
+
+/* batch(pairs, sources, output_dir, workers, progress, on_file, log=None,
+ * table=None): table names the one Delta table every file goes into. */
 PyObject *pn_batch(PyObject *self, PyObject *args) {
   (void)self;
-  PyObject *pairs, *sources, *out_dir, *progress, *file_cb, *log = Py_None;
+  PyObject *pairs, *sources, *out_dir, *progress, *file_cb, *log = Py_None, *table = Py_None;
   int workers;
-  if (!PyArg_ParseTuple(args, "OOOiOO|O:batch", &pairs, &sources, &out_dir, &workers, &progress, &file_cb,
-                        &log))
+  if (!PyArg_ParseTuple(args, "OOOiOO|OO:batch", &pairs, &sources, &out_dir, &workers, &progress, &file_cb,
+                        &log, &table))
     return NULL;
   pf_batch_job *job = pf_batch_new();
   pf_options *o = job ? pn_options(pairs) : NULL;
@@ -362,6 +372,12 @@ PyObject *pn_batch(PyObject *self, PyObject *args) {
     else Py_CLEAR(fast);
     Py_XDECREF(b);
   }
+  if (fast && st == PF_OK && table != Py_None) {
+    PyObject *b = PyUnicode_EncodeFSDefault(table);
+    if (b) st = pf_batch_set_table(job, PyBytes_AsString(b), &err);
+    else Py_CLEAR(fast);
+    Py_XDECREF(b);
+  }
   call c;
   if (!fast || st != PF_OK || call_begin(&c, o, progress) < 0) {
     Py_XDECREF(fast);
@@ -386,6 +402,7 @@ PyObject *pn_batch(PyObject *self, PyObject *args) {
   if (ok) {
     out = batch_dict(&r);
     if (out && pn_set(out, "canceled_by", pn_str(st == PF_ECANCELED ? "cancel" : NULL)) < 0) Py_CLEAR(out);
+    if (out && batch_table(out, &r) < 0) Py_CLEAR(out);
   }
   pf_batch_result_free(&r);
   if (out && st == PF_ECANCELED && PyErr_CheckSignals() < 0) Py_CLEAR(out); /* Ctrl-C */

@@ -225,7 +225,8 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
                   max_workers: Optional[int] = None, *, output_format: Optional[str] = None,
                   progress: _progress.ProgressArg = None, engine: str = "auto", spark: Any = None,
                   source_file: bool = False, input_mode: str = "auto", on_error: str = "skip",
-                  partitions: Optional[int] = None, **options: Any) -> BatchResult:
+                  partitions: Optional[int] = None, table: Optional[PathArg] = None,
+                  **options: Any) -> BatchResult:
     """Converts many files with one call, in the C engine: ``file_patterns``
     is a path or glob (``"landing/*.csv"``, ``"data/**/*.xlsx"``) or a list
     of them; each file converts exactly as ``convert`` would, its output in
@@ -249,6 +250,15 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
     fails, the native engine converts each file into ``output_dir``
     (``fallback_used``).
 
+    ``table="dir"`` (native engine, ``output_format`` ``"delta"`` or
+    unset, no ``output_dir``): every file goes into that ONE Delta table in
+    one commit, created if missing; ``mode="append"`` adds to an existing
+    table, ``mode="overwrite"`` replaces its rows (unset: an existing table
+    is refused). Schemas are reconciled by the widening rules (an existing
+    table's columns keep their types; values that do not fit fail their
+    file, naming the row); a file that fails adds nothing; ``table_version``
+    is the version committed (docs/delta.md).
+
     Keyword arguments: as ``convert``'s.
     """
     from .engines import select
@@ -266,6 +276,14 @@ def batch_convert(file_patterns: Union[PathArg, Sequence[PathArg]], output_dir: 
     if output_format is not None:
         pairs.append(("output.format", output_format))
     out_dir = _path(output_dir, "output_dir") if output_dir is not None else None
+    if table is not None:
+        if out_dir is not None:
+            raise ValueError("batch_convert(): table= writes every file into one table and output_dir= one output "
+                             "per file: give one of them")
+        if engine == "spark":
+            raise ValueError("batch_convert(table=...) runs in the native engine; with engine='spark', "
+                             "output_dir= names the one table")
+        return _native_table_batch(pairs, sources, _path(table, "table"), max_workers, progress)
     if engine == "spark" and out_dir is None:
         raise ValueError("batch_convert(engine='spark') writes one table: output_dir= names it (a directory "
                          "or catalog.schema.table)")
@@ -333,12 +351,24 @@ def read_spark(paths: Union[PathArg, Sequence[PathArg]], *, spark: Any = None, s
     return frame
 
 
+def _native_table_batch(pairs: List[Tuple[str, Any]], sources: List[str], table: str,
+                        max_workers: Optional[int], progress: _progress.ProgressArg) -> BatchResult:
+    d = _native_batch(pairs, sources, None, max_workers, progress, table=table)
+    d.update(output_dir=table, processing_engine="native", engine_reason="table= is written by the native engine",
+             fallback_used=False)
+    for entry in d["results"]:
+        if entry["result"] is not None:
+            entry["result"].update(processing_engine="native", engine_reason=d["engine_reason"], fallback_used=False)
+    return BatchResult(d)
+
+
 def _native_batch(pairs: List[Tuple[str, Any]], sources: List[str], out_dir: Optional[str],
-                  max_workers: Optional[int], progress: _progress.ProgressArg) -> Dict[str, Any]:
+                  max_workers: Optional[int], progress: _progress.ProgressArg,
+                  table: Optional[str] = None) -> Dict[str, Any]:
     from .extensions import _registry
 
     def run(pairs_, sink):
-        return _native.batch(pairs_, sources, out_dir, max_workers or 0, sink, None, _logging.engine_log)
+        return _native.batch(pairs_, sources, out_dir, max_workers or 0, sink, None, _logging.engine_log, table)
 
     d = _run(run, pairs, progress, f"batch of {len(sources)} pattern{'s' if len(sources) != 1 else ''}")
     results = []
@@ -357,6 +387,8 @@ def _native_batch(pairs: List[Tuple[str, Any]], sources: List[str], out_dir: Opt
                                  "bytes_in", "bytes_out", "bytes_total", "duration_seconds", "workers",
                                  "threads_per_file")}
     summary.update(output_dir=out_dir, results=results)
+    if table is not None:
+        summary.update(table_version=d.get("table_version"))
     return summary
 
 

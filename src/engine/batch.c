@@ -606,7 +606,7 @@ char *pf_batch_result_json(const pf_batch_result *r) {
   J(pf__buf_printf(&b,
                    "{\"files\":%zu,\"converted\":%zu,\"failed\":%zu,\"canceled\":%zu,\"rows\":%lld,"
                    "\"rows_rejected\":%lld,\"bytes_in\":%llu,\"bytes_out\":%llu,\"bytes_total\":%llu,"
-                   "\"seconds\":%.6f,\"workers\":%d,\"threads_per_file\":%d,\"items\":[",
+                   "\"seconds\":%.6f,\"workers\":%d,\"threads_per_file\":%d",
                    r->n_items, r->converted, r->failed, r->canceled, (long long)r->rows,
                    (long long)r->rows_rejected, (unsigned long long)r->bytes_in,
                    (unsigned long long)r->bytes_out, (unsigned long long)r->bytes_total, r->seconds,
@@ -616,6 +616,7 @@ char *pf_batch_result_json(const pf_batch_result *r) {
     J(pf__json_cstr(&b, r->table));
     J(pf__buf_printf(&b, ",\"table_version\":%lld", (long long)r->table_version));
   }
+  J(pf__buf_puts(&b, ",\"items\":["));
   for (size_t i = 0; i < r->n_items; i++) {
     const pf_batch_item *it = &r->items[i];
     J(pf__buf_puts(&b, i ? ",{" : "{"));

@@ -57,7 +57,8 @@ def check_outputs(out, expect):
 def test_batch_mixed_files(run_pyforge, tmp_path, assert_no_temp_files):
     src, expect = mixed_dir(tmp_path)
     out = tmp_path / "out"
-    # a glob skips a dangling link; named as a path it is an input that fails
+    # a glob reports a dangling link as an item that fails (the same link
+    # named as a path too is the same file: one item)
     code, so, se = run_pyforge("batch", str(src / "*.csv"), str(src / "dangling.csv"),
                                "--output-dir", str(out), "--workers", "3")
     assert code == 1, f"exit {code}, expected 1 (some files failed)\n{so}\n{se}"
@@ -68,6 +69,8 @@ def test_batch_mixed_files(run_pyforge, tmp_path, assert_no_temp_files):
     assert "line 2" in lines[str(src / "broken.csv")] and "quote" in lines[str(src / "broken.csv")], so
     assert lines[str(src / "binary.csv")].startswith("FAILED"), so
     assert lines[str(src / "dangling.csv")].startswith("FAILED"), so
+    assert "broken symbolic link" in lines[str(src / "dangling.csv")], so
+    assert "missing-target.csv" in lines[str(src / "dangling.csv")], so
     assert "10 files: 7 converted, 3 failed" in so, so
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{s}.parquet" for s in expect] + ["empty.parquet"])

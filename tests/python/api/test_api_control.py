@@ -41,6 +41,40 @@ def test_batch_convert(pf, data, workbook, tmp_path):
     assert pf.batch_convert(str(data / "people.csv"), out, force=True, progress=False).converted == 1
 
 
+def test_batch_convert_into_one_table(pf, tmp_path):
+    """table=: every file into one Delta table, one commit; schemas
+    reconciled (int + double -> double, a missing column null); the bad
+    file adds nothing; an append whose value does not fit fails its file."""
+    src = tmp_path / "parts"
+    src.mkdir()
+    (src / "a.csv").write_text("id,amount,day\n1,10,2024-01-01\n2,20,2024-01-02\n")
+    (src / "b.csv").write_text("id,amount,day,note\n3,2.5,2024-01-03 10:30:00,late\n")
+    (src / "c.csv").write_text("id,amount\n4,\"never closed\n")
+    lake = tmp_path / "lake"
+    b = pf.batch_convert(str(src / "*.csv"), table=lake, max_workers=2, progress=False)
+    assert b.files == 3 and b.converted == 2 and b.failed == 1
+    assert b.table_version == 0 and b.output_dir == str(lake) and b.row_count == 3
+    by_name = {os.path.basename(r["input_path"]): r for r in b.results}
+    assert by_name["a.csv"]["result"].table_version == 0
+    assert by_name["c.csv"]["status"] == "failed" and by_name["c.csv"]["error"].line == 2
+    assert sorted(p.name for p in (lake / "_delta_log").iterdir() if p.suffix == ".json") == \
+        ["00000000000000000000.json"]
+    log = (lake / "_delta_log" / "00000000000000000000.json").read_text()
+    assert log.count('{"add"') == 2 and '"inputFiles":"2"' in log
+    assert '\\"name\\":\\"amount\\",\\"type\\":\\"double\\"' in log
+    pa = need("pyarrow.dataset")
+    rows = sorted(pa.dataset(sorted(str(p) for p in lake.glob("*.parquet"))).to_table().to_pylist(),
+                  key=lambda r: r["id"])
+    assert [(r["id"], r["amount"], r.get("note")) for r in rows] == [(1, 10.0, None), (2, 20.0, None),
+                                                                     (3, 2.5, "late")]
+    (src / "c.csv").unlink()
+    (src / "d.csv").write_text("id,amount\n5,1e400x\n")  # a string amount: refused by the double column
+    again = pf.batch_convert(str(src / "*.csv"), table=lake, mode="append", progress=False)
+    assert again.table_version == 1 and again.converted == 2 and again.failed == 1
+    with pytest.raises(ValueError):
+        pf.batch_convert(str(src / "*.csv"), tmp_path / "out", table=lake)
+
+
 def test_batch_progress_and_workers(pf, data, tmp_path, monkeypatch):
     calls = []
     b = pf.batch_convert(str(data / "*.csv"), tmp_path / "o", progress=lambda d, t, u: calls.append((d, t, u)),
