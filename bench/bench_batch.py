@@ -1,10 +1,13 @@
 """Many files -> Parquet: `pyforge batch` against a shell loop of
 `pyforge convert`, DuckDB reading a glob, and polars' scan_csv on a glob,
-in the same run, on the same files.
+in the same run, on the same files. Then many files -> ONE Delta table:
+`pyforge batch --format delta --table` (one commit) against delta-rs
+(pyarrow's CSV reader + write_deltalake) appending file by file (one
+commit per file) and writing the concatenation once.
 
     .venv/bin/python bench/bench_batch.py [--small 500] [--large 20] [--large-mb 10]
         [--pyforge build/release/pyforge] [--threads 2] [--repeats 3]
-        [--out docs/benchmarks_batch.md]
+        [--tables-only] [--out docs/benchmarks_batch.md]
 
 The files are made here, seeded (bench/data/batch/): `--small` CSV files of
 200 rows (~12 kB each) and `--large` files of about `--large-mb` MB each,
@@ -78,16 +81,23 @@ def rows_in(paths) -> int:
     return sum(pq.read_metadata(p).num_rows for p in paths)
 
 
+def fresh_dir(work: Path, name: str, tool: str, make: bool = True) -> Path:
+    """An empty work/name/tool (make=False: absent, its parent there)."""
+    d = work / name / tool
+    shutil.rmtree(d, ignore_errors=True)
+    d.parent.mkdir(parents=True, exist_ok=True)
+    if make:
+        d.mkdir()
+    return d
+
+
 def run_set(name: str, src: Path, rows: int, work: Path, args) -> list[dict]:
     files = sorted(src.glob("*.csv"))
     threads = args.threads
     results = []
 
     def fresh(tool):
-        d = work / name / tool
-        shutil.rmtree(d, ignore_errors=True)
-        d.mkdir(parents=True)
-        return d
+        return fresh_dir(work, name, tool)
 
     def pf_batch():
         out = fresh("batch")
@@ -132,6 +142,53 @@ def run_set(name: str, src: Path, rows: int, work: Path, args) -> list[dict]:
     return results
 
 
+def run_table_set(name: str, src: Path, rows: int, work: Path, args) -> list[dict]:
+    """Every file of a set into one Delta table."""
+    files = sorted(src.glob("*.csv"))
+    threads = args.threads
+    results = []
+
+    def fresh(tool):
+        return fresh_dir(work, name, tool, make=False)
+
+    def pf_table():
+        t = fresh("table-pyforge")
+        subprocess.run([args.pyforge, "batch", str(src / "*.csv"), "--format", "delta", "--table", str(t),
+                        "-q", "--workers", str(threads), "--threads", "1"], check=True)
+        return t
+
+    def rs_code(t, concat):
+        read = "[pacsv.read_csv(f, read_options=pacsv.ReadOptions(use_threads=True)) for f in files]"
+        body = (f"dl.write_deltalake(t, pa.concat_tables({read}))" if concat else
+                "[dl.write_deltalake(t, pacsv.read_csv(f), mode='append') for f in files]")
+        return ("import sys, pyarrow as pa, pyarrow.csv as pacsv, deltalake as dl; "
+                f"files = sorted(__import__('glob').glob({str(src / '*.csv')!r})); t = {str(t)!r}; {body}")
+
+    def rs(concat):
+        def go():
+            t = fresh("table-rs-concat" if concat else "table-rs-each")
+            subprocess.run([sys.executable, "-c", rs_code(t, concat)], check=True,
+                           env=dict(os.environ, OMP_NUM_THREADS=str(threads)))
+            return t
+        return go
+
+    for tool, fn in (("pyforge batch --table (1 commit)", pf_table),
+                     ("delta-rs write_deltalake per file", rs(False)),
+                     ("delta-rs concat + 1 write_deltalake", rs(True))):
+        holder = {}
+        times = timed(lambda: holder.__setitem__("t", fn()), args.repeats)
+        from deltalake import DeltaTable
+        dtab = DeltaTable(str(holder["t"]))
+        got = dtab.to_pyarrow_dataset().count_rows()
+        if got != rows:
+            raise SystemExit(f"{tool} on {name}: the table holds {got} rows, expected {rows}")
+        results.append({"set": name, "tool": tool, "files_in": len(files), "files_out": dtab.version() + 1,
+                        "rows": rows, "bytes_in": sum(f.stat().st_size for f in files),
+                        "median_s": statistics.median(times), "times": times, "table": True})
+        print(f"{name:6} {tool:36} {statistics.median(times):8.3f} s  {times}", flush=True)
+    return results
+
+
 def render(res: list[dict], args) -> str:
     lines = ["# Benchmarks: many files (`pyforge batch`)", "",
              f"Measured by `bench/bench_batch.py --small {args.small} --large {args.large} "
@@ -144,14 +201,16 @@ def render(res: list[dict], args) -> str:
              "importing polars, about 0.3 s); DuckDB runs inside the harness. The machine was shared "
              "with other builds and tests (load average near 10 on 2 cores): repeats of one tool "
              "varied up to 2x, so read ratios, not seconds, and only to one digit.", ""]
-    for name in ("small", "large"):
-        rows = [r for r in res if r["set"] == name]
+    for name, table in (("small", False), ("large", False), ("small", True), ("large", True)):
+        rows = [r for r in res if r["set"] == name and bool(r.get("table")) == table]
         if not rows:
             continue
         base = rows[0]["median_s"]
         r0 = rows[0]
-        lines += [f"## {name}: {r0['files_in']} files, {r0['rows']:,} rows, {r0['bytes_in'] / 1e6:.1f} MB", "",
-                  "| Tool | Outputs | Median (s) | vs pyforge batch |", "|---|---|---|---|"]
+        what = "into one Delta table" if table else "to Parquet"
+        lines += [f"## {name} {what}: {r0['files_in']} files, {r0['rows']:,} rows, {r0['bytes_in'] / 1e6:.1f} MB",
+                  "", f"| Tool | {'Table versions' if table else 'Outputs'} | Median (s) | vs pyforge batch |",
+                  "|---|---|---|---|"]
         for r in rows:
             lines.append(f"| {r['tool']} | {r['files_out']} | {r['median_s']:.3f} | {r['median_s'] / base:.2f}x |")
         lines.append("")
@@ -167,13 +226,18 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--tables-only", action="store_true", help="only the one-Delta-table runs")
     args = ap.parse_args()
     data = ROOT / "bench" / "data" / "batch"
     work = ROOT / "bench" / "data" / "batch-out"
     small_rows = make_set(data / "small", args.small, 200, 1)
     large_rows = make_set(data / "large", args.large, int(args.large_mb * 1e6 / 75), 2)
-    res = run_set("small", data / "small", small_rows, work, args)
-    res += run_set("large", data / "large", large_rows, work, args)
+    res = []
+    if not args.tables_only:
+        res += run_set("small", data / "small", small_rows, work, args)
+        res += run_set("large", data / "large", large_rows, work, args)
+    res += run_table_set("small", data / "small", small_rows, work, args)
+    res += run_table_set("large", data / "large", large_rows, work, args)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     (ROOT / "bench" / "results" / f"batch_{stamp}.json").write_text(json.dumps(
         {"args": vars(args), "results": res}, indent=1))

@@ -78,24 +78,23 @@ pf_status pf_batch_add_path(pf_batch_job *job, const char *p, pf_error *err) {
   return add_source(job, p, 1, err);
 }
 
-pf_status pf_batch_set_output_dir(pf_batch_job *job, const char *dir, pf_error *err) {
+/* A job's optional directory (NULL or "": none), copied. */
+static pf_status set_dir(pf_batch_job *job, char **slot, const char *dir, const char *fn, pf_error *err) {
   pf_error_init(err);
-  if (!job) return pf__error_set(err, PF_EINVAL, "pf_batch_set_output_dir needs a job");
+  if (!job) return pf__error_set(err, PF_EINVAL, "%s needs a job", fn);
   char *copy = NULL;
   if (dir && *dir && !(copy = pf__strdup(dir))) return pf__error_set(err, PF_ENOMEM, "out of memory");
-  free(job->output_dir);
-  job->output_dir = copy;
+  free(*slot);
+  *slot = copy;
   return PF_OK;
 }
 
+pf_status pf_batch_set_output_dir(pf_batch_job *job, const char *dir, pf_error *err) {
+  return set_dir(job, job ? &job->output_dir : NULL, dir, "pf_batch_set_output_dir", err);
+}
+
 pf_status pf_batch_set_table(pf_batch_job *job, const char *dir, pf_error *err) {
-  pf_error_init(err);
-  if (!job) return pf__error_set(err, PF_EINVAL, "pf_batch_set_table needs a job");
-  char *copy = NULL;
-  if (dir && *dir && !(copy = pf__strdup(dir))) return pf__error_set(err, PF_ENOMEM, "out of memory");
-  free(job->table);
-  job->table = copy;
-  return PF_OK;
+  return set_dir(job, job ? &job->table : NULL, dir, "pf_batch_set_table", err);
 }
 
 pf_status pf_batch_set_workers(pf_batch_job *job, int workers, pf_error *err) {
@@ -544,40 +543,31 @@ pf_status pf_batch_run(pf_batch_job *job, const pf_options *options, pf_batch_re
   if (job->n_sources == 0)
     return pf__error_set(err, PF_EINVAL, "the batch has no inputs: add paths or glob patterns");
   r->table_version = -1;
-  if (job->table) {
-    if (job->output_dir)
-      return pf__error_set(err, PF_EINVAL, "a batch writes one output per file into an output directory, or "
-                           "every file into one table; not both: drop the output directory or the table");
-    if (bo.output_format && strcasecmp(bo.output_format, "delta") != 0)
-      return pf__error_set(err, PF_EINVAL, "a batch into one table writes a Delta table; output.format is %s: "
-                           "set it to delta (or leave it unset)", bo.output_format);
-    pf_status st = make_items(job, r, err);
-    if (st == PF_OK) st = pf__batch_table_run(job, job->table, options, &bo, r, err);
-    if (st != PF_OK) {
-      pf_batch_result_free(r);
-      return st;
-    }
-    tally(r);
-    r->seconds = pf__now() - t0;
-    if (pf__canceled(&bo))
-      return pf__error_set(err, PF_ECANCELED, "batch canceled: nothing was committed to the table %s",
-                           job->table);
-    return PF_OK;
-  }
+  if (job->table && job->output_dir)
+    return pf__error_set(err, PF_EINVAL, "a batch writes one output per file into an output directory, or "
+                         "every file into one table; not both: drop the output directory or the table");
+  if (job->table && bo.output_format && strcasecmp(bo.output_format, "delta") != 0)
+    return pf__error_set(err, PF_EINVAL, "a batch into one table writes a Delta table; output.format is %s: "
+                         "set it to delta (or leave it unset)", bo.output_format);
   if (job->output_dir) PF_TRY(make_output_dir(job->output_dir, err));
   pf_status st = make_items(job, r, err);
-  char **pass = st == PF_OK ? calloc(r->n_items ? r->n_items : 1, sizeof *pass) : NULL;
-  if (st == PF_OK && !pass) st = pf__error_set(err, PF_ENOMEM, "out of memory");
-  if (st == PF_OK) st = plan_outputs(job, options, r, pass, err);
-  if (st == PF_OK) st = pf__batch_run_items(job, options, &bo, r, convert_item, pass, 1, err);
-  for (size_t i = 0; pass && i < r->n_items; i++) free(pass[i]);
-  free(pass);
+  if (st == PF_OK && job->table) {
+    st = pf__batch_table_run(job, job->table, options, &bo, r, err);
+  } else if (st == PF_OK) {
+    char **pass = calloc(r->n_items ? r->n_items : 1, sizeof *pass);
+    st = pass ? plan_outputs(job, options, r, pass, err) : pf__error_set(err, PF_ENOMEM, "out of memory");
+    if (st == PF_OK) st = pf__batch_run_items(job, options, &bo, r, convert_item, pass, 1, err);
+    for (size_t i = 0; pass && i < r->n_items; i++) free(pass[i]);
+    free(pass);
+  }
   if (st != PF_OK) {
     pf_batch_result_free(r);
     return st;
   }
   tally(r);
   r->seconds = pf__now() - t0;
+  if (pf__canceled(&bo) && job->table)
+    return pf__error_set(err, PF_ECANCELED, "batch canceled: nothing was committed to the table %s", job->table);
   if (pf__canceled(&bo))
     return pf__error_set(err, PF_ECANCELED, "batch canceled: %zu of %zu files converted, %zu not",
                          r->converted, r->n_items, r->n_items - r->converted);

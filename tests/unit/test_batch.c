@@ -9,26 +9,9 @@
 #include <unistd.h>
 
 #include "pyforge/pyforge.h"
+#include "batch_test_util.h"
 #include "test.h"
 
-static char tmpdir[256];
-
-static const char *path_of(const char *name) {
-  static char paths[8][512];
-  static int k;
-  char *p = paths[k++ & 7];
-  snprintf(p, 512, "%s/%s", tmpdir, name);
-  return p;
-}
-
-static void write_file(const char *name, const char *text) {
-  const char *p = path_of(name);
-  FILE *f = fopen(p, "wb");
-  if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-    perror(p);
-    exit(1);
-  }
-}
 
 static int exists(const char *name) { return access(path_of(name), F_OK) == 0; }
 

@@ -18,26 +18,9 @@
 #include "core/schema.h"
 #include "engine/batch.h"
 #include "pyforge/pyforge.h"
+#include "batch_test_util.h"
 #include "test.h"
 
-static char tmpdir[256];
-
-static const char *path_of(const char *name) {
-  static char paths[8][512];
-  static int k;
-  char *p = paths[k++ & 7];
-  snprintf(p, 512, "%s/%s", tmpdir, name);
-  return p;
-}
-
-static void write_file(const char *name, const char *text) {
-  const char *p = path_of(name);
-  FILE *f = fopen(p, "wb");
-  if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-    perror(p);
-    exit(1);
-  }
-}
 
 static char *read_text(const char *path) {
   FILE *f = fopen(path, "rb");
