@@ -4,7 +4,8 @@
  * stays exact:
  *   int64 -> double      |v| <= 2^53, else the file fails naming the row
  *   double -> int64      an integral value within int64 (a table's long)
- *   date -> timestamp    midnight (naive, or UTC for a UTC table column)
+ *   date -> timestamp    midnight (naive, or UTC for a table's `timestamp`,
+ *                        where a naive timestamp goes as it is)
  *   naive -> UTC timestamp  retagged, as convert's append does
  *   anything -> string   the value's text: integers as digits, doubles as
  *                        the shortest text that reads back as the same
@@ -36,7 +37,7 @@ int pf__cast_possible(const pf_field *from, const pf_field *to) {
     case PF_TYPE_DOUBLE: return f == PF_TYPE_INT64;
     case PF_TYPE_INT64: return f == PF_TYPE_DOUBLE;
     case PF_TYPE_TIMESTAMP: return f == PF_TYPE_DATE;
-    case PF_TYPE_TIMESTAMP_UTC: return f == PF_TYPE_TIMESTAMP;
+    case PF_TYPE_TIMESTAMP_UTC: return f == PF_TYPE_TIMESTAMP || f == PF_TYPE_DATE;
     default: return 0;
   }
 }

@@ -222,6 +222,17 @@ TEST_IMPL(reconciled_and_one_commit) {
   ASSERT(strstr(log, "9007199254740993"));
   ASSERT(strstr(log, "\\\"big\\\":\\\"1.5\\\""));
   free(log);
+  /* a file of dates alone goes into the table's timestamp column (midnight) */
+  mkdir(path_of("r2"), 0755);
+  write_file("r2/dates.csv", "id,d\n9,2024-05-05\n");
+  const char *const append[] = {"delta.mode", "append", NULL};
+  ASSERT_EQ(run_table("r2/*.csv", "t1", &r, NULL, append), PF_OK);
+  ASSERT_EQ(r.converted, 1);
+  ASSERT_EQ(r.table_version, 1);
+  pf_batch_result_free(&r);
+  log = read_text(path_of("t1/_delta_log/00000000000000000001.json"));
+  ASSERT(log && strstr(log, "\\\"d\\\":\\\"2024-05-05T00:00:00.000Z\\\""));
+  free(log);
 }
 
 TEST_IMPL(append_keeps_the_table_types) {
