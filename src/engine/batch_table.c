@@ -70,6 +70,7 @@ typedef struct input {
   pf__local_paths lp;
   pf__session s;
   int open;
+  int quiet;            /* the scan: bad rows are logged by the write     */
   int64_t rejected;
 } input;
 
@@ -79,7 +80,7 @@ static pf_status on_reject(void *user, int64_t line, const char *reason, const c
   (void)raw_len;
   (void)err;
   input *in = user;
-  if (++in->rejected <= REJECTS_LOGGED)
+  if (++in->rejected <= REJECTS_LOGGED && !in->quiet)
     pf__log_msg(&in->s.log, PF_LOG_WARN, "line %lld left out (input.on_bad_rows=skip): %s", (long long)line,
                 reason);
   return PF_OK;
@@ -191,6 +192,7 @@ static pf_status scan_item(void *ctx, size_t i, pf_batch_item *it, pf_options *o
   table_run *t = ctx;
   input in;
   pf_status st = input_open(&in, o, &it->error);
+  in.quiet = 1;
   if (st == PF_OK) st = scan_rows(&in, t->bo, &t->sc[i], &it->error);
   input_close(&in);
   return st;
