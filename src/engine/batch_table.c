@@ -92,10 +92,13 @@ static pf_status select_group(input *in, pf_error *err) {
   pf__plan plan;
   PF_TRY(pf__plan_build(&plan, s->rops, s->reader, &in->lp.opts, "", NULL, err));
   pf_status st = PF_OK;
-  if (plan.n_jobs != 1)
-    st = pf__error_set(err, PF_EINVAL, "the file gives %zu outputs (%s with different headers); one table takes "
-                       "one: choose the sheets with excel.sheets, or convert the file on its own",
-                       plan.n_jobs, s->rops->tables_apart ? "tables" : "sheets");
+  if (plan.n_jobs != 1 && s->rops->tables_apart)
+    st = pf__error_set(err, PF_EINVAL, "the file holds %zu tables; a batch into one table takes one table of each "
+                       "file: select one (pyforge info lists them), or convert the file on its own", plan.n_jobs);
+  else if (plan.n_jobs != 1)
+    st = pf__error_set(err, PF_EINVAL, "the file gives %zu outputs (sheets with different headers); one table "
+                       "takes one: choose the sheets with excel.sheets, or convert the file on its own",
+                       plan.n_jobs);
   else if (plan.jobs[0].tables)
     st = s->rops->select(s->reader, plan.jobs[0].tables, plan.jobs[0].n_tables, plan.jobs[0].table_column, err);
   pf__plan_free(&plan);
@@ -403,7 +406,11 @@ static pf_status write_item(void *ctx, size_t i, pf_batch_item *it, pf_options *
     void *part = NULL;
     int restart = 0;
     pf_status st = input_open(&in, o, &it->error);
-    if (st == PF_OK) st = pf__delta_part_open(t->main, in.s.pool, &in.s.log, &part, &it->error);
+    if (st == PF_OK) { /* the part copies the main write, which keep changes */
+      pthread_mutex_lock(&t->mu);
+      st = pf__delta_part_open(t->main, in.s.pool, &in.s.log, &part, &it->error);
+      pthread_mutex_unlock(&t->mu);
+    }
     if (st == PF_OK) st = write_rows(t, &in, part, i, it, &restart, &it->error);
     uint64_t bytes = 0;
     if (st == PF_OK) {

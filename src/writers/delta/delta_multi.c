@@ -15,7 +15,8 @@
  * to write into.
  *
  * Threads: parts are used by one thread each; keep and drop change the
- * main write and must be called one at a time (the caller holds a lock).
+ * main write and part_open copies it, so those three are called one at a
+ * time (the caller holds a lock).
  */
 #include <stdlib.h>
 #include <string.h>

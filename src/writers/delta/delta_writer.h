@@ -21,7 +21,8 @@ pf_status pf__delta_table_info(const char *dir, const pf__opts *opts,
  * env->schema is the schema every part's batches come in); each input gets
  * a part, written with .write; pf__delta_part_keep finishes it and hands
  * its files to main (counted as one input in the commitInfo), drop removes
- * them. Keep and drop one at a time; parts on any threads. Then main is
+ * them. Part open, keep and drop one at a time (keep changes main, open
+ * copies it); each part on one thread at a time. Then main is
  * closed, committed or aborted as usual. */
 pf_status pf__delta_part_open(void *main, pf__pool *pool, const pf__log *log, void **part,
                               pf_error *err);
