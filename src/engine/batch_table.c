@@ -92,15 +92,17 @@ static pf_status select_group(input *in, pf_error *err) {
   pf__plan plan;
   PF_TRY(pf__plan_build(&plan, s->rops, s->reader, &in->lp.opts, "", NULL, err));
   pf_status st = PF_OK;
-  if (plan.n_jobs != 1 && s->rops->tables_apart)
-    st = pf__error_set(err, PF_EINVAL, "the file holds %zu tables; a batch into one table takes one table of each "
-                       "file: select one (pyforge info lists them), or convert the file on its own", plan.n_jobs);
-  else if (plan.n_jobs != 1)
-    st = pf__error_set(err, PF_EINVAL, "the file gives %zu outputs (sheets with different headers); one table "
-                       "takes one: choose the sheets with excel.sheets, or convert the file on its own",
-                       plan.n_jobs);
-  else if (plan.jobs[0].tables)
+  if (plan.n_jobs != 1) {
+    const pf__reader_ops *r = s->rops;
+    const char *word = pf__table_word(r);
+    st = pf__error_set(err, PF_EINVAL, "the file gives %zu outputs (%s%s%s); a batch into one table takes one "
+                       "from each file: choose the %ss with %s, or convert the file on its own",
+                       plan.n_jobs, r->tables_apart ? "one per " : "", word,
+                       r->tables_apart ? "" : "s with different headers", word,
+                       r->tables_key ? r->tables_key : "the reader's selection option");
+  } else if (plan.jobs[0].tables) {
     st = s->rops->select(s->reader, plan.jobs[0].tables, plan.jobs[0].n_tables, plan.jobs[0].table_column, err);
+  }
   pf__plan_free(&plan);
   return st;
 }
