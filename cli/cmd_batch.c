@@ -58,14 +58,10 @@ static int scan(cli_args *a, pf_options *o, cli_globals *g, batch_cli *b) {
       n_patterns++;
       continue;
     }
-    int r = cli_table_option(a, opt, o, PF_USE_CONVERT);
-    if (r < 0) return EXIT_USAGE;
-    if (r > 0) continue;
-    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
-      fputs(help, stdout);
-      cli_print_table_help(stdout, PF_USE_CONVERT);
-      return EXIT_OK;
-    } else if (!strcmp(opt, "-o") || !strcmp(opt, "--output-dir")) {
+    int r = cli_engine_option(a, opt, help, o, PF_USE_CONVERT, &b->json);
+    if (r == CLI_TAKEN) continue;
+    if (r != CLI_NOT_MINE) return r;
+    if (!strcmp(opt, "-o") || !strcmp(opt, "--output-dir")) {
       if (!(v = cli_args_value(a, opt))) return EXIT_USAGE;
       if (pf_batch_set_output_dir(b->job, v, &err) != PF_OK)
         return cli_usage_error("batch", "%s", err.message);
@@ -81,8 +77,6 @@ static int scan(cli_args *a, pf_options *o, cli_globals *g, batch_cli *b) {
       long n = strtol(v, &end, 10);
       if (!*v || *end || n < 0 || n > 1024 || pf_batch_set_workers(b->job, (int)n, &err) != PF_OK)
         return cli_usage_error("batch", "--workers takes a number from 0 (automatic) to 1024; got '%s'", v);
-    } else if (!strcmp(opt, "--json")) {
-      b->json = 1;
     } else if (cli_verbosity_option(opt, g)) {
       continue;
     } else {
