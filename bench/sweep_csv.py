@@ -38,6 +38,7 @@ import datetime
 import decimal
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -141,14 +142,32 @@ def read_pyarrow(path, sniff):
         return {"error": str(e).splitlines()[0][:300]}
 
 
+def names(header):
+    """Header names compared: case and outer space ignored; generated names
+    (PyForge's Column_1.., DuckDB's column0.., pyarrow's f0..) as their
+    position; a duplicate's suffix (PyForge name_2, DuckDB name_1: a
+    documented choice, compatibility.md) dropped."""
+    out, seen = [], set()
+    for i, h in enumerate(header):
+        k = h.strip().lower()
+        if re.fullmatch(r"column_?0*\d+|f\d+", k) and (
+                k == f"column_{i + 1}" or re.fullmatch(rf"column0*{i}", k) or k == f"f{i}"):
+            k = f"#{i}"
+        m = re.fullmatch(r"(.*)_(\d+)", k)
+        if m and m.group(1) in seen:
+            k = m.group(1) + "_dup"
+        seen.add(k)
+        out.append(k)
+    return out
+
+
 def first_diff(a, b):
     """The first kind of difference between two read tables, or None / 'typing'."""
     if len(a["rows"]) != len(b["rows"]):
         return "rows", f"{len(a['rows'])} vs {len(b['rows'])} rows"
     if len(a["header"]) != len(b["header"]):
         return "cols", f"{len(a['header'])} vs {len(b['header'])} columns"
-    ha = [h.strip().lower() for h in a["header"]]
-    hb = [h.strip().lower() for h in b["header"]]
+    ha, hb = names(a["header"]), names(b["header"])
     if ha != hb:
         i = next(i for i in range(len(ha)) if ha[i] != hb[i])
         return "header", f"column {i + 1}: {a['header'][i]!r} vs {b['header'][i]!r}"
