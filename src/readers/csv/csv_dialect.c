@@ -20,9 +20,12 @@
  * only with C >= 2 and, for a rare delimiter, every row consistent; rows
  * after an unterminated quote do not count (the reader reports the quote).
  * The winner has the most consistent rows, then the fewest others, then a
- * common delimiter over a rare one, then the delimiter followed by a space
- * (valid only where the whole sample writes it so), then the larger C,
- * then the earlier place in the lists above.
+ * common delimiter over a rare one, then, for one delimiter, the form
+ * followed by a space (valid only where the whole sample writes it so),
+ * then the larger C, then the earlier place in the lists above. (Across
+ * delimiters the space decides nothing: tab-separated rows that each
+ * quote a "last, first" name split in 2 by ", " everywhere, but in many
+ * more by tab.)
  * When nothing qualifies (a one-column file) the dialect is "," with ".
  */
 #include <string.h>
@@ -52,6 +55,7 @@ typedef struct score {
   size_t cm;   /* the modal field count           */
   int rare;
   int space;   /* the delimiter is followed by a space everywhere */
+  uint8_t delim;
 } score;
 
 /* With d->space: is every delimiter of row [s, e) followed by a space? */
@@ -110,6 +114,7 @@ static void evaluate(const pf__csv_dialect *d, const uint8_t *text, size_t n,
   s->cons = cnt[best];
   s->cm = val[best];
   s->space = d->space;
+  s->delim = d->delim;
   pf__buf_free(&fields);
   pf__buf_free(&scratch);
   pf__csv_rows_free(&rows);
@@ -120,7 +125,7 @@ static int better(const score *a, const score *b) {
   if (a->cons != b->cons) return a->cons > b->cons;
   if (a->rows - a->cons != b->rows - b->cons) return a->rows - a->cons < b->rows - b->cons;
   if (a->rare != b->rare) return !a->rare;
-  if (a->space != b->space) return a->space; /* ", " everywhere: its delimiter */
+  if (a->space != b->space && a->delim == b->delim) return a->space; /* ", " everywhere */
   return a->cm > b->cm;
 }
 
