@@ -17,8 +17,11 @@ Each file falls in one class:
   agree               same shape, header and values
   agree-typing        same, up to numeric/temporal rendering (typing choices)
   all-refuse          every reader fails
-  pyforge-refuses     PyForge fails where DuckDB reads (pyarrow agreeing on
-                      the shape, or unable to read: "-alone" when it disagrees)
+  pyforge-refuses[why]
+                      PyForge fails where DuckDB reads (pyarrow agreeing on
+                      the shape, or unable to read: "-alone" when it disagrees);
+                      why: bad-row (strict mode; ",keep:" what --on-bad-rows
+                      keep gives against DuckDB), nul-byte, open-quote, other
   others-refuse       PyForge reads where DuckDB fails
   rows / cols / header / values
                       the first kind of difference found; suffixed with
@@ -85,12 +88,13 @@ def table_of(header, columns):
     return {"header": list(header), "rows": [[text(v) for v in r] for r in rows]}
 
 
-def read_pyforge(path, tmp):
+def read_pyforge(path, tmp, *extra):
     import pyarrow.parquet as pq
     out = os.path.join(tmp, "out.parquet")
     if os.path.exists(out):
         os.remove(out)
-    cmd = [G["pyforge"], "convert", path, out, "--force", "-q", "-j", "1", "--input-format", "csv"]
+    cmd = [G["pyforge"], "convert", path, out, "--force", "-q", "-j", "1", "--input-format", "csv",
+           *extra]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=120)
     except subprocess.TimeoutExpired:
@@ -182,6 +186,15 @@ def first_diff(a, b):
     return ("typing", typing) if typing else (None, None)
 
 
+def refusal(message):
+    """Why PyForge refused, in a word (its error messages' own wording)."""
+    for key, why in (("where the header has", "bad-row"), ("where the other rows have", "bad-row"),
+                     ("NUL byte", "nul-byte"), ("unterminated quote", "open-quote")):
+        if key in message:
+            return why
+    return "other"
+
+
 def classify(path):
     tmp = G.setdefault("tmp", tempfile.mkdtemp(prefix="sweep-"))
     pf = read_pyforge(path, tmp)
@@ -192,8 +205,14 @@ def classify(path):
         res.update(cls="all-refuse", detail=pf["error"][-160:])
     elif "error" in pf:
         alone = "error" not in pa and first_diff(pa, dd)[0] not in (None, "typing")
-        res.update(cls="pyforge-refuses" + ("-alone" if alone else ""), detail=pf["error"][-200:],
-                   dd_shape=f"{len(dd['rows'])}x{len(dd['header'])}")
+        why = refusal(pf["error"])
+        if why == "bad-row":  # strict mode; what does the lenient mode give?
+            keep = read_pyforge(path, tmp, "--on-bad-rows", "keep")
+            why += ",keep:" + ("fails" if "error" in keep else
+                               {None: "agree", "typing": "agree"}.get(first_diff(keep, dd)[0],
+                                                                      first_diff(keep, dd)[0]))
+        res.update(cls=f"pyforge-refuses[{why}]" + ("-alone" if alone else ""),
+                   detail=pf["error"][-200:], dd_shape=f"{len(dd['rows'])}x{len(dd['header'])}")
     elif "error" in dd:
         res.update(cls="others-refuse", detail=dd["error"][:200],
                    pf_shape=f"{len(pf['rows'])}x{len(pf['header'])}")

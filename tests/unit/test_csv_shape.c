@@ -155,6 +155,11 @@ TEST_IMPL(preamble_line_shorter_than_the_header) {
   ASSERT(repaired("pre.csv", "some notes...\nmore notes,...\nid,name,qty\n",
                   "id:int64,name:string,qty:int64",
                   "lines 1-2 above the header hold a title: left out\n"));
+  /* lines of "key,value" notes above the header: the first note was taken
+   * as the header and every data row was bad */
+  ASSERT(repaired("pre3.csv", "Vendor Name,Test\nStart Date,06/02/2024\nid,name,qty\n",
+                  "id:int64,name:string,qty:int64",
+                  "lines 1-2 above the header hold a title: left out\n"));
   /* a short header over data rows stays the header (one name missing) */
   ASSERT(repaired("pre2.csv", "id,nameqty\n", "id:int64,nameqty:string,Column_3:int64",
                   "the header (line 1) has 2 names"));

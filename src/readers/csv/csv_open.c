@@ -244,6 +244,7 @@ static pf_status header_row_again(pf__csv_reader *r, const pf__buf *b,
 }
 
 #define MAX_EXTRA_HEADER_ROWS 2
+#define MAX_NOTE_ROWS 10
 
 /* A header candidate with fewer names than the body has fields, above row
  * i: is row i the header instead (the candidate a line of notes)? Row i
@@ -275,6 +276,25 @@ static pf_status header_below(pf__csv_reader *r, const pf__buf *b, const pf__csv
   return st;
 }
 
+/* A header candidate with fewer fields than the body: is a row below it
+ * (*to, else 0), within MAX_NOTE_ROWS and past rows that are all shorter
+ * than the body, the header instead? The candidate and those rows are then
+ * lines of notes ("Vendor Name<TAB>Test", "Start Date<TAB>06/02/2024"). */
+static pf_status header_further(pf__csv_reader *r, const pf__buf *b, const pf__csv_rows *rows,
+                                const pf__csv_shape *sh, size_t *to) {
+  *to = 0;
+  const size_t c = sh->body_cols;
+  for (size_t j = sh->lead + 1; j < sh->m && j <= sh->lead + MAX_NOTE_ROWS; j++) {
+    if (sh->nf[j] > c) return PF_OK;
+    if (sh->nf[j] < c) continue;
+    int yes;
+    PF_TRY(header_below(r, b, rows, j, c, &yes));
+    if (yes) *to = j;
+    return PF_OK;
+  }
+  return PF_OK;
+}
+
 /* Is the shape's candidate a header (given or detected), and do rows below
  * it continue it (*extra)? Types come from the rows below those that could
  * continue the header, then the rows that do not are added. Title rows
@@ -292,6 +312,15 @@ static pf_status decide_header(pf__csv_reader *r, const pf__buf *b, const pf__cs
   nl.all_strings = 0;
   int moved = 0;
   for (;;) {
+    if (!moved && sh->hdr_n < sh->body_cols) { /* lines of notes above the header? */
+      size_t to;
+      PF_TRY(header_further(r, b, rows, sh, &to));
+      if (to) { /* once: a retry from row 0 below must not come back here */
+        moved = 1;
+        sh->lead = to;
+        PF_TRY(pf__csv_shape_header(sh, &r->d, b->data, rows));
+      }
+    }
     const size_t first = sh->lead + 1, deep = first + MAX_EXTRA_HEADER_ROWS;
     PF_TRY(infer_body(r, b, rows, deep < rows->n ? deep : rows->n, cols, n_alloc));
     size_t k = 0;
@@ -304,16 +333,6 @@ static pf_status decide_header(pf__csv_reader *r, const pf__buf *b, const pf__cs
     PF_TRY(pf__csv_infer_rows(&r->d, &r->ictx, &nl, b->data, rows, first + k, to, cols, n_alloc));
     size_t body = rows->n - first - k;
     r->has_header = pf__csv_detect_header(&r->ictx, sh->hdr, sh->hdr_n, cols, sh->n_cols, body);
-    if (r->has_header && !moved && k == 0 && sh->hdr_n < sh->n_cols) { /* notes above? */
-      int below;
-      PF_TRY(header_below(r, b, rows, first, sh->n_cols, &below));
-      if (below) { /* once: a retry from row 0 below must not come back here */
-        moved = 1;
-        sh->lead++;
-        PF_TRY(pf__csv_shape_header(sh, &r->d, b->data, rows));
-        continue;
-      }
-    }
     if (r->has_header) {
       *extra = k;
       return k ? pf__csv_shape_join(sh, &r->d, b->data, rows, k) : PF_OK;
