@@ -38,7 +38,6 @@ the first differing detail.
 import argparse
 import collections
 import datetime
-import decimal
 import json
 import os
 import re
@@ -47,26 +46,18 @@ import sys
 import tempfile
 from multiprocessing import Pool
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pollock import text as pollock_text  # noqa: E402  (one rendering for both)
+
 EXTS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".tbl")
 G = {}
 
 
 def text(v):
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        if v == v and v not in (float("inf"), float("-inf")) and v.is_integer() and abs(v) < 1e16:
-            return str(int(v))
-        return repr(v)
+    """A value as text, as bench/pollock.py renders it (naive timestamps)."""
     if isinstance(v, datetime.datetime):
-        return v.replace(tzinfo=None).isoformat(sep=" ")
-    if isinstance(v, (datetime.date, datetime.time, decimal.Decimal, int)):
-        return str(v)
-    if isinstance(v, bytes):
-        return v.decode("utf-8", "replace")
-    return str(v)
+        v = v.replace(tzinfo=None)
+    return pollock_text(v)
 
 
 def same_typed(a, b):
