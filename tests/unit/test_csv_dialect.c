@@ -42,6 +42,27 @@ TEST_IMPL(comma_beats_space_in_text) {
   csvt_free(&r);
 }
 
+TEST_IMPL(tab_beats_comma_space_inside_quotes) {
+  /* every row quotes a "last, first" name: ", " splits each row in 2
+   * everywhere, tab in 4; the wider split by another delimiter wins (the
+   * ", " preference is between a delimiter with and without its space;
+   * duckdb's real/ncvoter.csv became 2 columns of tab-joined text) */
+  const char *p = CSVT_FILE("voters.csv",
+                            "\"id\"\t\"last, first\"\t\"city\"\t\"age\"\n"
+                            "\"1\"\t\"ABBOTT, AMELIA\"\t\"MEBANE\"\t\"22\"\n"
+                            "\"2\"\t\"BAKER, JO\"\t\"BURLINGTON\"\t\"31\"\n"
+                            "\"3\"\t\"COLE, AL\"\t\"ELON\"\t\"47\"\n");
+  csvt_result r;
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,last, first:string,city:string,age:int64");
+  ASSERT_ROWS(r, "1|'ABBOTT, AMELIA'|'MEBANE'|22\n2|'BAKER, JO'|'BURLINGTON'|31\n"
+                 "3|'COLE, AL'|'ELON'|47\n");
+  csvt_free(&r);
+  ASSERT_OK(csvt_info(p, NULL, &r));
+  ASSERT_STR_EQ(prop(&r.info, "delimiter"), "\\t");
+  csvt_free(&r);
+}
+
 TEST_IMPL(semicolon_with_decimal_commas) {
   const char *p = CSVT_FILE("eu.csv", "item;price;qty\na;1,5;2\nb;2,25;3\nc;3;4\n");
   csvt_result r;
@@ -105,6 +126,14 @@ TEST_IMPL(backslash_escape) {
   csvt_free(&r);
   ASSERT_OK(csvt_info(p, NULL, &r));
   ASSERT_STR_EQ(prop(&r.info, "escape"), "\\");
+  csvt_free(&r);
+  /* both escapes split the rows alike (no delimiter inside the quotes):
+   * the one under which every quoted field is well formed wins (duckdb's
+   * auto/backslash_escape.csv read text\2\"" for text"2") */
+  p = CSVT_FILE("bs3.csv", "id|code|note\n123|T7|text1\n345|T7|\"text\\\"2\\\"\"\n567|T7|text3\n");
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,code:string,note:string");
+  ASSERT_ROWS(r, "123|'T7'|'text1'\n345|'T7'|'text\"2\"'\n567|'T7'|'text3'\n");
   csvt_free(&r);
   /* forced doubled-quote escape: the backslash is data */
   pf__opts o;
@@ -224,6 +253,7 @@ TEST_IMPL(info_props_order) {
 int main(void) {
   RUN_TEST(each_delimiter);
   RUN_TEST(comma_beats_space_in_text);
+  RUN_TEST(tab_beats_comma_space_inside_quotes);
   RUN_TEST(semicolon_with_decimal_commas);
   RUN_TEST(rfc4180_quoting);
   RUN_TEST(single_quotes);

@@ -148,6 +148,48 @@ TEST_IMPL(header_of_two_rows) {
   free(t);
 }
 
+TEST_IMPL(preamble_line_shorter_than_the_header) {
+  /* notes above the table, the last with 2 fields over a 3-field header:
+   * the header is the row of 3 names, not the notes with a name added
+   * (duckdb's auto/multiple_skip_row.csv: the names became a data row) */
+  ASSERT(repaired("pre.csv", "some notes...\nmore notes,...\nid,name,qty\n",
+                  "id:int64,name:string,qty:int64",
+                  "lines 1-2 above the header hold a title: left out\n"));
+  /* lines of "key,value" notes above the header: the first note was taken
+   * as the header and every data row was bad */
+  ASSERT(repaired("pre3.csv", "Vendor Name,Test\nStart Date,06/02/2024\nid,name,qty\n",
+                  "id:int64,name:string,qty:int64",
+                  "lines 1-2 above the header hold a title: left out\n"));
+  /* a short header over data rows stays the header (one name missing) */
+  ASSERT(repaired("pre2.csv", "id,nameqty\n", "id:int64,nameqty:string,Column_3:int64",
+                  "the header (line 1) has 2 names"));
+}
+
+TEST_IMPL(header_rows_hold_words) {
+  csvt_result r;
+  /* a row of dashes under the names is data, not a second header row */
+  char *t = table("id,name,qty\n----,----,---\n", "%d,a%d,%d\n");
+  read_text("dash.csv", t, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "id:string,name:string,qty:string");
+  ASSERT_EQ(r.n_rows, ROWS + 1);
+  csvt_free(&r);
+  free(t);
+  /* numbers with thousands separators (text) above plain numbers: data,
+   * no header of three joined values (duckdb's
+   * thousands_separator/simple_quoted.csv) */
+  const char *num = "\"100,000.00\"\n\"300,000.20\"\n\"300,000,000.40\"\n\"50\"\n\"9999.20\"\n";
+  read_text("thou.csv", num, NULL, &r);
+  ASSERT_STR_EQ(r.schema, "Column_1:string");
+  ASSERT_EQ(r.n_rows, 5);
+  csvt_free(&r);
+  /* a first row like every row below it, no word in it: data
+   * (duckdb's timestamp_tz.csv lost its first date to the header) */
+  read_text("dates.csv", "1/1/2020\n1/1/2020\n1/1/2020\n5/7/1995\n", NULL, &r);
+  ASSERT_STR_EQ(r.schema, "Column_1:string");
+  ASSERT_EQ(r.n_rows, 4);
+  csvt_free(&r);
+}
+
 TEST_IMPL(sparse_first_row_without_header_is_data) {
   /* one value in the first row, but no header below it: not a title */
   const char *p = CSVT_FILE("sp.csv", "7,,\n1,2,3\n4,5,6\n");
@@ -314,6 +356,8 @@ int main(void) {
   RUN_TEST(one_bad_row_does_not_move_the_header);
   RUN_TEST(title_rows_above_the_header);
   RUN_TEST(header_of_two_rows);
+  RUN_TEST(preamble_line_shorter_than_the_header);
+  RUN_TEST(header_rows_hold_words);
   RUN_TEST(sparse_first_row_without_header_is_data);
   RUN_TEST(title_candidate_wider_than_the_body);
   RUN_TEST(file_without_header);

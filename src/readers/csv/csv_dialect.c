@@ -11,7 +11,9 @@
  *               sample); never "none" unless asked for (a file without
  *               quotes reads the same either way)
  *   escapes     doubled quote; backslash only if the sample holds \" (or
- *               \' for the single quote)
+ *               \' for the single quote); when both split the sample
+ *               alike, the one with fewer malformed quoted fields wins
+ *               (under doubled quotes "a\"b\"" holds a lone quote)
  *   space       a delimiter other than space is also tried followed by one
  *               space ("a, b, \"c\""), valid only when every delimiter in
  *               the sampled rows is followed by a space
@@ -20,9 +22,12 @@
  * only with C >= 2 and, for a rare delimiter, every row consistent; rows
  * after an unterminated quote do not count (the reader reports the quote).
  * The winner has the most consistent rows, then the fewest others, then a
- * common delimiter over a rare one, then the delimiter followed by a space
- * (valid only where the whole sample writes it so), then the larger C,
- * then the earlier place in the lists above.
+ * common delimiter over a rare one, then, for one delimiter, the form
+ * followed by a space (valid only where the whole sample writes it so),
+ * then the larger C, then the earlier place in the lists above. (Across
+ * delimiters the space decides nothing: tab-separated rows that each
+ * quote a "last, first" name split in 2 by ", " everywhere, but in many
+ * more by tab.)
  * When nothing qualifies (a one-column file) the dialect is "," with ".
  */
 #include <string.h>
@@ -52,6 +57,9 @@ typedef struct score {
   size_t cm;   /* the modal field count           */
   int rare;
   int space;   /* the delimiter is followed by a space everywhere */
+  uint8_t delim, quote;
+  size_t malformed; /* quoted fields with a lone quote inside (judged only
+                       where both escapes are tried)                     */
 } score;
 
 /* With d->space: is every delimiter of row [s, e) followed by a space? */
@@ -68,8 +76,37 @@ static int row_spaced(const pf__csv_dialect *d, const uint8_t *s, const uint8_t 
   return 1;
 }
 
+/* Is the quoted field p[0..n) well formed: closed by its quote, every
+ * quote inside doubled or (with a backslash escape) escaped? */
+static int quoted_ok(const pf__csv_dialect *d, const uint8_t *p, size_t n) {
+  if (n < 2 || p[n - 1] != d->quote) return 0;
+  for (size_t i = 1; i + 1 < n; i++) {
+    if (d->escape && p[i] == d->escape && i + 2 < n) i++;
+    else if (p[i] == d->quote && !(i + 2 < n && p[i + 1] == d->quote)) return 0;
+    else if (p[i] == d->quote) i++;
+  }
+  return 1;
+}
+
+/* Quoted fields of row [s, e) (nf fields) that are not well formed. */
+static size_t row_malformed(const pf__csv_dialect *d, const uint8_t *s, const uint8_t *e,
+                            size_t nf, pf__buf *fields, pf__buf *scratch) {
+  if (pf__buf_reserve(fields, (nf ? nf : 1) * sizeof(pf__csv_field)) != PF_OK ||
+      pf__buf_reserve(scratch, (size_t)(e - s) + 1) != PF_OK)
+    return 0;
+  pf__csv_field *f = (pf__csv_field *)(void *)fields->data;
+  pf__csv_split(d, s, e, f, nf, scratch->data);
+  size_t bad = 0;
+  for (size_t i = 0; i < nf; i++) {
+    const uint8_t *a = s + f[i].raw;
+    const uint8_t *z = i + 1 < nf ? s + f[i + 1].raw - 1 - d->space : e;
+    if (z > a && *a == d->quote) bad += !quoted_ok(d, a, (size_t)(z - a));
+  }
+  return bad;
+}
+
 static void evaluate(const pf__csv_dialect *d, const uint8_t *text, size_t n,
-                     int is_all, score *s) {
+                     int is_all, int judge_quotes, score *s) {
   memset(s, 0, sizeof *s);
   pf__csv_scanner sc;
   pf__csv_scan_init(&sc, d, 1);
@@ -93,6 +130,7 @@ static void evaluate(const pf__csv_dialect *d, const uint8_t *text, size_t n,
     const uint8_t *e0 = pf__csv_row_end(d, s0, text + rows.end[i]);
     size_t nf = pf__csv_split(d, s0, e0, NULL, 0, NULL);
     if (d->space && spaced && !row_spaced(d, s0, e0, nf, &fields, &scratch)) spaced = 0;
+    if (judge_quotes) s->malformed += row_malformed(d, s0, e0, nf, &fields, &scratch);
     size_t k = 0;
     while (k < nk && val[k] != nf) k++;
     if (k == nk) {
@@ -110,6 +148,8 @@ static void evaluate(const pf__csv_dialect *d, const uint8_t *text, size_t n,
   s->cons = cnt[best];
   s->cm = val[best];
   s->space = d->space;
+  s->delim = d->delim;
+  s->quote = d->quote;
   pf__buf_free(&fields);
   pf__buf_free(&scratch);
   pf__csv_rows_free(&rows);
@@ -120,7 +160,9 @@ static int better(const score *a, const score *b) {
   if (a->cons != b->cons) return a->cons > b->cons;
   if (a->rows - a->cons != b->rows - b->cons) return a->rows - a->cons < b->rows - b->cons;
   if (a->rare != b->rare) return !a->rare;
-  if (a->space != b->space) return a->space; /* ", " everywhere: its delimiter */
+  if (a->malformed != b->malformed && a->delim == b->delim && a->quote == b->quote)
+    return a->malformed < b->malformed; /* one quote, two escapes */
+  if (a->space != b->space && a->delim == b->delim) return a->space; /* ", " everywhere */
   return a->cm > b->cm;
 }
 
@@ -195,7 +237,7 @@ void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
         c.escape = ql[j] ? el[k % ne] : 0;
         c.space = k >= ne;
         score s;
-        evaluate(&c, text, n, is_all, &s);
+        evaluate(&c, text, n, is_all, ne > 1, &s);
         s.rare = o->delimiter == PF_AUTO && i >= n_common;
         if (!s.valid || s.cm < 2) continue;
         if (s.rare && s.cons != s.rows) continue;

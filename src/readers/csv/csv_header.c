@@ -11,7 +11,9 @@
  *   types below it is data.
  * - If every column below is string (or there are no other rows), the
  *   file has a header when every first-row value is non-empty text that is
- *   not a number, boolean, date or timestamp.
+ *   not a number, boolean, date or timestamp, and one of them at least
+ *   holds a letter (a word): "1/1/2020" or "100,000.00" above more of the
+ *   same is data, not a name.
  *
  * Column names: the header field's value (quotes removed as for any
  * field), or none without a header, made unique by the rules every reader
@@ -25,6 +27,15 @@
 
 #include "core/names.h"
 #include "readers/csv/csv_internal.h"
+
+int pf__csv_row_has_word(const pf__csv_field *f, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < f[i].n; j++) {
+      uint8_t c = f[i].p[j];
+      if (c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return 1;
+    }
+  return 0;
+}
 
 int pf__csv_detect_header(const pf__infer_ctx *ctx, const pf__csv_field *first,
                           size_t n_first, const pf__infer_col *body,
@@ -48,7 +59,7 @@ int pf__csv_detect_header(const pf__infer_ctx *ctx, const pf__csv_field *first,
     if (pf__infer_value(ctx, (const char *)first[i].p, first[i].n, NULL) != PF_TYPE_STRING)
       return 0;
   }
-  return 1;
+  return pf__csv_row_has_word(first, n_first);
 }
 
 void pf__csv_names_free(char **names, size_t n) { pf__names_free(names, n); }

@@ -197,6 +197,10 @@ int pf__csv_is_null(const pf__csv_nulls *nl, pf_type t, const uint8_t *p,
 int pf__csv_detect_header(const pf__infer_ctx *ctx, const pf__csv_field *first,
                           size_t n_first, const pf__infer_col *body,
                           size_t n_cols, size_t n_body);
+/* Does some field of f[0..n) hold a letter (an ASCII letter or any
+ * non-ASCII character)? A row naming columns does; a row of numbers,
+ * dates or dashes does not. */
+int pf__csv_row_has_word(const pf__csv_field *f, size_t n);
 /* Column names (see the rules in csv_header.c; original: the original
  * PyForge CLI's, for input.all_strings); names[i] are malloc'd. */
 pf_status pf__csv_column_names(const pf__csv_field *first, size_t n_first,

@@ -211,8 +211,10 @@ static pf_status infer_body(pf__csv_reader *r, const pf__buf *b, const pf__csv_r
 
 /* Below a header, does sample row i name the columns again (a header of
  * two or three rows)? Every field must be non-empty text that is no value
- * of any type, under a body with typed columns (cols): a data row with a
- * stray word in a numeric column still has values that fit elsewhere. */
+ * of any type, one at least with a letter (a row of dashes under the
+ * names, or numbers written with thousands separators, are data), under a
+ * body with typed columns (cols): a data row with a stray word in a
+ * numeric column still has values that fit elsewhere. */
 static pf_status header_row_again(pf__csv_reader *r, const pf__buf *b,
                                   const pf__csv_rows *rows, size_t i,
                                   const pf__infer_col *cols, size_t n_cols, int *yes) {
@@ -235,12 +237,63 @@ static pf_status header_row_again(pf__csv_reader *r, const pf__buf *b,
   for (size_t c = 0; c < n_cols && *yes; c++)
     *yes = f[c].n > 0 && !pf__infer_default_null((const char *)f[c].p, f[c].n) &&
            pf__infer_value(&r->ictx, (const char *)f[c].p, f[c].n, NULL) == PF_TYPE_STRING;
+  *yes = *yes && pf__csv_row_has_word(f, n_cols);
   free(f);
   free(sc);
   return PF_OK;
 }
 
 #define MAX_EXTRA_HEADER_ROWS 2
+#define MAX_NOTE_ROWS 10
+
+/* A header candidate with fewer names than the body has fields, above row
+ * i: is row i the header instead (the candidate a line of notes)? Row i
+ * must have the body's n_cols fields and be a header by the typed rule
+ * (its text where the rows below it have numbers, dates, ...); the
+ * all-string rule is too weak to move the header down. */
+static pf_status header_below(pf__csv_reader *r, const pf__buf *b, const pf__csv_rows *rows,
+                              size_t i, size_t n_cols, int *yes) {
+  *yes = 0;
+  if (i + 1 >= rows->n || n_cols == 0) return PF_OK;
+  const uint8_t *s = b->data + rows->start[i];
+  const uint8_t *e = pf__csv_row_end(&r->d, s, b->data + rows->end[i]);
+  if (pf__csv_split(&r->d, s, e, NULL, 0, NULL) != n_cols) return PF_OK;
+  pf__csv_field *f = malloc(n_cols * sizeof *f);
+  uint8_t *sc = malloc((size_t)(e - s) + 1);
+  pf__infer_col *below = malloc(n_cols * sizeof *below);
+  pf_status st = f && sc && below ? PF_OK : PF_ENOMEM;
+  if (st == PF_OK) st = infer_body(r, b, rows, i + 1, below, n_cols);
+  if (st == PF_OK) {
+    int typed = 0;
+    for (size_t c = 0; c < n_cols; c++)
+      typed |= below[c].type != PF_TYPE_NULL && below[c].type != PF_TYPE_STRING;
+    pf__csv_split(&r->d, s, e, f, n_cols, sc);
+    *yes = typed && pf__csv_detect_header(&r->ictx, f, n_cols, below, n_cols, rows->n - i - 1);
+  }
+  free(f);
+  free(sc);
+  free(below);
+  return st;
+}
+
+/* A header candidate with fewer fields than the body: is a row below it
+ * (*to, else 0), within MAX_NOTE_ROWS and past rows that are all shorter
+ * than the body, the header instead? The candidate and those rows are then
+ * lines of notes ("Vendor Name<TAB>Test", "Start Date<TAB>06/02/2024"). */
+static pf_status header_further(pf__csv_reader *r, const pf__buf *b, const pf__csv_rows *rows,
+                                const pf__csv_shape *sh, size_t *to) {
+  *to = 0;
+  const size_t c = sh->body_cols;
+  for (size_t j = sh->lead + 1; j < sh->m && j <= sh->lead + MAX_NOTE_ROWS; j++) {
+    if (sh->nf[j] > c) return PF_OK;
+    if (sh->nf[j] < c) continue;
+    int yes;
+    PF_TRY(header_below(r, b, rows, j, c, &yes));
+    if (yes) *to = j;
+    return PF_OK;
+  }
+  return PF_OK;
+}
 
 /* Is the shape's candidate a header (given or detected), and do rows below
  * it continue it (*extra)? Types come from the rows below those that could
@@ -257,7 +310,17 @@ static pf_status decide_header(pf__csv_reader *r, const pf__buf *b, const pf__cs
   }
   pf__csv_nulls nl = r->cfg.nulls;
   nl.all_strings = 0;
+  int moved = 0;
   for (;;) {
+    if (!moved && sh->hdr_n < sh->body_cols) { /* lines of notes above the header? */
+      size_t to;
+      PF_TRY(header_further(r, b, rows, sh, &to));
+      if (to) { /* once: a retry from row 0 below must not come back here */
+        moved = 1;
+        sh->lead = to;
+        PF_TRY(pf__csv_shape_header(sh, &r->d, b->data, rows));
+      }
+    }
     const size_t first = sh->lead + 1, deep = first + MAX_EXTRA_HEADER_ROWS;
     PF_TRY(infer_body(r, b, rows, deep < rows->n ? deep : rows->n, cols, n_alloc));
     size_t k = 0;
