@@ -253,7 +253,12 @@ int pf__parse_timestamp(const char *s, size_t n, int64_t *micros, int *utc) {
       size_t fs = i;
       int64_t scale = 100000;
       for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-        if (i - fs >= 6) return 0; /* more than microseconds: not exact */
+        /* past microseconds only zeros are exact (SQL Server writes 7
+         * digits: .1230000); any other digit there keeps the text */
+        if (i - fs >= 6) {
+          if (s[i] != '0') return 0;
+          continue;
+        }
         frac += (s[i] - '0') * scale;
         scale /= 10;
       }

@@ -162,6 +162,11 @@ TEST_IMPL(timestamp_parse) {
   ASSERT(pf__parse_timestamp(S("1970-01-01 00:00:00.000001"), &us, &utc));
   ASSERT_EQ(us, 1);
   ASSERT(!pf__parse_timestamp(S("1970-01-01 00:00:00.0000001"), &us, &utc)); /* ns: not exact */
+  /* past microseconds, zeros are exact (SQL Server's 7 digits) */
+  ASSERT(pf__parse_timestamp(S("2023-12-29 16:00:00.1234560"), &us, &utc));
+  ASSERT(us == (INT64_C(19720) * 86400 + 16 * 3600) * 1000000 + 123456);
+  ASSERT(pf__parse_timestamp(S("2023-12-29 16:00:00.000000000Z"), &us, &utc) && utc);
+  ASSERT(!pf__parse_timestamp(S("2023-12-29 16:00:00.1234567"), &us, &utc));
   ASSERT(pf__parse_timestamp(S("1970-01-01T01:00:00Z"), &us, &utc));
   ASSERT_EQ(us, 3600000000LL);
   ASSERT_EQ(utc, 1);
