@@ -21,6 +21,12 @@ const char *pf__compression_name(pf__compression c) {
   return "unknown";
 }
 
+int pf__opts_string_column(const pf__opts *o, const char *name) {
+  for (size_t i = 0; name && i < o->n_string_columns; i++)
+    if (strcasecmp(o->string_columns[i], name) == 0) return 1;
+  return 0;
+}
+
 static const pf__name bool_names[] = {
     {"true", 1}, {"false", 0}, {"yes", 1}, {"no", 0}, {"on", 1},
     {"off", 0},  {"1", 1},     {"0", 0},   {NULL, 0},

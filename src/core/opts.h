@@ -172,6 +172,11 @@ typedef struct pf_call_options {
   int64_t page_bytes;         /* 0: default (1 MiB, less for wide tables)  */
   int dictionary;             /* try dictionary encoding                   */
   int all_strings;            /* every column a string                     */
+  const char *const *string_columns; /* internal (no key): these columns are
+                                 read as strings, keeping the file's text
+                                 (names matched ignoring ASCII case; CSV
+                                 and XLSX readers; batch_table.c sets it) */
+  size_t n_string_columns;
   const char *rejects_path;   /* NULL: "<output>.rejects.csv"              */
   int64_t max_problems;       /* validate: problems kept                   */
   int64_t max_columns;        /* safety limit                              */
@@ -202,6 +207,9 @@ typedef struct pf_call_options {
 static inline int pf__opts_canceled(const pf__opts *o) {
   return o && o->cancel && atomic_load(o->cancel);
 }
+
+/* Is column `name` one of o->string_columns (ignoring ASCII case)? */
+int pf__opts_string_column(const pf__opts *o, const char *name);
 
 /* ---- option tables ---- */
 

@@ -7,7 +7,9 @@
  *   date -> timestamp    midnight (naive, or UTC for a table's `timestamp`,
  *                        where a naive timestamp goes as it is)
  *   naive -> UTC timestamp  retagged, as convert's append does
- *   anything -> string   the value's text: integers as digits, doubles as
+ *   anything -> string   (readers that ignore pf__opts.string_columns
+ *                        only: CSV and XLSX read such a column as text)
+ *                        the value's text: integers as digits, doubles as
  *                        the shortest text that reads back as the same
  *                        double ("nan", "inf", "-inf"), booleans true/false,
  *                        dates YYYY-MM-DD, timestamps YYYY-MM-DD HH:MM:SS

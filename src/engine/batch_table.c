@@ -15,8 +15,11 @@
  *              without delta.merge_schema, several output groups) fails
  *              here and is not read again.
  *   write      one Delta write is opened on the table with that schema
- *              (delta_multi.c); on the workers, each file is read again,
- *              its batches cast to the schema (batch_cast.c) and written
+ *              (delta_multi.c); on the workers, each file is read again
+ *              (its columns the table makes string read as strings by the
+ *              readers that can: pf__opts.string_columns, so they keep the
+ *              file's text), its batches cast to the schema (batch_cast.c)
+ *              and written
  *              through its own part; a file read to its end is kept, a file
  *              that fails is dropped (its data files removed). After the
  *              last file: one commit holding every kept file's data files,
@@ -107,10 +110,15 @@ static pf_status select_group(input *in, pf_error *err) {
   return st;
 }
 
-static pf_status input_open(input *in, const pf_options *o, pf_error *err) {
+/* Opens the input; the columns `strs` (n_strs) are read as strings, in the
+ * file's own text, by readers that can (CSV, XLSX: pf__opts.string_columns). */
+static pf_status input_open(input *in, const pf_options *o, const char *const *strs, size_t n_strs,
+                            pf_error *err) {
   memset(in, 0, sizeof *in);
   PF_TRY(pf__opts_resolve(o, &in->opts, err));
   PF_TRY(pf__volume_localize_opts(&in->opts, &in->lp, err));
+  in->lp.opts.string_columns = strs;
+  in->lp.opts.n_string_columns = n_strs;
   in->open = 1;
   PF_TRY(pf__session_open(&in->s, &in->lp.opts, err));
   in->s.renv.reject = on_reject;
@@ -196,7 +204,7 @@ static pf_status scan_rows(input *in, const pf__opts *bo, scanned *sc, pf_error 
 static pf_status scan_item(void *ctx, size_t i, pf_batch_item *it, pf_options *o) {
   table_run *t = ctx;
   input in;
-  pf_status st = input_open(&in, o, &it->error);
+  pf_status st = input_open(&in, o, NULL, 0, &it->error);
   in.quiet = 1;
   if (st == PF_OK) st = scan_rows(&in, t->bo, &t->sc[i], &it->error);
   input_close(&in);
@@ -401,13 +409,42 @@ static pf_status fill_item(table_run *t, input *in, pf_batch_item *it, uint64_t 
   return res->input_format && res->output_format && res->output_path ? PF_OK : PF_ENOMEM;
 }
 
+/* The columns of file i that the table makes strings but the file's values
+ * are not: names borrowed from the table's schema (*out NULL when none). */
+static pf_status string_columns(const table_run *t, size_t i, const char ***out, size_t *n) {
+  const scanned *sc = &t->sc[i];
+  *out = NULL;
+  *n = 0;
+  for (size_t j = 0; j < sc->schema->n_fields; j++) {
+    const pf_field *f = &sc->schema->fields[j];
+    if (!sc->has[j] || f->type == PF_TYPE_STRING) continue;
+    for (size_t k = 0; k < t->target->n_fields; k++) {
+      const pf_field *tf = &t->target->fields[k];
+      if (tf->type != PF_TYPE_STRING || strcasecmp(tf->name, f->name) != 0) continue;
+      const char **v = realloc(*out, (*n + 1) * sizeof *v);
+      if (!v) return PF_ENOMEM;
+      v[(*n)++] = tf->name;
+      *out = v;
+      break;
+    }
+  }
+  return PF_OK;
+}
+
 static pf_status write_item(void *ctx, size_t i, pf_batch_item *it, pf_options *o) {
   table_run *t = ctx;
+  const char **strs;
+  size_t n_strs;
+  if (string_columns(t, i, &strs, &n_strs) != PF_OK) {
+    free(strs);
+    return pf__error_set(&it->error, PF_ENOMEM, "out of memory");
+  }
+  pf_status st;
   for (int restarts = 0;; restarts++) {
     input in;
     void *part = NULL;
     int restart = 0;
-    pf_status st = input_open(&in, o, &it->error);
+    st = input_open(&in, o, strs, n_strs, &it->error);
     if (st == PF_OK) { /* the part copies the main write, which keep changes */
       pthread_mutex_lock(&t->mu);
       st = pf__delta_part_open(t->main, in.s.pool, &in.s.log, &part, &it->error);
@@ -425,11 +462,13 @@ static pf_status write_item(void *ctx, size_t i, pf_batch_item *it, pf_options *
     }
     part_drop(t, part);
     input_close(&in);
-    if (!restart || restarts >= 64) return st;
+    if (!restart || restarts >= 64) break;
     /* a column widened past what the first pass saw (it read the same
      * bytes: a reader that samples differently); read the file again */
     pf_error_init(&it->error);
   }
+  free(strs);
+  return st;
 }
 
 /* ---- the run ---- */

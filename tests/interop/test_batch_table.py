@@ -274,3 +274,105 @@ def test_commit_temporary_of_a_killed_writer_is_swept(run_pyforge, tmp_path):
     assert rc == 0 and r["table_version"] == 1
     assert not left.exists(), "the abandoned commit temporary was not swept"
     assert (log / "00000000000000000001.json").stat().st_mode & 0o777 != 0o600
+
+
+def convert_rows(run_pyforge, src: Path, out: Path) -> list[dict]:
+    """`pyforge convert` of one file to Parquet, read back by pyarrow, ordered by id."""
+    import pyarrow.parquet as pq
+    rc, so, se = run_pyforge("convert", str(src), str(out), "--force")
+    assert rc == 0, se
+    return sorted(pq.read_table(out).to_pylist(), key=lambda r: r["id"])
+
+
+def table_schema(table: Path) -> list[tuple]:
+    acts = log_actions(table, max(versions(table)))
+    schema = json.loads(next(a["metaData"]["schemaString"] for a in acts if "metaData" in a))
+    return [(f["name"], f["type"]) for f in schema["fields"]]
+
+
+# file a: each column typed on its own (int64, int64 with a null token,
+# double, boolean, date, timestamp), in spellings a canonical text changes
+A_CSV = ("id,n,m,x,flag,day,ts\n"
+         "1,+5,NA,1e3,TRUE,2024-01-05,2024-01-05T00:00:00\n"
+         "2,-0,12,1.50,false,2024-02-29,2024-01-06 10:00:00.500\n"
+         "3,+12,,-0.0,True,,2024-01-07T01:02:03\n"
+         "4,,N/A,2.5E-3,FALSE,2023-12-31,\n")
+# file b: text in every one of those columns, so the table makes them strings
+B_CSV = "id,N,m,x,flag,day,ts\n5,abc,m5,x5,maybe,soon,later\n"
+A_TEXT = [  # what the table must hold for file a: the file's text (empty: null)
+    {"id": 1, "n": "+5", "m": "NA", "x": "1e3", "flag": "TRUE", "day": "2024-01-05", "ts": "2024-01-05T00:00:00"},
+    {"id": 2, "n": "-0", "m": "12", "x": "1.50", "flag": "false", "day": "2024-02-29",
+     "ts": "2024-01-06 10:00:00.500"},
+    {"id": 3, "n": "+12", "m": None, "x": "-0.0", "flag": "True", "day": None, "ts": "2024-01-07T01:02:03"},
+    {"id": 4, "n": None, "m": "N/A", "x": "2.5E-3", "flag": "FALSE", "day": "2023-12-31", "ts": None},
+]
+
+
+def test_column_made_string_keeps_the_files_text(run_pyforge, tmp_path):
+    """A column one file types (int64, double, boolean, date, timestamp) and
+    another makes string holds the first file's text as written — as
+    `pyforge convert` of the two files concatenated gives — not a canonical
+    rendering of its values (`+5` -> `5`, `1e3` -> `1000`, `TRUE` -> `true`)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.csv").write_text(A_CSV)
+    (src / "b.csv").write_text(B_CSV)
+    import pyarrow.parquet as pq
+    rc, _, se = run_pyforge("convert", str(src / "a.csv"), str(tmp_path / "a.parquet"))
+    assert rc == 0, se
+    types = {f.name: str(f.type) for f in pq.read_schema(tmp_path / "a.parquet")}
+    assert types == {"id": "int64", "n": "int64", "m": "int64", "x": "double", "flag": "bool", "day": "date32[day]",
+                     "ts": "timestamp[us]"}, "file a's columns must be typed for this test to mean anything"
+    table = tmp_path / "lake"
+    rc, r, se = batch(run_pyforge, src / "a.csv", src / "b.csv", "--table", table, "--workers", "2")
+    assert rc == 0 and r["converted"] == 2, (r, se)
+    assert table_schema(table) == [("id", "long")] + [(c, "string") for c in ("n", "m", "x", "flag", "day", "ts")]
+    expect = A_TEXT + [{"id": 5, "n": "abc", "m": "m5", "x": "x5", "flag": "maybe", "day": "soon", "ts": "later"}]
+    check_table(table, expect)
+    # the same as converting the concatenation (b's header dropped)
+    (tmp_path / "ab.csv").write_text(A_CSV + B_CSV.split("\n", 1)[1])
+    assert convert_rows(run_pyforge, tmp_path / "ab.csv", tmp_path / "ab.parquet") == expect
+    # an append into the table's string columns keeps the text too
+    (src / "c.csv").write_text(A_CSV.replace("\n1,", "\n11,").replace("\n2,", "\n12,").replace("\n3,", "\n13,")
+                               .replace("\n4,", "\n14,"))
+    rc, r, se = batch(run_pyforge, src / "c.csv", "--table", table, "--mode", "append")
+    assert rc == 0 and r["table_version"] == 1, (r, se)
+    more = [dict(e, id=e["id"] + 10) for e in A_TEXT]
+    check_table(table, sorted(expect + more, key=lambda e: e["id"]))
+
+
+def test_workbook_column_made_string_keeps_the_cells_text(run_pyforge, tmp_path):
+    """The same for workbooks: a column of numbers, booleans and dates in one
+    workbook, text in the other, holds what a string column of the one
+    workbook holding both sheets' rows gets from `pyforge convert`."""
+    import xlsxwriter
+    a_rows = [(1, 5, 1000.0, True, dt.date(2024, 1, 5)), (2, -7, 0.1, False, dt.date(2024, 2, 29)),
+              (3, 123456789012, 2.5e-3, True, dt.date(1999, 12, 31))]
+    b_rows = [(4, "abc", "x4", "maybe", "soon")]
+
+    def book(path, rows):
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet("data")
+        fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+        ws.write_row(0, 0, ["id", "n", "x", "flag", "day"])
+        for i, row in enumerate(rows, 1):
+            for j, v in enumerate(row):
+                if isinstance(v, dt.date):
+                    ws.write_datetime(i, j, dt.datetime(v.year, v.month, v.day), fmt)
+                else:
+                    ws.write(i, j, v)
+        wb.close()
+
+    src = tmp_path / "in"
+    src.mkdir()
+    book(src / "a.xlsx", a_rows)
+    book(src / "b.xlsx", b_rows)
+    book(tmp_path / "ab.xlsx", a_rows + b_rows)
+    expect = convert_rows(run_pyforge, tmp_path / "ab.xlsx", tmp_path / "ab.parquet")
+    assert [e["flag"] for e in expect] == ["TRUE", "FALSE", "TRUE", "maybe"], expect
+    assert [e["day"] for e in expect][:3] == ["2024-01-05", "2024-02-29", "1999-12-31"], expect
+    table = tmp_path / "lake"
+    rc, r, se = batch(run_pyforge, src / "a.xlsx", src / "b.xlsx", "--table", table)
+    assert rc == 0 and r["converted"] == 2, (r, se)
+    assert table_schema(table) == [("id", "long")] + [(c, "string") for c in ("n", "x", "flag", "day")]
+    check_table(table, expect)

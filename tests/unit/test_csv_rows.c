@@ -1,5 +1,6 @@
 /* test_csv_rows.c - values and nulls, ragged rows in the three modes,
- * validation, unterminated quotes, empty inputs, limits, --all-strings. */
+ * validation, unterminated quotes, empty inputs, limits, --all-strings,
+ * columns read as strings (pf__opts.string_columns). */
 #include "csv_test_util.h"
 
 TEST_IMPL(nulls_and_tokens) {
@@ -284,6 +285,25 @@ TEST_IMPL(all_strings_like_original) {
   csvt_free(&r);
 }
 
+/* pf__opts.string_columns (a batch into one table): the named columns,
+ * matched ignoring ASCII case, are strings holding the file's text; the
+ * others are inferred as usual. */
+TEST_IMPL(string_columns_keep_text) {
+  static const char *const sc[] = {"N", "Flag", "ts"};
+  pf__opts o;
+  csvt_options(&o);
+  o.string_columns = sc;
+  o.n_string_columns = 3;
+  const char *p = CSVT_FILE("sc.csv", "n,m,flag,ts\n+5,+5,TRUE,2024-01-05T00:00:00\nNA,NA,false,\n-0,,True,"
+                                      "2024-01-06 10:00:00.500\n");
+  csvt_result r;
+  csvt_read(p, &o, 1, &r);
+  ASSERT_STR_EQ(r.schema, "n:string,m:int64,flag:string,ts:string");
+  ASSERT_ROWS(r, "'+5'|5|'TRUE'|'2024-01-05T00:00:00'\n'NA'|NULL|'false'|NULL\n'-0'|NULL|'True'|"
+                 "'2024-01-06 10:00:00.500'\n");
+  csvt_free(&r);
+}
+
 TEST_IMPL(empty_lines_skipped) {
   const char *p = CSVT_FILE("el.csv", "a,b\n\n1,x\n\r\n2,y\n\n");
   csvt_result r;
@@ -304,6 +324,7 @@ int main(void) {
   RUN_TEST(empty_inputs);
   RUN_TEST(limits);
   RUN_TEST(all_strings_like_original);
+  RUN_TEST(string_columns_keep_text);
   RUN_TEST(empty_lines_skipped);
   csvt_cleanup();
   return TEST_SUMMARY();

@@ -421,7 +421,8 @@ static pf_status decide_table(pf__csv_reader *r, pf__buf *b, const pf__csv_rows 
   }
   for (size_t i = 0; i < n_cols && st == PF_OK; i++) {
     pf_type t = cols[i].type;
-    if (r->opts->all_strings || t == PF_TYPE_NULL) t = PF_TYPE_STRING;
+    if (r->opts->all_strings || t == PF_TYPE_NULL || pf__opts_string_column(r->opts, names[i]))
+      t = PF_TYPE_STRING;
     st = pf__schema_set(r->schema, i, names[i], t, 1);
   }
 out:

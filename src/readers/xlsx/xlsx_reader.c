@@ -132,7 +132,7 @@ static pf_status build_schema(xlsx_reader *r, pf_error *err) {
     st = r->opts->all_strings ? pf__names_original(raw, NULL, total, &names)
                               : pf__names_unique(raw, NULL, total, &names);
   for (size_t i = 0; st == PF_OK && i < total; i++) {
-    pf_type t = i < off ? PF_TYPE_STRING : s->fields[i].type;
+    pf_type t = i < off || pf__opts_string_column(r->opts, names[i]) ? PF_TYPE_STRING : s->fields[i].type;
     st = pf__schema_set(s, i, names[i], t, 1);
   }
   pf__names_free(names, total);
