@@ -11,7 +11,8 @@
  *                        only: CSV and XLSX read such a column as text)
  *                        the value's text: integers as digits, doubles as
  *                        the shortest text that reads back as the same
- *                        double ("nan", "inf", "-inf"), booleans true/false,
+ *                        double, positional from 1e-4 to 1e16 (1000, not
+ *                        1e+03; "nan", "inf", "-inf"), booleans true/false,
  *                        dates YYYY-MM-DD, timestamps YYYY-MM-DD HH:MM:SS
  *                        with .ffffff trimmed of trailing zeros (UTC: a
  *                        trailing Z), times HH:MM:SS[.ffffff], decimals
@@ -143,9 +144,17 @@ size_t pf__cast_text(const pf_column *c, const pf_field *f, size_t i, char *out,
       double v = pf_col_f64(c, i);
       if (isnan(v)) return (size_t)snprintf(out, n, "nan");
       if (isinf(v)) return (size_t)snprintf(out, n, "%s", v < 0 ? "-inf" : "inf");
-      for (int p = 1; p <= 17; p++) { /* the shortest text that reads back */
+      int p = 1;
+      for (; p <= 17; p++) { /* the shortest text that reads back */
         snprintf(out, n, "%.*g", p, v);
         if (strtod(out, NULL) == v) break;
+      }
+      /* positional between 1e-4 and 1e16, as Python's repr writes it:
+       * 1000, not 1e+03 (the same digits, so it still reads back) */
+      const char *e = strchr(out, 'e');
+      if (e && fabs(v) >= 1e-4 && fabs(v) < 1e16) {
+        int dec = p - 1 - atoi(e + 1);
+        snprintf(out, n, "%.*f", dec > 0 ? dec : 0, v);
       }
       return strlen(out);
     }

@@ -116,6 +116,15 @@ TEST_IMPL(cast_text_of_each_type) {
   ASSERT_STR_EQ(t, "1e+21");
   pf__cast_text(&b->cols[1], &s->fields[1], 2, t, sizeof t);
   ASSERT_STR_EQ(t, "-2.5");
+  /* positional from 1e-4 to 1e16, as Python's repr */
+  static const struct { double v; const char *text; } plain[] = {
+      {1000, "1000"}, {1.5e10, "15000000000"}, {-123456.75, "-123456.75"},
+      {9007199254740993.0, "9007199254740992"}, {1e16, "1e+16"}, {1e-5, "1e-05"}, {0.0001, "0.0001"}};
+  for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++) {
+    pf_col_set_f64(&b->cols[1], 2, plain[k].v);
+    pf__cast_text(&b->cols[1], &s->fields[1], 2, t, sizeof t);
+    ASSERT_STR_EQ(t, plain[k].text);
+  }
   pf__cast_text(&b->cols[1], &s->fields[1], 3, t, sizeof t);
   ASSERT_STR_EQ(t, "nan");
   pf__cast_text(&b->cols[2], &s->fields[2], 0, t, sizeof t);
