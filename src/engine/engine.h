@@ -37,10 +37,20 @@ typedef struct pf__session {
   const char *plugin;         /* the reader's plugin (NULL: built in) */
   pf__log rlog;               /* the reader's log: "[plugin] " lines  */
   pf__log_prefix rlog_fwd;
+  int spooled;                /* the input was copied to spool_fd     */
+  int spool_fd;               /* anonymous temporary file (spooled)   */
+  pf__opts spool_opts;        /* the call's options reading spool_fd:
+                                 what renv.opts points to when spooled */
 } pf__session;
 
 /* Picks the reader and starts the pool; the reader is not opened yet (set
- * renv.reject first if needed). pf__session_close is needed on failure too.
+ * renv.reject first if needed). Standard input ("-"), a descriptor input
+ * that is no regular file (a pipe) and a path naming a stream (a FIFO,
+ * /dev/stdin) are first copied once to an anonymous
+ * temporary file, so the format is told by their content like a file's and
+ * the reader can read them again; renv.opts then names that copy as a
+ * descriptor input (renv.path stays "-" or the name), and
+ * pf__session_close frees it. pf__session_close is needed on failure too.
  * The caller has entered the plugin registry (pf__plugins_enter). The
  * session must not move in memory once open (renv points into it). */
 pf_status pf__session_open(pf__session *s, const pf__opts *opts,

@@ -44,10 +44,11 @@ static pf_status info_read(const pf__opts *opts, pf_info *info, pf_error *err) {
   if (st == PF_OK) st = pf__session_open_reader(&s, err);
   if (st == PF_OK) {
     struct stat sb;
+    const pf__opts *in = s.renv.opts; /* standard input: its spooled copy */
     info->path = pf__strdup(opts->input);
     info->format = pf__strdup(s.rops->name);
-    if (opts->in.kind == PF__INPUT_BUFFER) info->size_bytes = opts->in.size;
-    else if (opts->in.kind == PF__INPUT_FD) info->size_bytes = fstat(opts->in.fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+    if (in->in.kind == PF__INPUT_BUFFER) info->size_bytes = in->in.size;
+    else if (in->in.kind == PF__INPUT_FD) info->size_bytes = fstat(in->in.fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
     else info->size_bytes = stat(opts->input, &sb) == 0 ? (uint64_t)sb.st_size : 0;
     info->rows = -1;
     if (!info->path || !info->format) st = PF_ENOMEM;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "engine/engine.h"
@@ -284,18 +285,28 @@ static pf_status unknown_format(pf_error *err, const char *kind, const char *nam
   return PF_EINVAL;
 }
 
-/* 1 when the file's first bytes are Parquet's magic: "PAR1", or "PARE"
+/* 1 when the input's first bytes are Parquet's magic: "PAR1", or "PARE"
  * (a file with an encrypted footer). A Parquet file is told by them
- * whatever its name (x.parquet.encrypted, data.csv). */
-static int parquet_magic(const char *path) {
-  if (strcmp(path, "-") == 0) return 0;
+ * whatever its name (x.parquet.encrypted, data.csv), and so is a descriptor
+ * to a regular file (standard input once spooled: session.c). */
+static int parquet_magic(const pf__opts *o) {
+  uint8_t m[4];
+  size_t n = 0;
   struct stat sb;
-  if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
-  char m[4];
-  size_t n = fread(m, 1, 4, f);
-  fclose(f);
+  if (o->in.kind == PF__INPUT_BUFFER) {
+    return 0; /* the Parquet reader reads files and descriptors only */
+  } else if (o->in.kind == PF__INPUT_FD) {
+    if (fstat(o->in.fd, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    ssize_t r = pread(o->in.fd, m, 4, 0);
+    n = r > 0 ? (size_t)r : 0;
+  } else {
+    const char *path = o->input ? o->input : "";
+    if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    n = fread(m, 1, 4, f);
+    fclose(f);
+  }
   return n == 4 && (memcmp(m, "PAR1", 4) == 0 || memcmp(m, "PARE", 4) == 0);
 }
 
@@ -315,7 +326,8 @@ static long read_head(const pf__opts *o, uint8_t *head, size_t n) {
 }
 
 /* Can the input be read twice (sniffed, then opened)? Standard input and
- * pipes cannot: they are read once, by the reader. */
+ * pipes can once a session has spooled them (they are then a descriptor to
+ * a regular file); not before (pf__registry_reader called without one). */
 static int rereadable(const pf__opts *o) {
   struct stat sb;
   if (o->in.kind == PF__INPUT_BUFFER) return 1;
@@ -336,7 +348,7 @@ static const pf__format *find_reader(const pf__opts *o, const pf__format *f, siz
     *st = unknown_format(err, "input", format_name);
     return NULL;
   }
-  if (o->in.kind == PF__INPUT_PATH && parquet_magic(path)) {
+  if (parquet_magic(o)) {
     for (size_t i = 0; i < n; i++)
       if (f[i].reader == &pf__parquet_reader_ops) return &f[i];
   }
@@ -347,8 +359,8 @@ static const pf__format *find_reader(const pf__opts *o, const pf__format *f, siz
       if (ext_listed(f[i].reader->extensions, ext, ext_len)) return &f[i];
   }
   /* No extension we know (or stdin): look at the decompressed content
-   * ("data.gz" holding CSV is CSV). A stream read once is delimited text
-   * unless told otherwise; an input that cannot be opened goes to the
+   * ("data.gz" holding CSV is CSV). A stream not spooled yet is delimited
+   * text unless told otherwise; an input that cannot be opened goes to the
    * first reader, whose open reports why. */
   uint8_t head[4096];
   long got = rereadable(o) ? read_head(o, head, sizeof head) : -1;

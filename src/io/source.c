@@ -69,47 +69,66 @@ static pf_status io_error(pf_error *err, const char *path, int e,
   return st;
 }
 
-/* Copies a stream (stdin, a pipe, a FIFO) into an anonymous temporary file
- * (tempfile.h: private, no name, no trace left even when killed), so it can
- * be sampled and rewound. */
-static pf_status spool_stream(int in_fd, const char *tmpdir, int *fd_out, pf_error *err) {
+/* The spool could not be written: say where, and how to choose another
+ * place (the temp directory is the TMPDIR environment variable). */
+static pf_status spool_write_error(const char *name, const char *tmpdir, int e, pf_error *err) {
+  return pf__error_set(err, e == ENOSPC || e == EDQUOT || e == EFBIG ? PF_ENOSPACE : PF_EINPUT,
+                       "cannot copy %s to a temporary file in %s (inputs that are not files are "
+                       "copied there before they are read): %s; set TMPDIR to a directory with room "
+                       "for the whole input",
+                       name, tmpdir, strerror(e));
+}
+
+pf_status pf__source_spool(int in_fd, const char *name, const pf__opts *o, int *fd_out,
+                           pf_error *err) {
+  *fd_out = -1;
+  const char *tmpdir = pf__settings_tmpdir(o ? &o->settings : NULL);
+  if (!name || !*name) name = "the input stream";
   int fd;
-  PF_TRY(pf__temp_anon(tmpdir, "the input stream", &fd, err));
+  PF_TRY(pf__temp_anon(tmpdir, name, &fd, err));
   char *buf = malloc(IN_CHUNK);
   if (!buf) {
     close(fd);
-    return PF_ENOMEM;
+    return pf__error_set(err, PF_ENOMEM, "out of memory");
   }
-  for (;;) {
+  pf_status st = PF_OK;
+  while (st == PF_OK) {
+    if (pf__opts_canceled(o)) {
+      st = pf__error_set(err, PF_ECANCELED, "canceled while reading %s", name);
+      break;
+    }
     ssize_t n = read(in_fd, buf, IN_CHUNK);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      int e = errno;
-      free(buf);
-      close(fd);
-      return pf__error_set(err, PF_EINPUT, "cannot read the input stream: %s", strerror(e));
+      st = pf__error_set(err, PF_EINPUT, "cannot read %s: %s", name, strerror(errno));
+      break;
     }
     if (n == 0) break;
     for (ssize_t off = 0; off < n;) {
       ssize_t w = write(fd, buf + off, (size_t)(n - off));
       if (w < 0 && errno == EINTR) continue;
       if (w < 0) {
-        int e = errno;
-        free(buf);
-        close(fd);
-        return pf__error_set(err, e == ENOSPC ? PF_ENOSPACE : PF_EINPUT,
-                             "cannot spool the input stream to a temporary file: %s", strerror(e));
+        st = spool_write_error(name, tmpdir, errno, err);
+        break;
       }
       off += w;
     }
   }
   free(buf);
-  if (lseek(fd, 0, SEEK_SET) < 0) {
-    close(fd);
-    return pf__error_set(err, PF_EINPUT, "cannot rewind the spooled input stream");
+  if (st == PF_OK && lseek(fd, 0, SEEK_SET) < 0)
+    st = pf__error_set(err, PF_EINPUT, "cannot rewind the copy of %s: %s", name, strerror(errno));
+  if (st != PF_OK) {
+    close(fd); /* anonymous: closing it frees its blocks */
+    return st;
   }
   *fd_out = fd;
   return PF_OK;
+}
+
+/* The spool of a source opened here (stdin, a pipe, a FIFO); o may be NULL. */
+static pf_status spool_stream(int in_fd, const char *path, const pf__opts *o, int *fd_out,
+                              pf_error *err) {
+  return pf__source_spool(in_fd, strcmp(path, "-") == 0 ? "standard input" : path, o, fd_out, err);
 }
 
 static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off) {
@@ -201,12 +220,12 @@ static pf__source *source_new(const char *path) {
  * device (/dev/stdin, <(cmd)) is spooled to a temporary file first. A
  * borrowed fd is the caller's: the source reads a duplicate or the spool
  * and never closes it; otherwise the source owns fd. */
-static pf_status open_fd(pf__source *s, int fd, int borrowed, const char *tmpdir, pf_error *err) {
+static pf_status open_fd(pf__source *s, int fd, int borrowed, const pf__opts *o, pf_error *err) {
   struct stat sb;
   pf_status st = PF_OK;
   if (fstat(fd, &sb) != 0) st = io_error(err, s->path, errno, "cannot stat");
   else if (S_ISDIR(sb.st_mode)) st = io_error(err, s->path, EISDIR, "");
-  else if (!S_ISREG(sb.st_mode)) st = spool_stream(fd, tmpdir, &s->fd, err);
+  else if (!S_ISREG(sb.st_mode)) st = spool_stream(fd, s->path, o, &s->fd, err);
   else if (!borrowed) s->fd = fd, fd = -1;
   else if ((s->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0)
     st = io_error(err, s->path, errno, "cannot duplicate the input descriptor");
@@ -225,7 +244,6 @@ pf_status pf__source_open_opts(const char *path, const pf__opts *o, pf__source *
                                pf_error *err) {
   *out = NULL;
   const pf__input *in = o ? &o->in : NULL;
-  const char *tmpdir = pf__settings_tmpdir(o ? &o->settings : NULL);
   pf__source *s = source_new(path);
   if (!s) return PF_ENOMEM;
   pf_status st;
@@ -234,17 +252,17 @@ pf_status pf__source_open_opts(const char *path, const pf__opts *o, pf__source *
     s->disk_size = in->size;
     st = open_finish(s, err);
   } else if (in && in->kind == PF__INPUT_FD) {
-    st = open_fd(s, in->fd, 1, tmpdir, err);
+    st = open_fd(s, in->fd, 1, o, err);
   } else if (!path || !*path) {
     st = pf__error_set(err, PF_EINVAL, "no input given");
   } else if (strcmp(path, "-") == 0) {
     /* spooled even when it is a file: read from where the shell left it */
     int fd = -1;
-    st = spool_stream(STDIN_FILENO, tmpdir, &fd, err);
-    if (st == PF_OK) st = open_fd(s, fd, 0, tmpdir, err);
+    st = spool_stream(STDIN_FILENO, path, o, &fd, err);
+    if (st == PF_OK) st = open_fd(s, fd, 0, o, err);
   } else {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    st = fd < 0 ? io_error(err, path, errno, "cannot open") : open_fd(s, fd, 0, tmpdir, err);
+    st = fd < 0 ? io_error(err, path, errno, "cannot open") : open_fd(s, fd, 0, o, err);
   }
   if (st != PF_OK) {
     pf__source_close(s);

@@ -2,9 +2,12 @@
  * or a memory buffer, plain or compressed (gzip, zstd, bzip2: recognised by
  * their magic bytes), as one stream of decompressed bytes.
  *
- * Standard input and pipes are spooled to a temporary file on open, so every
- * source can be rewound (a conversion that widens a column restarts) and
- * sampled at offsets. Files and descriptors are read with pread at the
+ * Standard input and pipes are spooled to an anonymous temporary file, so
+ * every source can be rewound (a conversion that widens a column restarts)
+ * and sampled at offsets. A session spools its input once, before the format
+ * is chosen (pf__source_spool, engine/session.c), and from then on reads the
+ * spool as a descriptor input; a source opened on "-" or a pipe directly
+ * spools on open. Files and descriptors are read with pread at the
  * source's own position (a borrowed descriptor's offset is not moved); a
  * buffer is read in place. A source is used by one thread at a time.
  */
@@ -36,6 +39,15 @@ pf_status pf__source_open(const char *path, pf__source **out, pf_error *err);
  * is not closed. */
 pf_status pf__source_open_opts(const char *path, const pf__opts *o, pf__source **out,
                                pf_error *err);
+/* Copies everything readable from in_fd (standard input, a pipe, a FIFO)
+ * into an anonymous temporary file in o's temp directory (TMPDIR; o may be
+ * NULL) and returns it in *fd, at offset 0: the caller closes it, which
+ * frees it (nothing is left behind, even by SIGKILL: tempfile.h). name
+ * ("standard input") is what errors call the input. A full disk is
+ * PF_ENOSPACE naming the directory and TMPDIR; o's cancel token is checked
+ * between reads (PF_ECANCELED). */
+pf_status pf__source_spool(int in_fd, const char *name, const pf__opts *o, int *fd,
+                           pf_error *err);
 /* Reads up to n decompressed bytes; *got == 0 means end of input. */
 pf_status pf__source_read(pf__source *s, void *buf, size_t n, size_t *got,
                           pf_error *err);

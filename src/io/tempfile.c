@@ -67,8 +67,8 @@ static pf_status anon_in_private_dir(const char *dir, const char *what, int *fd,
   free(f);
   free(d);
   if (*fd >= 0) return PF_OK;
-  return pf__error_set(err, e == ENOSPC ? PF_ENOSPACE : PF_EINPUT, "cannot create a temporary file for %s: %s", what,
-                       strerror(e));
+  return pf__error_set(err, e == ENOSPC ? PF_ENOSPACE : PF_EINPUT, "cannot create a temporary file in %s for %s: %s (set TMPDIR to a "
+                       "writable directory)", dir, what, strerror(e));
 }
 
 pf_status pf__temp_anon(const char *dir, const char *what, int *fd, pf_error *err) {

@@ -101,6 +101,31 @@ class Lib:
         return table
 
 
+def _read_piped(lib, opts: dict, data: bytes, via: str):
+    import threading
+    r, w = os.pipe()
+
+    def feed():
+        with os.fdopen(w, "wb") as f:
+            f.write(data)
+
+    t = threading.Thread(target=feed)
+    t.start()
+    try:
+        if via == "pipe":
+            return lib.read(opts, fd=r)
+        saved = os.dup(0)
+        os.dup2(r, 0)
+        try:
+            return lib.read({"input.path": "-", **opts})
+        finally:
+            os.dup2(saved, 0)
+            os.close(saved)
+    finally:
+        t.join()
+        os.close(r)
+
+
 def _duckdb_rows(table=None, parquet=None):
     """Every row as DuckDB reads the table or the file (UTC timestamps as
     UTC wall time: their Python values would need pytz)."""
@@ -122,7 +147,7 @@ def _duckdb_rows(table=None, parquet=None):
 
 
 def compare_job(job: dict) -> dict:
-    """Streams job's input as job['via'] (path, buffer, fd) and compares with
+    """Streams job's input as job['via'] (path, buffer, fd, pipe, stdin) and compares with
     job['parquet']; or expects job['error'] text in the failure."""
     import pyarrow.parquet as pq
     lib = Lib(library_path())
@@ -134,6 +159,10 @@ def compare_job(job: dict) -> dict:
             table = lib.read({"input.path": path, **opts})
         elif via == "buffer":
             table = lib.read({"input.path": Path(path).name, **opts}, data=Path(path).read_bytes())
+        elif via in ("pipe", "stdin"):
+            # the bytes come through a pipe, as a descriptor or as standard
+            # input ("-"): told by their content (spooled once by the session)
+            table = _read_piped(lib, opts, Path(path).read_bytes(), via)
         else:
             fd = os.open(path, os.O_RDONLY)
             try:

@@ -516,15 +516,8 @@ static pf_status read_footer(int fd, const char *path, uint64_t size,
   return pf__pqr_parse(buf, (size_t)flen, m, err);
 }
 
-pf_status pf__pqr_read_file(const char *path, pf__pqr_meta *m, pf_error *err) {
+pf_status pf__pqr_read_fd(int fd, const char *path, pf__pqr_meta *m, pf_error *err) {
   memset(m, 0, sizeof *m);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    pf__error_file(err, path);
-    return pf__error_set(err, e == ENOENT ? PF_ENOTFOUND : PF_EINPUT, "cannot open %s: %s",
-                         path, strerror(e));
-  }
   struct stat sb;
   pf_status st;
   if (fstat(fd, &sb) != 0) {
@@ -537,6 +530,19 @@ pf_status pf__pqr_read_file(const char *path, pf__pqr_meta *m, pf_error *err) {
     st = read_footer(fd, path, (uint64_t)sb.st_size, m, err);
     if (st == PF_OK) m->file_size = (uint64_t)sb.st_size;
   }
+  return st;
+}
+
+pf_status pf__pqr_read_file(const char *path, pf__pqr_meta *m, pf_error *err) {
+  memset(m, 0, sizeof *m);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    pf__error_file(err, path);
+    return pf__error_set(err, e == ENOENT ? PF_ENOTFOUND : PF_EINPUT, "cannot open %s: %s",
+                         path, strerror(e));
+  }
+  pf_status st = pf__pqr_read_fd(fd, path, m, err);
   close(fd);
   return st;
 }

@@ -112,6 +112,9 @@ pf_status pf__pqr_parse(uint8_t *footer, size_t n, pf__pqr_meta *m,
  * PF_EPARSE (not Parquet or a corrupt footer), PF_EUNSUPPORTED (encrypted
  * footer), PF_ELIMIT (a footer past 512 MiB). */
 pf_status pf__pqr_read_file(const char *path, pf__pqr_meta *m, pf_error *err);
+/* The same from an open regular file (not closed, offset not moved); path
+ * names it in errors. */
+pf_status pf__pqr_read_fd(int fd, const char *path, pf__pqr_meta *m, pf_error *err);
 void pf__pqr_meta_free(pf__pqr_meta *m);
 
 /* Display names: "INT64", "SNAPPY", "RLE_DICTIONARY"; "?" when unknown. */

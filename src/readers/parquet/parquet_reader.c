@@ -197,16 +197,27 @@ static void reader_close(void *state) {
   free(r);
 }
 
+/* The input read through a descriptor: a descriptor input (standard input
+ * arrives as one, spooled to a file by the session), else none (-1). */
+static int input_fd(const pf__reader_env *env) {
+  const pf__opts *o = env->opts;
+  return o && o->in.kind == PF__INPUT_FD ? o->in.fd : -1;
+}
+
 static pf_status reader_open(const pf__reader_env *env, void **state,
                              pf_error *err) {
   *state = NULL;
   PF_RETURN_ERROR_IF(!env || !env->path, err, PF_EINVAL, "no input path given");
-  PF_RETURN_ERROR_IF(strcmp(env->path, "-") == 0, err, PF_EUNSUPPORTED,
-                     "Parquet cannot be read from standard input; pass the file's path");
+  int fd = input_fd(env);
+  PF_RETURN_ERROR_IF(fd < 0 && strcmp(env->path, "-") == 0, err, PF_EUNSUPPORTED,
+                     "Parquet cannot be read from standard input here; pass the file's path");
+  PF_RETURN_ERROR_IF(env->opts && env->opts->in.kind == PF__INPUT_BUFFER, err, PF_EUNSUPPORTED,
+                     "Parquet cannot be read from a memory buffer; pass the file's path or descriptor");
   pq_reader *r = calloc(1, sizeof *r);
   if (!r) return pf__error_set(err, PF_ENOMEM, "out of memory");
   r->env = env;
-  pf_status st = pf__pqr_read_file(env->path, &r->meta, err);
+  pf_status st = fd >= 0 ? pf__pqr_read_fd(fd, env->path, &r->meta, err)
+                         : pf__pqr_read_file(env->path, &r->meta, err);
   if (st == PF_OK) st = build_schema(r, err);
   if (st != PF_OK) {
     pf__error_file(err, env->path);
@@ -343,7 +354,8 @@ static pf_status reader_check(void *state, pf__check *out, pf_error *err) {
     PF_TRY(report(out, r, PF_EPARSE, NULL,
                   "the footer says the file holds %lld rows, but its row groups hold %lld",
                   (long long)m->num_rows, (long long)footer_rows));
-  int fd = open(r->env->path, O_RDONLY | O_CLOEXEC);
+  int fd = input_fd(r->env);
+  fd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : open(r->env->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return pf__error_set(err, PF_EINPUT, "cannot open %s again", r->env->path);
   void *map = m->file_size ? mmap(NULL, m->file_size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
   close(fd);
