@@ -316,10 +316,14 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
                          "every input this build reads: leave engine.name unset");
   if (opts->output_format && strcasecmp(opts->output_format, "txt") == 0 &&
       pf__registry_writer(NULL, opts->output_format, &wops, NULL) != PF_OK) {
-    /* the original CLI's -f txt: say what it is for */
-    const pf__reader_ops *rops;
-    PF_TRY(pf__registry_reader(opts, &rops, NULL, err));
-    return pf__unreadable_txt_output(rops->name, err);
+    /* the original CLI's -f txt: say what it is for (naming the input's
+     * format when it can be told without reading a stream, which only a
+     * session spools) */
+    const pf__reader_ops *rops = NULL;
+    int stream = opts->in.kind == PF__INPUT_FD ||
+                 (opts->in.kind == PF__INPUT_PATH && strcmp(opts->input, "-") == 0);
+    if (!stream) PF_TRY(pf__registry_reader(opts, &rops, NULL, err));
+    return pf__unreadable_txt_output(rops ? rops->name : NULL, err);
   }
   PF_TRY(pf__default_output(opts, target, sizeof target, err));
   PF_TRY(pf__registry_writer(target, opts->output_format, &wops, err));

@@ -60,7 +60,11 @@ static pf_status info_read(const pf__opts *opts, pf_info *info, pf_error *err) {
      * groups say which sheets share an output. */
     char target[4096];
     pf__plan plan;
-    st = pf__default_output(opts, target, sizeof target, err);
+    int named = opts->input && *opts->input && strcmp(opts->input, "-") != 0;
+    if (named || (opts->output && *opts->output))
+      st = pf__default_output(opts, target, sizeof target, err);
+    else /* standard input: no name to derive outputs from; the grouping needs none */
+      snprintf(target, sizeof target, "input.parquet");
     if (st == PF_OK) st = pf__plan_build(&plan, s.rops, s.reader, opts, target, NULL, err);
     if (st == PF_OK) {
       pf__buf b;

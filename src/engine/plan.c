@@ -14,7 +14,8 @@
  *           (the original PyForge CLI's grouping, without its prompt);
  *   name    one output: the target itself (a file); several: a directory
  *           (OUTPUT, or <stem>_<writer> beside the input) holding
- *           <stem>_<first table of the group><ext> (apart: <table><ext>),
+ *           <stem>_<first table of the group><ext> (apart: <table><ext>;
+ *           standard input's stem is "stdin"),
  *           names sanitised and made unique, so two groups never write the
  *           same file.
  */
@@ -307,10 +308,12 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
   }
 
   /* name */
+  /* standard input's outputs are named after "stdin" (stdin_Sales.parquet) */
+  const char *in_name = opts->input && strcmp(opts->input, "-") == 0 ? "stdin" : opts->input;
   const char *base, *in_ext;
   size_t base_len, stem_len;
-  path_stem(opts->input, &base, &base_len);
-  pf__path_ext(opts->input, &in_ext, &stem_len);
+  path_stem(in_name, &base, &base_len);
+  pf__path_ext(in_name, &in_ext, &stem_len);
   if (st == PF_OK && (n_groups > 1 || apart)) {
     if (opts->output && *opts->output) {
       const char *oext;
@@ -330,7 +333,7 @@ pf_status pf__plan_build(pf__plan *p, const pf__reader_ops *rops, void *reader,
         p->dir = pf__strdup(opts->output);
       }
     } else {
-      p->dir = pf__aprintf("%.*s_%s", (int)stem_len, opts->input, w->name);
+      p->dir = pf__aprintf("%.*s_%s", (int)stem_len, in_name, w->name);
     }
     if (st == PF_OK && !p->dir) st = PF_ENOMEM;
     while (st == PF_OK && p->dir && strlen(p->dir) > 1 && p->dir[strlen(p->dir) - 1] == '/')

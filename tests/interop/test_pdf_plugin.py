@@ -294,6 +294,11 @@ def test_stdin_gzip_and_all_strings(run, doc, work_dir):
     rc, _, err = run("convert", "-", out, "--input-format", "pdf", input=data)
     assert rc == 0, err
     ref = read_rows(out)[1]
+    # told by its content, like a file without an extension
+    told = work_dir / "told.parquet"
+    rc, _, err = run("convert", "-", told, input=data)
+    assert rc == 0, err
+    assert read_rows(told)[1] == ref
     gz = work_dir / "report.pdf.gz"
     gz.write_bytes(gzip.compress(data))
     out2 = work_dir / "gz.parquet"
