@@ -90,6 +90,16 @@ TEST_IMPL(mixed_line_ends_every_size) {
                            "9|4 fields where the header has 3|5,e,z,extra\n");
   csvt_free(&r);
   ASSERT(same_at_every_size(p, &o, 1));
+  /* skipped lines end in CR, CR LF and LF: a CR LF split by a block
+   * boundary is one line */
+  static const char skip[] = "title\r\"note\r\n\nid,v\r1,a\r\n2,b,x\r3,c\r";
+  p = csvt_file("mxs.csv", skip, sizeof skip - 1);
+  o.csv.skip_rows = 3;
+  csvt_read(p, &o, 1, &r);
+  ASSERT_ROWS(r, "1|'a'\n3|'c'\n");
+  ASSERT_STR_EQ(r.rejects, "6|3 fields where the header has 2|2,b,x\n");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, &o, 1));
 }
 
 TEST_IMPL(lf_with_bad_rows_skipped) {

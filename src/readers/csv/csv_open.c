@@ -132,7 +132,7 @@ static pf_status skip_lines(pf__csv_reader *r, pf__buf *b, size_t *off,
   while (left > 0) {
     const uint8_t *next, *p = pf__csv_next_break(b->data + pos, b->data + b->len, &next);
     /* a CR last in the text: its LF may come with the next read */
-    if (p && (*p == '\n' || next < b->data + b->len || *is_all)) {
+    if (p && (*p == '\n' || p + 1 < b->data + b->len || *is_all)) {
       pos = (size_t)(next - b->data);
       left--;
       continue;

@@ -111,7 +111,7 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
   for (;;) {
     while (r->skip_left > 0) { /* physical lines, quotes or not */
       const uint8_t *next, *p = pf__csv_next_break(b->buf + sc->pos, b->buf + b->len, &next);
-      if (!p || (*p == '\r' && next == b->buf + b->len && !eof)) {
+      if (!p || (*p == '\r' && p + 1 == b->buf + b->len && !eof)) {
         /* no line end yet, or a CR whose LF may come with the next read */
         sc->pos = sc->row_start = p ? (size_t)(p - b->buf) : b->len;
         break;
