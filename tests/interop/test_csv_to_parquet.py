@@ -15,12 +15,15 @@ from __future__ import annotations
 import bz2
 import datetime as dt
 import gzip
+import io
 import json
 import random
 import shutil
 import string
 import subprocess
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
@@ -437,9 +440,9 @@ def test_many_quoted_line_breaks_and_quotes(convert):
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
 def test_embedded_delimiters_and_line_breaks(convert, eol):
     rng = random.Random(17)
-    # Line breaks inside values: the file's own, and in LF/CRLF files also
-    # the other one (Excel writes LF inside cells of CRLF files).
-    header, rows = tricky_quoted_rows(rng, 400, ("\r",) if eol == "\r" else ("\n", "\r\n"))
+    # Line breaks inside values: all three kinds, whatever the file's row
+    # ends (Excel writes LF inside cells of CRLF files).
+    header, rows = tricky_quoted_rows(rng, 400, ("\n", "\r\n", "\r"))
     d = Dialect(eol=eol)
     text = render(header, rows, d)
     assert_model_matches_csv(text, header, rows, d)
@@ -455,6 +458,70 @@ def test_line_endings_without_final_newline(convert, eol):
     text = render(header, rows, d, final_eol=False)
     out, result, _ = convert(text)
     check(out, expect(header, rows), result)
+
+
+def mixed_eol_text(seed, n=400):
+    """A file whose rows end in LF, CR LF or a lone CR at random (sometimes
+    \\r\\r\\n, sometimes an empty line after), values with all three inside
+    quotes; with the model's header and rows."""
+    rng = random.Random(seed)
+    header, rows = tricky_quoted_rows(rng, n, ("\n", "\r\n", "\r"))
+    out = []
+    for r in [header] + rows:
+        out.append(render(None, [r], final_eol=False))
+        out.append(rng.choice(["\n", "\r\n", "\r", "\r\r\n", "\n\n", "\r\r"]))
+    return header, rows, "".join(out)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_mixed_line_ends(convert, seed):
+    """Outside quotes LF, CR LF and a lone CR each end a row in any mix, as
+    Python's csv module and pyarrow read them; quoted values keep theirs."""
+    header, rows, text = mixed_eol_text(seed)
+    assert_model_matches_csv(text, header, rows)
+    out, result, _ = convert(text)
+    check(out, expect(header, rows), result)
+    got = pq.read_table(out)
+    arrow = pacsv.read_csv(io.BytesIO(text.encode("utf-8")),
+                           convert_options=pacsv.ConvertOptions(
+                               column_types={"text": pa.string()}, strings_can_be_null=False))
+    # (an unquoted empty field is null in PyForge, "" here)
+    assert [v or "" for v in got.column("text").to_pylist()] == arrow.column("text").to_pylist()
+    assert got.column("id").to_pylist() == arrow.column("id").to_pylist()
+
+
+@pytest.mark.parametrize("case", [
+    # a lone CR in a CR LF file ends a row (it was kept inside the value)
+    "a,b\r\n1,x\r2,y\r\n3,z\r\n",
+    # \r\r\n: a row end and an empty line (a \r was left in the value)
+    "a,b\r\r\n1,x\r\r\n2,y\r\r\n3,z\r\r\n",
+    # a CR file with one LF (the LF was taken as the row end: rows merged)
+    "a,b\r1,x\r2,y\n3,z\r",
+], ids=["lone-cr-in-crlf", "cr-cr-lf", "cr-with-one-lf"])
+def test_mixed_line_ends_minimal(convert, run_pyforge, tmp_path, case):
+    header, rows = ["a", "b"], [["1", "x"], ["2", "y"], ["3", "z"]]
+    assert_model_matches_csv(case, header, rows)
+    arrow = pacsv.read_csv(io.BytesIO(case.encode()))
+    assert arrow.to_pylist() == [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}, {"a": 3, "b": "z"}]
+    out, result, _ = convert(case)
+    check(out, expect(header, rows), result)
+    rc, so, _ = run_pyforge("info", tmp_path / "in.csv", "--json")
+    assert rc == 0
+    assert json.loads(so)["properties"]["line_ending"] == "mixed"
+
+
+def test_mixed_line_ends_rejects_and_lines(convert, tmp_path):
+    """Line numbers count each LF, CR LF and lone CR once; a skipped row is
+    written to the rejects file with its own bytes."""
+    text = 'a,b\r1,"x\ry"\r\n2,x,extra\n\r\r\n3,"p\r\nq",more\r4,w\r'
+    # lines: 1 a,b | 2-3 1,"x CR y" | 4 bad | 5 empty | 6 empty | 7-8 bad | 9 4,w
+    out, result, _ = convert(text, "--on-bad-rows", "skip")
+    check(out, expect(["a", "b"], [["1", "x\ry"], ["4", "w"]]), result)
+    parsed = python_csv_parse((tmp_path / "out.parquet.rejects.csv").read_bytes().decode())
+    assert [(r[0], r[2]) for r in parsed[1:]] == [("4", "2,x,extra"),
+                                                  ("7", '3,"p\r\nq",more')]
+    _, _, err = convert(text, out="strict.parquet", rc=1)
+    assert f"{tmp_path / 'in.csv'}: line 4, row 2" in err, err
 
 
 # ---- encodings -------------------------------------------------------------------

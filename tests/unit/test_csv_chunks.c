@@ -67,6 +67,41 @@ TEST_IMPL(crlf_quoted_breaks) {
   ASSERT(same_at_every_size(p, NULL, 1));
 }
 
+/* Mixed line ends, a CR LF split at every block boundary somewhere: the
+ * same rows, and rejects holding the bad rows' own bytes. */
+TEST_IMPL(mixed_line_ends_every_size) {
+  static const char text[] =
+      "id,name,note\r\n"
+      "1,a,\"x\ry\"\r"
+      "2,b,plain\r\r\n"
+      "3,c\n"
+      "4,d,\"p\r\nq\"\n"
+      "5,e,z,extra\r"
+      "6,f,last\r";
+  const char *p = csvt_file("mx.csv", text, sizeof text - 1);
+  pf__opts o;
+  csvt_options(&o);
+  o.csv.on_bad_rows = PF_BAD_ROWS_SKIP;
+  csvt_result r;
+  csvt_read(p, &o, 1, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,name:string,note:string");
+  ASSERT_ROWS(r, "1|'a'|'x\\ry'\n2|'b'|'plain'\n4|'d'|'p\\r\\nq'\n6|'f'|'last'\n");
+  ASSERT_STR_EQ(r.rejects, "6|2 fields where the header has 3|3,c\n"
+                           "9|4 fields where the header has 3|5,e,z,extra\n");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, &o, 1));
+  /* skipped lines end in CR, CR LF and LF: a CR LF split by a block
+   * boundary is one line */
+  static const char skip[] = "title\r\"note\r\n\nid,v\r1,a\r\n2,b,x\r3,c\r";
+  p = csvt_file("mxs.csv", skip, sizeof skip - 1);
+  o.csv.skip_rows = 3;
+  csvt_read(p, &o, 1, &r);
+  ASSERT_ROWS(r, "1|'a'\n3|'c'\n");
+  ASSERT_STR_EQ(r.rejects, "6|3 fields where the header has 2|2,b,x\n");
+  csvt_free(&r);
+  ASSERT(same_at_every_size(p, &o, 1));
+}
+
 TEST_IMPL(lf_with_bad_rows_skipped) {
   static const char text[] =
       "a;b;c\n"
@@ -181,6 +216,7 @@ TEST_IMPL(generated_many_rows) {
 
 int main(void) {
   RUN_TEST(crlf_quoted_breaks);
+  RUN_TEST(mixed_line_ends_every_size);
   RUN_TEST(lf_with_bad_rows_skipped);
   RUN_TEST(cr_only_and_backslash);
   RUN_TEST(skip_rows_and_header);

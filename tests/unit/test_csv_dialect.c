@@ -181,6 +181,69 @@ TEST_IMPL(line_endings) {
   }
 }
 
+/* Outside quotes LF, CR LF and a lone CR each end a row and a line, in any
+ * mix (Python's csv module and pyarrow read these the same); quoted fields
+ * keep their bytes; info() says "mixed" when the kinds differ. */
+TEST_IMPL(mixed_line_ends) {
+  static const struct {
+    const char *text, *rows, *ending;
+  } cases[] = {
+      /* a lone CR in a CR LF file ends a row (it was kept in the value) */
+      {"a,b\r\n1,x\r2,y\r\n3,z\r\n", "1|'x'\n2|'y'\n3|'z'\n", "mixed"},
+      /* \r\r\n: a row end, then an empty line (skipped) */
+      {"a,b\r\r\n1,x\r\r\n2,y\r\r\n", "1|'x'\n2|'y'\n", "mixed"},
+      /* a CR file with one LF: the LF ends its row too (rows merged) */
+      {"a,b\r1,x\r2,y\n3,z\r4,w\r", "1|'x'\n2|'y'\n3|'z'\n4|'w'\n", "mixed"},
+      /* a CR at the very end ends the last row; no empty row follows */
+      {"a,b\r1,x\r2,y\r", "1|'x'\n2|'y'\n", "CR"},
+      /* quoted fields keep CR, LF and CR LF as they are */
+      {"a,b\n1,\"x\ry\"\n2,\"p\r\nq\"\n3,\"s\nt\r\"\r", "1|'x\\ry'\n2|'p\\r\\nq'\n3|'s\\nt\\r'\n", "mixed"},
+      /* a CR just before the closing quote at the end of the input */
+      {"a,b\r\n1,\"x\r\"", "1|'x\\r'\n", "CRLF"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    const char *p = csvt_file("mixed.csv", cases[k].text, strlen(cases[k].text));
+    csvt_result r;
+    csvt_read(p, NULL, 1, &r);
+    if (r.st != PF_OK) TEST_FAIL_("case %zu: %s", k, r.err.message);
+    ASSERT_STR_EQ(r.schema, "a:int64,b:string");
+    if (strcmp(r.rows, cases[k].rows) != 0)
+      TEST_FAIL_("case %zu: rows\n%s\nwant\n%s", k, r.rows, cases[k].rows);
+    csvt_free(&r);
+    ASSERT_OK(csvt_info(p, NULL, &r));
+    if (strcmp(prop(&r.info, "line_ending"), cases[k].ending) != 0)
+      TEST_FAIL_("case %zu: line_ending %s, want %s", k, prop(&r.info, "line_ending"),
+                 cases[k].ending);
+    csvt_free(&r);
+  }
+}
+
+/* Line numbers in messages count each LF, CR LF and lone CR once, inside
+ * quotes or not; skipped lines are counted the same way. */
+TEST_IMPL(mixed_line_ends_line_numbers) {
+  /* lines: 1 a,b | 2 1,"x CR 3 y" | 4 2,"p CRLF 5 q" | 6 (empty) | 7 (empty) | 8 bad */
+  const char *p = CSVT_FILE("ln.csv", "a,b\r1,\"x\ry\"\r\n2,\"p\r\nq\"\n\r\r\n3,z,extra\n");
+  csvt_result r;
+  csvt_read(p, NULL, 1, &r);
+  ASSERT_EQ(r.st, PF_EBADROW);
+  ASSERT_EQ(r.err.line, 8);
+  ASSERT_EQ(r.err.row, 3);
+  csvt_free(&r);
+  pf__opts o;
+  csvt_options(&o);
+  o.csv.skip_rows = 3; /* a CR, a CR LF and an LF line */
+  p = CSVT_FILE("ln2.csv", "title\r\"note\r\n\nid,v\r1,a\r\n2,b,x\r");
+  csvt_read(p, &o, 1, &r);
+  ASSERT_EQ(r.st, PF_EBADROW);
+  ASSERT_EQ(r.err.line, 6);
+  csvt_free(&r);
+  p = CSVT_FILE("ln3.csv", "title\r\"note\r\n\nid,v\r1,a\r\n2,b\r");
+  csvt_read(p, &o, 1, &r);
+  ASSERT_STR_EQ(r.schema, "id:int64,v:string");
+  ASSERT_ROWS(r, "1|'a'\n2|'b'\n");
+  csvt_free(&r);
+}
+
 TEST_IMPL(overrides) {
   pf__opts o;
   csvt_options(&o);
@@ -259,6 +322,8 @@ int main(void) {
   RUN_TEST(single_quotes);
   RUN_TEST(backslash_escape);
   RUN_TEST(line_endings);
+  RUN_TEST(mixed_line_ends);
+  RUN_TEST(mixed_line_ends_line_numbers);
   RUN_TEST(overrides);
   RUN_TEST(skip_rows);
   RUN_TEST(info_props_order);

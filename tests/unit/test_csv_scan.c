@@ -24,11 +24,15 @@ static uint32_t rnd(uint32_t n) {
 }
 
 /* A text of about n bytes: fields, some quoted, with the bytes the scanner
- * stops at, in proportions that put several in every 64 bytes. */
-static size_t make_text(uint8_t *out, size_t n, int crlf) {
-  static const char *const pieces[] = {"abc", "x", "\"\"", "\"", "a\"b", " ", "12.5", "\n", "zz"};
+ * stops at, in proportions that put several in every 64 bytes. Rows end
+ * with ends[0] or, now and then, another of ends (mixed files); with cr,
+ * quoted fields hold CR and CR LF too. */
+static size_t make_text(uint8_t *out, size_t n, const char *const *ends, size_t n_ends, int cr) {
+  static const char *const pieces[] = {"abc", "x", "\"\"", "\"", "a\"b", " ", "12.5", "\n", "zz",
+                                       "\r", "\r\n"};
+  const size_t n_pieces = sizeof pieces / sizeof *pieces - (cr ? 0 : 2);
   size_t len = 0;
-  while (len + 128 <= n) { /* a row is at most 6 * 20 + 3 bytes */
+  while (len + 128 <= n) { /* a row is at most 6 * 20 + 4 bytes */
     int fields = 1 + (int)rnd(6);
     for (int f = 0; f < fields; f++) {
       if (f) out[len++] = ',';
@@ -37,8 +41,8 @@ static size_t make_text(uint8_t *out, size_t n, int crlf) {
       if (quoted) out[len++] = '"';
       int parts = (int)rnd(5);
       for (int k = 0; k < parts; k++) {
-        const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
-        if (!quoted && p[0] == '\n') continue;
+        const char *p = pieces[rnd((uint32_t)n_pieces)];
+        if (!quoted && (p[0] == '\n' || p[0] == '\r')) continue;
         size_t pl = strlen(p);
         memcpy(out + len, p, pl);
         len += pl;
@@ -46,11 +50,19 @@ static size_t make_text(uint8_t *out, size_t n, int crlf) {
       if (quoted && rnd(20)) out[len++] = '"'; /* sometimes never closed */
       if (rnd(8) == 0) out[len++] = 'q';    /* text after a closing quote */
     }
-    if (crlf) out[len++] = '\r';
-    out[len++] = '\n';
+    const char *e = ends[rnd(8) == 0 ? rnd((uint32_t)n_ends) : 0];
+    memcpy(out + len, e, strlen(e));
+    len += strlen(e);
     if (rnd(10) == 0) out[len++] = '\n'; /* an empty line */
   }
   return len;
+}
+
+/* Line ends in [s, e) as the scanner counts them. */
+static int64_t breaks_in(const uint8_t *s, const uint8_t *e) {
+  int64_t k = 0;
+  for (const uint8_t *p = s; p < e; p++) k += *p == '\r' || (*p == '\n' && (p == s || p[-1] != '\r'));
+  return k;
 }
 
 typedef struct scan_out {
@@ -94,11 +106,14 @@ TEST_IMPL(scan_fast_path_matches_general_loop) {
   ASSERT(buf && s1 && s2);
   for (int round = 0; round < 40; round++) {
     rng_state = 0x5eed0000u + (uint64_t)round;
-    int crlf = round % 3 == 1;
-    size_t len = make_text(buf, N, crlf);
+    /* LF only (no CR: the LF-only paths), CR LF, CR, and mixed */
+    static const char *const lf[] = {"\n"}, *const crlf[] = {"\r\n"}, *const cr[] = {"\r"};
+    static const char *const mixed[] = {"\n", "\r\n", "\r", "\r\r\n"};
+    const int kind = round % 5;
+    const char *const *ends = kind == 1 ? crlf : kind == 2 ? cr : kind == 3 ? mixed : lf;
+    size_t len = make_text(buf, N, ends, kind == 3 ? 4 : 1, kind != 0 && kind != 4);
     memset(buf + len, 0, PF__CSV_SLACK);
-    pf__csv_dialect d = {.delim = ',', .quote = '"', .eol = '\n', .crlf = (uint8_t)crlf,
-                         .space = (uint8_t)(round % 4 == 3)};
+    pf__csv_dialect d = {.delim = ',', .quote = '"', .space = (uint8_t)(round % 4 == 3)};
     int lenient = round % 2;
     scan_out fast, slow;
     scan_all(&d, buf, len, 0, lenient, &fast);
@@ -113,7 +128,14 @@ TEST_IMPL(scan_fast_path_matches_general_loop) {
                    fast.rows.start[i], fast.rows.end[i], (long long)fast.rows.line[i],
                    slow.rows.start[i], slow.rows.end[i], (long long)slow.rows.line[i]);
       const uint8_t *rs = buf + fast.rows.start[i];
-      const uint8_t *re = pf__csv_row_end(&d, rs, buf + fast.rows.end[i]);
+      const uint8_t *re = buf + fast.rows.end[i];
+      /* a row never ends with (or, outside quotes, holds) a line end's byte */
+      if (re > rs && (re[-1] == '\r' || (re[-1] == '\n' && !memchr(rs, '"', (size_t)(re - rs)))))
+        TEST_FAIL_("round %d row %zu ends with a line end byte", round, i);
+      if (i + 1 < fast.rows.n && fast.st == PF_OK && !fast.sc.bad_line &&
+          fast.rows.line[i + 1] - fast.rows.line[i] != breaks_in(rs, buf + fast.rows.start[i + 1]))
+        TEST_FAIL_("round %d row %zu: line %lld, next row's %lld", round, i,
+                   (long long)fast.rows.line[i], (long long)fast.rows.line[i + 1]);
       if (!same_fields(&d, rs, re, s1, s2)) TEST_FAIL_("round %d row %zu splits differently", round, i);
     }
     ASSERT_EQ(fast.sc.quoted_breaks, slow.sc.quoted_breaks);

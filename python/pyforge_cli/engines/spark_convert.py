@@ -68,8 +68,9 @@ def _csv_reader_options(pairs: Dict[str, Any], props: Dict[str, Any]) -> Dict[st
          "ignoreLeadingWhiteSpace": "false", "ignoreTrailingWhiteSpace": "false"}
     if props.get("compression", "none") != "none":
         raise SparkUnsupported(f"a {props['compression']}-compressed CSV: read by the native engine")
-    if props.get("line_ending") == "CR":
-        raise SparkUnsupported("CR line endings: Spark's CSV reader splits lines at LF")
+    if props.get("line_ending") in ("CR", "mixed"):
+        # PyForge ends rows at LF, CR LF and a lone CR alike (docs/types.md)
+        raise SparkUnsupported(f"{props['line_ending']} line endings: Spark's CSV reader splits lines at LF")
     return o
 
 

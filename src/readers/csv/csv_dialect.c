@@ -1,8 +1,7 @@
 /* csv_dialect.c - sniffing a CSV file's dialect from a sample of its text.
  *
- * Line ending: LF if the sample holds a '\n' (CRLF when the first one
- * follows a '\r'; either way a '\r' before '\n' is dropped), else CR if it
- * holds a '\r', else LF.
+ * Line ends are not sniffed: LF, CR LF and a lone CR end rows in every
+ * file (csv_scan.c); info() reports the kinds the sample's rows end with.
  *
  * Delimiter, quote and escape: every combination not fixed by the options
  * is tried on up to 1,000 rows of the sample:
@@ -36,19 +35,6 @@
 
 #define SNIFF_ROWS 1000
 #define SNIFF_BYTES (256u * 1024)
-
-void pf__csv_sniff_eol(const uint8_t *text, size_t n, int is_all,
-                       pf__csv_dialect *d) {
-  (void)is_all;
-  const uint8_t *lf = n ? memchr(text, '\n', n) : NULL;
-  d->crlf = 0;
-  if (lf) {
-    d->eol = '\n';
-    d->crlf = lf > text && lf[-1] == '\r';
-    return;
-  }
-  d->eol = (n && memchr(text, '\r', n)) ? '\r' : '\n';
-}
 
 typedef struct score {
   int valid;
@@ -127,7 +113,7 @@ static void evaluate(const pf__csv_dialect *d, const uint8_t *text, size_t n,
   size_t val[K] = {0}, cnt[K] = {0}, nk = 0;
   for (size_t i = 0; i < rows.n; i++) {
     const uint8_t *s0 = text + rows.start[i];
-    const uint8_t *e0 = pf__csv_row_end(d, s0, text + rows.end[i]);
+    const uint8_t *e0 = text + rows.end[i];
     size_t nf = pf__csv_split(d, s0, e0, NULL, 0, NULL);
     if (d->space && spaced && !row_spaced(d, s0, e0, nf, &fields, &scratch)) spaced = 0;
     if (judge_quotes) s->malformed += row_malformed(d, s0, e0, nf, &fields, &scratch);
@@ -193,7 +179,6 @@ static int has_spaced(const uint8_t *t, size_t n, uint8_t c) {
 
 void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
                    const pf__csv_opts *o, pf__csv_dialect *d) {
-  pf__csv_sniff_eol(text, n, is_all, d);
   if (n > SNIFF_BYTES) {
     n = SNIFF_BYTES;
     is_all = 0;

@@ -25,12 +25,17 @@ typedef struct pf__csv_dialect {
   uint8_t quote;  /* quote byte, 0 when fields are never quoted             */
   uint8_t escape; /* 0: a quote inside quotes is doubled; '\\': backslash
                      escapes \" and \\ inside quotes (doubled quotes too)   */
-  uint8_t eol;    /* row terminator: '\n' (LF and CRLF files) or '\r' (CR);
-                     with '\n', a '\r' just before it is dropped            */
-  uint8_t crlf;   /* info only: lines end with "\r\n"                       */
+  uint8_t ends;   /* info only: the line ends the sample's rows have
+                     (PF__CSV_LF | PF__CSV_CRLF | PF__CSV_CR); rows end
+                     at any of them in every file (csv_scan.c)             */
   uint8_t space;  /* one space after each delimiter belongs to it (files
                      written with ", "): a quote after it opens a field   */
 } pf__csv_dialect;
+
+/* Line ends (dialect.ends). */
+#define PF__CSV_LF 1u
+#define PF__CSV_CRLF 2u
+#define PF__CSV_CR 4u
 
 /* Delimiters tried, in order of preference. */
 #define PF__CSV_DELIMS ",\t;|:^~ "
@@ -40,9 +45,6 @@ typedef struct pf__csv_dialect {
  * sample is the whole input. */
 void pf__csv_sniff(const uint8_t *text, size_t n, int is_all,
                    const pf__csv_opts *o, pf__csv_dialect *d);
-/* '\n' or '\r' and whether lines end in CRLF, from a sample. */
-void pf__csv_sniff_eol(const uint8_t *text, size_t n, int is_all,
-                       pf__csv_dialect *d);
 
 /* ---- text stream: any supported encoding in, UTF-8 out ---------------- */
 
@@ -115,9 +117,16 @@ typedef struct pf__csv_rows {
 
 void pf__csv_rows_free(pf__csv_rows *r);
 
-/* A resumable quote-aware scanner over one growing buffer of text. Rows
- * that are empty (a line with nothing, or only "\r" before "\n") are
- * skipped, though their lines count. */
+/* The kinds of line end outside quotes (after the rows text[0..n) was
+ * split into, and the empty lines between them) as d->ends; is_all: the
+ * text is the whole input. */
+void pf__csv_note_ends(const uint8_t *text, size_t n, int is_all,
+                       const pf__csv_rows *rows, pf__csv_dialect *d);
+
+/* A resumable quote-aware scanner over one growing buffer of text. Outside
+ * quotes LF, CR LF and a lone CR each end a row (and a line); rows that are
+ * empty are skipped, though their lines count. A row's end excludes its
+ * line end. */
 typedef struct pf__csv_scanner {
   pf__csv_dialect d;
   size_t pos;          /* next byte to examine                              */
@@ -133,6 +142,8 @@ typedef struct pf__csv_scanner {
                           is bad: bad_line), instead of failing PF_EPARSE  */
   int64_t bad_line;    /* line of that row, 0 if none                       */
   int64_t bad_quote;   /* line of its open quote                            */
+  int cr_end;          /* the last row ended at a CR that was the buffer's
+                          last byte: an LF next belongs to that line end   */
 } pf__csv_scanner;
 
 void pf__csv_scan_init(pf__csv_scanner *sc, const pf__csv_dialect *d,
@@ -146,6 +157,11 @@ pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
                        int at_eof, pf__csv_rows *rows, size_t max_rows);
 /* The pending row moved to offset 0 of a new buffer (shift = old start). */
 void pf__csv_scan_rebase(pf__csv_scanner *sc, size_t shift);
+/* The first line end in [p, e) (LF, CR LF or a lone CR, quotes or not):
+ * its first byte, or NULL; *next is the byte after it. A CR at e - 1 may
+ * be the start of a CR LF whose LF is not read yet (the caller decides). */
+const uint8_t *pf__csv_next_break(const uint8_t *p, const uint8_t *e,
+                                  const uint8_t **next);
 
 /* ---- fields ------------------------------------------------------------- */
 
@@ -168,13 +184,6 @@ size_t pf__csv_split(const pf__csv_dialect *d, const uint8_t *s,
 size_t pf__csv_split_fast(const pf__csv_dialect *d, const uint8_t *s,
                           const uint8_t *e, pf__csv_field *f, size_t cap,
                           uint8_t *scratch);
-/* Row end without a '\r' that precedes the '\n' terminator. */
-static inline const uint8_t *pf__csv_row_end(const pf__csv_dialect *d,
-                                             const uint8_t *s,
-                                             const uint8_t *e) {
-  if (d->eol == '\n' && e > s && e[-1] == '\r') e--;
-  return e;
-}
 
 /* ---- null rule ----------------------------------------------------------- */
 

@@ -123,16 +123,17 @@ static void settings(pf__csv_reader *r) {
   }
 }
 
-/* Skips opts->csv.skip_rows physical lines at the start of the sample;
- * *off is where the data starts. */
+/* Skips opts->csv.skip_rows physical lines (LF, CR LF or CR each end one)
+ * at the start of the sample; *off is where the data starts. */
 static pf_status skip_lines(pf__csv_reader *r, pf__buf *b, size_t *off,
                             int *is_all, pf_error *err) {
   int64_t left = r->opts->csv.skip_rows;
   size_t pos = 0;
   while (left > 0) {
-    const uint8_t *p = pos < b->len ? memchr(b->data + pos, r->d.eol, b->len - pos) : NULL;
-    if (p) {
-      pos = (size_t)(p - b->data) + 1;
+    const uint8_t *next, *p = pf__csv_next_break(b->data + pos, b->data + b->len, &next);
+    /* a CR last in the text: its LF may come with the next read */
+    if (p && (*p == '\n' || p + 1 < b->data + b->len || *is_all)) {
+      pos = (size_t)(next - b->data);
       left--;
       continue;
     }
@@ -223,7 +224,7 @@ static pf_status header_row_again(pf__csv_reader *r, const pf__buf *b,
   for (size_t c = 0; c < n_cols; c++)
     typed |= cols[c].type != PF_TYPE_NULL && cols[c].type != PF_TYPE_STRING;
   const uint8_t *s = b->data + rows->start[i];
-  const uint8_t *e = pf__csv_row_end(&r->d, s, b->data + rows->end[i]);
+  const uint8_t *e = b->data + rows->end[i];
   if (!typed || pf__csv_split(&r->d, s, e, NULL, 0, NULL) != n_cols) return PF_OK;
   pf__csv_field *f = malloc(n_cols * sizeof *f);
   uint8_t *sc = malloc((size_t)(e - s) + 1);
@@ -256,7 +257,7 @@ static pf_status header_below(pf__csv_reader *r, const pf__buf *b, const pf__csv
   *yes = 0;
   if (i + 1 >= rows->n || n_cols == 0) return PF_OK;
   const uint8_t *s = b->data + rows->start[i];
-  const uint8_t *e = pf__csv_row_end(&r->d, s, b->data + rows->end[i]);
+  const uint8_t *e = b->data + rows->end[i];
   if (pf__csv_split(&r->d, s, e, NULL, 0, NULL) != n_cols) return PF_OK;
   pf__csv_field *f = malloc(n_cols * sizeof *f);
   uint8_t *sc = malloc((size_t)(e - s) + 1);
@@ -383,7 +384,7 @@ static pf_status decide_table(pf__csv_reader *r, pf__buf *b, const pf__csv_rows 
   r->lead = sh.lead + (size_t)r->has_header + extra;
   if (r->has_header && pf__csv_text_exact_offsets(&r->text)) {
     const uint8_t *s0 = b->data + rows->start[sh.lead];
-    size_t n0 = (size_t)(pf__csv_row_end(&r->d, s0, b->data + rows->end[sh.lead]) - s0), bad;
+    size_t n0 = (size_t)(b->data + rows->end[sh.lead] - s0), bad;
     if (memchr(s0, 0, n0) || !pf__csv_utf8_valid(s0, n0, &bad)) {
       st = pf__error_set(err, PF_EENCODING,
                          "the header (line %lld) is not valid UTF-8 text; give the "
@@ -484,7 +485,6 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
     st = empty_table(r, r->text.bom ? " (only a byte order mark)" : b.len ? " (only white space)" : "");
     goto out;
   }
-  pf__csv_sniff_eol(b.data, b.len, is_all, &r->d);
   size_t off = 0;
   st = skip_lines(r, &b, &off, &is_all, err);
   if (st != PF_OK) goto out;
@@ -500,6 +500,7 @@ pf_status pf__csv_open_state(const pf__reader_env *env, pf__csv_reader *r,
     st = empty_table(r, " (only empty lines)");
     goto out;
   }
+  pf__csv_note_ends(b.data, b.len, is_all, &rows, &r->d);
   /* Windows start at arbitrary bytes: when quoted fields hold line breaks
    * (or the sample ends inside quotes), a window may start inside one and
    * its text may look like rows; then only the head is sampled. */

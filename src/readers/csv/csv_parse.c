@@ -461,7 +461,7 @@ void pf__csv_parse_part(const pf__csv_cfg *cfg, pf__csv_part *p) {
     size_t k = 0;
     for (; r < last; r++) {
       const uint8_t *s = p->buf + rows->start[r];
-      const uint8_t *e = pf__csv_row_end(d, s, p->buf + rows->end[r]);
+      const uint8_t *e = p->buf + rows->end[r];
       const int64_t row = p->first_row + (int64_t)(r - p->row_begin) + 1;
       const int64_t line = rows->line[r];
       if (check) {

@@ -110,12 +110,13 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
   int eof = 0;
   for (;;) {
     while (r->skip_left > 0) { /* physical lines, quotes or not */
-      const uint8_t *p = sc->pos < b->len ? memchr(b->buf + sc->pos, r->d.eol, b->len - sc->pos) : NULL;
-      if (!p) {
-        sc->pos = sc->row_start = b->len;
+      const uint8_t *next, *p = pf__csv_next_break(b->buf + sc->pos, b->buf + b->len, &next);
+      if (!p || (*p == '\r' && p + 1 == b->buf + b->len && !eof)) {
+        /* no line end yet, or a CR whose LF may come with the next read */
+        sc->pos = sc->row_start = p ? (size_t)(p - b->buf) : b->len;
         break;
       }
-      sc->pos = sc->row_start = (size_t)(p - b->buf) + 1;
+      sc->pos = sc->row_start = (size_t)(next - b->buf);
       sc->line++;
       r->skip_left--;
     }
@@ -618,7 +619,9 @@ static pf_status csv_info(void *state, pf_info *info, pf_error *err) {
   if (!r->d.quote) snprintf(esc, sizeof esc, "none");
   else if (!r->d.escape) snprintf(esc, sizeof esc, "doubled quote");
   else show_byte(esc, sizeof esc, r->d.escape);
-  const char *le = r->d.eol == '\r' ? "CR" : r->d.crlf ? "CRLF" : "LF";
+  const unsigned ends = r->d.ends;
+  const char *le = ends == PF__CSV_CRLF ? "CRLF" : ends == PF__CSV_CR ? "CR"
+                 : ends & (ends - 1) ? "mixed" : "LF"; /* LF, or no line end */
   PF_TRY(pf__info_prop(info, "encoding", "%s", r->text.name));
   PF_TRY(pf__info_prop(info, "compression", "%s", pf__codec_name(pf__source_codec(r->src))));
   PF_TRY(pf__info_prop(info, "delimiter", "%s", dl));

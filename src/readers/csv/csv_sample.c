@@ -36,7 +36,7 @@ pf_status pf__csv_infer_rows(const pf__csv_dialect *d, const pf__infer_ctx *ctx,
   pf_status st = PF_OK;
   for (size_t r = from; r < to && st == PF_OK; r++) {
     const uint8_t *s = buf + rows->start[r];
-    const uint8_t *e = pf__csv_row_end(d, s, buf + rows->end[r]);
+    const uint8_t *e = buf + rows->end[r];
     scratch.len = 0;
     st = pf__buf_reserve(&scratch, (size_t)(e - s) + 1);
     if (st != PF_OK) break;
@@ -59,9 +59,9 @@ static int resync(const pf__csv_dialect *d, const uint8_t *text, size_t n,
                   int at_eof, size_t n_cols, pf__csv_rows *rows) {
   size_t from = 0;
   for (int attempt = 0; attempt < RESYNC_TRIES; attempt++) {
-    const uint8_t *br = from < n ? memchr(text + from, d->eol, n - from) : NULL;
+    const uint8_t *next, *br = pf__csv_next_break(text + from, text + n, &next);
     if (!br) return 0;
-    from = (size_t)(br - text) + 1;
+    from = (size_t)(next - text);
     pf__csv_scanner sc;
     pf__csv_scan_init(&sc, d, 1);
     rows->n = 0;
@@ -76,7 +76,7 @@ static int resync(const pf__csv_dialect *d, const uint8_t *text, size_t n,
     int first_two = 1;
     for (size_t i = 0; i < total; i++) {
       const uint8_t *s = text + rows->start[i];
-      const uint8_t *e = pf__csv_row_end(d, s, text + rows->end[i]);
+      const uint8_t *e = text + rows->end[i];
       size_t nf = pf__csv_split(d, s, e, NULL, 0, NULL);
       if (nf == n_cols) good++;
       else if (i < 2) first_two = 0;

@@ -2,18 +2,25 @@
  *
  * The grammar both functions follow (they must agree byte for byte, since
  * the scanner decides where rows end and the splitter what they hold):
- * - A row ends at the terminator byte (d->eol) outside quotes.
+ * - Outside quotes a row ends at a line end: LF, CR LF, or a CR not
+ *   followed by LF, whatever the rest of the file uses (as Python's csv
+ *   module, pyarrow and Excel read). "\r\r\n" is a lone CR then a CR LF:
+ *   a row end and an empty line. Empty rows are skipped; their lines count.
  * - A field is quoted only when the quote byte is its first byte (at the
  *   start of a row or just after a delimiter). Inside quotes, a doubled
  *   quote is one quote; with the backslash escape, \" is a quote and \\ a
- *   backslash (any other backslash is kept). Delimiters and line breaks
- *   inside quotes are data.
+ *   backslash (any other backslash is kept). Delimiters and line ends
+ *   inside quotes are data, kept byte for byte.
  * - After the closing quote, bytes up to the next delimiter are kept as
  *   they are (lenient: `"ab"c` reads as abc). A quote in the middle of an
  *   unquoted field is an ordinary byte.
- * The scanner only looks for the terminator and quotes (SSE2: a 64-byte bit
- * mask at a time, walked bit by bit), so a file without quotes is scanned at
- * memory speed and quoted text costs a few instructions per quote.
+ * Lines are counted the same way inside quotes and out: each LF, CR LF and
+ * lone CR is one (a CR counts; an LF counts unless a CR precedes it).
+ * The scanner only looks for line ends and quotes (SSE2: a 64-byte bit mask
+ * at a time, walked bit by bit), so a file without quotes is scanned at
+ * memory speed and quoted text costs a few instructions per quote. Text
+ * without a CR (one memchr per call finds the first) is scanned for LF and
+ * quotes only; from the first CR on, for CR too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +60,25 @@ static inline const uint8_t *find2(const uint8_t *p, const uint8_t *e,
   return NULL;
 }
 
+/* First byte in [p, e) equal to a, b or c, or NULL. */
+static inline const uint8_t *find3(const uint8_t *p, const uint8_t *e,
+                                   uint8_t a, uint8_t b, uint8_t c) {
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+  const __m128i vc = _mm_set1_epi8((char)c);
+  while (e - p >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)p);
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)), _mm_cmpeq_epi8(x, vc)));
+    if (m) return p + __builtin_ctz(m);
+    p += 16;
+  }
+#endif
+  for (; p < e; p++)
+    if (*p == a || *p == b || *p == c) return p;
+  return NULL;
+}
+
 static inline const uint8_t *find1(const uint8_t *p, const uint8_t *e,
                                    uint8_t a) {
   return p < e ? memchr(p, a, (size_t)(e - p)) : NULL;
@@ -75,13 +101,49 @@ static inline const uint8_t *find_near(const uint8_t *p, const uint8_t *e,
   return NULL;
 }
 
-static size_t count_byte(const uint8_t *p, const uint8_t *e, uint8_t c) {
-  size_t k = 0;
-  while ((p = find1(p, e, c)) != NULL) {
-    k++;
-    p++;
-  }
+/* Line ends in [p, e) of a buffer that starts at lo: each CR, and each LF
+ * not preceded by a CR (so a CR LF split between two ranges counts once). */
+static int64_t count_breaks(const uint8_t *lo, const uint8_t *p, const uint8_t *e) {
+  int64_t k = 0;
+  for (const uint8_t *x = p; (x = find1(x, e, '\n')) != NULL; x++)
+    k += x == lo || x[-1] != '\r';
+  for (const uint8_t *x = p; (x = find1(x, e, '\r')) != NULL; x++) k++;
   return k;
+}
+
+const uint8_t *pf__csv_next_break(const uint8_t *p, const uint8_t *e,
+                                  const uint8_t **next) {
+  const uint8_t *lf = find1(p, e, '\n');
+  const uint8_t *cr = find1(p, lf ? lf : e, '\r');
+  if (cr) {
+    *next = cr + 1 < e && cr[1] == '\n' ? cr + 2 : cr + 1;
+    return cr;
+  }
+  if (lf) *next = lf + 1;
+  return lf;
+}
+
+void pf__csv_note_ends(const uint8_t *text, size_t n, int is_all,
+                       const pf__csv_rows *rows, pf__csv_dialect *d) {
+  d->ends = 0;
+  for (size_t i = 0; i < rows->n; i++) {
+    /* after a row: its line end, then those of the empty lines skipped */
+    size_t p = rows->end[i], stop = i + 1 < rows->n ? rows->start[i + 1] : n;
+    while (p < stop && (text[p] == '\n' || text[p] == '\r')) {
+      if (text[p] == '\n') {
+        d->ends |= PF__CSV_LF;
+        p++;
+      } else if (p + 1 < n && text[p + 1] == '\n') {
+        d->ends |= PF__CSV_CRLF;
+        p += 2;
+      } else if (p + 1 < n || is_all) {
+        d->ends |= PF__CSV_CR;
+        p++;
+      } else {
+        break; /* a CR last in the sample: its LF may follow */
+      }
+    }
+  }
 }
 
 void pf__csv_rows_free(pf__csv_rows *r) {
@@ -125,53 +187,68 @@ void pf__csv_scan_rebase(pf__csv_scanner *sc, size_t shift) {
   if (sc->in_quote) sc->quote_pos -= shift;
 }
 
-/* Ends the pending row at byte `end` (the terminator's position or the
- * end of input); empty lines are skipped. */
-static pf_status end_row(pf__csv_scanner *sc, const uint8_t *buf, size_t end,
-                         pf__csv_rows *rows) {
+/* Ends the pending row at byte `end` (its line end's first byte or the
+ * end of input); empty rows are skipped. */
+static pf_status end_row(pf__csv_scanner *sc, size_t end, pf__csv_rows *rows) {
   size_t s = sc->row_start;
-  int blank = end == s || (sc->d.eol == '\n' && end == s + 1 && buf[s] == '\r');
-  if (!blank) PF_TRY(rows_push(rows, s, end, sc->line));
+  if (end != s) PF_TRY(rows_push(rows, s, end, sc->line));
   sc->line += 1 + sc->extra;
   sc->extra = 0;
   return PF_OK;
 }
 
+/* A row ended at the CR at p: the next row starts after it, or after the
+ * LF that follows it (one line end); when the CR is the last byte so far,
+ * the next call looks at the byte after it (sc->cr_end). */
+static inline size_t after_cr(pf__csv_scanner *sc, const uint8_t *buf, size_t len, size_t p) {
+  size_t next = p + 1;
+  if (next == len) sc->cr_end = 1;
+  else if (buf[next] == '\n') next++;
+  sc->row_start = next;
+  return next;
+}
+
 #if defined(__SSE2__)
-/* Bit i set where p[i] is a or b, for 64 bytes. */
-static inline uint64_t mask64(const uint8_t *p, uint8_t a, uint8_t b) {
+/* Bit i set where p[i] is a or b (or c, with three), for 64 bytes. */
+static inline uint64_t mask64(const uint8_t *p, uint8_t a, uint8_t b, int three, uint8_t c) {
   const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+  const __m128i vc = _mm_set1_epi8((char)c);
   uint64_t m = 0;
   for (int k = 0; k < 4; k++) {
     __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
-    m |= (uint64_t)(unsigned)_mm_movemask_epi8(
-             _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)))
-         << (16 * k);
+    __m128i y = _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb));
+    if (three) y = _mm_or_si128(y, _mm_cmpeq_epi8(x, vc));
+    m |= (uint64_t)(unsigned)_mm_movemask_epi8(y) << (16 * k);
   }
   return m;
 }
 
 /* The scanner's loop for the common dialect (no backslash escape) while
- * 64 bytes or more are left: the line breaks and quotes of 64 bytes at a
+ * 64 bytes or more are left: the line ends and quotes of 64 bytes at a
  * time as a bit mask, walked bit by bit, so quoted text costs no call and
- * no second pass. Leaves the rest (and everything that needs the next
- * byte at the end of the buffer) to the general loop; returns where it
- * stopped. */
-static size_t scan_masks(pf__csv_scanner *sc, const uint8_t *buf, size_t len, size_t pos,
-                         pf__csv_rows *rows, size_t max_rows, pf_status *st) {
-  const uint8_t q = sc->d.quote, eol = sc->d.eol, delim = sc->d.delim;
+ * no second pass. cr: look for CR too (a constant: two copies); without
+ * it the text [pos, len) must hold no CR. Leaves the rest (and everything
+ * that needs the next byte at the end of the buffer) to the general loop;
+ * returns where it stopped. */
+static inline __attribute__((always_inline)) size_t
+scan_masks(pf__csv_scanner *sc, const uint8_t *buf, size_t len, size_t pos,
+           pf__csv_rows *rows, size_t max_rows, pf_status *st, const int cr) {
+  const uint8_t q = sc->d.quote, delim = sc->d.delim;
   const int space = sc->d.space;
   while (len - pos >= 64 && rows->n < max_rows) {
     const size_t base = pos;
-    uint64_t m = mask64(buf + base, eol, q);
+    uint64_t m = mask64(buf + base, '\n', q, cr, '\r');
     pos = base + 64;
     while (m) {
       const size_t p = base + (size_t)__builtin_ctzll(m);
       m &= m - 1;
+      const uint8_t c = buf[p];
       if (sc->in_quote) {
-        if (buf[p] == eol) {
-          sc->extra++;
-          sc->quoted_breaks++;
+        if (c != q) { /* a line end inside quotes: data */
+          if (c == '\r' || buf[p - 1] != '\r') {
+            sc->extra++;
+            sc->quoted_breaks++;
+          }
           continue;
         }
         if (p + 1 >= len) return p; /* a doubled quote may follow: the general loop */
@@ -186,10 +263,20 @@ static size_t scan_masks(pf__csv_scanner *sc, const uint8_t *buf, size_t len, si
         sc->in_quote = 0;
         continue;
       }
-      if (buf[p] == eol) {
-        *st = end_row(sc, buf, p, rows);
+      if (c == '\n') {
+        *st = end_row(sc, p, rows);
         sc->row_start = p + 1;
         if (*st != PF_OK || rows->n >= max_rows) return p + 1;
+        continue;
+      }
+      if (cr && c == '\r') {
+        *st = end_row(sc, p, rows);
+        const size_t next = after_cr(sc, buf, len, p);
+        if (*st != PF_OK || rows->n >= max_rows) return next;
+        if (next == p + 2) { /* its LF: the next bit, or past this mask */
+          if (p + 1 < base + 64) m &= m - 1;
+          else pos = next;
+        }
         continue;
       }
       if (p == sc->row_start || buf[p - 1] == delim ||
@@ -206,7 +293,7 @@ static size_t scan_masks(pf__csv_scanner *sc, const uint8_t *buf, size_t len, si
 
 pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
                        int at_eof, pf__csv_rows *rows, size_t max_rows) {
-  const uint8_t q = sc->d.quote, eol = sc->d.eol, delim = sc->d.delim;
+  const uint8_t q = sc->d.quote, delim = sc->d.delim;
   const uint8_t esc = sc->d.escape && sc->d.escape != q ? sc->d.escape : 0;
   const int space = sc->d.space;
   static const uint8_t no_bytes[1];
@@ -216,10 +303,22 @@ pf_status pf__csv_scan(pf__csv_scanner *sc, const uint8_t *buf, size_t len,
   }
   const uint8_t *const end = buf + len;
   size_t pos = sc->pos;
+  if (sc->cr_end && pos < len) { /* the byte after a row's final CR */
+    sc->cr_end = 0;
+    if (buf[pos] == '\n') sc->row_start = ++pos;
+  }
+  /* Text before the first CR is scanned for LF and quotes only. */
+  const uint8_t *first_cr = find1(buf + pos, end, '\r');
+  const int cr = first_cr != NULL;
 #if defined(__SSE2__)
   if (!esc && q && pos < len) {
     pf_status st = PF_OK;
-    pos = scan_masks(sc, buf, len, pos, rows, max_rows, &st);
+    if (!cr) {
+      pos = scan_masks(sc, buf, len, pos, rows, max_rows, &st, 0);
+    } else {
+      pos = scan_masks(sc, buf, (size_t)(first_cr - buf), pos, rows, max_rows, &st, 0);
+      if (st == PF_OK) pos = scan_masks(sc, buf, len, pos, rows, max_rows, &st, 1);
+    }
     PF_TRY(st);
   }
 #endif
@@ -229,14 +328,16 @@ again:
       const uint8_t *p;
       if (esc) {
         p = find2(buf + pos, end, q, esc);
-        int64_t breaks = (int64_t)count_byte(buf + pos, p ? p : end, eol);
+        int64_t breaks = count_breaks(buf, buf + pos, p ? p : end);
         sc->extra += breaks;
         sc->quoted_breaks += breaks;
-      } else { /* quoted fields are short: stop at line breaks, no second pass */
-        p = find2(buf + pos, end, q, eol);
-        if (p && *p == eol) {
-          sc->extra++;
-          sc->quoted_breaks++;
+      } else { /* quoted fields are short: stop at line ends, no second pass */
+        p = cr ? find3(buf + pos, end, q, '\n', '\r') : find2(buf + pos, end, q, '\n');
+        if (p && *p != q) {
+          if (*p == '\r' || p[-1] != '\r') {
+            sc->extra++;
+            sc->quoted_breaks++;
+          }
           pos = (size_t)(p - buf) + 1;
           continue;
         }
@@ -251,7 +352,7 @@ again:
           if (at_eof) pos = len; /* a lone backslash at the end: data */
           break;
         }
-        if (buf[pos + 1] == eol) {
+        if (buf[pos + 1] == '\r' || buf[pos + 1] == '\n') { /* after a backslash: counts */
           sc->extra++;
           sc->quoted_breaks++;
         }
@@ -272,16 +373,20 @@ again:
       pos++;
       continue;
     }
-    const uint8_t *p = q ? find2(buf + pos, end, eol, q) : find1(buf + pos, end, eol);
+    const uint8_t *p = q ? (cr ? find3(buf + pos, end, '\n', '\r', q) : find2(buf + pos, end, '\n', q))
+                         : (cr ? find2(buf + pos, end, '\n', '\r') : find1(buf + pos, end, '\n'));
     if (!p) {
       pos = len;
       break;
     }
     pos = (size_t)(p - buf);
-    if (*p == eol) {
-      PF_TRY(end_row(sc, buf, pos, rows));
+    if (*p == '\n') {
+      PF_TRY(end_row(sc, pos, rows));
       pos++;
       sc->row_start = pos;
+    } else if (*p == '\r') {
+      PF_TRY(end_row(sc, pos, rows));
+      pos = after_cr(sc, buf, len, pos);
     } else {
       if (pos == sc->row_start || buf[pos - 1] == delim ||
           (space && buf[pos - 1] == ' ' && pos - 1 > sc->row_start && buf[pos - 2] == delim)) {
@@ -296,23 +401,24 @@ again:
   if (at_eof && pos >= len && rows->n < max_rows) {
     if (sc->in_quote && sc->lenient && !sc->bad_line) {
       /* The quote never closes, so no quote byte follows it: the row ends
-       * at the first line break after the quote, and what follows are
-       * rows again. Line breaks before the quote are inside fields of the
-       * row that did close. */
-      const uint8_t *br = find1(buf + sc->quote_pos, end, eol);
+       * at the first line end after the quote, and what follows are rows
+       * again. Line ends before the quote are inside fields of the row
+       * that did close. */
+      const uint8_t *next = end;
+      const uint8_t *br = pf__csv_next_break(buf + sc->quote_pos, end, &next);
       size_t stop = br ? (size_t)(br - buf) : len;
       sc->in_quote = 0;
-      sc->extra = (int64_t)count_byte(buf + sc->row_start, buf + stop, eol);
+      sc->extra = count_breaks(buf, buf + sc->row_start, buf + stop);
       sc->bad_line = sc->line;
       sc->bad_quote = sc->quote_line;
-      PF_TRY(end_row(sc, buf, stop, rows));
-      pos = stop < len ? stop + 1 : len;
+      PF_TRY(end_row(sc, stop, rows));
+      pos = (size_t)(next - buf);
       sc->row_start = pos;
       goto again;
     }
     if (sc->in_quote) return PF_EPARSE;
     if (sc->row_start < len) {
-      PF_TRY(end_row(sc, buf, len, rows));
+      PF_TRY(end_row(sc, len, rows));
       sc->row_start = len;
     }
   }

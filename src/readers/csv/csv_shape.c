@@ -50,7 +50,7 @@ void pf__csv_shape_free(pf__csv_shape *sh) {
 static size_t count_fields(const pf__csv_dialect *d, const uint8_t *buf,
                            const pf__csv_rows *rows, size_t i) {
   const uint8_t *s = buf + rows->start[i];
-  return pf__csv_split(d, s, pf__csv_row_end(d, s, buf + rows->end[i]), NULL, 0, NULL);
+  return pf__csv_split(d, s, buf + rows->end[i], NULL, 0, NULL);
 }
 
 static int cmp_size(const void *a, const void *b) {
@@ -87,7 +87,7 @@ static pf_status split_row(pf__csv_shape *sh, const pf__csv_dialect *d,
                            const uint8_t *buf, const pf__csv_rows *rows, size_t i,
                            size_t *nf) {
   const uint8_t *s = buf + rows->start[i];
-  const uint8_t *e = pf__csv_row_end(d, s, buf + rows->end[i]);
+  const uint8_t *e = buf + rows->end[i];
   size_t n = pf__csv_split(d, s, e, NULL, 0, NULL);
   free(sh->hdr);
   free(sh->scratch);
@@ -268,7 +268,7 @@ pf_status pf__csv_shape_header(pf__csv_shape *sh, const pf__csv_dialect *d,
     return PF_OK;
   }
   const uint8_t *s = buf + rows->start[t];
-  return repair(sh, d, s, pf__csv_row_end(d, s, buf + rows->end[t]), sh->line);
+  return repair(sh, d, s, buf + rows->end[t], sh->line);
 }
 
 pf_status pf__csv_shape_join(pf__csv_shape *sh, const pf__csv_dialect *d,
@@ -282,7 +282,7 @@ pf_status pf__csv_shape_join(pf__csv_shape *sh, const pf__csv_dialect *d,
   if (st == PF_OK) memcpy(all, sh->hdr, n * sizeof *all);
   for (size_t k = 1; st == PF_OK && k <= extra; k++) { /* the rows below, same count */
     const uint8_t *s = buf + rows->start[t + k];
-    const uint8_t *e = pf__csv_row_end(d, s, buf + rows->end[t + k]);
+    const uint8_t *e = buf + rows->end[t + k];
     text[k] = malloc((size_t)(e - s) + 1);
     if (!text[k]) st = PF_ENOMEM;
     else pf__csv_split(d, s, e, all + k * n, n, text[k]);
