@@ -26,8 +26,15 @@
  *              or, on cancel or when no file was kept, nothing at all (the
  *              write is aborted: its data files removed, a table directory
  *              it created too).
- * The file callback runs for every item after the commit, when each item's
- * outcome (and the table version) is final.
+ * Hooks (as around pf_convert, convert.c convert_hooked): a file's
+ * pre-convert hooks run on the worker before its scan, on the file's own
+ * options, which the scan and the write then read it with; the schema
+ * callback runs once, with the reconciled schema and the table directory,
+ * when the write opens; after the commit (or the abort), each file whose
+ * pre-convert hooks ran gets its post-convert hooks (kept, with its final
+ * result) or its on-error hooks (failed or canceled), on the calling
+ * thread, in item order. The file callback runs for every item after that,
+ * when each item's outcome (and the table version) is final.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -65,6 +72,9 @@ typedef struct table_run {
   pf_schema *target;       /* what every file is cast to                   */
   void *main;              /* the Delta write (delta_multi.c)              */
   pthread_mutex_t mu;      /* keep and drop, one at a time                 */
+  pf__hook_set hooks;      /* the conversion hooks (plugins, front ends)   */
+  pf_options **fo;         /* per item: its options as its pre-convert
+                              hooks left them; NULL: they did not run      */
 } table_run;
 
 /* One file opened for reading: the options, the session, the bad rows. */
@@ -201,8 +211,22 @@ static pf_status scan_rows(input *in, const pf__opts *bo, scanned *sc, pf_error 
   return sc->schema ? PF_OK : pf__error_set(err, PF_ENOMEM, "out of memory");
 }
 
+/* The file's pre-convert hooks on o (the worker's copy of the options);
+ * what they leave is kept in t->fo[i] for the write and the later hooks. */
+static pf_status pre_hooks(table_run *t, size_t i, pf_batch_item *it, pf_options *o) {
+  if (!t->hooks.n) return PF_OK;
+  pf__opts ro;
+  PF_TRY(pf__opts_resolve(o, &ro, &it->error));
+  pf__log log = {ro.log, ro.log_user, ro.log_level};
+  pf_status st = pf__hooks_pre(&t->hooks, o, it->input, &log, &it->error);
+  /* kept even when a hook failed: the on-error hooks see these options */
+  if (!(t->fo[i] = pf_options_copy(o)) && st == PF_OK) st = pf__error_set(&it->error, PF_ENOMEM, "out of memory");
+  return st;
+}
+
 static pf_status scan_item(void *ctx, size_t i, pf_batch_item *it, pf_options *o) {
   table_run *t = ctx;
+  PF_TRY(pre_hooks(t, i, it, o));
   input in;
   pf_status st = input_open(&in, o, NULL, 0, &it->error);
   in.quiet = 1;
@@ -431,8 +455,7 @@ static pf_status string_columns(const table_run *t, size_t i, const char ***out,
   return PF_OK;
 }
 
-static pf_status write_item(void *ctx, size_t i, pf_batch_item *it, pf_options *o) {
-  table_run *t = ctx;
+static pf_status write_file(table_run *t, size_t i, pf_batch_item *it, const pf_options *o) {
   const char **strs;
   size_t n_strs;
   if (string_columns(t, i, &strs, &n_strs) != PF_OK) {
@@ -468,6 +491,31 @@ static pf_status write_item(void *ctx, size_t i, pf_batch_item *it, pf_options *
     pf_error_init(&it->error);
   }
   free(strs);
+  return st;
+}
+
+/* The options file i is written with: those its pre-convert hooks left,
+ * with the callbacks of the worker's copy o (this phase's). */
+static pf_options *write_options(const table_run *t, size_t i, const pf_options *o, pf_error *err) {
+  pf__opts ro;
+  if (pf__opts_resolve(o, &ro, err) != PF_OK) return NULL;
+  pf_options *w = pf_options_copy(t->fo[i] ? t->fo[i] : o);
+  if (!w) {
+    pf__error_set(err, PF_ENOMEM, "out of memory");
+    return NULL;
+  }
+  pf_options_set_progress(w, ro.progress, ro.progress_user);
+  pf_options_set_log(w, ro.log, ro.log_user);
+  pf_options_set_schema_callback(w, ro.on_schema, ro.on_schema_user);
+  return w;
+}
+
+static pf_status write_item(void *ctx, size_t i, pf_batch_item *it, pf_options *o) {
+  table_run *t = ctx;
+  pf_options *w = write_options(t, i, o, &it->error);
+  if (!w) return it->error.status ? it->error.status : PF_ENOMEM;
+  pf_status st = write_file(t, i, it, w);
+  pf_options_free(w);
   return st;
 }
 
@@ -531,6 +579,49 @@ static pf_status finish(table_run *t, pf_batch_result *r, pf_error *err) {
   return PF_OK;
 }
 
+/* Log lines of a file's later hooks, "input: message" as a worker's are. */
+typedef struct file_log {
+  const pf__log *to;
+  const char *input;
+} file_log;
+
+static void file_log_fn(void *user, pf_log_level level, const char *message) {
+  const file_log *f = user;
+  char *m = pf__aprintf("%s: %s", f->input, message);
+  f->to->fn(f->to->user, level, m ? m : message);
+  free(m);
+}
+
+/* Each file whose pre-convert hooks ran: its post-convert hooks when it is
+ * kept (a required one that fails fails the file, its rows committed, as
+ * pf_convert fails after publishing), else its on-error hooks. */
+static void after_hooks(table_run *t, pf_batch_result *r) {
+  for (size_t i = 0; i < r->n_items; i++) {
+    pf_options *o = t->fo[i];
+    if (!o) continue;
+    pf_batch_item *it = &r->items[i];
+    /* the workers' callbacks in o are gone: the caller's log, no others */
+    pf_options_set_progress(o, NULL, NULL);
+    pf_options_set_schema_callback(o, NULL, NULL);
+    pf_options_set_log(o, t->bo->log, t->bo->log_user);
+    file_log fl = {&t->log, it->input};
+    pf__log log = {t->log.fn ? file_log_fn : NULL, &fl, t->log.level};
+    if (it->status != PF_OK) {
+      pf__hooks_error(&t->hooks, o, it->input, &it->error, &log);
+      continue;
+    }
+    pf_error e;
+    pf_error_init(&e);
+    pf_status st = pf__hooks_post(&t->hooks, o, it->input, &it->result, &log, &e);
+    if (st == PF_OK) continue;
+    pf_convert_result_free(&it->result);
+    it->result.table_version = -1;
+    pf__error_copy(&it->error, &e);
+    if (!it->error.file[0]) pf__error_file(&it->error, it->input);
+    it->status = st;
+  }
+}
+
 pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const pf_options *base,
                               const pf__opts *bo, pf_batch_result *r, pf_error *err) {
   table_run t;
@@ -547,16 +638,19 @@ pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const 
     if (!r->items[i].output && !(r->items[i].output = pf__strdup(table)))
       st = pf__error_set(err, PF_ENOMEM, "out of memory");
   pf__plugins_enter();
+  if (st == PF_OK && pf__hooks_get(&t.hooks) != PF_OK) st = pf__error_set(err, PF_ENOMEM, "out of memory");
+  if (st == PF_OK && !(t.fo = calloc(r->n_items ? r->n_items : 1, sizeof *t.fo)))
+    st = pf__error_set(err, PF_ENOMEM, "out of memory");
   if (st == PF_OK) st = open_table(&t, err);
   if (st == PF_OK) st = pf__batch_run_items(job, base, bo, r, scan_item, &t, 0, err);
   if (st == PF_OK && !pf__canceled(bo)) st = reconcile(&t, r, err);
   size_t runnable = 0;
   for (size_t i = 0; i < r->n_items; i++) runnable += r->items[i].status == PF_OK;
   if (st == PF_OK && runnable && !pf__canceled(bo)) st = open_main(&t, err);
+  if (st == PF_OK && t.main && bo->on_schema) bo->on_schema(bo->on_schema_user, t.dir, t.target);
   if (st == PF_OK && t.main) st = pf__batch_run_items(job, base, bo, r, write_item, &t, 0, err);
   if (st == PF_OK && t.main) st = finish(&t, r, err);
   if (t.main) pf__delta_writer_ops.abort(t.main);
-  pf__plugins_leave();
   if (st == PF_OK && pf__canceled(bo)) /* items read but not committed say so */
     for (size_t i = 0; i < r->n_items; i++) {
       pf_batch_item *it = &r->items[i];
@@ -567,7 +661,12 @@ pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const 
       pf__error_file(&it->error, it->input);
       it->status = PF_ECANCELED;
     }
+  if (st == PF_OK) after_hooks(&t, r);
+  pf__hooks_free(&t.hooks);
+  pf__plugins_leave();
   if (st == PF_OK) pf__batch_deliver(job, r);
+  for (size_t i = 0; t.fo && i < r->n_items; i++) pf_options_free(t.fo[i]);
+  free(t.fo);
   for (size_t i = 0; t.sc && i < r->n_items; i++) scanned_free(&t.sc[i]);
   free(t.sc);
   pf_schema_free(t.table);

@@ -9,6 +9,7 @@
  * through its log: versions, schemaString, add actions and their stats. */
 #include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include "core/batch.h"
 #include "core/schema.h"
 #include "engine/batch.h"
+#include "pyforge/plugin.h"
 #include "pyforge/pyforge.h"
 #include "batch_test_util.h"
 #include "test.h"
@@ -320,6 +322,95 @@ TEST_IMPL(refused_before_it_starts) {
   pf_options_free(o);
 }
 
+/* ---- hooks and the schema callback ---- */
+
+/* What the front end's hooks saw (they run one at a time: pre on the
+ * workers is guarded, the rest on the calling thread). */
+static pthread_mutex_t hk_mu = PTHREAD_MUTEX_INITIALIZER;
+static int hk_pre, hk_post, hk_err, hk_schema, hk_post_committed;
+static int64_t hk_post_rows, hk_post_version = -2;
+static char hk_err_input[512], hk_schema_target[512];
+static pf_status hk_err_status;
+static pf_type hk_schema_n = PF_TYPE_COUNT_;
+
+static pf_status hk_pre_fn(void *state, pf_convert_event *ev, pf_error *err) {
+  (void)state;
+  pthread_mutex_lock(&hk_mu);
+  hk_pre++;
+  pthread_mutex_unlock(&hk_mu);
+  /* the file's own options: only s.csv is read as strings */
+  if (strstr(ev->input, "/s.csv")) return pf_options_set(ev->options, "input.all_strings", "true", err);
+  return PF_OK;
+}
+
+static pf_status hk_post_fn(void *state, const pf_convert_event *ev, pf_error *err) {
+  (void)state;
+  (void)err;
+  hk_post++;
+  hk_post_rows += ev->result->rows;
+  hk_post_version = ev->result->table_version;
+  hk_post_committed += access(path_of("th/_delta_log/00000000000000000000.json"), F_OK) == 0;
+  return PF_OK;
+}
+
+static void hk_err_fn(void *state, const pf_convert_event *ev) {
+  (void)state;
+  hk_err++;
+  hk_err_status = ev->status;
+  snprintf(hk_err_input, sizeof hk_err_input, "%s", ev->input);
+}
+
+static void hk_schema_fn(void *user, const char *target, const pf_schema *schema) {
+  (void)user;
+  hk_schema++;
+  snprintf(hk_schema_target, sizeof hk_schema_target, "%s", target);
+  for (size_t i = 0; i < schema->n_fields; i++)
+    if (!strcmp(schema->fields[i].name, "n")) hk_schema_n = schema->fields[i].type;
+}
+
+TEST_IMPL(hooks_and_schema_callback_run_per_file) {
+  mkdir(path_of("hk"), 0755);
+  write_file("hk/a.csv", "id,n\n1,10\n2,11\n");
+  write_file("hk/s.csv", "id,n\n3,20\n");
+  write_file("hk/bad.csv", "id,n\n4,\"never closed\n");
+  pf_extension_desc d = {.name = "batchhooks", .version = "1", .kind = "python", .description = "test"};
+  pf_hooks h = {.struct_size = sizeof h, .pre_convert = hk_pre_fn, .post_convert = hk_post_fn,
+                .on_error = hk_err_fn};
+  pf_error err;
+  ASSERT_OK(pf_extension_register(&d, &h, &err));
+  pf_batch_job *job = pf_batch_new();
+  pf_options *o = pf_options_new();
+  ASSERT_OK(pf_batch_add(job, path_of("hk/*.csv"), &err));
+  ASSERT_OK(pf_batch_set_table(job, path_of("th"), &err));
+  ASSERT_OK(pf_batch_set_workers(job, 2, &err));
+  pf_options_set_schema_callback(o, hk_schema_fn, NULL);
+  pf_batch_result r;
+  ASSERT_OK(pf_batch_run(job, o, &r, &err));
+  ASSERT_EQ(r.converted, 2);
+  ASSERT_EQ(r.failed, 1);
+  /* pre for every file; post for the two kept, after the commit, with
+   * their final results; on-error for the one that failed */
+  ASSERT_EQ(hk_pre, 3);
+  ASSERT_EQ(hk_post, 2);
+  ASSERT_EQ(hk_post_committed, 2);
+  ASSERT_EQ(hk_post_rows, 3);
+  ASSERT_EQ(hk_post_version, 0);
+  ASSERT_EQ(hk_err, 1);
+  ASSERT(strstr(hk_err_input, "/bad.csv") != NULL);
+  ASSERT_EQ(hk_err_status, find_item(&r, "bad.csv")->status);
+  /* the schema callback: once, the table's schema, the table's directory;
+   * s.csv read as strings (its pre hook) makes n a string column */
+  ASSERT_EQ(hk_schema, 1);
+  ASSERT_STR_EQ(hk_schema_target, path_of("th"));
+  ASSERT_EQ(hk_schema_n, PF_TYPE_STRING);
+  ASSERT_EQ(find_item(&r, "s.csv")->result.schema->fields[1].type, PF_TYPE_STRING);
+  ASSERT_EQ(find_item(&r, "a.csv")->result.schema->fields[1].type, PF_TYPE_INT64);
+  pf_batch_result_free(&r);
+  pf_batch_free(job);
+  pf_options_free(o);
+  pf_plugins_shutdown(); /* forgets the front end's entry */
+}
+
 int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/pf_test_batch_table_XXXXXX");
   if (!mkdtemp(tmpdir)) return 1;
@@ -329,6 +420,7 @@ int main(void) {
   RUN_TEST(append_keeps_the_table_types);
   RUN_TEST(cancel_commits_nothing);
   RUN_TEST(refused_before_it_starts);
+  RUN_TEST(hooks_and_schema_callback_run_per_file);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) return 1;
