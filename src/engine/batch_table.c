@@ -33,9 +33,13 @@
  * when the write opens; after the commit (or the abort), each file whose
  * pre-convert hooks ran gets its post-convert hooks (kept, with its final
  * result) or its on-error hooks (failed or canceled), on the calling
- * thread, in item order. The file callback runs for every item after that,
+ * thread, in item order. Rows left out (input.on_bad_rows=skip) are kept
+ * per file during its write (a tmpfile of rejects-file lines) and written,
+ * kept files only, to one rejects file beside the table before the commit.
+ * The file callback runs for every item after that,
  * when each item's outcome (and the table version) is final.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +52,7 @@
 #include "engine/engine.h"
 #include "engine/plan.h"
 #include "engine/plugins.h"
+#include "engine/rejects.h"
 #include "env/env.h"
 #include "writers/delta/delta_writer.h"
 
@@ -75,6 +80,10 @@ typedef struct table_run {
   pf__hook_set hooks;      /* the conversion hooks (plugins, front ends)   */
   pf_options **fo;         /* per item: its options as its pre-convert
                               hooks left them; NULL: they did not run      */
+  char *rejects;           /* the rejects file: <table>.rejects.csv, or
+                              output.rejects                               */
+  FILE **rej;              /* per item: its rejected rows, as lines of the
+                              rejects file (a tmpfile); NULL: none         */
 } table_run;
 
 /* One file opened for reading: the options, the session, the bad rows. */
@@ -85,18 +94,37 @@ typedef struct input {
   int open;
   int quiet;            /* the scan: bad rows are logged by the write     */
   int64_t rejected;
+  FILE **rej;           /* the write: where its rejected rows go          */
+  const char *file;     /* the item's input, the rows' first field        */
 } input;
 
+/* A bad row left out (input.on_bad_rows=skip): logged, and in the write
+ * kept for the rejects file (written before the commit, finish()). */
 static pf_status on_reject(void *user, int64_t line, const char *reason, const char *raw,
                            size_t raw_len, pf_error *err) {
-  (void)raw;
-  (void)raw_len;
-  (void)err;
   input *in = user;
-  if (++in->rejected <= REJECTS_LOGGED && !in->quiet)
+  if (in->quiet) return PF_OK;
+  if (++in->rejected <= REJECTS_LOGGED)
     pf__log_msg(&in->s.log, PF_LOG_WARN, "line %lld left out (input.on_bad_rows=skip): %s", (long long)line,
                 reason);
-  return PF_OK;
+  if (!in->rej) return PF_OK;
+  if (!*in->rej && !(*in->rej = tmpfile()))
+    return pf__error_set(err, PF_EOUTPUT, "cannot make a temporary file for the rows left out: %s",
+                         strerror(errno));
+  pf__buf b;
+  pf__buf_init(&b, 0);
+  pf_status st = pf__rejects_line(&b, in->file, line, reason, raw, raw_len);
+  if (st != PF_OK) st = pf__error_set(err, PF_ENOMEM, "out of memory");
+  else if (fwrite(b.data, 1, b.len, *in->rej) != b.len)
+    st = pf__error_set(err, PF_EOUTPUT, "cannot write the rows left out to a temporary file: %s",
+                       strerror(errno));
+  pf__buf_free(&b);
+  return st;
+}
+
+static void rej_drop(FILE **f) {
+  if (*f) fclose(*f);
+  *f = NULL;
 }
 
 /* A workbook's sheets: the one output group a conversion would write. */
@@ -121,10 +149,15 @@ static pf_status select_group(input *in, pf_error *err) {
 }
 
 /* Opens the input; the columns `strs` (n_strs) are read as strings, in the
- * file's own text, by readers that can (CSV, XLSX: pf__opts.string_columns). */
+ * file's own text, by readers that can (CSV, XLSX: pf__opts.string_columns).
+ * rej NULL: the scan (bad rows neither logged nor kept); else the write,
+ * whose bad rows go to *rej as lines naming file. */
 static pf_status input_open(input *in, const pf_options *o, const char *const *strs, size_t n_strs,
-                            pf_error *err) {
+                            FILE **rej, const char *file, pf_error *err) {
   memset(in, 0, sizeof *in);
+  in->quiet = rej == NULL;
+  in->rej = rej;
+  in->file = file;
   PF_TRY(pf__opts_resolve(o, &in->opts, err));
   PF_TRY(pf__volume_localize_opts(&in->opts, &in->lp, err));
   in->lp.opts.string_columns = strs;
@@ -228,8 +261,7 @@ static pf_status scan_item(void *ctx, size_t i, pf_batch_item *it, pf_options *o
   table_run *t = ctx;
   PF_TRY(pre_hooks(t, i, it, o));
   input in;
-  pf_status st = input_open(&in, o, NULL, 0, &it->error);
-  in.quiet = 1;
+  pf_status st = input_open(&in, o, NULL, 0, NULL, NULL, &it->error);
   if (st == PF_OK) st = scan_rows(&in, t->bo, &t->sc[i], &it->error);
   input_close(&in);
   return st;
@@ -423,13 +455,19 @@ static pf_status fill_item(table_run *t, input *in, pf_batch_item *it, uint64_t 
   res->bytes_in = rs.bytes_total ? rs.bytes_total : it->bytes;
   res->bytes_out = bytes;
   res->rows_rejected = in->rejected;
+  if (in->rejected > 0 && !(res->rejects_path = pf__strdup(t->rejects))) return PF_ENOMEM;
   res->threads = pf__pool_size(in->s.pool);
   res->table_version = -1;
   const char *const *w;
   size_t n = in->s.rops->warnings ? in->s.rops->warnings(in->s.reader, &w) : 0;
-  if (n && (res->warnings = calloc(n, sizeof *res->warnings)))
+  if ((n || in->rejected) && (res->warnings = calloc(n + 1, sizeof *res->warnings))) {
+    if (in->rejected > 0 &&
+        (res->warnings[0] = pf__aprintf("%lld row%s left out and written with line numbers and reasons to %s",
+                                        (long long)in->rejected, in->rejected == 1 ? "" : "s", t->rejects)))
+      res->n_warnings++;
     for (size_t k = 0; k < n; k++)
       if ((res->warnings[res->n_warnings] = pf__strdup(w[k]))) res->n_warnings++;
+  }
   return res->input_format && res->output_format && res->output_path ? PF_OK : PF_ENOMEM;
 }
 
@@ -467,7 +505,8 @@ static pf_status write_file(table_run *t, size_t i, pf_batch_item *it, const pf_
     input in;
     void *part = NULL;
     int restart = 0;
-    st = input_open(&in, o, strs, n_strs, &it->error);
+    rej_drop(&t->rej[i]); /* rows of an earlier read are read again */
+    st = input_open(&in, o, strs, n_strs, &t->rej[i], it->input, &it->error);
     if (st == PF_OK) { /* the part copies the main write, which keep changes */
       pthread_mutex_lock(&t->mu);
       st = pf__delta_part_open(t->main, in.s.pool, &in.s.log, &part, &it->error);
@@ -490,6 +529,7 @@ static pf_status write_file(table_run *t, size_t i, pf_batch_item *it, const pf_
      * bytes: a reader that samples differently); read the file again */
     pf_error_init(&it->error);
   }
+  if (st != PF_OK) rej_drop(&t->rej[i]); /* a file left out: its rows too */
   free(strs);
   return st;
 }
@@ -543,6 +583,39 @@ static pf_status open_main(table_run *t, pf_error *err) {
   return st;
 }
 
+/* The rows the kept files left out, in item order, into the rejects file
+ * (published before the commit, as convert publishes its rejects before
+ * its outputs; removed if the commit fails). *written: it was made. */
+static pf_status write_rejects(table_run *t, const pf_batch_result *r, int *written, pf_error *err) {
+  *written = 0;
+  size_t n = 0;
+  for (size_t i = 0; i < r->n_items; i++) n += r->items[i].status == PF_OK && t->rej[i];
+  if (n == 0) return PF_OK;
+  pf__output *out = NULL;
+  pf__output_opts oo = {t->bo->force, 0, NULL, &t->bo->settings};
+  PF_TRY(pf__output_open_ex(t->rejects, &oo, &out, err));
+  static const char header[] = "file,line,reason,row\n";
+  pf_status st = pf__output_write(out, header, sizeof header - 1, err);
+  char buf[65536];
+  for (size_t i = 0; st == PF_OK && i < r->n_items; i++) {
+    FILE *f = t->rej[i];
+    if (r->items[i].status != PF_OK || !f) continue;
+    rewind(f);
+    size_t k;
+    while (st == PF_OK && (k = fread(buf, 1, sizeof buf, f)) > 0) st = pf__output_write(out, buf, k, err);
+    if (st == PF_OK && ferror(f))
+      st = pf__error_set(err, PF_EOUTPUT, "cannot read back the rows %s left out: %s", r->items[i].input,
+                         strerror(errno));
+  }
+  if (st != PF_OK) {
+    pf__output_abort(out);
+    return st;
+  }
+  PF_TRY(pf__output_commit(out, err));
+  *written = 1;
+  return PF_OK;
+}
+
 /* One commit of every kept file (none: nothing is committed). */
 static pf_status finish(table_run *t, pf_batch_result *r, pf_error *err) {
   int64_t kept = pf__delta_main_files(t->main);
@@ -552,11 +625,14 @@ static pf_status finish(table_run *t, pf_batch_result *r, pf_error *err) {
     return PF_OK;
   }
   pf__commit_info ci = {-1, 0, 0};
+  int rejects_written = 0;
   pf_status st = pf__delta_writer_ops.close(t->main, err);
+  if (st == PF_OK) st = write_rejects(t, r, &rejects_written, err);
   if (st == PF_OK) {
     void *m = t->main;
     t->main = NULL;
     st = pf__delta_writer_ops.commit(m, &ci, err); /* frees m either way */
+    if (st != PF_OK && rejects_written) remove(t->rejects);
   } else {
     pf__delta_writer_ops.abort(t->main);
     t->main = NULL;
@@ -622,6 +698,14 @@ static void after_hooks(table_run *t, pf_batch_result *r) {
   }
 }
 
+/* <table>.rejects.csv beside the table directory (a slash at its end
+ * dropped: never inside it), as convert names a table's rejects. */
+static char *rejects_beside(const char *table) {
+  size_t n = strlen(table);
+  while (n > 1 && table[n - 1] == '/') n--;
+  return pf__aprintf("%.*s.rejects.csv", (int)n, table);
+}
+
 pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const pf_options *base,
                               const pf__opts *bo, pf_batch_result *r, pf_error *err) {
   table_run t;
@@ -640,6 +724,11 @@ pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const 
   pf__plugins_enter();
   if (st == PF_OK && pf__hooks_get(&t.hooks) != PF_OK) st = pf__error_set(err, PF_ENOMEM, "out of memory");
   if (st == PF_OK && !(t.fo = calloc(r->n_items ? r->n_items : 1, sizeof *t.fo)))
+    st = pf__error_set(err, PF_ENOMEM, "out of memory");
+  if (st == PF_OK && !(t.rej = calloc(r->n_items ? r->n_items : 1, sizeof *t.rej)))
+    st = pf__error_set(err, PF_ENOMEM, "out of memory");
+  if (st == PF_OK && !(t.rejects = bo->rejects_path && *bo->rejects_path ? pf__strdup(bo->rejects_path)
+                                                                           : rejects_beside(table)))
     st = pf__error_set(err, PF_ENOMEM, "out of memory");
   if (st == PF_OK) st = open_table(&t, err);
   if (st == PF_OK) st = pf__batch_run_items(job, base, bo, r, scan_item, &t, 0, err);
@@ -667,6 +756,9 @@ pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const 
   if (st == PF_OK) pf__batch_deliver(job, r);
   for (size_t i = 0; t.fo && i < r->n_items; i++) pf_options_free(t.fo[i]);
   free(t.fo);
+  for (size_t i = 0; t.rej && i < r->n_items; i++) rej_drop(&t.rej[i]);
+  free(t.rej);
+  free(t.rejects);
   for (size_t i = 0; t.sc && i < r->n_items; i++) scanned_free(&t.sc[i]);
   free(t.sc);
   pf_schema_free(t.table);

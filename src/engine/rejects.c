@@ -26,6 +26,21 @@ static pf_status put_field(pf__buf *b, const char *s, size_t n) {
   return pf__buf_putc(b, '"');
 }
 
+pf_status pf__rejects_line(pf__buf *b, const char *file, int64_t line, const char *reason,
+                           const char *raw, size_t raw_len) {
+  /* The raw row without its line terminator. */
+  while (raw_len > 0 && (raw[raw_len - 1] == '\n' || raw[raw_len - 1] == '\r')) raw_len--;
+  if (file) {
+    PF_TRY(put_field(b, file, strlen(file)));
+    PF_TRY(pf__buf_putc(b, ','));
+  }
+  PF_TRY(pf__buf_printf(b, "%lld,", (long long)line));
+  PF_TRY(put_field(b, reason, strlen(reason)));
+  PF_TRY(pf__buf_putc(b, ','));
+  PF_TRY(put_field(b, raw, raw_len));
+  return pf__buf_putc(b, '\n');
+}
+
 pf_status pf__rejects_add(void *user, int64_t line, const char *reason,
                           const char *raw, size_t raw_len, pf_error *err) {
   pf__rejects *r = user;
@@ -35,16 +50,11 @@ pf_status pf__rejects_add(void *user, int64_t line, const char *reason,
     static const char header[] = "line,reason,row\n";
     PF_TRY(pf__output_write(r->out, header, sizeof header - 1, err));
   }
-  /* The raw row without its line terminator. */
-  while (raw_len > 0 && (raw[raw_len - 1] == '\n' || raw[raw_len - 1] == '\r')) raw_len--;
   pf__buf b;
   pf__buf_init(&b, 0);
-  pf_status st = pf__buf_printf(&b, "%lld,", (long long)line);
-  if (st == PF_OK) st = put_field(&b, reason, strlen(reason));
-  if (st == PF_OK) st = pf__buf_putc(&b, ',');
-  if (st == PF_OK) st = put_field(&b, raw, raw_len);
-  if (st == PF_OK) st = pf__buf_putc(&b, '\n');
+  pf_status st = pf__rejects_line(&b, NULL, line, reason, raw, raw_len);
   if (st == PF_OK) st = pf__output_write(r->out, b.data, b.len, err);
+  else pf__error_set(err, st, "out of memory");
   pf__buf_free(&b);
   if (st == PF_OK) r->count++;
   return st;

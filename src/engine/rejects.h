@@ -5,6 +5,7 @@
 #ifndef PF_ENGINE_REJECTS_H
 #define PF_ENGINE_REJECTS_H
 
+#include "core/buf.h"
 #include "io/output.h"
 
 typedef struct pf__rejects {
@@ -20,6 +21,11 @@ pf_status pf__rejects_init(pf__rejects *r, const char *path, int force,
 /* Matches pf__reader_env.reject; user is the pf__rejects. */
 pf_status pf__rejects_add(void *user, int64_t line, const char *reason,
                           const char *raw, size_t raw_len, pf_error *err);
+/* One rejected row as a line of the rejects file, appended to b: with
+ * file (not NULL) first, the line a batch into one table writes
+ * (file,line,reason,row). */
+pf_status pf__rejects_line(pf__buf *b, const char *file, int64_t line, const char *reason,
+                           const char *raw, size_t raw_len);
 /* Forget rows so far (the conversion restarts). */
 void pf__rejects_reset(pf__rejects *r);
 pf_status pf__rejects_commit(pf__rejects *r, pf_error *err);

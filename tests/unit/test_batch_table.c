@@ -322,6 +322,58 @@ TEST_IMPL(refused_before_it_starts) {
   pf_options_free(o);
 }
 
+/* Rows left out with input.on_bad_rows=skip: one rejects file beside the
+ * table (file,line,reason,row), the kept files' rows only. */
+TEST_IMPL(rejects_beside_the_table) {
+  mkdir(path_of("rj"), 0755);
+  mkdir(path_of("rj2"), 0755);
+  write_file("rj/first.csv", "id,n\n1,2\n");
+  pf_batch_result r;
+  ASSERT_EQ(run_table("rj/*.csv", "tr", &r, NULL, NULL), PF_OK);
+  pf_batch_result_free(&r);
+  write_file("rj2/good.csv", "id,n\n1,2\n3,4,5\n6,7\n");
+  write_file("rj2/half.csv", "id,n\n9,9,9\n5,2.5\n");  /* fails in its write: 2.5 into long */
+  write_file("rj2/clean.csv", "id,n\n8,8\n");
+  const char *const skip[] = {"delta.mode", "append", "input.on_bad_rows", "skip", NULL};
+  ASSERT_EQ(run_table("rj2/*.csv", "tr/", &r, NULL, skip), PF_OK);
+  ASSERT_EQ(r.table_version, 1);
+  ASSERT_EQ(r.converted, 2);
+  ASSERT_EQ(r.rows_rejected, 1);
+  const pf_batch_item *good = find_item(&r, "good.csv");
+  ASSERT_EQ(good->result.rows_rejected, 1);
+  ASSERT_STR_EQ(good->result.rejects_path, path_of("tr.rejects.csv"));
+  ASSERT(good->result.n_warnings >= 1 && strstr(good->result.warnings[0], "1 row left out"));
+  ASSERT(find_item(&r, "clean.csv")->result.rejects_path == NULL);
+  ASSERT(find_item(&r, "half.csv")->status != PF_OK);
+  pf_batch_result_free(&r);
+  char *text = read_text(path_of("tr.rejects.csv"));
+  ASSERT(text != NULL);
+  ASSERT(strncmp(text, "file,line,reason,row\n\"", 22) == 0);
+  ASSERT(strstr(text, "/rj2/good.csv\",3,\""));
+  ASSERT(strstr(text, ",\"3,4,5\"\n"));
+  ASSERT(!strstr(text, "half.csv")); /* a file left out: its rows are not the table's */
+  ASSERT_EQ(count_of(text, "\n"), 2);
+  free(text);
+  ASSERT_EQ(count_files("tr", ".csv"), 0); /* nothing but the table inside it */
+  /* a rejects file already there: refused unless output.force, and then
+   * nothing is committed */
+  write_file("rj2/half.csv", "id,n\n9,9,9\n");
+  ASSERT_EQ(run_table("rj2/*.csv", "tr", &r, NULL, skip), PF_OK);
+  ASSERT_EQ(r.table_version, -1);
+  ASSERT_EQ(r.converted, 0);
+  ASSERT(strstr(find_item(&r, "good.csv")->error.message, "exists"));
+  pf_batch_result_free(&r);
+  ASSERT_EQ(count_files("tr/_delta_log", ".json"), 2);
+  const char *const force[] = {"delta.mode", "append", "input.on_bad_rows", "skip", "output.force", "true", NULL};
+  ASSERT_EQ(run_table("rj2/*.csv", "tr", &r, NULL, force), PF_OK);
+  ASSERT_EQ(r.table_version, 2);
+  ASSERT_EQ(r.rows_rejected, 2);
+  pf_batch_result_free(&r);
+  text = read_text(path_of("tr.rejects.csv"));
+  ASSERT(text && count_of(text, "\n") == 3 && strstr(text, "half.csv\",2,"));
+  free(text);
+}
+
 /* ---- hooks and the schema callback ---- */
 
 /* What the front end's hooks saw (they run one at a time: pre on the
@@ -421,6 +473,7 @@ int main(void) {
   RUN_TEST(cancel_commits_nothing);
   RUN_TEST(refused_before_it_starts);
   RUN_TEST(hooks_and_schema_callback_run_per_file);
+  RUN_TEST(rejects_beside_the_table);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) return 1;
