@@ -658,7 +658,14 @@ PF_API pf_status pf_batch_set_output_dir(pf_batch_job *job, const char *dir,
  * commitInfo (operationParameters.inputFiles). Cancel: no commit, the data
  * files written so far removed. Not with an output directory; output.format
  * delta or unset. Workbooks: one output group (excel.sheets), as streams.
- * The file callback runs for every item once the commit is done. */
+ * Progress climbs once from 0 to the total over both reads (each file's
+ * bytes count half in each), never back. Rows left out with
+ * input.on_bad_rows=skip go to one rejects file beside the table
+ * (dir.rejects.csv, or output.rejects; columns file,line,reason,row).
+ * Conversion hooks run per file (pre before its first read, post or
+ * on-error after the commit); the schema callback once, with the table's
+ * schema and dir (docs/extensions.md). The file callback runs for every
+ * item once the commit is done. */
 PF_API pf_status pf_batch_set_table(pf_batch_job *job, const char *dir,
                                     pf_error *err);
 /* Files converted at once, 0..1024 (0: PYFORGE_PARALLEL_WORKERS, else the

@@ -289,6 +289,8 @@ struct run {
   size_t *finished;            /* item indexes, in the order they ended    */
   size_t n_finished;
   uint64_t bytes_finished;
+  int halves;                  /* 1: progress = done; 2: (pg_base + done) / 2 */
+  uint64_t pg_base;            /* what the progress starts from, in halves */
   pthread_mutex_t call_mu;     /* one log/schema callback at a time        */
 };
 
@@ -393,7 +395,8 @@ static uint64_t bytes_done(run *rn, int n_workers) {
  * item has ended. */
 static void monitor(run *rn, int n_workers, size_t n_runnable) {
   size_t delivered = 0;
-  uint64_t last_done = UINT64_MAX;
+  uint64_t last = 0;
+  int reported = 0;
   pthread_mutex_lock(&rn->mu);
   for (;;) {
     while (delivered < rn->n_finished) {
@@ -402,9 +405,11 @@ static void monitor(run *rn, int n_workers, size_t n_runnable) {
       if (rn->deliver && rn->job->file_fn) rn->job->file_fn(rn->job->file_user, i, &rn->r->items[i]);
       pthread_mutex_lock(&rn->mu);
     }
-    uint64_t done = bytes_done(rn, n_workers);
-    if (rn->base_opts.progress && done != last_done) {
-      last_done = done;
+    /* never backwards: a file read again (a widening) restarts its count */
+    uint64_t done = (rn->pg_base + bytes_done(rn, n_workers)) / (uint64_t)rn->halves;
+    if (rn->base_opts.progress && (!reported || done > last)) {
+      last = done;
+      reported = 1;
       pthread_mutex_unlock(&rn->mu);
       rn->base_opts.progress(rn->base_opts.progress_user, done, rn->r->bytes_total, "bytes");
       pthread_mutex_lock(&rn->mu);
@@ -436,10 +441,12 @@ static int threads_per_file(const pf_options *base, int workers) {
 
 pf_status pf__batch_run_items(const pf_batch_job *job, const pf_options *base, const pf__opts *bo,
                               pf_batch_result *r, pf__batch_item_fn fn, void *ctx, int deliver,
-                              pf_error *err) {
+                              int phase, pf_error *err) {
   size_t n_runnable = 0;
+  uint64_t skipped = 0; /* bytes of the items not run: done already */
   for (size_t i = 0; i < r->n_items; i++) {
     n_runnable += r->items[i].status == PF_OK;
+    if (r->items[i].status != PF_OK) skipped += r->items[i].bytes;
     /* failed before running (no match, a broken link, two with one output) */
     if (deliver && job->file_fn && r->items[i].status != PF_OK) job->file_fn(job->file_user, i, &r->items[i]);
   }
@@ -460,6 +467,8 @@ pf_status pf__batch_run_items(const pf_batch_job *job, const pf_options *base, c
   rn.ctx = ctx;
   rn.deliver = deliver;
   rn.threads = tpf;
+  rn.halves = phase ? 2 : 1;
+  rn.pg_base = phase == 2 ? r->bytes_total + skipped : phase == 1 ? skipped : 0;
   atomic_init(&rn.next, 0);
   rn.slots = calloc((size_t)workers, sizeof *rn.slots);
   rn.finished = calloc(r->n_items ? r->n_items : 1, sizeof *rn.finished);
@@ -556,7 +565,7 @@ pf_status pf_batch_run(pf_batch_job *job, const pf_options *options, pf_batch_re
   } else if (st == PF_OK) {
     char **pass = calloc(r->n_items ? r->n_items : 1, sizeof *pass);
     st = pass ? plan_outputs(job, options, r, pass, err) : pf__error_set(err, PF_ENOMEM, "out of memory");
-    if (st == PF_OK) st = pf__batch_run_items(job, options, &bo, r, convert_item, pass, 1, err);
+    if (st == PF_OK) st = pf__batch_run_items(job, options, &bo, r, convert_item, pass, 1, 0, err);
     for (size_t i = 0; pass && i < r->n_items; i++) free(pass[i]);
     free(pass);
   }

@@ -60,10 +60,14 @@ typedef pf_status (*pf__batch_item_fn)(void *ctx, size_t i, pf_batch_item *it, p
 /* Runs fn on every item still PF_OK, on the job's workers (items not
  * started when the cancel token fires: PF_ECANCELED), reporting progress
  * over the whole batch; deliver: the file callback for each item as it
- * ends. Sets r->workers and r->threads_per_file. */
+ * ends. phase 0: the batch is this one run (progress 0..r->bytes_total);
+ * 1 and 2: the first and second of two runs over the same items (batch
+ * into one table), each file's bytes counted half in each, so the
+ * progress climbs once from 0 to r->bytes_total over both (items not run
+ * count as done). Sets r->workers and r->threads_per_file. */
 pf_status pf__batch_run_items(const pf_batch_job *job, const pf_options *base, const pf__opts *bo,
                               pf_batch_result *r, pf__batch_item_fn fn, void *ctx, int deliver,
-                              pf_error *err);
+                              int phase, pf_error *err);
 /* The file callback for every item, in order. */
 void pf__batch_deliver(const pf_batch_job *job, pf_batch_result *r);
 

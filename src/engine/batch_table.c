@@ -36,7 +36,9 @@
  * thread, in item order. Rows left out (input.on_bad_rows=skip) are kept
  * per file during its write (a tmpfile of rejects-file lines) and written,
  * kept files only, to one rejects file beside the table before the commit.
- * The file callback runs for every item after that,
+ * Progress climbs once from 0 to the inputs' bytes: each file's bytes
+ * count half in the scan and half in the write (pf__batch_run_items'
+ * phases). The file callback runs for every item after that,
  * when each item's outcome (and the table version) is final.
  */
 #include <errno.h>
@@ -731,13 +733,13 @@ pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const 
                                                                            : rejects_beside(table)))
     st = pf__error_set(err, PF_ENOMEM, "out of memory");
   if (st == PF_OK) st = open_table(&t, err);
-  if (st == PF_OK) st = pf__batch_run_items(job, base, bo, r, scan_item, &t, 0, err);
+  if (st == PF_OK) st = pf__batch_run_items(job, base, bo, r, scan_item, &t, 0, 1, err);
   if (st == PF_OK && !pf__canceled(bo)) st = reconcile(&t, r, err);
   size_t runnable = 0;
   for (size_t i = 0; i < r->n_items; i++) runnable += r->items[i].status == PF_OK;
   if (st == PF_OK && runnable && !pf__canceled(bo)) st = open_main(&t, err);
   if (st == PF_OK && t.main && bo->on_schema) bo->on_schema(bo->on_schema_user, t.dir, t.target);
-  if (st == PF_OK && t.main) st = pf__batch_run_items(job, base, bo, r, write_item, &t, 0, err);
+  if (st == PF_OK && t.main) st = pf__batch_run_items(job, base, bo, r, write_item, &t, 0, 2, err);
   if (st == PF_OK && t.main) st = finish(&t, r, err);
   if (t.main) pf__delta_writer_ops.abort(t.main);
   if (st == PF_OK && pf__canceled(bo)) /* items read but not committed say so */
@@ -750,6 +752,8 @@ pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const 
       pf__error_file(&it->error, it->input);
       it->status = PF_ECANCELED;
     }
+  if (st == PF_OK && !pf__canceled(bo) && bo->progress) /* files the write did not read: done too */
+    bo->progress(bo->progress_user, r->bytes_total, r->bytes_total, "bytes");
   if (st == PF_OK) after_hooks(&t, r);
   pf__hooks_free(&t.hooks);
   pf__plugins_leave();

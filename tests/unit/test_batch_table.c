@@ -374,6 +374,53 @@ TEST_IMPL(rejects_beside_the_table) {
   free(text);
 }
 
+/* ---- progress ---- */
+
+static uint64_t pg_v[4096], pg_total[4096];
+static size_t pg_n;
+
+static void pg_fn(void *user, uint64_t done, uint64_t total, const char *unit) {
+  (void)user;
+  if (pg_n < 4096 && !strcmp(unit, "bytes")) {
+    pg_v[pg_n] = done;
+    pg_total[pg_n++] = total;
+  }
+}
+
+/* One climb from 0 to the inputs' bytes over the scan and the write, never
+ * back, also past a file that fails in the scan. */
+TEST_IMPL(progress_climbs_once) {
+  mkdir(path_of("pg"), 0755);
+  char big[64 * 1024];
+  size_t n = (size_t)snprintf(big, sizeof big, "id,n\n");
+  for (int k = 0; n < sizeof big - 32; k++) n += (size_t)snprintf(big + n, sizeof big - n, "%d,%d\n", k, k * 7);
+  write_file("pg/a.csv", big);
+  write_file("pg/b.csv", big);
+  write_file("pg/c.csv", "id,n\n1,\"never closed\n");
+  write_file("pg/d.csv", "id,n\n1,2\n");
+  pf_batch_job *job = pf_batch_new();
+  pf_options *o = pf_options_new();
+  pf_error err;
+  ASSERT_OK(pf_batch_add(job, path_of("pg/*.csv"), &err));
+  ASSERT_OK(pf_batch_set_table(job, path_of("tp"), &err));
+  ASSERT_OK(pf_batch_set_workers(job, 2, &err));
+  pf_options_set_progress(o, pg_fn, NULL);
+  pg_n = 0;
+  pf_batch_result r;
+  ASSERT_OK(pf_batch_run(job, o, &r, &err));
+  ASSERT_EQ(r.converted, 3);
+  ASSERT(pg_n >= 2);
+  for (size_t i = 0; i < pg_n; i++) {
+    ASSERT_EQ(pg_total[i], r.bytes_total);
+    ASSERT(pg_v[i] <= r.bytes_total);
+    if (i) ASSERT(pg_v[i] >= pg_v[i - 1]);
+  }
+  ASSERT_EQ(pg_v[pg_n - 1], r.bytes_total);
+  pf_batch_result_free(&r);
+  pf_batch_free(job);
+  pf_options_free(o);
+}
+
 /* ---- hooks and the schema callback ---- */
 
 /* What the front end's hooks saw (they run one at a time: pre on the
@@ -474,6 +521,7 @@ int main(void) {
   RUN_TEST(refused_before_it_starts);
   RUN_TEST(hooks_and_schema_callback_run_per_file);
   RUN_TEST(rejects_beside_the_table);
+  RUN_TEST(progress_climbs_once);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) return 1;
