@@ -1,6 +1,8 @@
 /* batch_table.c - every file of a batch into ONE Delta table, committed as
  * one version (pf_batch_set_table in pyforge.h).
  *
+ * The table directory is mapped first when it is a Volume path
+ * (pf__volume_localize_target), as a conversion maps its output.
  * Three phases over the items batch.c expanded:
  *   scan       on the workers: each file is opened as a conversion opens it
  *              (Volume paths, reader, a workbook's one output group) and
@@ -712,6 +714,13 @@ pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const 
                               const pf__opts *bo, pf_batch_result *r, pf_error *err) {
   table_run t;
   memset(&t, 0, sizeof t);
+  char *local = NULL; /* a Volume path mapped (src/env/volume_path.c) */
+  pf_status vst = pf__volume_localize_target(table, &local, err);
+  if (vst != PF_OK) {
+    if (!err->file[0]) pf__error_file(err, table);
+    return vst;
+  }
+  table = local;
   t.dir = table;
   t.bo = bo;
   t.log = (pf__log){bo->log, bo->log_user, bo->log_level};
@@ -763,6 +772,7 @@ pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const 
   for (size_t i = 0; t.rej && i < r->n_items; i++) rej_drop(&t.rej[i]);
   free(t.rej);
   free(t.rejects);
+  free(local);
   for (size_t i = 0; t.sc && i < r->n_items; i++) scanned_free(&t.sc[i]);
   free(t.sc);
   pf_schema_free(t.table);

@@ -57,6 +57,12 @@ int pf__volume_is_local(const char *path);
  * (*local = NULL then). Refuses a malformed Volume path and other dbfs:/
  * paths (PF_EINVAL, PF_EUNSUPPORTED). */
 pf_status pf__volume_localize(const char *path, char **local, pf_error *err);
+/* An output a call names itself (a batch's table directory): mapped as
+ * pf__volume_localize maps it, then checked as pf__volume_localize_opts
+ * checks an output (a Volume target needs its parent directory and, on
+ * classic compute, DBR 13.3 or newer). *local: always a new string (path
+ * copied when it is not a Volume path); free it. */
+pf_status pf__volume_localize_target(const char *path, char **local, pf_error *err);
 /* The options of one engine call with their Volume paths mapped. */
 typedef struct pf__local_paths {
   pf__opts opts;           /* the caller's, with input/output replaced      */

@@ -337,3 +337,22 @@ pf_status pf__volume_localize_opts(const pf__opts *in, pf__local_paths *lp, pf_e
   if (!t && pf__default_output(&lp->opts, target, sizeof target, NULL) == PF_OK) t = target;
   return t ? check_volume_output(t, err) : PF_OK;
 }
+
+pf_status pf__volume_localize_target(const char *path, char **local, pf_error *err) {
+  *local = NULL;
+  char *mapped = NULL;
+  PF_TRY(pf__volume_localize(path, &mapped, err));
+  if (!mapped && !(mapped = pf__strdup(path))) return pf__error_set(err, PF_ENOMEM, "out of memory");
+  /* the directory it goes in, as convert checks a file output's */
+  size_t n = strlen(mapped);
+  while (n > 1 && mapped[n - 1] == '/') n--;
+  char *bare = pf__aprintf("%.*s", (int)n, mapped);
+  pf_status st = bare ? check_volume_output(bare, err) : pf__error_set(err, PF_ENOMEM, "out of memory");
+  free(bare);
+  if (st != PF_OK) {
+    free(mapped);
+    return st;
+  }
+  *local = mapped;
+  return PF_OK;
+}

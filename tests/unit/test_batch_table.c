@@ -61,6 +61,8 @@ static const pf_batch_item *find_item(const pf_batch_result *r, const char *name
   return NULL;
 }
 
+static char run_error[1024]; /* the last run_table's error message */
+
 /* Runs the files matching pattern (under tmpdir) into table with options
  * key=value pairs (NULL-terminated). */
 static pf_status run_table(const char *pattern, const char *table, pf_batch_result *r, pf_cancel *cancel,
@@ -69,11 +71,13 @@ static pf_status run_table(const char *pattern, const char *table, pf_batch_resu
   pf_options *o = pf_options_new();
   pf_error err;
   pf_status st = pf_batch_add(job, path_of(pattern), &err);
-  if (st == PF_OK) st = pf_batch_set_table(job, path_of(table), &err);
+  const char *dir = table[0] == '/' || strchr(table, ':') ? table : path_of(table); /* Volume paths as given */
+  if (st == PF_OK) st = pf_batch_set_table(job, dir, &err);
   if (st == PF_OK) st = pf_batch_set_workers(job, 2, &err);
   for (size_t i = 0; st == PF_OK && kv && kv[i]; i += 2) st = pf_options_set(o, kv[i], kv[i + 1], &err);
   if (cancel) pf_options_set_cancel(o, cancel);
   if (st == PF_OK) st = pf_batch_run(job, o, r, &err);
+  snprintf(run_error, sizeof run_error, "%s", st == PF_OK ? "" : err.message);
   pf_batch_free(job);
   pf_options_free(o);
   return st;
@@ -421,6 +425,37 @@ TEST_IMPL(progress_climbs_once) {
   pf_options_free(o);
 }
 
+/* A table on a Unity Catalog Volume (/Volumes/..., dbfs:/Volumes/...) is
+ * mapped as a conversion's output is (PYFORGE_VOLUMES_ROOT: the mount). */
+TEST_IMPL(table_on_a_volume) {
+  mkdir(path_of("Volumes"), 0755);
+  mkdir(path_of("Volumes/main"), 0755);
+  mkdir(path_of("Volumes/main/sales"), 0755);
+  mkdir(path_of("Volumes/main/sales/raw"), 0755);
+  mkdir(path_of("vin"), 0755);
+  write_file("vin/a.csv", "id,n\n1,2\n1,2,3\n");
+  setenv("PYFORGE_VOLUMES_ROOT", path_of("Volumes"), 1);
+  pf_batch_result r;
+  const char *const skip[] = {"input.on_bad_rows", "skip", NULL};
+  ASSERT_EQ(run_table("vin/*.csv", "dbfs:/Volumes/main/sales/raw/tv", &r, NULL, skip), PF_OK);
+  ASSERT_EQ(r.converted, 1);
+  ASSERT_EQ(r.table_version, 0);
+  ASSERT_STR_EQ(r.table, path_of("Volumes/main/sales/raw/tv"));
+  ASSERT_STR_EQ(r.items[0].result.rejects_path, path_of("Volumes/main/sales/raw/tv.rejects.csv"));
+  pf_batch_result_free(&r);
+  ASSERT_EQ(count_files("Volumes/main/sales/raw/tv/_delta_log", ".json"), 1);
+  ASSERT(access(path_of("Volumes/main/sales/raw/tv.rejects.csv"), F_OK) == 0);
+  const char *const append[] = {"delta.mode", "append", "input.on_bad_rows", "skip", "output.force", "true", NULL};
+  ASSERT_EQ(run_table("vin/*.csv", "/Volumes/main/sales/raw/tv", &r, NULL, append), PF_OK);
+  ASSERT_EQ(r.table_version, 1);
+  pf_batch_result_free(&r);
+  /* a volume that is not there: said as convert says it */
+  ASSERT_EQ(run_table("vin/*.csv", "/Volumes/main/sales/nope/tv", &r, NULL, NULL), PF_EOUTPUT);
+  ASSERT(strstr(run_error, "Volume main.sales.nope does not exist"));
+  ASSERT(access(path_of("Volumes/main/sales/nope"), F_OK) != 0);
+  unsetenv("PYFORGE_VOLUMES_ROOT");
+}
+
 /* ---- hooks and the schema callback ---- */
 
 /* What the front end's hooks saw (they run one at a time: pre on the
@@ -522,6 +557,7 @@ int main(void) {
   RUN_TEST(hooks_and_schema_callback_run_per_file);
   RUN_TEST(rejects_beside_the_table);
   RUN_TEST(progress_climbs_once);
+  RUN_TEST(table_on_a_volume);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) return 1;
