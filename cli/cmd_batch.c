@@ -107,8 +107,12 @@ static void on_file(void *user, size_t index, const pf_batch_item *it) {
     printf("ok       %s -> %s  %s rows  %.2f s\n", it->input, it->result.output_path,
            cli_fmt_count(rows, sizeof rows, it->result.rows), it->seconds);
   } else {
+    /* the line names the input; the error names it again only when it is
+     * about another file (one inside an archive, the rejects file) */
+    pf_error e = it->error;
+    if (!strcmp(e.file, it->input)) e.file[0] = 0;
     char msg[4096], spelled[4096];
-    pf_error_format(&it->error, msg, sizeof msg);
+    pf_error_format(&e, msg, sizeof msg);
     cli_spell(msg, spelled, sizeof spelled);
     printf("%-8s %s: %s\n", it->status == PF_ECANCELED ? "canceled" : "FAILED", it->input, spelled);
   }

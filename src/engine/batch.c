@@ -242,7 +242,8 @@ static pf_status make_items(const pf_batch_job *job, pf_batch_result *r, pf_erro
     if (!it->source) st = pf__error_set(err, PF_ENOMEM, "out of memory");
     pf_error_init(&it->error);
     if (in.v[i].no_match) {
-      item_fail(it, PF_ENOTFOUND, "no file matches the pattern %s%s", it->input,
+      /* the error's file is the pattern: the message does not repeat it */
+      item_fail(it, PF_ENOTFOUND, "no file matches this pattern%s%s", "",
                 " (patterns: *, ?, [...] within a name, ** for any depth of directories)");
       continue;
     }
@@ -250,8 +251,8 @@ static pf_status make_items(const pf_batch_job *job, pf_batch_result *r, pf_erro
       char to[4096];
       ssize_t k = readlink(it->input, to, sizeof to - 1);
       to[k > 0 ? k : 0] = 0;
-      item_fail(it, PF_ENOTFOUND, "%s is a broken symbolic link: its target %s does not exist (remove the link "
-                "or restore its target)", it->input, k > 0 ? to : "(unreadable)");
+      item_fail(it, PF_ENOTFOUND, "a broken symbolic link%s: its target %s does not exist (remove the link "
+                "or restore its target)", "", k > 0 ? to : "(unreadable)");
       continue;
     }
     pf_path_info pi;

@@ -72,6 +72,11 @@ def test_batch_mixed_files(run_pyforge, tmp_path, assert_no_temp_files):
     assert "broken symbolic link" in lines[str(src / "dangling.csv")], so
     assert "missing-target.csv" in lines[str(src / "dangling.csv")], so
     assert "10 files: 7 converted, 3 failed" in so, so
+    # each FAILED line names its file once: "FAILED   DIR/broken.csv: line 2, ..."
+    for name in ("broken.csv", "binary.csv", "dangling.csv"):
+        ln = lines[str(src / name)]
+        assert ln.count(name) == 1, ln
+    assert lines[str(src / "broken.csv")].startswith(f"FAILED   {src / 'broken.csv'}: line 2"), so
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{s}.parquet" for s in expect] + ["empty.parquet"])
     assert_no_temp_files(out)
