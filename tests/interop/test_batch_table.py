@@ -276,6 +276,48 @@ def test_commit_temporary_of_a_killed_writer_is_swept(run_pyforge, tmp_path):
     assert (log / "00000000000000000001.json").stat().st_mode & 0o777 != 0o600
 
 
+def test_data_temporaries_in_partition_directories_are_swept(run_pyforge, tmp_path):
+    """A killed writer's data-file temporaries inside partition directories
+    (`p=x/`, `p=x/q=1/`) are removed by the next writer when no process
+    holds them; a held one stays, and so do temporaries deeper than the
+    partition columns, in directories not named column=value, or behind a
+    symbolic link."""
+    import fcntl
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.csv").write_text("id,p,q\n1,x,1\n2,y,2\n")
+    table = tmp_path / "lake"
+    rc, r, _ = batch(run_pyforge, src / "a.csv", "--table", table, "--partition-by", "p,q")
+    assert rc == 0 and r["table_version"] == 0
+    assert (table / "p=x" / "q=1").is_dir()
+    name = ".part-00000-abc.snappy.parquet.pyforge-tmp-{}"
+    left1 = table / "p=x" / name.format("abandoned001")
+    left2 = table / "p=x" / "q=1" / name.format("abandoned002")
+    held = table / "p=y" / "q=2" / name.format("heldheldheld")
+    deeper = table / "p=x" / "q=1" / "r=0"
+    deeper.mkdir()
+    too_deep = deeper / name.format("toodeep00001")
+    other = table / "notapartition"
+    other.mkdir()
+    not_part = other / name.format("notpart00001")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    behind_link = outside / name.format("behindlink01")
+    os.symlink(outside, table / "p=z")
+    for f in (left1, left2, held, too_deep, not_part, behind_link):
+        f.write_bytes(b"half a parquet file")
+    fd = os.open(held, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        rc, r, _ = batch(run_pyforge, src / "a.csv", "--table", table, "--mode", "append", "--partition-by", "p,q")
+        assert rc == 0 and r["table_version"] == 1
+        assert not left1.exists() and not left2.exists(), "abandoned temporaries in partitions were not swept"
+        assert held.exists(), "a temporary a process holds was removed"
+        assert too_deep.exists() and not_part.exists() and behind_link.exists()
+    finally:
+        os.close(fd)
+
+
 def convert_rows(run_pyforge, src: Path, out: Path) -> list[dict]:
     """`pyforge convert` of one file to Parquet, read back by pyarrow, ordered by id."""
     import pyarrow.parquet as pq
