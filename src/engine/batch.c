@@ -7,14 +7,12 @@
  * finished file to the file callback. A file's failure is its own: it is
  * recorded in its item and the workers go on.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
