@@ -76,6 +76,26 @@ def test_batch_convert_into_one_table(pf, tmp_path):
         pf.batch_convert(str(src / "*.csv"), tmp_path / "out", table=lake)
 
 
+def test_batch_into_one_table_progress_and_rejects(pf, tmp_path):
+    """table=: the progress climbs once to the total over both reads; rows
+    left out (on_bad_rows="skip") go to one rejects file beside the table."""
+    src = tmp_path / "parts"
+    src.mkdir()
+    (src / "a.csv").write_text("id,n\n" + "".join(f"{i},{i * 3}\n" for i in range(5000)) + "9,9,9\n")
+    (src / "b.csv").write_text("id,n\n1,2\n")
+    lake = tmp_path / "lake"
+    calls = []
+    b = pf.batch_convert(str(src / "*.csv"), table=lake, progress=lambda d, t, u: calls.append((d, t, u)),
+                         on_bad_rows="skip", max_workers=2)
+    assert b.converted == 2 and b.rows_rejected == 1 and b.table_version == 0
+    assert calls and calls[-1][0] == calls[-1][1] == b.bytes_total
+    assert all(a[0] <= c[0] for a, c in zip(calls, calls[1:])), calls
+    rejects = (tmp_path / "lake.rejects.csv").read_text().splitlines()
+    assert rejects[0] == "file,line,reason,row" and len(rejects) == 2
+    assert rejects[1].startswith(f'"{src / "a.csv"}",5002,') and rejects[1].endswith(',"9,9,9"')
+    assert not list(lake.glob("*.csv"))
+
+
 def test_batch_progress_and_workers(pf, data, tmp_path, monkeypatch):
     calls = []
     b = pf.batch_convert(str(data / "*.csv"), tmp_path / "o", progress=lambda d, t, u: calls.append((d, t, u)),
