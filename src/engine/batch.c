@@ -545,6 +545,12 @@ pf_status pf_batch_run(pf_batch_job *job, const pf_options *options, pf_batch_re
   if (pf_options_is_set(options, "output.path"))
     return pf__error_set(err, PF_EINVAL, "output.path names one output; a batch writes one output per "
                          "file: set the batch's output directory instead");
+  /* Every file of a batch would publish its rejects to that one path: the
+   * first publication wins and the other files fail, their rows lost. */
+  if (!job->table && pf_options_is_set(options, "output.rejects"))
+    return pf__error_set(err, PF_EINVAL, "output.rejects names one file; a batch writes each file's "
+                         "rejected rows beside its output (OUTPUT.rejects.csv): leave it unset, or batch "
+                         "into one table, whose rejects go to one file");
   if (pf_options_is_set(options, "input.path") || bo.in.kind != PF__INPUT_PATH)
     return pf__error_set(err, PF_EINVAL, "a batch takes its inputs from pf_batch_add, not from input.path "
                          "or an fd or buffer input");

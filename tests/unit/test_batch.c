@@ -227,6 +227,12 @@ TEST_IMPL(refused_before_it_starts) {
   ASSERT_EQ(pf_batch_run(job, o, &r, &err), PF_EINVAL);
   ASSERT(strstr(err.message, "output directory") != NULL);
   ASSERT_EQ(pf_options_reset(o, "output.path", &err), PF_OK);
+  /* one rejects path for every file: refused (files collided on it) */
+  ASSERT_EQ(pf_options_set(o, "output.rejects", "bad.csv", &err), PF_OK);
+  ASSERT_EQ(pf_batch_run(job, o, &r, &err), PF_EINVAL);
+  ASSERT(strstr(err.message, "beside its output") != NULL);
+  ASSERT_EQ(r.n_items, 0);
+  ASSERT_EQ(pf_options_reset(o, "output.rejects", &err), PF_OK);
   ASSERT_EQ(pf_batch_set_workers(job, -1, &err), PF_EINVAL);
   ASSERT_EQ(pf_batch_set_output_dir(job, path_of("in/a.csv"), &err), PF_OK); /* a file */
   ASSERT_EQ(pf_batch_run(job, o, &r, &err), PF_EOUTPUT);
