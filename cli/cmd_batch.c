@@ -104,8 +104,12 @@ static void on_file(void *user, size_t index, const pf_batch_item *it) {
   cli_progress_end(&b->progress);
   char rows[32];
   if (it->status == PF_OK) {
-    printf("ok       %s -> %s  %s rows  %.2f s\n", it->input, it->result.output_path,
+    printf("ok       %s -> %s  %s rows  %.2f s", it->input, it->result.output_path,
            cli_fmt_count(rows, sizeof rows, it->result.rows), it->seconds);
+    if (it->result.rows_rejected > 0 && it->result.rejects_path) /* where its bad rows went */
+      printf("  (%s rejected -> %s)", cli_fmt_count(rows, sizeof rows, it->result.rows_rejected),
+             it->result.rejects_path);
+    putchar('\n');
   } else {
     /* the line names the input; the error names it again only when it is
      * about another file (one inside an archive, the rejects file) */

@@ -178,3 +178,23 @@ def test_batch_to_delta_tables(run_pyforge, tmp_path):
         files = dt.file_uris()
         dd = duckdb.sql(f"select id, name, amount from read_parquet({files!r}) order by id").fetchall()
         assert dd == rows
+
+
+def test_batch_ok_line_names_the_rejects_file(run_pyforge, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.csv").write_text("a,b\n1,2\n3\n4,5\n")
+    (src / "b.csv").write_text("a,b\n1,2\n")
+    out = tmp_path / "out"
+    code, so, se = run_pyforge("batch", str(src / "*.csv"), "-o", str(out), "--on-bad-rows", "skip")
+    assert code == 0, f"{so}\n{se}"
+    lines = {ln.split()[1]: ln for ln in so.splitlines() if ln.startswith("ok")}
+    rejects = out / "a.parquet.rejects.csv"
+    assert lines[str(src / "a.csv")].endswith(f"(1 rejected -> {rejects})"), so
+    assert "rejected" not in lines[str(src / "b.csv")], so
+    assert rejects.read_text().count("\n") == 2, rejects.read_text()  # its header and the bad row
+    # one --rejects file for many files is refused before anything runs
+    code, so, se = run_pyforge("batch", str(src / "*.csv"), "-o", str(tmp_path / "o2"),
+                               "--on-bad-rows", "skip", "--rejects", str(tmp_path / "r.csv"))
+    assert code == 2 and "beside its output" in se, f"{so}\n{se}"
+    assert not (tmp_path / "o2").exists() and not (tmp_path / "r.csv").exists()
