@@ -16,6 +16,7 @@ typedef struct pf__batch_input {
   size_t source;     /* index of the path or pattern that gave it          */
   int no_match;      /* 1: a pattern that matched no file                  */
   int broken;        /* 1: a match that is a symbolic link to nothing      */
+  int named;         /* 1: given as a path (by any source), not only matched */
 } pf__batch_input;
 
 typedef struct pf__batch_inputs {
@@ -48,6 +49,8 @@ typedef struct pf__strset {
 /* Adds key (borrowed: it must outlive the set) with value; when the key is
  * there already, returns 1 and its value in *old, else 0 (-1: no memory). */
 int pf__strset_add(pf__strset *s, const char *key, size_t value, size_t *old);
+/* 1 when key is in the set. */
+int pf__strset_has(const pf__strset *s, const char *key);
 void pf__strset_free(pf__strset *s);
 
 /* ---- running items on workers (batch.c) ---- */

@@ -1,9 +1,11 @@
 /* batch_inputs.c - the files a batch converts: its paths and glob patterns
  * expanded (glob(3) within a directory, ** across directories through the
- * streamed directory listing), sorted per pattern, each file kept once. */
+ * streamed directory listing), sorted per pattern, each file kept once; a
+ * dBase memo file a pattern matched beside its table is left to the table. */
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/buf.h"
@@ -55,6 +57,13 @@ int pf__strset_add(pf__strset *s, const char *key, size_t value, size_t *old) {
   s->keys[j] = key;
   s->values[j] = value;
   s->n++;
+  return 0;
+}
+
+int pf__strset_has(const pf__strset *s, const char *key) {
+  if (!s->cap) return 0;
+  for (size_t j = hash_str(key) & (s->cap - 1); s->keys[j]; j = (j + 1) & (s->cap - 1))
+    if (strcmp(s->keys[j], key) == 0) return 1;
   return 0;
 }
 
@@ -221,15 +230,17 @@ static char *local_pattern(const char *pattern) {
 }
 
 static pf_status add_input(pf__batch_inputs *in, pf__strset *seen, char *path, size_t source,
-                           int no_match, int broken) {
+                           int no_match, int broken, int named) {
   if (!path) return PF_ENOMEM;
   if (!no_match) {
-    int r = pf__strset_add(seen, path, in->n, NULL);
+    size_t old = 0;
+    int r = pf__strset_add(seen, path, in->n, &old);
     if (r < 0) {
       free(path);
       return PF_ENOMEM;
     }
     if (r == 1) { /* converted once, for the first source that reached it */
+      in->v[old].named |= named;
       free(path);
       return PF_OK;
     }
@@ -244,7 +255,45 @@ static pf_status add_input(pf__batch_inputs *in, pf__strset *seen, char *path, s
     in->v = v;
     in->cap = cap;
   }
-  in->v[in->n++] = (pf__batch_input){path, source, no_match, broken};
+  in->v[in->n++] = (pf__batch_input){path, source, no_match, broken, named};
+  return PF_OK;
+}
+
+/* Is path a dBase memo file (.dbt, .fpt) whose table (the same name with
+ * .dbf, .DBF or .Dbf) is in the batch too? The table's conversion reads it. */
+static int memo_of_listed_table(const pf__strset *seen, const char *path) {
+  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+  if (!dot || (slash && dot < slash) || (strcasecmp(dot, ".dbt") && strcasecmp(dot, ".fpt"))) return 0;
+  size_t stem = (size_t)(dot - path);
+  char *t = malloc(stem + 5);
+  int found = 0;
+  for (const char *ext = ".dbf\0.DBF\0.Dbf\0"; t && *ext && !found; ext += 5) {
+    memcpy(t, path, stem);
+    memcpy(t + stem, ext, 5);
+    found = pf__strset_has(seen, t);
+  }
+  free(t);
+  return found;
+}
+
+/* Drops the memo files patterns matched beside their tables (the pattern 'data/c*'
+ * matches customers.dbf and customers.dbt: one table, one output); a memo
+ * file named as a path stays an item. */
+static pf_status leave_memos_to_tables(pf__batch_inputs *in, const pf__strset *seen) {
+  /* decided first, freed after: the set borrows every path */
+  unsigned char *drop = calloc(in->n ? in->n : 1, 1);
+  if (!drop) return PF_ENOMEM;
+  for (size_t k = 0; k < in->n; k++) {
+    const pf__batch_input *x = &in->v[k];
+    drop[k] = !x->named && !x->no_match && !x->broken && memo_of_listed_table(seen, x->path);
+  }
+  size_t w = 0;
+  for (size_t k = 0; k < in->n; k++) {
+    if (drop[k]) free(in->v[k].path);
+    else in->v[w++] = in->v[k];
+  }
+  in->n = w;
+  free(drop);
   return PF_OK;
 }
 
@@ -258,7 +307,7 @@ pf_status pf__batch_expand(const char *const *sources, const int *literal, size_
   for (size_t i = 0; st == PF_OK && i < n_sources; i++) {
     const char *src = sources[i];
     if (literal[i] || !pf__glob_has_magic(src)) {
-      st = add_input(out, &seen, pf__strdup(src), i, 0, 0);
+      st = add_input(out, &seen, pf__strdup(src), i, 0, 0, 1);
       continue;
     }
     char *local = local_pattern(src);
@@ -270,13 +319,14 @@ pf_status pf__batch_expand(const char *const *sources, const int *literal, size_
     for (size_t k = 0; st == PF_OK && k < found.n; k++) {
       int broken = !is_file(found.v[k]);
       if (broken && !is_broken_link(found.v[k])) continue;
-      st = add_input(out, &seen, found.v[k], i, 0, broken);
+      st = add_input(out, &seen, found.v[k], i, 0, broken, 0);
       found.v[k] = NULL;
       matched++;
     }
-    if (st == PF_OK && matched == 0) st = add_input(out, &seen, pf__strdup(src), i, 1, 0);
+    if (st == PF_OK && matched == 0) st = add_input(out, &seen, pf__strdup(src), i, 1, 0, 0);
     paths_free(&found);
   }
+  if (st == PF_OK) st = leave_memos_to_tables(out, &seen);
   pf__strset_free(&seen);
   if (st != PF_OK) {
     pf__batch_inputs_free(out);

@@ -114,7 +114,7 @@ static pf_status xref(pdfw *w, uint64_t n_objs, pf_error *err) {
 
 pf_status pf__gen_pdf(pf__sample_set *set, const char *dir, uint64_t target, pf_error *err) {
   char rel[256];
-  snprintf(rel, sizeof rel, "%s/sales_report.pdf", dir);
+  snprintf(rel, sizeof rel, "%s/orders_report.pdf", dir);
   uint64_t n = target / PAGE_BYTES ? target / PAGE_BYTES : 1, n_objs = 7 + 2 * n;
   pdfw w = {NULL, calloc(n_objs, sizeof(uint64_t))};
   if (!w.offsets) return pf__error_set(err, PF_ENOMEM, "out of memory");

@@ -20,7 +20,7 @@
 #define F_XLSX(s) "excel/" s "/sales_report.xlsx"
 #define F_XML(s) "xml/" s "/orders.xml"
 #define F_DBF(s) "dbf/" s "/customers.dbf dbf/" s "/customers.dbt"
-#define F_PDF(s) "pdf/" s "/sales_report.pdf"
+#define F_PDF(s) "pdf/" s "/orders_report.pdf"
 #define F_MDB(s) "access/" s "/"
 
 static const pf_sample_desc catalog[] = {

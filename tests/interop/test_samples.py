@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 FILES = ["csv/small/sales.csv", "dbf/small/customers.dbf", "dbf/small/customers.dbt",
-         "excel/small/sales_report.xlsx", "pdf/small/sales_report.pdf", "xml/small/orders.xml"]
+         "excel/small/sales_report.xlsx", "pdf/small/orders_report.pdf", "xml/small/orders.xml"]
 
 
 def sha256(p: Path) -> str:
@@ -175,7 +175,7 @@ def test_dbf_reads_back(small, run_pyforge, tmp_path):
 def test_pdf_reads_back(small):
     import pypdf
     d, _ = small
-    reader = pypdf.PdfReader(str(d / "pdf/small/sales_report.pdf"), strict=True)
+    reader = pypdf.PdfReader(str(d / "pdf/small/orders_report.pdf"), strict=True)
     n = len(reader.pages)
     assert n > 100
     assert reader.metadata.title == "PyForge sample sales report"
@@ -193,12 +193,12 @@ def test_list_installed_changed_missing_and_uninstall(small, run_pyforge, tmp_pa
     with open(d / "xml/small/orders.xml", "r+b") as f:
         f.seek(100)
         f.write(b"X")
-    (d / "pdf/small/sales_report.pdf").unlink()
+    (d / "pdf/small/orders_report.pdf").unlink()
     code, so, se = install(run_pyforge, d, "--list-installed", "--json")
     assert code == 1
     states = {f["path"]: f["state"] for f in json.loads(so)["files"]}
     assert states["xml/small/orders.xml"] == "changed"
-    assert states["pdf/small/sales_report.pdf"] == "missing"
+    assert states["pdf/small/orders_report.pdf"] == "missing"
     assert states["csv/small/sales.csv"] == "present"
     # install again: changed files are refused without --force, then replaced
     code, so, se = install(run_pyforge, d, "-s", "small", "-f", "xml")

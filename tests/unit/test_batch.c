@@ -276,6 +276,40 @@ TEST_IMPL(threads_per_file) {
   pf_options_free(o);
 }
 
+/* A dBase memo file a pattern matches beside its table is the table's, not
+ * an item (it gave a second output of the same name); named as a path, or
+ * without its table, it stays an item. */
+TEST_IMPL(memo_files_go_with_their_table) {
+  ASSERT_EQ(mkdir(path_of("m"), 0700), 0);
+  write_file("m/t.dbf", "not really dBase");
+  write_file("m/t.dbt", "memo");
+  write_file("m/U.DBF", "not really dBase");
+  write_file("m/U.FPT", "memo");
+  write_file("m/lone.fpt", "memo without a table");
+  pf_batch_job *job = pf_batch_new();
+  pf_options *o = pf_options_new();
+  pf_error err;
+  char pat[600];
+  snprintf(pat, sizeof pat, "%s/m/*", tmpdir);
+  ASSERT_EQ(pf_batch_add(job, pat, &err), PF_OK);
+  ASSERT_EQ(pf_batch_set_output_dir(job, path_of("m_out"), &err), PF_OK);
+  pf_batch_result r;
+  ASSERT_EQ(pf_batch_run(job, o, &r, &err), PF_OK);
+  ASSERT_EQ(r.n_items, 3);
+  ASSERT(find_item(&r, "m/t.dbf") != NULL);
+  ASSERT(find_item(&r, "m/U.DBF") != NULL);
+  ASSERT(find_item(&r, "m/lone.fpt") != NULL);
+  ASSERT(find_item(&r, "m/t.dbt") == NULL);
+  pf_batch_result_free(&r);
+  ASSERT_EQ(pf_batch_add_path(job, path_of("m/t.dbt"), &err), PF_OK);
+  ASSERT_EQ(pf_batch_run(job, o, &r, &err), PF_OK);
+  ASSERT_EQ(r.n_items, 4);
+  ASSERT(find_item(&r, "m/t.dbt") != NULL);
+  pf_batch_result_free(&r);
+  pf_batch_free(job);
+  pf_options_free(o);
+}
+
 int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/pf_test_batch_XXXXXX");
   if (!mkdtemp(tmpdir)) return 1;
@@ -286,6 +320,7 @@ int main(void) {
   RUN_TEST(cancel_stops_the_rest);
   RUN_TEST(refused_before_it_starts);
   RUN_TEST(threads_per_file);
+  RUN_TEST(memo_files_go_with_their_table);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) return 1;
