@@ -217,7 +217,8 @@ TEST_IMPL(not_null_column) {
   pf__col_set_null(&b->cols[1], 1);
   b->n_rows = 2;
   ASSERT_OK(open_w(&r, dir, s));
-  ASSERT_EQ(pf__delta_writer_ops.write(r.w, b, &r.err), PF_EINVAL);
+  /* a bad row of the input (exit 1), not a bad argument (exit 2) */
+  ASSERT_EQ(pf__delta_writer_ops.write(r.w, b, &r.err), PF_EBADROW);
   ASSERT(strstr(r.err.message, "NOT NULL"));
   ASSERT_EQ(r.err.row, 2);
   pf__delta_writer_ops.abort(r.w);

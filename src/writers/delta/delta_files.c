@@ -307,8 +307,9 @@ static pf_status fill_col(delta_w *w, pf_batch *dst, size_t base, size_t j, cons
       if (w->notnull[j]) {
         pf__error_place(err, in->first_row + (int64_t)i + 1, -1, (int64_t)j + 1, -1);
         pf__error_column_name(err, w->phys->fields[j].name);
-        return pf__error_set(err, PF_EINVAL,
-                             "column %s is NOT NULL in the Delta table but row %lld of the input has no value for it",
+        return pf__error_set(err, PF_EBADROW,
+                             "column %s is NOT NULL in the Delta table but row %lld of the input has no value for it: "
+                             "give the row a value, or write to a table whose column allows nulls",
                              w->phys->fields[j].name, (long long)(in->first_row + (int64_t)i + 1));
       }
       pf__col_set_null(d, base + r);
