@@ -208,6 +208,11 @@ static inline int pf__opts_canceled(const pf__opts *o) {
   return o && o->cancel && atomic_load(o->cancel);
 }
 
+/* Does o read standard input (the path "-")? */
+static inline int pf__opts_reads_stdin(const pf__opts *o) {
+  return o->in.kind == PF__INPUT_PATH && o->input && o->input[0] == '-' && !o->input[1];
+}
+
 /* Is column `name` one of o->string_columns (ignoring ASCII case)? */
 int pf__opts_string_column(const pf__opts *o, const char *name);
 

@@ -109,7 +109,7 @@ pf_status pf_info_read(const pf_options *options, pf_info *info, pf_error *err) 
   const pf__opts *o = &lp.opts;
   struct stat sb;
   int ok = o->in.kind == PF__INPUT_FD ? fstat(o->in.fd, &sb) == 0
-           : o->in.kind == PF__INPUT_PATH && strcmp(o->input, "-") != 0 && stat(o->input, &sb) == 0;
+           : o->in.kind == PF__INPUT_PATH && !pf__opts_reads_stdin(o) && stat(o->input, &sb) == 0;
   if (ok) info->modified = (double)sb.st_mtim.tv_sec + (double)sb.st_mtim.tv_nsec / 1e9;
   return PF_OK;
 }

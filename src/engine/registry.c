@@ -301,7 +301,7 @@ static int parquet_magic(const pf__opts *o) {
     n = r > 0 ? (size_t)r : 0;
   } else {
     const char *path = o->input ? o->input : "";
-    if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    if (pf__opts_reads_stdin(o) || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     n = fread(m, 1, 4, f);
@@ -332,7 +332,7 @@ static int rereadable(const pf__opts *o) {
   struct stat sb;
   if (o->in.kind == PF__INPUT_BUFFER) return 1;
   if (o->in.kind == PF__INPUT_FD) return fstat(o->in.fd, &sb) == 0 && S_ISREG(sb.st_mode);
-  if (strcmp(o->input, "-") == 0) return 0;
+  if (pf__opts_reads_stdin(o)) return 0;
   return !(stat(o->input, &sb) == 0 && !S_ISREG(sb.st_mode));
 }
 

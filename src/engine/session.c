@@ -30,7 +30,7 @@ static int spool_source(const pf__opts *o, int *opened) {
   if (o->in.kind == PF__INPUT_FD)
     return fstat(o->in.fd, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode) ? o->in.fd : -1;
   if (o->in.kind != PF__INPUT_PATH || !o->input || !*o->input) return -1;
-  if (strcmp(o->input, "-") == 0) return STDIN_FILENO;
+  if (pf__opts_reads_stdin(o)) return STDIN_FILENO;
   if (stat(o->input, &sb) != 0 || S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)) return -1;
   int fd = open(o->input, O_RDONLY | O_CLOEXEC);
   *opened = fd >= 0;
@@ -44,7 +44,7 @@ static pf_status session_spool(pf__session *s, const pf__opts **opts, pf_error *
   int opened;
   int in_fd = spool_source(o, &opened);
   if (in_fd < 0) return PF_OK;
-  const char *name = o->in.kind == PF__INPUT_PATH && strcmp(o->input, "-") == 0 ? "standard input"
+  const char *name = pf__opts_reads_stdin(o) ? "standard input"
                      : o->input && *o->input                                   ? o->input
                                                                                : "the input descriptor";
   pf_status st = pf__source_spool(in_fd, name, o, &s->spool_fd, err);
