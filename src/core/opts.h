@@ -163,6 +163,8 @@ typedef struct pf_call_options {
   const char *encoding;       /* text encoding (CSV, dBase); NULL: detected */
   const char *output_format;  /* NULL: "parquet"                           */
   int force;                  /* replace an existing output                */
+  int fsync;                  /* output.fsync: flush outputs to the disk
+                                 before publishing them                    */
   int threads;                /* 0: the cores available                    */
   pf__engine engine;          /* engine.name                               */
   pf__compression compression;

@@ -26,7 +26,7 @@ void pf__settings_from_env(pf__settings *s) {
   if (t && *t && strlen(t) < sizeof s->tmpdir) snprintf(s->tmpdir, sizeof s->tmpdir, "%s", t);
   if (equals("PYFORGE_OUTPUT_STRATEGY", "copy")) s->output_strategy = PF__OUTPUT_COPY;
   if (equals("PYFORGE_OUTPUT_STRATEGY", "rename")) s->output_strategy = PF__OUTPUT_RENAME;
-  s->skip_fsync = equals("PYFORGE_FSYNC", "0");
+  s->fsync = equals("PYFORGE_FSYNC", "1") ? 1 : equals("PYFORGE_FSYNC", "0") ? -1 : 0;
   s->csv_chunk_size = (size_t)positive("PYFORGE_CSV_CHUNK_SIZE", 1ull << 30);
   s->xlsx_serial = equals("PYFORGE_XLSX_PARALLEL", "0");
   s->xlsx_scanner = equals("PYFORGE_XLSX_SCANNER", "expat") ? 1

@@ -24,7 +24,9 @@ typedef struct pf__settings {
   char tmpdir[512];        /* TMPDIR: spooled stdin, copy-strategy temps;
                               "" means /tmp                                */
   pf__output_strategy output_strategy;
-  int skip_fsync;          /* PYFORGE_FSYNC=0: no fsync before the rename  */
+  int fsync;               /* PYFORGE_FSYNC: 1 every output is flushed to
+                              the disk before it is published, -1 none is,
+                              0 (unset) as the output asks (io/output.h)  */
   size_t csv_chunk_size;   /* PYFORGE_CSV_CHUNK_SIZE: CSV block and part
                               bytes (tests put boundaries everywhere); 0:
                               the reader's default                         */

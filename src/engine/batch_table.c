@@ -596,7 +596,7 @@ static pf_status write_rejects(table_run *t, const pf_batch_result *r, int *writ
   for (size_t i = 0; i < r->n_items; i++) n += r->items[i].status == PF_OK && t->rej[i];
   if (n == 0) return PF_OK;
   pf__output *out = NULL;
-  pf__output_opts oo = {t->bo->force, 0, NULL, &t->bo->settings};
+  pf__output_opts oo = {t->bo->force, 0, NULL, &t->bo->settings, 1}; /* as durable as the table */
   PF_TRY(pf__output_open_ex(t->rejects, &oo, &out, err));
   static const char header[] = "file,line,reason,row\n";
   pf_status st = pf__output_write(out, header, sizeof header - 1, err);

@@ -63,7 +63,7 @@ static pf_status run_pass(pf__session *s, const pf__opts *opts,
   *writer_out = NULL;
   pf_status st = PF_OK;
   if (!wops->commit) {
-    pf__output_opts oo = {opts->force, 0, &s->log, &opts->settings};
+    pf__output_opts oo = {opts->force, 0, &s->log, &opts->settings, opts->fsync};
     st = pf__output_open_ex(target, &oo, out, err);
     if (st != PF_OK) return st;
   }
@@ -340,7 +340,7 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
   }
   pf__rejects rejects;
   char *rpath = rejects_path_for(opts, target);
-  st = rpath ? pf__rejects_init(&rejects, rpath, opts->force, &opts->settings) : PF_ENOMEM;
+  st = rpath ? pf__rejects_init(&rejects, rpath, opts->force, opts->fsync, &opts->settings) : PF_ENOMEM;
   free(rpath);
   if (st != PF_OK) {
     pf__session_close(&s);

@@ -15,6 +15,7 @@
 
 static const pf_option_flag f_format[] = {{"-f", NULL}, {"--format", NULL}, {NULL, NULL}};
 static const pf_option_flag f_force[] = {{"--force", "true"}, {NULL, NULL}};
+static const pf_option_flag f_fsync[] = {{"--fsync", "true"}, {NULL, NULL}};
 static const pf_option_flag f_rejects[] = {{"--rejects", NULL}, {NULL, NULL}};
 
 static const pf__option output_options[] = {
@@ -35,6 +36,13 @@ static const pf__option output_options[] = {
                .uses = PF_USE_CONVERT, .default_value = "false", .takes = "true or false",
                .help = "replace an existing output (and rejects file)", .cli = f_force),
      .bind = PF__BIND_INT, .offset = offsetof(pf__opts, force)},
+    {.d = DESC(.key = "output.fsync", .name = "fsync", .section = S_OUTPUT, .type = PF_OPTION_BOOL,
+               .uses = PF_USE_CONVERT, .default_value = "false", .takes = "true or false",
+               .help = "flush the output (and rejects file) to the disk before putting it in place, "
+                       "so it survives a power loss; costs the time the disk takes to write it "
+                       "(Delta tables and Volume copies are always flushed)",
+               .cli = f_fsync),
+     .bind = PF__BIND_INT, .offset = offsetof(pf__opts, fsync)},
     {.d = DESC(.key = "output.rejects", .name = "rejects", .section = S_OUTPUT,
                .type = PF_OPTION_STRING, .flags = PF_OPTION_NONEMPTY, .uses = PF_USE_CONVERT,
                .takes = "a path",

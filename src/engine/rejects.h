@@ -11,12 +11,13 @@
 typedef struct pf__rejects {
   char *path;        /* private: target path                       */
   int force;         /* private: replace an existing rejects file  */
+  int fsync;         /* private: flush it before publishing        */
   const pf__settings *settings; /* private: borrowed              */
   pf__output *out;   /* private: NULL until the first row          */
   int64_t count;     /* read-only: rows rejected                   */
 } pf__rejects;
 
-pf_status pf__rejects_init(pf__rejects *r, const char *path, int force,
+pf_status pf__rejects_init(pf__rejects *r, const char *path, int force, int fsync,
                            const pf__settings *settings);
 /* Matches pf__reader_env.reject; user is the pf__rejects. */
 pf_status pf__rejects_add(void *user, int64_t line, const char *reason,

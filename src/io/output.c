@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -20,7 +21,8 @@
 #define OUT_BUF (1u << 20)
 /* With fsync on, writeback of what is written is started every this many
  * bytes (sync_file_range, not waiting), so the fsync at the end waits for
- * the last stretch only instead of the whole file. */
+ * the last stretch only instead of the whole file (when the disk keeps
+ * up). */
 #define WRITEBACK_STEP (8u << 20)
 
 typedef enum strategy { STRATEGY_RENAME, STRATEGY_COPY } strategy;
@@ -30,7 +32,8 @@ struct pf_output {
   char *temp;          /* rename strategy: the temporary beside the target  */
   int fd;              /* the temporary (copy: anonymous, read back)        */
   int force;
-  int fsync;           /* fsync before publishing (PYFORGE_FSYNC=0: not)    */
+  int fsync;           /* fsync before publishing (wants_fsync)             */
+  const pf__log *log;  /* the flush is told at debug level                  */
   strategy how;
   uint8_t *buf;        /* write buffer                                      */
   size_t buf_len;
@@ -132,6 +135,14 @@ static pf_status make_temp(pf__output *o, const pf__output_opts *opts, pf_error 
   return write_error(err, o->target, e);
 }
 
+/* PYFORGE_FSYNC decides when set; else a durable output, and every copy
+ * (see output.h). */
+static int wants_fsync(const pf__output_opts *opts, strategy how) {
+  int forced = opts->settings ? opts->settings->fsync : 0;
+  if (forced) return forced > 0;
+  return opts->durable || how == STRATEGY_COPY;
+}
+
 pf_status pf__output_open_ex(const char *target, const pf__output_opts *opts, pf__output **out,
                              pf_error *err) {
   *out = NULL;
@@ -140,7 +151,7 @@ pf_status pf__output_open_ex(const char *target, const pf__output_opts *opts, pf
   if (!o) return PF_ENOMEM;
   o->fd = -1;
   o->force = opts->force;
-  o->fsync = !(opts->settings && opts->settings->skip_fsync);
+  o->log = opts->log;
   o->target = pf__strdup(target);
   o->buf = malloc(OUT_BUF);
   if (!o->target || !o->buf) {
@@ -148,6 +159,7 @@ pf_status pf__output_open_ex(const char *target, const pf__output_opts *opts, pf
     return PF_ENOMEM;
   }
   o->how = choose_strategy(target, opts->settings);
+  o->fsync = wants_fsync(opts, o->how);
   pf_status st = make_temp(o, opts, err);
   if (st != PF_OK) {
     pf__output_abort(o);
@@ -159,7 +171,7 @@ pf_status pf__output_open_ex(const char *target, const pf__output_opts *opts, pf
 
 pf_status pf__output_open(const char *target, int force, pf__output **out,
                           pf_error *err) {
-  pf__output_opts opts = {force, 0, NULL, NULL};
+  pf__output_opts opts = {force, 0, NULL, NULL, 0};
   return pf__output_open_ex(target, &opts, out, err);
 }
 
@@ -207,8 +219,21 @@ pf_status pf__output_write(pf__output *o, const void *p, size_t n,
 
 uint64_t pf__output_size(const pf__output *o) { return o->size; }
 
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* fsync(fd) when this output is flushed (wants_fsync), telling how long the
+ * disk took; nonzero when that failed (errno says why). */
 static int fsync_failed(const pf__output *o, int fd) {
-  return o->fsync && fsync(fd) != 0 && errno != EINVAL && errno != ENOSYS && errno != EROFS;
+  if (!o->fsync) return 0;
+  double t0 = now_seconds();
+  if (fsync(fd) != 0) return errno != EINVAL && errno != ENOSYS && errno != EROFS;
+  pf__log_msg(o->log, PF_LOG_DEBUG, "flushed %s to the disk (fsync: %.3f s)", o->target,
+              now_seconds() - t0);
+  return 0;
 }
 
 /* Creates the target exclusively (O_EXCL|O_NOFOLLOW: never through a

@@ -15,6 +15,10 @@
  *           followed. A failed copy removes the partial target.
  * PYFORGE_OUTPUT_STRATEGY=rename|copy forces one (tests), through the
  * call's settings (core/settings.h) like PYFORGE_FSYNC and TMPDIR.
+ * Atomic is not durable: the rename protects against every failure of the
+ * process (errors, Ctrl-C, SIGKILL), while surviving a power loss also
+ * needs the data flushed to the disk first (opts.durable), which costs the
+ * time the disk takes to write the file.
  * Temporaries are 0600; the finished file gets the mode the umask gives
  * (0666 & ~umask), like any file the user creates.
  * Writes are sequential only: no seeks, no appends, no reads back.
@@ -45,6 +49,13 @@ typedef struct pf__output_opts {
   const pf__log *log;   /* where removed abandoned temporaries are told    */
   const pf__settings *settings; /* strategy, fsync, temp directory; NULL:
                            the defaults                                     */
+  int durable;          /* flush the file to the disk (fsync) before it is
+                           published, so it survives a power loss: Delta
+                           data files (a commit will point at them) and the
+                           output.fsync option. PYFORGE_FSYNC=1/0 overrides
+                           either way. The copy strategy always flushes its
+                           target: on a FUSE mount that is where a failed
+                           upload is told.                                  */
 } pf__output_opts;
 
 /* Creates the temporary file for target. Refuses an existing target unless

@@ -1,7 +1,8 @@
 /* test_io.c - input sources (plain, gzip, zstd, bzip2, rewind, truncated)
- * and atomic outputs (commit, abort, exists, force, bad parents, copy),
- * mkdir -p. */
+ * and atomic outputs (commit, abort, exists, force, bad parents, copy,
+ * when they are flushed to the disk), mkdir -p. */
 #include <bzlib.h>
+#include <string.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "core/log.h"
 #include "io/output.h"
 #include "io/source.h"
 #include "test.h"
@@ -224,7 +226,7 @@ TEST_IMPL(output_copy_strategy) {
   pf_error err;
   pf_error_init(&err);
   pf__output *o;
-  pf__output_opts oo = {0, 0, NULL, &copy};
+  pf__output_opts oo = {0, 0, NULL, &copy, 0};
   ASSERT_OK(pf__output_open_ex(p, &oo, &o, &err));
   char big[3 << 20];
   memset(big, 'z', sizeof big);
@@ -236,6 +238,47 @@ TEST_IMPL(output_copy_strategy) {
   ASSERT_EQ(sb.st_size, sizeof big + 3);
 }
 
+static char flush_log[1024];
+static void keep_log(void *user, pf_log_level level, const char *msg) {
+  (void)user;
+  (void)level;
+  snprintf(flush_log + strlen(flush_log), sizeof flush_log - strlen(flush_log), "%s\n", msg);
+}
+
+/* Commits one small output and tells whether it was flushed (fsync) before
+ * it was published: the output logs each flush at debug level. */
+static int flushed(int durable, int env_fsync, pf__output_strategy how) {
+  char target[300];
+  path_in(target, sizeof target, "flush.out");
+  pf__settings s;
+  memset(&s, 0, sizeof s);
+  s.fsync = env_fsync;
+  s.output_strategy = how;
+  pf__log log = {keep_log, NULL, PF_LOG_DEBUG};
+  pf__output_opts oo = {1, 0, &log, &s, durable};
+  pf__output *o;
+  flush_log[0] = 0;
+  if (pf__output_open_ex(target, &oo, &o, NULL) != PF_OK) return -1;
+  if (pf__output_write(o, "data", 4, NULL) != PF_OK) {
+    pf__output_abort(o);
+    return -1;
+  }
+  if (pf__output_commit(o, NULL) != PF_OK) return -1;
+  return strstr(flush_log, "flushed ") && strstr(flush_log, "flush.out to the disk") ? 1 : 0;
+}
+
+TEST_IMPL(output_flushed_when_durable_or_asked) {
+  /* a plain output is atomic, not flushed; a durable one is */
+  ASSERT_EQ(flushed(0, 0, PF__OUTPUT_RENAME), 0);
+  ASSERT_EQ(flushed(1, 0, PF__OUTPUT_RENAME), 1);
+  /* PYFORGE_FSYNC=1 / =0 decide either way */
+  ASSERT_EQ(flushed(0, 1, PF__OUTPUT_RENAME), 1);
+  ASSERT_EQ(flushed(1, -1, PF__OUTPUT_RENAME), 0);
+  /* a copy (Volumes) always flushes its target: a failed upload is told there */
+  ASSERT_EQ(flushed(0, 0, PF__OUTPUT_COPY), 1);
+  ASSERT_EQ(flushed(0, -1, PF__OUTPUT_COPY), 0);
+}
+
 int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/pf-test-io-XXXXXX");
   if (!mkdtemp(tmpdir)) return 2;
@@ -245,6 +288,7 @@ int main(void) {
   RUN_TEST(output_commit_exists_force_abort);
   RUN_TEST(output_bad_parents);
   RUN_TEST(output_copy_strategy);
+  RUN_TEST(output_flushed_when_durable_or_asked);
   RUN_TEST(mkdirs_parents_existing_and_file_in_the_way);
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -217,7 +217,7 @@ TEST_IMPL(abandoned_temporaries_are_swept) {
 
   logged[0] = 0;
   pf__log log = {capture, NULL, PF_LOG_INFO};
-  pf__output_opts oo = {0, 0, &log, NULL};
+  pf__output_opts oo = {0, 0, &log, NULL, 0};
   pf__output *o;
   ASSERT_OK(pf__output_open_ex(target, &oo, &o, NULL));
   ASSERT_OK(pf__output_write(o, "new", 3, NULL));

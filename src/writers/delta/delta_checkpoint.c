@@ -475,7 +475,7 @@ static pf_status build_file(ckw *w, pf__buf *out, pf_error *err) {
 static pf_status write_whole(const char *target, const void *p, size_t n,
                              const pf__settings *settings, pf_error *err) {
   pf__output *o = NULL;
-  pf__output_opts oo = {1, 0, NULL, settings};
+  pf__output_opts oo = {1, 0, NULL, settings, 1};
   PF_TRY(pf__output_open_ex(target, &oo, &o, err));
   pf_status s = pf__output_write(o, p, n, err);
   if (s != PF_OK) {

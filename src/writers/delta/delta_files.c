@@ -237,7 +237,8 @@ static pf_status open_file(delta_w *w, dw_slot *s, pf_error *err) {
     file_abort(f);
     return pf__error_set(err, PF_ENOMEM, "out of memory");
   }
-  pf__output_opts oo = {0, 1, w->log, &w->opts->settings}; /* new unique name: nothing to sweep */
+  /* a new unique name: nothing to sweep; durable: a commit will point at it */
+  pf__output_opts oo = {0, 1, w->log, &w->opts->settings, 1};
   pf_status st = pf__output_open_ex(path, &oo, &f->out, err);
   if (st == PF_OK) {
     pf__writer_env env = {f->out, path, w->phys, &w->pq_opts, w->pool, w->log};
