@@ -340,7 +340,8 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
   }
   pf__rejects rejects;
   char *rpath = rejects_path_for(opts, target);
-  st = rpath ? pf__rejects_init(&rejects, rpath, opts->force, opts->fsync, &opts->settings) : PF_ENOMEM;
+  pf__output_opts roo = {opts->force, 0, &s.log, &opts->settings, opts->fsync};
+  st = rpath ? pf__rejects_init(&rejects, rpath, &roo) : PF_ENOMEM;
   free(rpath);
   if (st != PF_OK) {
     pf__session_close(&s);

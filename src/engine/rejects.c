@@ -7,13 +7,10 @@
 
 #include "core/buf.h"
 
-pf_status pf__rejects_init(pf__rejects *r, const char *path, int force, int fsync,
-                           const pf__settings *settings) {
+pf_status pf__rejects_init(pf__rejects *r, const char *path, const pf__output_opts *oo) {
   memset(r, 0, sizeof *r);
   r->path = pf__strdup(path);
-  r->force = force;
-  r->fsync = fsync;
-  r->settings = settings;
+  r->oo = *oo;
   return r->path ? PF_OK : PF_ENOMEM;
 }
 
@@ -46,8 +43,7 @@ pf_status pf__rejects_add(void *user, int64_t line, const char *reason,
                           const char *raw, size_t raw_len, pf_error *err) {
   pf__rejects *r = user;
   if (!r->out) {
-    pf__output_opts oo = {r->force, 0, NULL, r->settings, r->fsync};
-    PF_TRY(pf__output_open_ex(r->path, &oo, &r->out, err));
+    PF_TRY(pf__output_open_ex(r->path, &r->oo, &r->out, err));
     static const char header[] = "line,reason,row\n";
     PF_TRY(pf__output_write(r->out, header, sizeof header - 1, err));
   }

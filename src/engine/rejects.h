@@ -10,15 +10,13 @@
 
 typedef struct pf__rejects {
   char *path;        /* private: target path                       */
-  int force;         /* private: replace an existing rejects file  */
-  int fsync;         /* private: flush it before publishing        */
-  const pf__settings *settings; /* private: borrowed              */
+  pf__output_opts oo; /* private: how the file is written (force,
+                         log, settings, durable: borrowed)          */
   pf__output *out;   /* private: NULL until the first row          */
   int64_t count;     /* read-only: rows rejected                   */
 } pf__rejects;
 
-pf_status pf__rejects_init(pf__rejects *r, const char *path, int force, int fsync,
-                           const pf__settings *settings);
+pf_status pf__rejects_init(pf__rejects *r, const char *path, const pf__output_opts *oo);
 /* Matches pf__reader_env.reject; user is the pf__rejects. */
 pf_status pf__rejects_add(void *user, int64_t line, const char *reason,
                           const char *raw, size_t raw_len, pf_error *err);

@@ -43,3 +43,23 @@ def test_workbook_into_existing_directory(run_pyforge, work_dir):
     rc, so, se = run_pyforge("convert", book, out, "--sheet", "A", "--quiet")
     assert rc == 0, se
     assert pq.read_table(out / "book.parquet").column_names == ["x", "y"]
+
+
+def test_fsync_only_when_asked(run_pyforge, work_dir, monkeypatch):
+    """Outputs are atomic but flushed to the disk only with --fsync (and its
+    rejects file with it); Delta tables always are. -vv tells each flush."""
+    monkeypatch.delenv("PYFORGE_FSYNC", raising=False)
+    src = work_dir / "rows.csv"
+    src.write_text("id,name\n1,ann\n2,bob,extra\n3,cy\n", encoding="utf-8")
+    out = work_dir / "rows.parquet"
+    rc, so, se = run_pyforge("convert", src, out, "--on-bad-rows", "skip", "-vv")
+    assert rc == 0, se
+    assert "flushed" not in se
+    rc, so, se = run_pyforge("convert", src, out, "--on-bad-rows", "skip", "--force", "--fsync", "-vv")
+    assert rc == 0, se
+    assert f"flushed {out} to the disk" in se
+    assert f"flushed {work_dir / 'rows.parquet.rejects.csv'} to the disk" in se
+    assert pq.read_table(out).column("id").to_pylist() == [1, 3]
+    rc, so, se = run_pyforge("convert", src, work_dir / "t_delta", "-f", "delta", "--on-bad-rows", "skip", "-vv")
+    assert rc == 0, se
+    assert "flushed " in se and "t_delta/part-" in se
