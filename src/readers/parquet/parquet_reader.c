@@ -233,9 +233,12 @@ static const pf_schema *reader_schema(void *state) {
 }
 
 static pf_status reader_next(void *state, pf_batch **batch, pf_error *err) {
+  pq_reader *r = state;
   *batch = NULL;
+  pf__error_file(err, r->env->path); /* the input, not the output */
   return pf__error_set(err, PF_EUNSUPPORTED,
-                       "reading Parquet as an input format is not supported yet");
+                       "converting Parquet is not supported yet: pyforge info and validate read "
+                       "Parquet files; rewrite one with DuckDB, polars or pyarrow");
 }
 
 static pf_status reader_rewind(void *state, pf_error *err) { return PF_OK; }
