@@ -277,11 +277,13 @@ def test_commit_temporary_of_a_killed_writer_is_swept(run_pyforge, tmp_path):
 
 
 def test_data_temporaries_in_partition_directories_are_swept(run_pyforge, tmp_path):
-    """A killed writer's data-file temporaries inside partition directories
-    (`p=x/`, `p=x/q=1/`) are removed by the next writer when no process
-    holds them; a held one stays, and so do temporaries deeper than the
-    partition columns, in directories not named column=value, or behind a
-    symbolic link."""
+    """A killed writer's data-file temporaries inside a partition directory
+    (`p=x/q=1/`) are removed by the next writer that writes into that
+    partition, when no process holds them. A held one stays, and so do
+    temporaries in partitions this write does not touch (`p=w/q=9/`: the
+    sweep's cost follows the partitions written, not the table's), above
+    or below the data directories, in directories not named column=value,
+    or behind a symbolic link."""
     import fcntl
     src = tmp_path / "in"
     src.mkdir()
@@ -291,8 +293,10 @@ def test_data_temporaries_in_partition_directories_are_swept(run_pyforge, tmp_pa
     assert rc == 0 and r["table_version"] == 0
     assert (table / "p=x" / "q=1").is_dir()
     name = ".part-00000-abc.snappy.parquet.pyforge-tmp-{}"
-    left1 = table / "p=x" / name.format("abandoned001")
-    left2 = table / "p=x" / "q=1" / name.format("abandoned002")
+    above = table / "p=x" / name.format("abandoned001")
+    left = table / "p=x" / "q=1" / name.format("abandoned002")
+    (table / "p=w" / "q=9").mkdir(parents=True)
+    untouched = table / "p=w" / "q=9" / name.format("untouched001")
     held = table / "p=y" / "q=2" / name.format("heldheldheld")
     deeper = table / "p=x" / "q=1" / "r=0"
     deeper.mkdir()
@@ -304,16 +308,22 @@ def test_data_temporaries_in_partition_directories_are_swept(run_pyforge, tmp_pa
     outside.mkdir()
     behind_link = outside / name.format("behindlink01")
     os.symlink(outside, table / "p=z")
-    for f in (left1, left2, held, too_deep, not_part, behind_link):
+    for f in (above, left, untouched, held, too_deep, not_part, behind_link):
         f.write_bytes(b"half a parquet file")
     fd = os.open(held, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         rc, r, _ = batch(run_pyforge, src / "a.csv", "--table", table, "--mode", "append", "--partition-by", "p,q")
         assert rc == 0 and r["table_version"] == 1
-        assert not left1.exists() and not left2.exists(), "abandoned temporaries in partitions were not swept"
+        assert not left.exists(), "an abandoned temporary in a partition written to was not swept"
         assert held.exists(), "a temporary a process holds was removed"
+        assert untouched.exists() and above.exists()
         assert too_deep.exists() and not_part.exists() and behind_link.exists()
+        # the next write into p=w/q=9 removes what was left there
+        (src / "b.csv").write_text("id,p,q\n3,w,9\n")
+        rc, r, _ = batch(run_pyforge, src / "b.csv", "--table", table, "--mode", "append", "--partition-by", "p,q")
+        assert rc == 0 and r["table_version"] == 2
+        assert not untouched.exists()
     finally:
         os.close(fd)
 

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/tempfile.h"
 #include "writers/delta/delta_write.h"
 #include "writers/parquet/parquet_writer.h"
 
@@ -225,6 +226,13 @@ static pf_status open_file(delta_w *w, dw_slot *s, pf_error *err) {
     if (lru) PF_TRY(finish_file(w, lru, err));
   }
   if (s->key[0]) PF_TRY(pf__delta_mkdirs(w->dir, s->key, &w->created, err));
+  if (s->key[0] && !s->swept) { /* what a killed writer left in this partition */
+    char *dir = pf__aprintf("%s/%s", w->dir, s->key);
+    if (!dir) return pf__error_set(err, PF_ENOMEM, "out of memory");
+    pf__temp_sweep(dir, 1, w->log);
+    free(dir);
+    s->swept = 1;
+  }
   char uuid[37];
   pf__delta_uuid(uuid);
   dw_file *f = calloc(1, sizeof *f);

@@ -44,6 +44,7 @@ typedef struct dw_slot {
   char *key;                /* "a=1/b=x" ("" unpartitioned)                */
   char **values;            /* raw values per partition column             */
   dw_file *file;            /* open file or NULL                           */
+  int swept;                /* its directory's abandoned temporaries removed */
   uint64_t last_use;
   uint64_t mark;            /* batch number that last touched the slot      */
   size_t count, start;      /* its rows in that batch (counting sort)      */

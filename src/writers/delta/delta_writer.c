@@ -438,40 +438,14 @@ static pf_status plan(delta_w *w, pf_error *err) {
 
 /* Temporaries of data files and checkpoints that a killed writer left in
  * the table directory and its log (io/tempfile.h: removed only when no
- * process holds them). Partition directories: sweep_partitions, once the
- * partitioning is known. */
+ * process holds them). A partition directory is swept when this write
+ * first opens a data file in it (delta_files.c), so the cost follows the
+ * partitions written, not the partitions the table has. */
 static void sweep_abandoned(const delta_w *w) {
   pf__temp_sweep(w->dir, 1, w->log);
   char *log_dir = pf__aprintf("%s/_delta_log", w->dir);
   if (log_dir) pf__temp_sweep(log_dir, 1, w->log);
   free(log_dir);
-}
-
-/* A partition directory's name: <column>=<value> (not hidden). */
-static int partition_dir_name(const char *name) {
-  return name[0] != '.' && name[0] != '=' && strchr(name, '=') != NULL;
-}
-
-/* The abandoned temporaries in dir's partition directories, depth levels
- * down (the number of partition columns): only directories named
- * <column>=<value>, symbolic links not followed. */
-static void sweep_partitions(const char *dir, size_t depth, const pf__log *log) {
-  if (depth == 0) return;
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    struct stat sb;
-    if (!partition_dir_name(e->d_name) || fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
-        !S_ISDIR(sb.st_mode))
-      continue;
-    char *sub = pf__aprintf("%s/%s", dir, e->d_name);
-    if (!sub) break;
-    pf__temp_sweep(sub, 1, log);
-    sweep_partitions(sub, depth - 1, log);
-    free(sub);
-  }
-  closedir(d);
 }
 
 static pf_status delta_open(const pf__writer_env *env, void **state, pf_error *err) {
@@ -534,12 +508,6 @@ static pf_status delta_open(const pf__writer_env *env, void **state, pf_error *e
     goto fail;
   }
   if ((st = plan(w, err)) != PF_OK) goto fail;
-  /* a killed writer's data files lie in the partition directories of the
-   * table's partitioning or of the one being written */
-  if (w->exists || !w->created_dir)
-    sweep_partitions(w->dir, w->n_part > w->st.metadata.n_partition_columns ? w->n_part
-                                                                           : w->st.metadata.n_partition_columns,
-                     w->log);
   /* A new table gets its (empty) _delta_log now: a first write that is
    * killed leaves a directory pyforge recognises as a table without commits
    * (and writes again), not a foreign directory it must refuse. */
