@@ -16,9 +16,9 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-TOOL_ORDER = ["pyforge", "duckdb", "polars", "pyarrow", "pandas", "pyforge-original"]
+TOOL_ORDER = ["pyforge", "pyforge-fsync", "duckdb", "polars", "pyarrow", "pandas", "pyforge-original"]
 DATASET_ORDER = ["typed", "string_heavy", "wide", "quoted"]
-COLORS = {"pyforge": "#d62728", "duckdb": "#f2b701", "polars": "#1f77b4",
+COLORS = {"pyforge": "#d62728", "pyforge-fsync": "#ff9896", "duckdb": "#f2b701", "polars": "#1f77b4",
           "pyarrow": "#2ca02c", "pandas": "#9467bd", "pyforge-original": "#7f7f7f"}
 DATASET_BLURB = {
     "typed": "int64 ids, doubles, int32 with nulls, dates, timestamps, booleans, short and medium strings",

@@ -41,7 +41,7 @@ DEFAULT_PYFORGE = REPO / "build" / "release" / "pyforge"
 PEERS_PY = BENCH / ".venv" / "bin" / "python"
 ORIG_VENV = BENCH / ".venv-original"
 
-TOOL_ORDER = ["pyforge", "duckdb", "polars", "pyarrow", "pandas", "pyforge-original"]
+TOOL_ORDER = ["pyforge", "pyforge-fsync", "duckdb", "polars", "pyarrow", "pandas", "pyforge-original"]
 DATASET_ORDER = ["typed", "string_heavy", "wide", "quoted"]
 
 # --------------------------------------------------------------------------
@@ -149,6 +149,13 @@ def build_tools(args) -> dict[str, Tool]:
         t.available = False
         t.note = f"pyforge binary not found at {_disp(pf)} (engine still being built?); skipped"
     tools["pyforge"] = t
+    # the same with the output flushed to the disk before the rename: what
+    # durability costs (no peer flushes its output; pyforge does on request)
+    f = Tool("pyforge-fsync", "pyforge --fsync",
+             lambda s, d, n, nl, base=t.argv_fn: base(s, d, n, nl) + ["--fsync"],
+             display=t.display + " --fsync")
+    f.available, f.note = t.available, t.note
+    tools["pyforge-fsync"] = f
 
     tools["duckdb"] = _py_tool("duckdb", "DuckDB", PEERS_PY, DUCKDB_SNIPPET)
     tools["polars"] = _py_tool("polars", "Polars", PEERS_PY, POLARS_SNIPPET,
@@ -306,7 +313,7 @@ def one_run(tool: Tool, src: Path, meta: dict, threads: int, timeout: float, tmp
             errors.append(f"row count {r['rows']} != expected {meta['rows']}")
         if r["columns"] is not None and r["columns"] != meta["columns"]:
             errors.append(f"column count {r['columns']} != expected {meta['columns']}")
-        if tool.name == "pyforge":
+        if tool.name in ("pyforge", "pyforge-fsync"):
             out = (tmp / "stdout.txt").read_text(errors="replace").strip()
             try:
                 rep = json.loads(out.splitlines()[-1]) if out else None
@@ -399,6 +406,7 @@ def tool_versions(tools: dict[str, Tool]) -> None:
                 if (out.stdout or out.stderr).strip() else f"exit {out.returncode}"
         except (OSError, subprocess.TimeoutExpired) as e:
             tools["pyforge"].version = f"unknown ({e})"
+        tools["pyforge-fsync"].version = tools["pyforge"].version
     st = _original_status()
     if st:
         pk = st.get("packages", {})
