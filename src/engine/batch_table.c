@@ -738,8 +738,9 @@ pf_status pf__batch_table_run(const pf_batch_job *job, const char *table, const 
     st = pf__error_set(err, PF_ENOMEM, "out of memory");
   if (st == PF_OK && !(t.rej = calloc(r->n_items ? r->n_items : 1, sizeof *t.rej)))
     st = pf__error_set(err, PF_ENOMEM, "out of memory");
-  if (st == PF_OK && !(t.rejects = bo->rejects_path && *bo->rejects_path ? pf__strdup(bo->rejects_path)
-                                                                           : rejects_beside(table)))
+  if (st == PF_OK && bo->rejects_path && *bo->rejects_path)
+    st = pf__volume_localize_target(bo->rejects_path, &t.rejects, err); /* mapped like the table */
+  else if (st == PF_OK && !(t.rejects = rejects_beside(table)))
     st = pf__error_set(err, PF_ENOMEM, "out of memory");
   if (st == PF_OK) st = open_table(&t, err);
   if (st == PF_OK) st = pf__batch_run_items(job, base, bo, r, scan_item, &t, 0, 1, err);

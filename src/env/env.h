@@ -65,14 +65,16 @@ pf_status pf__volume_localize(const char *path, char **local, pf_error *err);
 pf_status pf__volume_localize_target(const char *path, char **local, pf_error *err);
 /* The options of one engine call with their Volume paths mapped. */
 typedef struct pf__local_paths {
-  pf__opts opts;           /* the caller's, with input/output replaced      */
+  pf__opts opts;           /* the caller's, with input/output/rejects replaced */
   char input[4096];        /* storage for a mapped input                    */
   char output[4096];       /* storage for a mapped output                   */
+  char rejects[4096];      /* storage for a mapped output.rejects           */
 } pf__local_paths;
-/* Fills lp->opts with in's options, input and output localized and checked:
- * a Volume input must be there and readable, a Volume output needs its
- * directory and, on classic compute, DBR 13.3 or newer. Nothing to free:
- * how convert, info and validate start. */
+/* Fills lp->opts with in's options, input, output and rejects file
+ * localized and checked: a Volume input must be there and readable, a
+ * Volume output (and rejects file) needs its directory and, on classic
+ * compute, DBR 13.3 or newer. Nothing to free: how convert, info and
+ * validate start. */
 pf_status pf__volume_localize_opts(const pf__opts *in, pf__local_paths *lp, pf_error *err);
 /* Explains an errno met on path: for a Volume path, which of "Volumes are
  * not available here", "the volume does not exist", "READ VOLUME / WRITE

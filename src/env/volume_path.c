@@ -330,6 +330,8 @@ pf_status pf__volume_localize_opts(const pf__opts *in, pf__local_paths *lp, pf_e
   lp->opts = *in;
   PF_TRY(localize_into(in->input, lp->input, sizeof lp->input, &lp->opts.input, err));
   PF_TRY(localize_into(in->output, lp->output, sizeof lp->output, &lp->opts.output, err));
+  PF_TRY(localize_into(in->rejects_path, lp->rejects, sizeof lp->rejects, &lp->opts.rejects_path, err));
+  if (lp->opts.rejects_path && *lp->opts.rejects_path) PF_TRY(check_volume_output(lp->opts.rejects_path, err));
   PF_TRY(check_volume_input(lp->opts.input, err));
   if (!lp->opts.input) return PF_OK;
   char target[4096];

@@ -238,6 +238,25 @@ def test_rejects_file(run_pyforge, mount, tmp_path):
     mount.assert_clean()
 
 
+def test_rejects_path_on_a_volume(run_pyforge, tmp_path):
+    """--rejects dbfs:/Volumes/... (or /Volumes/...) names a file on the
+    Volume, for convert and for a batch into one table, as the output does;
+    before, the name was used as a local relative path."""
+    m = Mount(tmp_path, known=True)
+    src = tmp_path / "dirty.csv"
+    src.write_text("id,name\n1,ann\n2,bob,EXTRA\n3,cy\n")
+    run(run_pyforge, m, "convert", src, m.path("clean.parquet"), "--on-bad-rows", "skip",
+        "--rejects", "dbfs:/Volumes/main/sales/raw/bad_rows.csv", "--quiet")
+    assert "2,bob,EXTRA" in (m.vol / "bad_rows.csv").read_text()
+    run(run_pyforge, m, "batch", src, "--format", "delta", "--table", m.path("lake"), "--on-bad-rows", "skip",
+        "--rejects", "/Volumes/main/sales/raw/lake_rejects.csv", "--quiet")
+    text = (m.vol / "lake_rejects.csv").read_text()
+    assert text.splitlines()[0] == "file,line,reason,row" and "2,bob,EXTRA" in text
+    assert not list(Path.cwd().glob("dbfs:*")), "a dbfs: name was used as a local path"
+    m.assert_strategy()
+    m.assert_clean()
+
+
 # ---- Delta: create, append, overwrite, checkpoint ----------------------------------
 
 def test_delta_lifecycle(run_pyforge, mount, tmp_path, spark):
