@@ -11,6 +11,7 @@
 #include <bzlib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,6 +80,19 @@ static pf_status spool_write_error(const char *name, const char *tmpdir, int e, 
                        name, tmpdir, strerror(e));
 }
 
+/* Waits until in_fd has data, its end or an error to read, looking at the
+ * cancel token every 100 ms: a read blocked on a quiet pipe would not see
+ * a cancel (from another thread, or a signal delivered to another thread)
+ * until the writer sent more. 1: ready; 0: canceled. */
+static int wait_readable(int in_fd, const pf__opts *o) {
+  for (;;) {
+    if (pf__opts_canceled(o)) return 0;
+    struct pollfd p = {in_fd, POLLIN, 0};
+    int r = poll(&p, 1, 100);
+    if (r > 0 || (r < 0 && errno != EINTR)) return 1; /* read() tells what */
+  }
+}
+
 pf_status pf__source_spool(int in_fd, const char *name, const pf__opts *o, int *fd_out,
                            pf_error *err) {
   *fd_out = -1;
@@ -93,7 +107,7 @@ pf_status pf__source_spool(int in_fd, const char *name, const pf__opts *o, int *
   }
   pf_status st = PF_OK;
   while (st == PF_OK) {
-    if (pf__opts_canceled(o)) {
+    if (!wait_readable(in_fd, o)) {
       st = pf__error_set(err, PF_ECANCELED, "canceled while reading %s", name);
       break;
     }

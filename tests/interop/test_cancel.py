@@ -59,3 +59,36 @@ def test_sigint_cancels_cleanly(pyforge_bin, big_csv, tmp_path, temp_files, inte
     assert not out.exists(), "a (partial) output was left after Ctrl-C"
     assert temp_files(tmp_path) == [], "temporary files left after Ctrl-C"
     assert not (tmp_path / "big.parquet.rejects.csv").exists()
+
+
+def test_sigint_while_standard_input_is_quiet(pyforge_bin, tmp_path, temp_files):
+    """Ctrl-C while standard input is open but sends nothing (a producer that
+    stalls, or one that ignores SIGINT): the copy of the input stops within
+    a fraction of a second, exit 130, nothing left. Before, the read stayed
+    blocked until the producer wrote again or closed the pipe."""
+    import signal
+    out = tmp_path / "piped.parquet"
+    env = dict(os.environ, LC_ALL="C.UTF-8", TMPDIR=str(tmp_path))
+    p = subprocess.Popen([str(pyforge_bin), "convert", "-", str(out)], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        p.stdin.write(b"id,name\n1,ann\n")
+        p.stdin.flush()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        try:
+            rc = p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pytest.fail("pyforge did not stop within 5 s of SIGINT while standard input was quiet")
+        took = time.monotonic() - t0
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.stdin.close()
+        p.wait()
+    err = p.stderr.read().decode()
+    assert rc == 130, f"exit {rc}\n{err}"
+    assert "canceled while reading standard input" in err, err
+    assert took < 2.0, f"took {took:.2f} s to stop"
+    assert not out.exists() and temp_files(tmp_path) == []
