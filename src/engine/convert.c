@@ -320,8 +320,7 @@ static pf_status convert(const pf__opts *opts, pf_convert_result *result, pf_err
      * format when it can be told without reading a stream, which only a
      * session spools) */
     const pf__reader_ops *rops = NULL;
-    int stream = opts->in.kind == PF__INPUT_FD || pf__opts_reads_stdin(opts);
-    if (!stream) PF_TRY(pf__registry_reader(opts, &rops, NULL, err));
+    if (!pf__session_input_is_stream(opts)) PF_TRY(pf__registry_reader(opts, &rops, NULL, err));
     return pf__unreadable_txt_output(rops ? rops->name : NULL, err);
   }
   PF_TRY(pf__default_output(opts, target, sizeof target, err));

@@ -57,6 +57,10 @@ pf_status pf__session_open(pf__session *s, const pf__opts *opts,
                            pf_error *err);
 pf_status pf__session_open_reader(pf__session *s, pf_error *err);
 void pf__session_close(pf__session *s);
+/* Is o's input a stream a session copies first (standard input, a pipe or
+ * device descriptor, a path naming a FIFO or device)? Reading one to tell
+ * its format would consume it. */
+int pf__session_input_is_stream(const pf__opts *o);
 
 double pf__now(void); /* monotonic seconds */
 

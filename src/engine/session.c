@@ -18,20 +18,28 @@ double pf__now(void) {
 
 int pf__canceled(const pf__opts *opts) { return pf__opts_canceled(opts); }
 
-/* The stream to copy before the input can be read twice: standard input
- * (always: a file redirected to it is read from where the shell left it), a
- * descriptor input that is a pipe, FIFO or device, and a path naming one
- * (/dev/stdin, a FIFO, <(cmd)), which is opened here (*opened). -1: none;
- * files and buffers are read where they are, and a path that cannot be
- * opened is left to the reader, which says why. */
-static int spool_source(const pf__opts *o, int *opened) {
+/* Streams: standard input (always: a file redirected to it is read from
+ * where the shell left it), a descriptor input that is a pipe, FIFO or
+ * device, and a path naming one (/dev/stdin, a FIFO, <(cmd)). Files and
+ * buffers are read where they are; a path that cannot be looked at is left
+ * to the reader, which says why. */
+int pf__session_input_is_stream(const pf__opts *o) {
   struct stat sb;
-  *opened = 0;
   if (o->in.kind == PF__INPUT_FD)
-    return fstat(o->in.fd, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode) ? o->in.fd : -1;
-  if (o->in.kind != PF__INPUT_PATH || !o->input || !*o->input) return -1;
+    return fstat(o->in.fd, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+  if (o->in.kind != PF__INPUT_PATH || !o->input || !*o->input) return 0;
+  if (pf__opts_reads_stdin(o)) return 1;
+  return stat(o->input, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+}
+
+/* The descriptor of the stream to copy before the input can be read twice,
+ * a path's opened here (*opened); -1: none (or the path cannot be opened:
+ * the reader says why). */
+static int spool_source(const pf__opts *o, int *opened) {
+  *opened = 0;
+  if (!pf__session_input_is_stream(o)) return -1;
+  if (o->in.kind == PF__INPUT_FD) return o->in.fd;
   if (pf__opts_reads_stdin(o)) return STDIN_FILENO;
-  if (stat(o->input, &sb) != 0 || S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)) return -1;
   int fd = open(o->input, O_RDONLY | O_CLOEXEC);
   *opened = fd >= 0;
   return fd;
