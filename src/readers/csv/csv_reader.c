@@ -105,6 +105,7 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
   }
   b->bad_quote_line = b->bad_quote_open = 0;
   b->len = carry;
+  if (b->buf) memset(b->buf + b->len, 0, PF__CSV_SLACK); /* see below */
   b->first_row = r->rows_scanned;
   size_t check_at = r->max_field;
   int eof = 0;
@@ -181,6 +182,10 @@ pf_status pf__csv_prepare(pf__csv_reader *r, pf__csv_block *b,
       b->len += got;
       want -= got;
     }
+    /* The slack the vector loops read past the text (their results are
+     * masked to it) holds zeros, not stale or uninitialised bytes, so
+     * what they compute never depends on memory nobody wrote. */
+    memset(b->buf + b->len, 0, PF__CSV_SLACK);
   }
   r->rows_scanned += (int64_t)(b->rows.n - b->row0);
   b->last = eof && sc->row_start >= b->len;
