@@ -2,10 +2,11 @@
  * hash table over the PLAIN-encoded values, which double as the
  * dictionary page body.
  *
- * A fixed-width key's slot holds (32-bit hash << 32) | (index + 1), 0 is
- * empty; a byte array's slot (pf__pq_sslot) also says where its value is,
- * so a lookup reads the slot and the value, nothing between. The slot
- * position is the hash's low bits, so growing needs no value re-hashing.
+ * A fixed-width key's slot (pf__pq_fslot) holds the key, so a lookup
+ * reads the slot only; a byte array's slot (pf__pq_sslot) says where its
+ * value is, so a lookup reads the slot and the value, nothing between.
+ * Slots keep the 32-bit hash and the position is its low bits, so growing
+ * needs no re-hashing.
  * Lookups are inlined in parquet_encode.c; this file has the rare paths
  * (growth, allocation) and the byte-string hash.
  */
@@ -20,7 +21,7 @@ void pf__pq_dict_init(pf__pq_dict *d) {
 }
 
 void pf__pq_dict_free(pf__pq_dict *d) {
-  free(d->slots);
+  free(d->fslots);
   free(d->sslots);
   pf__buf_free(&d->vals);
   memset(d, 0, sizeof *d);
@@ -30,15 +31,17 @@ void pf__pq_dict_clear(pf__pq_dict *d) {
   d->lookups = 0;
   d->sized_up = 0;
   /* A table grown for a high-cardinality chunk is dropped rather than
-   * cleared slot by slot; small ones are reused. */
-  if (d->n_slots > 65536) {
-    free(d->slots);
+   * cleared slot by slot (the next chunk makes one of its size at first
+   * use: no growth steps); small ones are reused. */
+  if (d->n_slots > PF__PQ_DICT_KEEP_SLOTS) {
+    free(d->fslots);
     free(d->sslots);
-    d->slots = NULL;
+    d->fslots = NULL;
     d->sslots = NULL;
+    d->start_slots = d->n_slots;
     d->n_slots = 0;
-  } else if (d->slots) {
-    memset(d->slots, 0, d->n_slots * sizeof *d->slots);
+  } else if (d->fslots) {
+    memset(d->fslots, 0, d->n_slots * sizeof *d->fslots);
   } else if (d->sslots) {
     memset(d->sslots, 0, d->n_slots * sizeof *d->sslots);
   }
@@ -47,7 +50,7 @@ void pf__pq_dict_clear(pf__pq_dict *d) {
 }
 
 pf_status pf__pq_dict_grow(pf__pq_dict *d, int bytes) {
-  size_t n = d->n_slots ? d->n_slots * 2 : 1024;
+  size_t n = d->n_slots ? d->n_slots * 2 : d->start_slots > 1024 ? d->start_slots : 1024;
   if (n > ((size_t)1 << 31)) return PF_ELIMIT;
   size_t mask = n - 1;
   if (bytes) {
@@ -63,17 +66,17 @@ pf_status pf__pq_dict_grow(pf__pq_dict *d, int bytes) {
     free(d->sslots);
     d->sslots = ss;
   } else {
-    uint64_t *slots = calloc(n, sizeof *slots);
-    if (!slots) return PF_ENOMEM;
+    pf__pq_fslot *fs = calloc(n, sizeof *fs);
+    if (!fs) return PF_ENOMEM;
     for (size_t i = 0; i < d->n_slots; i++) {
-      uint64_t s = d->slots[i];
-      if (!s) continue;
-      size_t pos = (uint32_t)(s >> 32) & mask;
-      while (slots[pos]) pos = (pos + 1) & mask;
-      slots[pos] = s;
+      const pf__pq_fslot *s = &d->fslots[i];
+      if (!s->id1) continue;
+      size_t pos = s->h & mask;
+      while (fs[pos].id1) pos = (pos + 1) & mask;
+      fs[pos] = *s;
     }
-    free(d->slots);
-    d->slots = slots;
+    free(d->fslots);
+    d->fslots = fs;
   }
   d->n_slots = n;
   return PF_OK;

@@ -559,10 +559,11 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
 
 /* ---- dictionary values ---- */
 
-/* A large table does not fit in cache, so lookups are pipelined: the slot
- * of the value SLOT_AHEAD positions on is prefetched, and the value that
- * slot points to is prefetched when its turn is VAL_AHEAD positions away;
- * by the time a value is looked up, both are (usually) in cache. */
+/* A large table does not fit in cache, so its lookups are pipelined: the
+ * slot of the value SLOT_AHEAD positions on is prefetched, and for byte
+ * arrays the value that slot points to when its turn is VAL_AHEAD
+ * positions away; by the time a value is looked up, both are (usually) in
+ * cache. A small table (PF__PQ_DICT_PREFETCH_SLOTS) is in cache already. */
 #define SLOT_AHEAD 32
 #define VAL_AHEAD 12
 
@@ -591,7 +592,7 @@ static inline pf_status dict_make_room(pf__pq_dict *d, int bytes, uint32_t h, si
   if (bytes) {
     while (d->sslots[*pos].id1) *pos = (*pos + 1) & *mask;
   } else {
-    while (d->slots[*pos]) *pos = (*pos + 1) & *mask;
+    while (d->fslots[*pos].id1) *pos = (*pos + 1) & *mask;
   }
   return PF_OK;
 }
@@ -601,59 +602,69 @@ static ALWAYS_INLINE uint64_t fixed_key(const pf_column *col, size_t r, int w) {
   return pf__pq_ld32(col->values + r * 4);
 }
 
-/* Fixed-width keys of w bytes (4, 8 or 16). Stops before the value that
- * would take the dictionary past the limit (*overflow = 1). */
-static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cfg,
-                                          const pf_column *col, size_t r0, size_t n,
-                                          const int w, size_t *taken, size_t *nv,
-                                          int *overflow) {
+/* Statistics of a new fixed-width entry (k0: its first 8 bytes). */
+static ALWAYS_INLINE void st_fixed(pf__pq_col *c, int w, uint64_t k0, int64_t hi, uint64_t lo) {
+  if (w == 16) {
+    st_dec(&c->stats, hi, lo);
+  } else if (c->kind == PF__PQ_K_F64) {
+    double x;
+    memcpy(&x, &k0, 8);
+    if (x == x) st_dbl(&c->stats, x); /* NaNs are counted by the caller */
+  } else if (c->kind == PF__PQ_K_F32) {
+    float x;
+    uint32_t b32 = (uint32_t)k0;
+    memcpy(&x, &b32, 4);
+    if (x == x) st_dbl(&c->stats, (double)x);
+  } else if (w == 8) {
+    st_int(&c->stats, (int64_t)k0);
+  } else {
+    st_int(&c->stats, (int32_t)(uint32_t)k0);
+  }
+}
+
+/* Fixed-width keys of w bytes (4, 8 or 16); ahead: pipelined lookups.
+ * Stops before the value that would take the dictionary past the limit
+ * (*overflow = 1). */
+static ALWAYS_INLINE pf_status dict_fixed_run(pf__pq_col *c, const pf__pq_config *cfg,
+                                              const pf_column *col, size_t r0, size_t n,
+                                              const int w, const int ahead, size_t *taken,
+                                              size_t *nv, int *overflow) {
   pf__pq_dict *d = &c->dict;
-  PF_TRY(idx_reserve(c, n));
-  if (!d->n_slots) PF_TRY(pf__pq_dict_grow(d, 0));
   int nulls = col->null_count != 0;
   uint32_t *idx = c->idx + c->n_idx;
   size_t k = 0, i = 0;
   pf_status st = PF_OK;
   for (; i < n; i++) {
     size_t r = r0 + i;
-    if (w != 16) {
-      const size_t m = d->n_slots - 1;
-      if (i + SLOT_AHEAD < n)
-        __builtin_prefetch(&d->slots[pf__pq_hash64(fixed_key(col, r + SLOT_AHEAD, w)) & m]);
-      if (i + VAL_AHEAD < n) {
-        uint64_t s = d->slots[pf__pq_hash64(fixed_key(col, r + VAL_AHEAD, w)) & m];
-        if (s) __builtin_prefetch(d->vals.data + (size_t)((uint32_t)s - 1) * w);
-      }
-    }
+    if (ahead && i + SLOT_AHEAD < n)
+      __builtin_prefetch(
+          &d->fslots[pf__pq_hash64(fixed_key(col, r + SLOT_AHEAD, w)) & (d->n_slots - 1)]);
     if (nulls && !pf__bit_get(col->validity, r)) continue;
     uint8_t key[16];
-    uint64_t k0, k1 = 0;
+    uint64_t k0;
     int64_t hi = 0;
     uint64_t lo = 0;
     uint32_t h;
     if (w == 16) {
+      uint64_t k1;
       dec_load(col->values + r * 16, key, &hi, &lo);
       memcpy(&k0, key, 8);
       memcpy(&k1, key + 8, 8);
       h = (uint32_t)pf__pq_mix(k0 ^ 0xA0761D6478BD642Full, k1 ^ 0xE7037ED1A0B428DBull);
     } else {
       k0 = fixed_key(col, r, w);
-      memcpy(key, &k0, 8);
       h = pf__pq_hash64(k0);
     }
     d->lookups++;
     size_t mask = d->n_slots - 1, pos = h & mask;
-    uint32_t id;
-    for (;;) {
-      uint64_t s = d->slots[pos];
-      if (!s) break;
-      if ((uint32_t)(s >> 32) == h &&
-          memcmp(d->vals.data + (size_t)((uint32_t)s - 1) * w, key, w) == 0)
-        break;
+    const pf__pq_fslot *fs = d->fslots;
+    while (fs[pos].id1 &&
+           !(fs[pos].key == k0 &&
+             (w != 16 || memcmp(d->vals.data + (size_t)(fs[pos].id1 - 1) * 16 + 8, key + 8, 8) == 0)))
       pos = (pos + 1) & mask;
-    }
-    if (d->slots[pos]) {
-      id = (uint32_t)d->slots[pos] - 1;
+    uint32_t id;
+    if (fs[pos].id1) {
+      id = fs[pos].id1 - 1;
     } else {
       if (d->vals.len + w > cfg->dict_limit || pf__pq_dict_hopeless(d)) {
         *overflow = 1;
@@ -661,26 +672,15 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
       }
       st = dict_make_room(d, 0, h, &mask, &pos);
       if (st != PF_OK) break;
-      st = pf__buf_append(&d->vals, key, w);
+      if (w == 16) st = pf__buf_append(&d->vals, key, 16);
+      else st = pf__buf_append(&d->vals, &k0, (size_t)w); /* little-endian host */
       if (st != PF_OK) break;
       id = d->n++;
-      d->slots[pos] = ((uint64_t)h << 32) | (id + 1);
-      if (w == 16) {
-        st_dec(&c->stats, hi, lo);
-      } else if (c->kind == PF__PQ_K_F64) {
-        double x;
-        memcpy(&x, &k0, 8);
-        if (x == x) st_dbl(&c->stats, x); /* NaNs are counted below */
-      } else if (c->kind == PF__PQ_K_F32) {
-        float x;
-        uint32_t b32 = (uint32_t)k0;
-        memcpy(&x, &b32, 4);
-        if (x == x) st_dbl(&c->stats, (double)x);
-      } else if (w == 8) {
-        st_int(&c->stats, (int64_t)k0);
-      } else {
-        st_int(&c->stats, (int32_t)(uint32_t)k0);
-      }
+      pf__pq_fslot *s = &d->fslots[pos];
+      s->key = k0;
+      s->h = h;
+      s->id1 = id + 1;
+      st_fixed(c, w, k0, hi, lo);
     }
     /* every NaN counts, not only the first of each bit pattern */
     if (w == 8 && c->kind == PF__PQ_K_F64 && (k0 << 1) > 0xFFE0000000000000ull) c->stats.nans++;
@@ -693,27 +693,40 @@ static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cf
   return st;
 }
 
+static ALWAYS_INLINE pf_status dict_fixed(pf__pq_col *c, const pf__pq_config *cfg,
+                                          const pf_column *col, size_t r0, size_t n,
+                                          const int w, size_t *taken, size_t *nv,
+                                          int *overflow) {
+  PF_TRY(idx_reserve(c, n));
+  if (!c->dict.n_slots) PF_TRY(pf__pq_dict_grow(&c->dict, 0));
+  if (w != 16 && c->dict.n_slots > PF__PQ_DICT_PREFETCH_SLOTS)
+    return dict_fixed_run(c, cfg, col, r0, n, w, 1, taken, nv, overflow);
+  return dict_fixed_run(c, cfg, col, r0, n, w, 0, taken, nv, overflow);
+}
+
 static ALWAYS_INLINE uint32_t value_hash(const pf_column *col, size_t r) {
   const int32_t *off = col->offsets;
   return pf__pq_hash_bytes(col->data + off[r], (size_t)(off[r + 1] - off[r]));
 }
 
-static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
-                            const pf_column *col, size_t r0, size_t n,
-                            size_t *taken, size_t *nv, int *overflow) {
+/* Byte arrays; ahead: pipelined lookups (hashes computed SLOT_AHEAD
+ * values on, kept in a ring). */
+static ALWAYS_INLINE pf_status dict_bytes_run(pf__pq_col *c, const pf__pq_config *cfg,
+                                              const pf_column *col, size_t r0, size_t n,
+                                              const int ahead, size_t *taken, size_t *nv,
+                                              int *overflow) {
   pf__pq_dict *d = &c->dict;
-  PF_TRY(idx_reserve(c, n));
-  if (!d->n_slots) PF_TRY(pf__pq_dict_grow(d, 1));
   const int32_t *off = col->offsets;
   int nulls = col->null_count != 0;
   uint32_t *idx = c->idx + c->n_idx;
   size_t k = 0, i = 0;
   pf_status st = PF_OK;
   uint32_t hq[2 * SLOT_AHEAD]; /* hashes of values i .. i + SLOT_AHEAD */
-  for (size_t j = 0; j < SLOT_AHEAD && j < n; j++) hq[j] = value_hash(col, r0 + j);
+  if (ahead)
+    for (size_t j = 0; j < SLOT_AHEAD && j < n; j++) hq[j] = value_hash(col, r0 + j);
   for (; i < n; i++) {
     size_t r = r0 + i;
-    {
+    if (ahead) {
       const size_t m = d->n_slots - 1;
       if (i + SLOT_AHEAD < n) {
         uint32_t ha = value_hash(col, r + SLOT_AHEAD);
@@ -728,7 +741,7 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
     if (nulls && !pf__bit_get(col->validity, r)) continue;
     size_t len = (size_t)(off[r + 1] - off[r]);
     const uint8_t *p = col->data + off[r];
-    uint32_t h = hq[i % (2 * SLOT_AHEAD)];
+    uint32_t h = ahead ? hq[i % (2 * SLOT_AHEAD)] : pf__pq_hash_bytes(p, len);
     d->lookups++;
     size_t mask = d->n_slots - 1, pos = h & mask;
     for (;;) {
@@ -768,6 +781,16 @@ static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
   *taken = i;
   *nv = k;
   return st;
+}
+
+static pf_status dict_bytes(pf__pq_col *c, const pf__pq_config *cfg,
+                            const pf_column *col, size_t r0, size_t n,
+                            size_t *taken, size_t *nv, int *overflow) {
+  PF_TRY(idx_reserve(c, n));
+  if (!c->dict.n_slots) PF_TRY(pf__pq_dict_grow(&c->dict, 1));
+  if (c->dict.n_slots > PF__PQ_DICT_PREFETCH_SLOTS)
+    return dict_bytes_run(c, cfg, col, r0, n, 1, taken, nv, overflow);
+  return dict_bytes_run(c, cfg, col, r0, n, 0, taken, nv, overflow);
 }
 
 /* ---- appending a slice ---- */

@@ -80,6 +80,16 @@ typedef struct pf__pq_stats {
 
 /* ---- dictionary (parquet_dict.c) ---- */
 
+/* A fixed-width entry's slot holds the key itself, so a lookup reads one
+ * slot and nothing else (a 16-byte decimal compares its second half in the
+ * values, on a first-half match only). */
+typedef struct pf__pq_fslot {
+  uint64_t key;             /* the value's first 8 bytes (4-byte values
+                               zero-extended)                               */
+  uint32_t h;               /* 32-bit hash (growth re-places by it)         */
+  uint32_t id1;             /* entry index + 1; 0: empty                    */
+} pf__pq_fslot;
+
 /* A byte-array entry's slot: the value is at vals + off; its length is the
  * PLAIN length prefix just before it (12 bytes a slot, not 16: the table
  * is at most half full, so each entry costs two slots). */
@@ -90,15 +100,23 @@ typedef struct pf__pq_sslot {
 } pf__pq_sslot;
 
 typedef struct pf__pq_dict {
-  uint64_t *slots;          /* fixed-width keys, open addressing:
-                               hash32 << 32 | (index + 1); 0 is empty       */
+  pf__pq_fslot *fslots;     /* fixed-width keys, open addressing            */
   pf__pq_sslot *sslots;     /* byte-array keys (one of the two is used)     */
   size_t n_slots;           /* power of two, 0 before first use             */
+  size_t start_slots;       /* the first table's size: what the previous
+                               chunk of the column grew to (0: minimum)     */
   uint32_t n;               /* entries                                      */
   pf__buf vals;             /* PLAIN encoding of the entries (the page)     */
   uint64_t lookups;         /* values looked up in this chunk               */
   int sized_up;             /* the cardinality check has run                */
 } pf__pq_dict;
+
+/* Tables up to this many slots are kept (cleared) from chunk to chunk;
+ * larger ones are freed, and the next chunk starts at their size. */
+#define PF__PQ_DICT_KEEP_SLOTS 65536u
+/* Tables of more slots than this do not stay in the first cache levels:
+ * their lookups are pipelined with prefetches (parquet_encode.c). */
+#define PF__PQ_DICT_PREFETCH_SLOTS 4096u
 
 /* Cardinality check: when a chunk's dictionary reaches this many entries
  * and at least PF__PQ_DICT_NEW_PCT percent of the values looked up were
@@ -115,8 +133,8 @@ static inline int pf__pq_dict_hopeless(pf__pq_dict *d) {
 void pf__pq_dict_init(pf__pq_dict *d);
 void pf__pq_dict_free(pf__pq_dict *d);
 void pf__pq_dict_clear(pf__pq_dict *d);
-/* Doubles the table (or creates it) and re-places every entry: slots for
- * fixed-width keys, sslots with bytes. */
+/* Doubles the table (or creates it, start_slots or 1024 slots) and
+ * re-places every entry: fslots for fixed-width keys, sslots with bytes. */
 pf_status pf__pq_dict_grow(pf__pq_dict *d, int bytes);
 
 /* Hashes (wyhash-style multiply-mix; ours). */
