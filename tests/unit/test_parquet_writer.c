@@ -766,6 +766,295 @@ TEST_IMPL(dictionary_falls_back_to_plain) {
   pf_schema_free(s);
 }
 
+/* ---- one column chunk's dictionary, driven directly ---- */
+
+typedef struct dict_chunk {
+  pf__pq_col c;
+  pf__pq_config cfg;
+  pf__pq_bufpool bp;
+  pf_schema *s;
+  pf_batch *b;
+  int width;                /* PLAIN bytes per value, 0: byte arrays */
+} dict_chunk;
+
+/* A required column of type t; dict_limit: dictionary bytes. */
+static void dict_chunk_open(dict_chunk *d, pf_type t, size_t dict_limit) {
+  memset(d, 0, sizeof *d);
+  d->s = pf__schema_new(1);
+  pf__schema_set(d->s, 0, "x", t, 0);
+  d->s->fields[0].precision = 38;
+  ASSERT_OK(pf__pq_col_init(&d->c, &d->s->fields[0], 0, 1));
+  d->cfg.page_bytes = 1 << 20;
+  d->cfg.dict_limit = dict_limit;
+  d->cfg.dictionary = 1;
+  ASSERT_OK(pf__pq_bufpool_init(&d->bp, 8));
+  ASSERT_OK(pf__batch_create(d->s, 4096, &d->b));
+  d->width = t == PF_TYPE_DATE ? 4 : t == PF_TYPE_DECIMAL ? 16 : t == PF_TYPE_STRING ? 0 : 8;
+}
+
+static void dict_chunk_close(dict_chunk *d) {
+  pf__pq_col_free(&d->c);
+  pf__pq_bufpool_free(&d->bp);
+  pf__batch_free(d->b);
+  pf_schema_free(d->s);
+}
+
+/* Value i of a test sequence: key k as the column's type. PLAIN bytes of
+ * it into plain (returns their count). */
+static size_t dict_value(const dict_chunk *d, uint64_t k, uint8_t plain[32]) {
+  if (d->width == 8 || d->width == 4) {
+    memcpy(plain, &k, (size_t)d->width); /* little-endian */
+    return (size_t)d->width;
+  }
+  if (d->width == 16) { /* the same high half for all: keys differ after byte 8 */
+    for (int j = 0; j < 8; j++) plain[j] = (uint8_t)(0x80 >> j);
+    for (int j = 0; j < 8; j++) plain[8 + j] = (uint8_t)(k >> (56 - 8 * j));
+    return 16;
+  }
+  return (size_t)snprintf((char *)plain, 32, "v%x", (unsigned)(uint32_t)k); /* 2..9 bytes */
+}
+
+/* Appends keys[0, n) to the chunk, in batches of 4096. */
+static void dict_chunk_append(dict_chunk *d, const uint64_t *keys, size_t n) {
+  for (size_t first = 0; first < n; first += 4096) {
+    ASSERT_OK(pf__batch_reset(d->b, d->s));
+    size_t m = n - first < 4096 ? n - first : 4096;
+    pf_column *col = &d->b->cols[0];
+    for (size_t r = 0; r < m; r++) {
+      uint8_t v[32];
+      size_t len = dict_value(d, keys[first + r], v);
+      if (d->width == 0) {
+        ASSERT_OK(pf__col_push_str(col, r, v, len));
+      } else if (d->width == 16) { /* batches hold decimals little-endian */
+        for (int j = 0; j < 16; j++) col->values[r * 16 + (size_t)j] = v[15 - j];
+      } else {
+        memcpy(col->values + r * (size_t)d->width, v, len);
+      }
+    }
+    d->b->n_rows = m;
+    ASSERT_OK(pf__pq_col_append(&d->c, &d->cfg, &d->bp, col, 0, m));
+  }
+}
+
+/* Seals the chunk and decodes its pages: every value must be keys[i];
+ * *dict_n: dictionary entries, *plain_rows: rows in PLAIN pages. */
+static void dict_chunk_check(dict_chunk *d, const uint64_t *keys, size_t n, size_t *dict_n,
+                             size_t *plain_rows) {
+  ASSERT_OK(pf__pq_col_finish(&d->c, &d->cfg, &d->bp));
+  const uint8_t **ent = NULL;
+  size_t *ent_len = NULL, n_ent = 0;
+  if (d->c.dict_page) {
+    const pf__buf *dp = &d->c.dict_page->raw;
+    n_ent = d->c.dict_page->num_values;
+    ent = calloc(n_ent + 1, sizeof *ent);
+    ent_len = calloc(n_ent + 1, sizeof *ent_len);
+    size_t pos = 0;
+    for (size_t k = 0; k < n_ent; k++) {
+      size_t len = (size_t)d->width;
+      if (!len) {
+        uint32_t l32;
+        memcpy(&l32, dp->data + pos, 4);
+        len = l32;
+        pos += 4;
+      }
+      ent[k] = dp->data + pos;
+      ent_len[k] = len;
+      pos += len;
+    }
+    ASSERT_EQ(pos, dp->len);
+    /* the entries are distinct */
+    for (size_t k = 1; k < n_ent && k < 2000; k++)
+      for (size_t j = 0; j < k; j++)
+        if (ent_len[j] == ent_len[k] && memcmp(ent[j], ent[k], ent_len[k]) == 0)
+          TEST_FAIL_("dictionary entries %zu and %zu are equal", j, k);
+  }
+  uint32_t *ix = malloc((PF__PQ_MAX_PAGE_ROWS + 1) * sizeof *ix);
+  size_t row = 0;
+  *plain_rows = 0;
+  for (size_t p = 0; p < d->c.pages.n; p++) {
+    const pf__pq_page *pg = d->c.pages.p[p];
+    const uint8_t *body = pg->raw.data;
+    size_t nv = pg->num_values, pos = 0;
+    if (pg->encoding == PF__PQ_ENC_RLE_DICTIONARY) {
+      ASSERT(rle_decode(body + 1, pg->raw.len - 1, body[0], ix, nv) > 0);
+    } else {
+      ASSERT_EQ(pg->encoding, PF__PQ_ENC_PLAIN);
+      *plain_rows += nv;
+    }
+    for (size_t k = 0; k < nv; k++, row++) {
+      uint8_t want[32];
+      size_t wn = dict_value(d, keys[row], want);
+      const uint8_t *got;
+      size_t gn;
+      if (pg->encoding == PF__PQ_ENC_RLE_DICTIONARY) {
+        if (ix[k] >= n_ent) TEST_FAIL_("row %zu: index %u past %zu entries", row, ix[k], n_ent);
+        got = ent[ix[k]];
+        gn = ent_len[ix[k]];
+      } else {
+        gn = (size_t)d->width;
+        if (!gn) {
+          uint32_t l32;
+          memcpy(&l32, body + pos, 4);
+          gn = l32;
+          pos += 4;
+        }
+        got = body + pos;
+        pos += gn;
+      }
+      if (gn != wn || memcmp(got, want, wn) != 0) TEST_FAIL_("row %zu: wrong value", row);
+    }
+  }
+  ASSERT_EQ(row, n);
+  *dict_n = n_ent;
+  free(ix);
+  free(ent);
+  free(ent_len);
+}
+
+/* Ends the chunk as a row group does: its pages out (and freed). */
+static void dict_chunk_reset(dict_chunk *d) {
+  pf__pq_pages out = {0};
+  ASSERT_OK(pf__pq_col_reset(&d->c, &out));
+  pf__pq_pages_free(&out);
+}
+
+/* Keys whose 32-bit hash (as a width-byte key) has the same low `bits`. */
+static size_t colliding_keys(int width, int bits, uint64_t *out, size_t want) {
+  uint32_t mask = (1u << bits) - 1, target = pf__pq_hash64(0) & mask;
+  size_t n = 0;
+  for (uint64_t k = 0; n < want && k < ((uint64_t)1 << 32); k++) {
+    uint64_t key = width == 4 ? (uint64_t)(uint32_t)(k * 2654435761u) : k * 0x9E3779B97F4A7C15ull;
+    if ((pf__pq_hash64(key) & mask) == target) out[n++] = key;
+  }
+  return n;
+}
+
+TEST_IMPL(dictionary_colliding_keys) {
+  static const pf_type types[] = {PF_TYPE_INT64, PF_TYPE_DATE};
+  for (int t = 0; t < 2; t++) {
+    uint64_t coll[48];
+    dict_chunk d;
+    dict_chunk_open(&d, types[t], 1 << 20);
+    /* one home slot for all in the first table (1024 slots) */
+    ASSERT_EQ(colliding_keys(d.width, 10, coll, 48), 48);
+    size_t n = 5000;
+    uint64_t *keys = malloc(n * sizeof *keys);
+    for (size_t i = 0; i < n; i++) keys[i] = coll[(i * 7) % 48];
+    dict_chunk_append(&d, keys, n);
+    ASSERT_EQ(d.c.dict.n_slots, 1024);
+    size_t dn, pr;
+    dict_chunk_check(&d, keys, n, &dn, &pr);
+    ASSERT_EQ(dn, 48);
+    ASSERT_EQ(pr, 0);
+    free(keys);
+    dict_chunk_close(&d);
+  }
+}
+
+TEST_IMPL(dictionary_decimals_sharing_a_half) {
+  /* keys equal in their first 8 bytes (the slot's key): told apart by the
+   * second half */
+  dict_chunk d;
+  dict_chunk_open(&d, PF_TYPE_DECIMAL, 1 << 20);
+  size_t n = 30000;
+  uint64_t *keys = malloc(n * sizeof *keys);
+  for (size_t i = 0; i < n; i++) keys[i] = (i % 3000) * 0x9E3779B97F4A7C15ull;
+  dict_chunk_append(&d, keys, n);
+  size_t dn, pr;
+  dict_chunk_check(&d, keys, n, &dn, &pr);
+  ASSERT_EQ(dn, 3000);
+  ASSERT_EQ(pr, 0);
+  free(keys);
+  dict_chunk_close(&d);
+}
+
+/* Keys of a chunk: `distinct` values, each twice in a row (half new). */
+static void twice_keys(uint64_t *keys, size_t n, size_t distinct, uint64_t salt) {
+  for (size_t i = 0; i < n; i++)
+    keys[i] = (((i / 2) * 7919) % distinct + salt) * 0x9E3779B97F4A7C15ull;
+}
+
+TEST_IMPL(dictionary_grows_and_keeps_its_size) {
+  static const pf_type types[] = {PF_TYPE_INT64, PF_TYPE_DATE, PF_TYPE_STRING};
+  for (int t = 0; t < 3; t++) {
+    dict_chunk d;
+    dict_chunk_open(&d, types[t], 1 << 20);
+    size_t n = 200000, distinct = 70000;
+    uint64_t *keys = malloc(n * sizeof *keys);
+    twice_keys(keys, n, distinct, 0);
+    /* the first chunk grows its table from 1024 slots, past the size where
+     * lookups are pipelined and past the size kept between chunks */
+    dict_chunk_append(&d, keys, n);
+    size_t grown = d.c.dict.n_slots;
+    ASSERT(grown > PF__PQ_DICT_KEEP_SLOTS);
+    size_t dn, pr;
+    dict_chunk_check(&d, keys, n, &dn, &pr);
+    ASSERT_EQ(dn, distinct);
+    ASSERT_EQ(pr, 0);
+    /* the next chunk starts at that size, with none of the old entries */
+    dict_chunk_reset(&d);
+    ASSERT_EQ(d.c.dict.n_slots, 0);
+    ASSERT_EQ(d.c.dict.start_slots, grown);
+    twice_keys(keys, n, distinct, 12345);
+    dict_chunk_append(&d, keys, 10);
+    ASSERT_EQ(d.c.dict.n_slots, grown);
+    dict_chunk_append(&d, keys + 10, n - 10);
+    ASSERT_EQ(d.c.dict.n_slots, grown);
+    dict_chunk_check(&d, keys, n, &dn, &pr);
+    ASSERT_EQ(dn, distinct);
+    /* a smaller chunk starts at that size too */
+    dict_chunk_reset(&d);
+    twice_keys(keys, 3000, 1000, 7);
+    dict_chunk_append(&d, keys, 3000);
+    ASSERT_EQ(d.c.dict.n_slots, grown);
+    dict_chunk_check(&d, keys, 3000, &dn, &pr);
+    ASSERT_EQ(dn, 1000);
+    dict_chunk_close(&d);
+    /* a small table is kept from chunk to chunk, cleared */
+    dict_chunk_open(&d, types[t], 1 << 20);
+    dict_chunk_append(&d, keys, 3000);
+    ASSERT_EQ(d.c.dict.n_slots, 2048);
+    dict_chunk_check(&d, keys, 3000, &dn, &pr);
+    dict_chunk_reset(&d);
+    ASSERT_EQ(d.c.dict.n_slots, 2048);
+    twice_keys(keys, 3000, 500, 99);
+    dict_chunk_append(&d, keys, 3000);
+    ASSERT_EQ(d.c.dict.n_slots, 2048);
+    dict_chunk_check(&d, keys, 3000, &dn, &pr);
+    ASSERT_EQ(dn, 500);
+    free(keys);
+    dict_chunk_close(&d);
+  }
+}
+
+TEST_IMPL(dictionary_fallback_fixed_and_bytes) {
+  static const pf_type types[] = {PF_TYPE_INT64, PF_TYPE_DATE, PF_TYPE_DECIMAL, PF_TYPE_STRING};
+  for (int t = 0; t < 4; t++) {
+    /* past the size limit: the rest of the chunk is PLAIN */
+    dict_chunk d;
+    dict_chunk_open(&d, types[t], 16000);
+    size_t n = 60000;
+    uint64_t *keys = malloc(n * sizeof *keys);
+    twice_keys(keys, n, 20000, 3);
+    dict_chunk_append(&d, keys, n);
+    size_t dn, pr;
+    dict_chunk_check(&d, keys, n, &dn, &pr);
+    size_t dict_bytes = d.c.dict_page->raw.len; /* filled up to the limit */
+    ASSERT(dict_bytes <= 16000 && dict_bytes + 16 > 16000);
+    ASSERT(pr > 0 && pr < n);
+    dict_chunk_reset(&d);
+    /* nearly every value new: PLAIN after PF__PQ_DICT_CHECK_AT entries */
+    d.cfg.dict_limit = 1 << 20;
+    for (size_t i = 0; i < n; i++) keys[i] = (i + 1) * 0x9E3779B97F4A7C15ull;
+    dict_chunk_append(&d, keys, n);
+    dict_chunk_check(&d, keys, n, &dn, &pr);
+    ASSERT_EQ(dn, PF__PQ_DICT_CHECK_AT);
+    ASSERT_EQ(pr, n - dn);
+    free(keys);
+    dict_chunk_close(&d);
+  }
+}
+
 static void fill_doubles(pf_batch *b, size_t r, int64_t i) {
   static const double v[] = {0.0, -0.0, 2.5, -1.5};
   pf__col_set_f64(&b->cols[0], r, NAN);
@@ -1138,6 +1427,10 @@ int main(void) {
   RUN_TEST(one_and_many_columns);
   RUN_TEST(every_codec);
   RUN_TEST(dictionary_falls_back_to_plain);
+  RUN_TEST(dictionary_colliding_keys);
+  RUN_TEST(dictionary_decimals_sharing_a_half);
+  RUN_TEST(dictionary_grows_and_keeps_its_size);
+  RUN_TEST(dictionary_fallback_fixed_and_bytes);
   RUN_TEST(double_statistics);
   RUN_TEST(row_groups_by_bytes);
   RUN_TEST(reader_info);

@@ -7,8 +7,8 @@
  * value is, so a lookup reads the slot and the value, nothing between.
  * Slots keep the 32-bit hash and the position is its low bits, so growing
  * needs no re-hashing.
- * Lookups are inlined in parquet_encode.c; this file has the rare paths
- * (growth, allocation) and the byte-string hash.
+ * Lookups and hashes are inlined in parquet_encode.c; this file has the
+ * rare paths (growth, allocation).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -80,33 +80,4 @@ pf_status pf__pq_dict_grow(pf__pq_dict *d, int bytes) {
   }
   d->n_slots = n;
   return PF_OK;
-}
-
-uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n) {
-  const uint64_t k0 = 0xA0761D6478BD642Full, k1 = 0xE7037ED1A0B428DBull;
-  uint64_t seed = k0 ^ (uint64_t)n;
-  uint64_t a, b;
-  if (n <= 16) {
-    if (n >= 4) {
-      size_t q = (n >> 3) << 2; /* 0 or 4: covers 4..16 bytes with 4 reads */
-      a = (pf__pq_ld32(p) << 32) | pf__pq_ld32(p + q);
-      b = (pf__pq_ld32(p + n - 4) << 32) | pf__pq_ld32(p + n - 4 - q);
-    } else if (n > 0) {
-      a = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
-      b = 0;
-    } else {
-      a = b = 0;
-    }
-  } else {
-    const uint8_t *q = p;
-    size_t i = n;
-    while (i > 16) {
-      seed = pf__pq_mix(pf__pq_ld64(q) ^ k1, pf__pq_ld64(q + 8) ^ seed);
-      q += 16;
-      i -= 16;
-    }
-    a = pf__pq_ld64(q + i - 16);
-    b = pf__pq_ld64(q + i - 8);
-  }
-  return (uint32_t)pf__pq_mix(k1 ^ (uint64_t)n, pf__pq_mix(a ^ k1, b ^ seed));
 }

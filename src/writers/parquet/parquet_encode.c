@@ -671,10 +671,11 @@ static ALWAYS_INLINE pf_status dict_fixed_run(pf__pq_col *c, const pf__pq_config
         break;
       }
       st = dict_make_room(d, 0, h, &mask, &pos);
+      if (st == PF_OK && d->vals.cap - d->vals.len <= 16) st = pf__buf_reserve(&d->vals, 16);
       if (st != PF_OK) break;
-      if (w == 16) st = pf__buf_append(&d->vals, key, 16);
-      else st = pf__buf_append(&d->vals, &k0, (size_t)w); /* little-endian host */
-      if (st != PF_OK) break;
+      if (w == 16) memcpy(d->vals.data + d->vals.len, key, 16);
+      else memcpy(d->vals.data + d->vals.len, &k0, (size_t)w); /* little-endian host */
+      d->vals.len += (size_t)w;
       id = d->n++;
       pf__pq_fslot *s = &d->fslots[pos];
       s->key = k0;

@@ -152,8 +152,6 @@ static inline uint64_t pf__pq_mix(uint64_t a, uint64_t b) {
 static inline uint32_t pf__pq_hash64(uint64_t k) {
   return (uint32_t)pf__pq_mix(k ^ 0xA0761D6478BD642Full, 0xE7037ED1A0B428DBull);
 }
-uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n);
-
 /* Unaligned loads (a fixed-size memcpy is one instruction); 4 bytes widen
  * to 64 bits so they can be shifted into a key. */
 static inline uint64_t pf__pq_ld64(const uint8_t *p) {
@@ -165,6 +163,34 @@ static inline uint64_t pf__pq_ld32(const uint8_t *p) {
   uint32_t v;
   memcpy(&v, p, 4);
   return v;
+}
+static inline uint32_t pf__pq_hash_bytes(const uint8_t *p, size_t n) {
+  const uint64_t k0 = 0xA0761D6478BD642Full, k1 = 0xE7037ED1A0B428DBull;
+  uint64_t seed = k0 ^ (uint64_t)n;
+  uint64_t a, b;
+  if (n <= 16) {
+    if (n >= 4) {
+      size_t q = (n >> 3) << 2; /* 0 or 4: covers 4..16 bytes with 4 reads */
+      a = (pf__pq_ld32(p) << 32) | pf__pq_ld32(p + q);
+      b = (pf__pq_ld32(p + n - 4) << 32) | pf__pq_ld32(p + n - 4 - q);
+    } else if (n > 0) {
+      a = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
+      b = 0;
+    } else {
+      a = b = 0;
+    }
+  } else {
+    const uint8_t *q = p;
+    size_t i = n;
+    while (i > 16) {
+      seed = pf__pq_mix(pf__pq_ld64(q) ^ k1, pf__pq_ld64(q + 8) ^ seed);
+      q += 16;
+      i -= 16;
+    }
+    a = pf__pq_ld64(q + i - 16);
+    b = pf__pq_ld64(q + i - 8);
+  }
+  return (uint32_t)pf__pq_mix(k1 ^ (uint64_t)n, pf__pq_mix(a ^ k1, b ^ seed));
 }
 
 /* ---- pages (parquet_page_write.c) ---- */
