@@ -631,14 +631,19 @@ static ALWAYS_INLINE pf_status dict_fixed_run(pf__pq_col *c, const pf__pq_config
                                               size_t *nv, int *overflow) {
   pf__pq_dict *d = &c->dict;
   int nulls = col->null_count != 0;
+  /* NaNs to count: every one, not only the first of each bit pattern */
+  const int nan_kind = (w == 8 && c->kind == PF__PQ_K_F64) || (w == 4 && c->kind == PF__PQ_K_F32);
   uint32_t *idx = c->idx + c->n_idx;
+  /* the table in locals: the idx stores could alias it otherwise */
+  const pf__pq_fslot *fs = d->fslots;
+  size_t mask = d->n_slots - 1;
+  uint64_t looked = 0, nans = 0;
   size_t k = 0, i = 0;
   pf_status st = PF_OK;
   for (; i < n; i++) {
     size_t r = r0 + i;
     if (ahead && i + SLOT_AHEAD < n)
-      __builtin_prefetch(
-          &d->fslots[pf__pq_hash64(fixed_key(col, r + SLOT_AHEAD, w)) & (d->n_slots - 1)]);
+      __builtin_prefetch(&fs[pf__pq_hash64(fixed_key(col, r + SLOT_AHEAD, w)) & mask]);
     if (nulls && !pf__bit_get(col->validity, r)) continue;
     uint8_t key[16];
     uint64_t k0;
@@ -655,9 +660,8 @@ static ALWAYS_INLINE pf_status dict_fixed_run(pf__pq_col *c, const pf__pq_config
       k0 = fixed_key(col, r, w);
       h = pf__pq_hash64(k0);
     }
-    d->lookups++;
-    size_t mask = d->n_slots - 1, pos = h & mask;
-    const pf__pq_fslot *fs = d->fslots;
+    looked++;
+    size_t pos = h & mask;
     while (fs[pos].id1 &&
            !(fs[pos].key == k0 &&
              (w != 16 || memcmp(d->vals.data + (size_t)(fs[pos].id1 - 1) * 16 + 8, key + 8, 8) == 0)))
@@ -666,15 +670,18 @@ static ALWAYS_INLINE pf_status dict_fixed_run(pf__pq_col *c, const pf__pq_config
     if (fs[pos].id1) {
       id = fs[pos].id1 - 1;
     } else {
+      d->lookups += looked;
+      looked = 0;
       if (d->vals.len + w > cfg->dict_limit || pf__pq_dict_hopeless(d)) {
         *overflow = 1;
         break;
       }
       st = dict_make_room(d, 0, h, &mask, &pos);
+      fs = d->fslots;
       if (st == PF_OK && d->vals.cap - d->vals.len <= 16) st = pf__buf_reserve(&d->vals, 16);
       if (st != PF_OK) break;
-      if (w == 16) memcpy(d->vals.data + d->vals.len, key, 16);
-      else memcpy(d->vals.data + d->vals.len, &k0, (size_t)w); /* little-endian host */
+      if (w != 16) memcpy(key, &k0, 8); /* little-endian host: the PLAIN bytes */
+      memcpy(d->vals.data + d->vals.len, key, (size_t)w);
       d->vals.len += (size_t)w;
       id = d->n++;
       pf__pq_fslot *s = &d->fslots[pos];
@@ -683,11 +690,14 @@ static ALWAYS_INLINE pf_status dict_fixed_run(pf__pq_col *c, const pf__pq_config
       s->id1 = id + 1;
       st_fixed(c, w, k0, hi, lo);
     }
-    /* every NaN counts, not only the first of each bit pattern */
-    if (w == 8 && c->kind == PF__PQ_K_F64 && (k0 << 1) > 0xFFE0000000000000ull) c->stats.nans++;
-    if (w == 4 && c->kind == PF__PQ_K_F32 && ((uint32_t)k0 << 1) > 0xFF000000u) c->stats.nans++;
+    if (nan_kind) {
+      if (w == 8 && (k0 << 1) > 0xFFE0000000000000ull) nans++;
+      if (w == 4 && ((uint32_t)k0 << 1) > 0xFF000000u) nans++;
+    }
     idx[k++] = id;
   }
+  d->lookups += looked;
+  c->stats.nans += (int64_t)nans;
   c->n_idx += k;
   *taken = i;
   *nv = k;
@@ -720,6 +730,11 @@ static ALWAYS_INLINE pf_status dict_bytes_run(pf__pq_col *c, const pf__pq_config
   const int32_t *off = col->offsets;
   int nulls = col->null_count != 0;
   uint32_t *idx = c->idx + c->n_idx;
+  /* the table and values in locals: the idx stores could alias them */
+  const pf__pq_sslot *ss = d->sslots;
+  const uint8_t *vals = d->vals.data;
+  size_t mask = d->n_slots - 1;
+  uint64_t looked = 0;
   size_t k = 0, i = 0;
   pf_status st = PF_OK;
   uint32_t hq[2 * SLOT_AHEAD]; /* hashes of values i .. i + SLOT_AHEAD */
@@ -728,41 +743,41 @@ static ALWAYS_INLINE pf_status dict_bytes_run(pf__pq_col *c, const pf__pq_config
   for (; i < n; i++) {
     size_t r = r0 + i;
     if (ahead) {
-      const size_t m = d->n_slots - 1;
       if (i + SLOT_AHEAD < n) {
         uint32_t ha = value_hash(col, r + SLOT_AHEAD);
         hq[(i + SLOT_AHEAD) % (2 * SLOT_AHEAD)] = ha;
-        __builtin_prefetch(&d->sslots[ha & m]);
+        __builtin_prefetch(&ss[ha & mask]);
       }
-      if (i + VAL_AHEAD < n) {
-        const pf__pq_sslot *sp = &d->sslots[hq[(i + VAL_AHEAD) % (2 * SLOT_AHEAD)] & m];
-        if (sp->id1) __builtin_prefetch(d->vals.data + sp->off - 4); /* length, value */
+      if (i + VAL_AHEAD < n) { /* the first slot of that hash, in cache by now */
+        uint32_t hv = hq[(i + VAL_AHEAD) % (2 * SLOT_AHEAD)];
+        size_t pv = hv & mask;
+        while (ss[pv].id1 && ss[pv].h != hv) pv = (pv + 1) & mask;
+        if (ss[pv].id1) __builtin_prefetch(vals + ss[pv].off - 4); /* length, value */
       }
     }
     if (nulls && !pf__bit_get(col->validity, r)) continue;
     size_t len = (size_t)(off[r + 1] - off[r]);
     const uint8_t *p = col->data + off[r];
     uint32_t h = ahead ? hq[i % (2 * SLOT_AHEAD)] : pf__pq_hash_bytes(p, len);
-    d->lookups++;
-    size_t mask = d->n_slots - 1, pos = h & mask;
-    for (;;) {
-      const pf__pq_sslot *sp = &d->sslots[pos];
-      if (!sp->id1) break;
-      if (sp->h == h && pf__pq_ld32(d->vals.data + sp->off - 4) == len &&
-          bytes_eq(d->vals.data + sp->off, p, len))
-        break;
+    looked++;
+    size_t pos = h & mask;
+    while (ss[pos].id1 && !(ss[pos].h == h && pf__pq_ld32(vals + ss[pos].off - 4) == len &&
+                            bytes_eq(vals + ss[pos].off, p, len)))
       pos = (pos + 1) & mask;
-    }
     uint32_t id;
-    if (d->sslots[pos].id1) {
-      id = d->sslots[pos].id1 - 1;
+    if (ss[pos].id1) {
+      id = ss[pos].id1 - 1;
     } else {
+      d->lookups += looked;
+      looked = 0;
       if (d->vals.len + 4 + len > cfg->dict_limit || pf__pq_dict_hopeless(d)) {
         *overflow = 1;
         break;
       }
       st = dict_make_room(d, 1, h, &mask, &pos);
       if (st == PF_OK) st = pf__buf_reserve(&d->vals, 4 + len);
+      ss = d->sslots;
+      vals = d->vals.data;
       if (st != PF_OK) break;
       uint32_t l32 = (uint32_t)len;
       memcpy(d->vals.data + d->vals.len, &l32, 4);
@@ -778,6 +793,7 @@ static ALWAYS_INLINE pf_status dict_bytes_run(pf__pq_col *c, const pf__pq_config
     }
     idx[k++] = id;
   }
+  d->lookups += looked;
   c->n_idx += k;
   *taken = i;
   *nv = k;
