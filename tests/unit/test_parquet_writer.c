@@ -1055,6 +1055,27 @@ TEST_IMPL(dictionary_fallback_fixed_and_bytes) {
   }
 }
 
+TEST_IMPL(dictionary_table_bounded_by_the_limit) {
+  /* 12,000 entries fit the limit: a table holding them 3/4 full (16,384
+   * slots) is not doubled for the entries past half full */
+  static const pf_type types[] = {PF_TYPE_INT64, PF_TYPE_DATE};
+  for (int t = 0; t < 2; t++) {
+    dict_chunk d;
+    dict_chunk_open(&d, types[t], types[t] == PF_TYPE_DATE ? 4 * 12000 : 8 * 12000);
+    size_t n = 40000;
+    uint64_t *keys = malloc(n * sizeof *keys);
+    twice_keys(keys, n, 15000, 5);
+    dict_chunk_append(&d, keys, n);
+    ASSERT_EQ(d.c.dict.n_slots, 16384);
+    size_t dn, pr;
+    dict_chunk_check(&d, keys, n, &dn, &pr);
+    ASSERT_EQ(dn, 12000);
+    ASSERT(pr > 0);
+    free(keys);
+    dict_chunk_close(&d);
+  }
+}
+
 static void fill_doubles(pf_batch *b, size_t r, int64_t i) {
   static const double v[] = {0.0, -0.0, 2.5, -1.5};
   pf__col_set_f64(&b->cols[0], r, NAN);
@@ -1431,6 +1452,7 @@ int main(void) {
   RUN_TEST(dictionary_decimals_sharing_a_half);
   RUN_TEST(dictionary_grows_and_keeps_its_size);
   RUN_TEST(dictionary_fallback_fixed_and_bytes);
+  RUN_TEST(dictionary_table_bounded_by_the_limit);
   RUN_TEST(double_statistics);
   RUN_TEST(row_groups_by_bytes);
   RUN_TEST(reader_info);

@@ -582,10 +582,15 @@ static ALWAYS_INLINE int bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) 
 }
 
 /* Before a new dictionary entry: grows the hash table when it would pass
- * half full, and finds the entry's free slot (*pos) in the grown table. */
-static inline pf_status dict_make_room(pf__pq_dict *d, int bytes, uint32_t h, size_t *mask,
-                                       size_t *pos) {
+ * half full, and finds the entry's free slot (*pos) in the grown table.
+ * max_n (0: no bound): the entries the size limit allows; a table that
+ * holds them all at most 3/4 full does not grow (wide schemas have small
+ * limits, and a table twice the size for the last few entries would add
+ * up over hundreds of columns). */
+static inline pf_status dict_make_room(pf__pq_dict *d, int bytes, size_t max_n, uint32_t h,
+                                       size_t *mask, size_t *pos) {
   if ((size_t)(d->n + 1) * 2 <= d->n_slots) return PF_OK;
+  if (max_n && max_n <= d->n_slots / 4 * 3) return PF_OK;
   PF_TRY(pf__pq_dict_grow(d, bytes));
   *mask = d->n_slots - 1;
   *pos = h & *mask;
@@ -676,7 +681,7 @@ static ALWAYS_INLINE pf_status dict_fixed_run(pf__pq_col *c, const pf__pq_config
         *overflow = 1;
         break;
       }
-      st = dict_make_room(d, 0, h, &mask, &pos);
+      st = dict_make_room(d, 0, cfg->dict_limit / (size_t)w, h, &mask, &pos);
       fs = d->fslots;
       if (st == PF_OK && d->vals.cap - d->vals.len <= 16) st = pf__buf_reserve(&d->vals, 16);
       if (st != PF_OK) break;
@@ -774,7 +779,7 @@ static ALWAYS_INLINE pf_status dict_bytes_run(pf__pq_col *c, const pf__pq_config
         *overflow = 1;
         break;
       }
-      st = dict_make_room(d, 1, h, &mask, &pos);
+      st = dict_make_room(d, 1, 0, h, &mask, &pos);
       if (st == PF_OK) st = pf__buf_reserve(&d->vals, 4 + len);
       ss = d->sslots;
       vals = d->vals.data;
