@@ -3,9 +3,13 @@
  * codecs, statistics) and through a small page decoder written here (values
  * of uncompressed chunks), the reader's info(), corrupt footers and bad
  * arguments. pyarrow/DuckDB checks live in tests/interop. */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <math.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/batch.h"
@@ -1141,6 +1145,81 @@ TEST_IMPL(row_groups_by_bytes) {
   pf_schema_free(s);
 }
 
+/* Holds a pool's worker busy until released, so jobs submitted meanwhile
+ * wait in the queue until their submitter waits for them. */
+typedef struct blocker {
+  atomic_int started, release;
+} blocker;
+
+static void block_task(void *arg, size_t i) {
+  (void)i;
+  blocker *b = arg;
+  atomic_store(&b->started, 1);
+  while (!atomic_load(&b->release)) {
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+  }
+}
+
+/* Compression runs behind the encoding (several jobs at once), yet where a
+ * row group closes must not depend on how far it got: the file written
+ * with compression done at once (no pool), late (the only worker held
+ * busy: jobs run when waited for) and as threads get to it (4 threads)
+ * is the same. */
+TEST_IMPL(row_groups_same_with_threads) {
+  pf_schema *s = all_schema();
+  static const pf__compression codecs[] = {PF_COMPRESSION_SNAPPY, PF_COMPRESSION_GZIP,
+                                           PF_COMPRESSION_NONE};
+  pf__pool *p2 = NULL, *p4 = NULL;
+  ASSERT_OK(pf__pool_create(2, &p2));
+  ASSERT_OK(pf__pool_create(4, &p4));
+  pf__pool *shared = pool;
+  for (size_t k = 0; k < sizeof codecs / sizeof *codecs; k++) {
+    pf__opts o;
+    opts_default(&o);
+    o.compression = codecs[k];
+    o.row_group_bytes = 100000;
+    o.page_bytes = 4096; /* PLAIN pages filling every few batches */
+    o.dictionary = 0;
+    pf_error err;
+    pf_error_init(&err);
+    pf__pool *pools[3] = {NULL, p2, p4};
+    uint8_t *file[3] = {NULL, NULL, NULL};
+    size_t n[3] = {0, 0, 0};
+    for (int t = 0; t < 3; t++) {
+      blocker b = {0, 0};
+      pf__pool_job held;
+      if (t == 1) {
+        pf__pool_submit(p2, &held, 1, block_task, &b, 0);
+        while (!atomic_load(&b.started)) sched_yield();
+      }
+      pool = pools[t];
+      const char *path = tmp_path("rgthreads.parquet");
+      pf_status st = write_file(path, s, &o, 60000, 200, fill_all, &err);
+      if (t == 1) {
+        atomic_store(&b.release, 1);
+        pf__pool_wait(p2, &held);
+      }
+      pool = shared;
+      ASSERT_OK(st);
+      file[t] = read_all(path, &n[t]);
+      ASSERT(file[t] != NULL);
+    }
+    pf__pqr_meta m;
+    ASSERT_OK(pf__pqr_read_file(tmp_path("rgthreads.parquet"), &m, &err));
+    ASSERT(m.n_row_groups >= 4);
+    pf__pqr_meta_free(&m);
+    for (int t = 1; t < 3; t++) {
+      ASSERT_EQ(n[t], n[0]);
+      ASSERT(memcmp(file[t], file[0], n[0]) == 0);
+    }
+    for (int t = 0; t < 3; t++) free(file[t]);
+  }
+  pf__pool_free(p2);
+  pf__pool_free(p4);
+  pf_schema_free(s);
+}
+
 /* ---- the reader: info() and corrupt files ---- */
 
 static const char *prop(const pf_prop *p, size_t n, const char *key) {
@@ -1455,6 +1534,7 @@ int main(void) {
   RUN_TEST(dictionary_table_bounded_by_the_limit);
   RUN_TEST(double_statistics);
   RUN_TEST(row_groups_by_bytes);
+  RUN_TEST(row_groups_same_with_threads);
   RUN_TEST(reader_info);
   RUN_TEST(reader_renders_extremes);
   RUN_TEST(reader_rejects_corrupt_footers);

@@ -163,6 +163,20 @@ static pf_status gzip(pf__pq_codec *c, const uint8_t *src, size_t n,
   return st;
 }
 
+size_t pf__pq_compress_bound(const pf__pq_codec *c, size_t n) {
+  switch (c->kind) {
+    case PF_COMPRESSION_NONE: return n;
+    case PF_COMPRESSION_SNAPPY: return snappy_max_compressed_length(n);
+    case PF_COMPRESSION_ZSTD: return ZSTD_compressBound(n);
+    case PF_COMPRESSION_LZ4_RAW:
+      return n > LZ4_MAX_INPUT_SIZE ? n + n / 255 + 16 : (size_t)LZ4_compressBound((int)n);
+    case PF_COMPRESSION_GZIP: break;
+  }
+  /* gzip: above every deflateBound() zlib returns (its conservative bound
+   * for unusual parameters included) plus the gzip wrapper */
+  return n + (n >> 3) + (n >> 6) + 64;
+}
+
 pf_status pf__pq_compress(pf__pq_codec *c, const uint8_t *src, size_t n,
                           pf__buf *dst) {
   dst->len = 0;

@@ -22,6 +22,9 @@ void pf__pq_codec_free(pf__pq_codec *c);
 /* The CompressionCodec value written in ColumnMetaData. */
 int pf__pq_codec_id(const pf__pq_codec *c);
 int pf__pq_codec_is_none(const pf__pq_codec *c);
+/* The most pf__pq_compress can make of n bytes (never less than it
+ * writes, maybe more). */
+size_t pf__pq_compress_bound(const pf__pq_codec *c, size_t n);
 /* dst = compress(src). Thread-safe. PF_ENOMEM, PF_ELIMIT, PF_EINTERNAL. */
 pf_status pf__pq_compress(pf__pq_codec *c, const uint8_t *src, size_t n,
                           pf__buf *dst);

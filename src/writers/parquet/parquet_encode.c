@@ -137,24 +137,22 @@ static void give_page(pf__pq_col *c, pf__pq_bufpool *bp, pf__pq_page *pg) {
   free(pg);
 }
 
-static void account_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp,
-                         pf__pq_page *pg, int64_t *raw, int64_t *stored) {
-  *raw += (int64_t)(pg->hdr_len + pg->raw.len);
+static void account_page(pf__pq_col *c, const pf__pq_config *cfg, const pf__pq_page *pg,
+                         int64_t *raw, int64_t *stored) {
+  *raw += (int64_t)(pg->hdr_len + pg->raw_len);
   *stored += (int64_t)(pg->hdr_len + pf__pq_page_stored(pg, cfg)->len);
-  c->pending_raw -= (int64_t)pg->raw.len;
-  if (!pf__pq_codec_is_none(cfg->codec)) pf__pq_bufpool_give(bp, PF__PQ_RAW, &pg->raw);
+  c->pending_raw -= (int64_t)pg->raw_len;
 }
 
-pf_status pf__pq_col_account(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp,
-                             size_t upto) {
+pf_status pf__pq_col_account(pf__pq_col *c, const pf__pq_config *cfg, size_t upto) {
   for (; c->n_done < upto; c->n_done++) {
     pf__pq_page *pg = c->pages.p[c->n_done];
     if (pg->status != PF_OK) return pg->status;
-    account_page(c, cfg, bp, pg, &c->data_raw, &c->data_stored);
+    account_page(c, cfg, pg, &c->data_raw, &c->data_stored);
   }
   if (upto == c->pages.n && c->dict_page && c->dict_stored == 0) {
     if (c->dict_page->status != PF_OK) return c->dict_page->status;
-    account_page(c, cfg, bp, c->dict_page, &c->dict_raw, &c->dict_stored);
+    account_page(c, cfg, c->dict_page, &c->dict_raw, &c->dict_stored);
   }
   return PF_OK;
 }

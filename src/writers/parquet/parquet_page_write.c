@@ -90,6 +90,9 @@ void pf__pq_page_compress(pf__pq_page *pg, const pf__pq_config *cfg, pf__pq_bufp
   pg->status = pf__pq_page_header(&h, pg->type, pg->raw.len, stored->len, pg->num_values,
                                   pg->encoding);
   pg->hdr_len = h.len;
+  pg->raw_len = pg->raw.len;
+  /* compressed: the raw body can serve the next page now */
+  if (pg->status == PF_OK && stored != &pg->raw) pf__pq_bufpool_give(bp, PF__PQ_RAW, &pg->raw);
 }
 
 pf_status pf__pq_pages_push(pf__pq_pages *l, pf__pq_page *pg) {

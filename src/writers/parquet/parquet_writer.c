@@ -13,13 +13,20 @@
  *
  * Threads: the columns of a batch are encoded in parallel over the pool
  * (values into pages, dictionaries). Pages a batch fills are compressed by
- * a background job while the next batch is read and encoded, one task per
- * page, so one wide text column does not hold up the rest. When a row group
- * closes, the last pages and the dictionaries are sealed and compressed,
- * and the pages are written, in file order, by one more background task
- * while the next row group is built (file writers; a table writer's
- * caller watches the output's size, so there it is written at once). The
- * file still grows strictly sequentially.
+ * a background job, one task per page, so one wide text column does not
+ * hold up the rest; up to PQ_ZJOBS such jobs run while the next batches
+ * are read and encoded, so the caller neither waits for nor does itself
+ * the compression of the batch before (a compressed page's raw body goes
+ * back to the pool at once). Jobs are accounted for oldest first. Whether
+ * a row group is full is decided as if every job but the newest had been
+ * accounted for: pages still compressing count at their codec's bound, and
+ * only when that could reach the limit are their jobs waited for, so row
+ * groups close where they would with one thread. When a row group closes,
+ * the last pages and the dictionaries are sealed and compressed, and the
+ * pages are written, in file order, by one more background task while the
+ * next row group is built (file writers; a table writer's caller watches
+ * the output's size, so there it is written at once). The file still grows
+ * strictly sequentially.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +34,24 @@
 #include "io/output.h"
 #include "writers/parquet/parquet_writer.h"
 #include "writers/parquet/parquet_writer_internal.h"
+
+/* Compression jobs that may run at once: the caller goes on encoding
+ * batches while the pages of the last few are compressed, so it does not
+ * wait for (or do itself) the compression of the batch before. */
+#define PQ_ZJOBS 4
+
+struct pq_writer;
+
+/* One compression job: the pages a batch sealed. */
+typedef struct pq_zjob {
+  pf__pool_job pj;
+  struct pq_writer *w;
+  pf__pq_page **pages;
+  size_t n, cap;
+  size_t *upto;             /* per column: pages[0, upto) sent so far       */
+  int64_t slack;            /* the most its pages can outgrow their raw
+                               bodies (compression bound + header - raw)   */
+} pq_zjob;
 
 typedef struct pq_writer {
   pf__output *out;          /* borrowed sink                               */
@@ -47,12 +72,12 @@ typedef struct pq_writer {
   /* the job the pool runs */
   const pf_batch *job_batch;
   size_t job_row0, job_n;
-  /* pages being compressed in the background */
-  pf__pool_job zjob;
-  int z_running;
-  pf__pq_page **ztask;      /* the job's pages                             */
-  size_t n_ztask, cap_ztask;
-  size_t *z_upto;           /* per column: pages[0, z_upto) were sent       */
+  /* pages being compressed in the background: a ring of jobs, oldest
+   * first, accounted for in that order */
+  pq_zjob zj[PQ_ZJOBS];
+  size_t z_first, z_count;  /* the ring's oldest job and how many run       */
+  size_t z_depth;           /* jobs that may run at once (1 .. PQ_ZJOBS)    */
+  int z_fresh;              /* the newest job holds the last batch's pages  */
   /* the row group being written in the background */
   int async_write;          /* write row groups in a pool task             */
   pf__pool_job wjob;
@@ -75,8 +100,10 @@ static void writer_free(pq_writer *w) {
   for (size_t i = 0; w->cols && i < w->n_cols; i++) pf__pq_col_free(&w->cols[i]);
   for (size_t i = 0; w->wpages && i < w->n_cols; i++) pf__pq_pages_free(&w->wpages[i]);
   free(w->wpages);
-  free(w->z_upto);
-  free(w->ztask);
+  for (size_t k = 0; k < PQ_ZJOBS; k++) {
+    free(w->zj[k].pages);
+    free(w->zj[k].upto);
+  }
   if (w->bodies_init) pf__pq_bufpool_free(&w->bodies);
   free(w->cols);
   pf__pq_codec_free(w->cfg.codec);
@@ -167,12 +194,16 @@ static pf_status writer_create(const pf__writer_env *env, const uint8_t *store, 
     w->n_cols = env->schema->n_fields;
     w->cols = calloc(w->n_cols, sizeof *w->cols);
     w->wpages = calloc(w->n_cols, sizeof *w->wpages);
-    w->z_upto = calloc(w->n_cols, sizeof *w->z_upto);
+    for (size_t k = 0; k < PQ_ZJOBS; k++) {
+      w->zj[k].w = w;
+      w->zj[k].upto = calloc(w->n_cols, sizeof *w->zj[k].upto);
+      if (!w->zj[k].upto) st = PF_ENOMEM;
+    }
     if (store) {
       w->store = malloc(w->n_cols);
       if (w->store) memcpy(w->store, store, w->n_cols);
     }
-    if (!w->schema || !w->cols || !w->wpages || !w->z_upto || (store && !w->store))
+    if (st != PF_OK || !w->schema || !w->cols || !w->wpages || (store && !w->store))
       st = pf__error_set(err, PF_ENOMEM, "out of memory");
   }
   for (size_t i = 0; st == PF_OK && i < w->n_cols; i++) {
@@ -189,6 +220,7 @@ static pf_status writer_create(const pf__writer_env *env, const uint8_t *store, 
   }
   w->file_pos = 4;
   w->async_write = async_write && threads > 1;
+  w->z_depth = threads > 1 ? PQ_ZJOBS : 1;
   pf_error_init(&w->w_err);
   *state = w;
   return PF_OK;
@@ -237,18 +269,22 @@ static pf_status column_error(pq_writer *w, pf_error *err) {
 /* ---- compression in the background ---- */
 
 static void z_task(void *arg, size_t i) {
-  pq_writer *w = arg;
-  pf__pq_page_compress(w->ztask[i], &w->cfg, &w->bodies);
+  pq_zjob *j = arg;
+  pf__pq_page_compress(j->pages[i], &j->w->cfg, &j->w->bodies);
 }
 
-/* Waits for the compression job and accounts for its pages. */
-static pf_status z_wait(pq_writer *w, pf_error *err) {
-  if (!w->z_running) return PF_OK;
-  pf__pool_wait(w->pool, &w->zjob);
-  w->z_running = 0;
+static pq_zjob *z_job(pq_writer *w, size_t k) { return &w->zj[(w->z_first + k) % PQ_ZJOBS]; }
+
+/* Waits for the oldest compression job and accounts for its pages. */
+static pf_status z_retire(pq_writer *w, pf_error *err) {
+  pq_zjob *j = z_job(w, 0);
+  pf__pool_wait(w->pool, &j->pj);
+  w->z_first = (w->z_first + 1) % PQ_ZJOBS;
+  w->z_count--;
+  if (w->z_count == 0) w->z_fresh = 0;
   for (size_t i = 0; i < w->n_cols; i++) {
     pf__pq_col *c = &w->cols[i];
-    pf_status st = pf__pq_col_account(c, &w->cfg, &w->bodies, w->z_upto[i]);
+    pf_status st = pf__pq_col_account(c, &w->cfg, j->upto[i]);
     if (st != PF_OK && c->status == PF_OK) {
       c->status = st;
       c->what = st == PF_ENOMEM ? "out of memory compressing a page"
@@ -259,35 +295,65 @@ static pf_status z_wait(pq_writer *w, pf_error *err) {
   return column_error(w, err);
 }
 
+/* Waits for every compression job. */
+static pf_status z_wait(pq_writer *w, pf_error *err) {
+  while (w->z_count > 0) PF_TRY(z_retire(w, err));
+  return PF_OK;
+}
+
+/* Accounts for the jobs that finished, oldest first (never blocks). */
+static pf_status z_poll(pq_writer *w, pf_error *err) {
+  while (w->z_count > 0 && pf__pool_done(w->pool, &z_job(w, 0)->pj)) PF_TRY(z_retire(w, err));
+  return PF_OK;
+}
+
+static pf_status z_reserve(pq_zjob *j, size_t need) {
+  if (need <= j->cap) return PF_OK;
+  size_t cap = j->cap ? j->cap : 64;
+  while (cap < need) cap *= 2;
+  pf__pq_page **p = realloc(j->pages, cap * sizeof *p);
+  if (!p) return PF_ENOMEM;
+  j->pages = p;
+  j->cap = cap;
+  return PF_OK;
+}
+
+static void z_add(pq_writer *w, pq_zjob *j, pf__pq_page *pg) {
+  j->pages[j->n++] = pg;
+  j->slack += (int64_t)(pf__pq_compress_bound(w->cfg.codec, pg->raw.len) + sizeof pg->hdr) -
+              (int64_t)pg->raw.len;
+}
+
 /* Starts compressing the pages sealed since the last call (and with
- * dictionaries, the dictionary pages); waits for the previous job first. */
+ * dictionaries, the dictionary pages), in a job of its own; waits for the
+ * oldest job first when z_depth of them run. */
 static pf_status z_start(pq_writer *w, int dictionaries, pf_error *err) {
-  PF_TRY(z_wait(w, err));
-  w->n_ztask = 0;
+  PF_TRY(z_poll(w, err));
+  if (w->z_count == w->z_depth) PF_TRY(z_retire(w, err));
+  w->z_fresh = 0;
+  pq_zjob *j = z_job(w, w->z_count);
+  j->n = 0;
+  j->slack = 0;
   for (size_t i = 0; i < w->n_cols; i++) {
     pf__pq_col *c = &w->cols[i];
-    size_t need = w->n_ztask + (c->pages.n - c->n_sent) + 1;
-    if (need > w->cap_ztask) {
-      size_t cap = w->cap_ztask ? w->cap_ztask : 64;
-      while (cap < need) cap *= 2;
-      pf__pq_page **p = realloc(w->ztask, cap * sizeof *p);
-      if (!p) return pf__error_set(err, PF_ENOMEM, "out of memory");
-      w->ztask = p;
-      w->cap_ztask = cap;
-    }
-    for (; c->n_sent < c->pages.n; c->n_sent++) w->ztask[w->n_ztask++] = c->pages.p[c->n_sent];
-    if (dictionaries && c->dict_page) w->ztask[w->n_ztask++] = c->dict_page;
-    w->z_upto[i] = c->n_sent;
+    if (z_reserve(j, j->n + (c->pages.n - c->n_sent) + 1) != PF_OK)
+      return pf__error_set(err, PF_ENOMEM, "out of memory");
+    for (; c->n_sent < c->pages.n; c->n_sent++) z_add(w, j, c->pages.p[c->n_sent]);
+    if (dictionaries && c->dict_page) z_add(w, j, c->dict_page);
+    j->upto[i] = c->n_sent;
   }
-  if (w->n_ztask == 0) return PF_OK;
-  pf__pool_submit(w->pool, &w->zjob, w->n_ztask, z_task, w, 0);
-  w->z_running = 1;
+  if (j->n == 0) return PF_OK;
+  pf__pool_submit(w->pool, &j->pj, j->n, z_task, j, 0);
+  w->z_count++;
+  w->z_fresh = 1;
   return PF_OK;
 }
 
 static void z_drop(pq_writer *w) {
-  if (w->z_running) pf__pool_wait(w->pool, &w->zjob);
-  w->z_running = 0;
+  for (; w->z_count > 0; w->z_count--) {
+    pf__pool_wait(w->pool, &z_job(w, 0)->pj);
+    w->z_first = (w->z_first + 1) % PQ_ZJOBS;
+  }
 }
 
 /* ---- writing row groups ---- */
@@ -406,6 +472,24 @@ static int64_t buffered_bytes(const pq_writer *w) {
   return (int64_t)n;
 }
 
+/* Whether the row group has reached its byte limit, counting, as always,
+ * the pages of the batch just encoded raw and every earlier page as
+ * stored. Earlier pages still being compressed count at the most they can
+ * grow to; only when that reaches the limit are their jobs waited for. So
+ * the answer (and the file) does not depend on how far compression got. */
+static pf_status bytes_full(pq_writer *w, int *full, pf_error *err) {
+  int64_t bytes = buffered_bytes(w);
+  size_t older = w->z_count - (size_t)w->z_fresh;
+  int64_t most = bytes;
+  for (size_t k = 0; k < older; k++) most += z_job(w, k)->slack;
+  if (most >= w->rg_max_bytes && older > 0) {
+    for (size_t k = 0; k < older; k++) PF_TRY(z_retire(w, err));
+    bytes = buffered_bytes(w);
+  }
+  *full = bytes >= w->rg_max_bytes;
+  return PF_OK;
+}
+
 static pf_status check_batch(const pq_writer *w, const pf_batch *b,
                              pf_error *err) {
   PF_RETURN_ERROR_IF(!b, err, PF_EINVAL, "no batch given to the Parquet writer");
@@ -446,8 +530,9 @@ static pf_status writer_write(void *state, const pf_batch *b, pf_error *err) {
     PF_TRY(z_start(w, 0, err)); /* the pages this batch filled */
     w->rg_rows += (int64_t)n;
     row += n;
-    if (w->rg_rows >= w->rg_max_rows || buffered_bytes(w) >= w->rg_max_bytes)
-      PF_TRY(flush_row_group(w, err));
+    int full = w->rg_rows >= w->rg_max_rows;
+    if (!full) PF_TRY(bytes_full(w, &full, err));
+    if (full) PF_TRY(flush_row_group(w, err));
   }
   return PF_OK;
 }

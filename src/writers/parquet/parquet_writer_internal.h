@@ -204,10 +204,12 @@ typedef struct pf__pq_config {
 } pf__pq_config;
 
 /* One page of a column chunk. A column seals it (body complete, in raw);
- * a compression task, on any thread, compresses it and writes its header;
- * the writer then accounts for it, and writes it with its row group. */
+ * a compression task, on any thread, compresses it, writes its header and
+ * gives the raw body back (unless it is what is stored: codec none); the
+ * writer then accounts for it, and writes it with its row group. */
 typedef struct pf__pq_page {
   pf__buf raw;              /* the body: levels + values                   */
+  size_t raw_len;           /* its length, kept when the body is given back */
   pf__buf z;                /* the body compressed (not with codec none)   */
   uint8_t hdr[64];          /* the PageHeader                              */
   size_t hdr_len;
@@ -241,7 +243,8 @@ void pf__pq_bufpool_take(pf__pq_bufpool *bp, int kind, pf__buf *b, size_t want);
 /* Gives b's memory to the pool (or frees it); b is left empty. */
 void pf__pq_bufpool_give(pf__pq_bufpool *bp, int kind, pf__buf *b);
 
-/* Compresses pg->raw (into a body from bp) and writes its header;
+/* Compresses pg->raw (into a body from bp), writes its header and, when
+ * the compressed body is the one stored, gives the raw body back to bp;
  * failures go to pg->status. */
 void pf__pq_page_compress(pf__pq_page *pg, const pf__pq_config *cfg, pf__pq_bufpool *bp);
 /* The body as stored in the file, after pf__pq_page_compress. */
@@ -323,10 +326,10 @@ pf_status pf__pq_col_append(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufp
                             const pf_column *col, size_t row0, size_t n);
 /* Seals the last page and the dictionary page. */
 pf_status pf__pq_col_finish(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp);
-/* Accounts for pages [n_done, upto), which were compressed: sizes, and
- * their raw bodies back to bp. Fails with a page's status. */
-pf_status pf__pq_col_account(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp,
-                             size_t upto);
+/* Accounts for the sizes of pages [n_done, upto) (and of the dictionary
+ * page once upto reaches the last page), which were compressed. Fails with
+ * a page's status. */
+pf_status pf__pq_col_account(pf__pq_col *c, const pf__pq_config *cfg, size_t upto);
 /* Moves the chunk's pages (dictionary page first) to out, to be written,
  * and empties the chunk for the next row group (keeps allocations). */
 pf_status pf__pq_col_reset(pf__pq_col *c, pf__pq_pages *out);
