@@ -80,6 +80,26 @@ static pf_status write_all(int fd, const void *p, size_t n, const char *path,
   return PF_OK;
 }
 
+/* writev until every byte of iov[0, n) is written (iov is consumed). */
+static pf_status writev_all(int fd, struct iovec *iov, int n, const char *path, pf_error *err) {
+  while (n > 0) {
+    ssize_t w = writev(fd, iov, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return target_error(err, path, errno);
+    size_t left = (size_t)w;
+    while (n > 0 && left >= iov->iov_len) {
+      left -= iov->iov_len;
+      iov++;
+      n--;
+    }
+    if (n == 0) break;
+    if (w == 0 && iov->iov_len) return write_error(err, path, ENOSPC);
+    iov->iov_base = (char *)iov->iov_base + left;
+    iov->iov_len -= left;
+  }
+  return PF_OK;
+}
+
 /* Directory part of path ("." when none). */
 static char *dir_of(const char *path) {
   const char *slash = strrchr(path, '/');
@@ -214,6 +234,27 @@ pf_status pf__output_write(pf__output *o, const void *p, size_t n,
     o->buf_len += n;
   }
   o->size += n;
+  return PF_OK;
+}
+
+pf_status pf__output_writev(pf__output *o, const struct iovec *iov, size_t n, pf_error *err) {
+  if (n > PF__OUTPUT_IOV_MAX) return pf__error_set(err, PF_EINTERNAL, "too many pieces for one write");
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++) total += iov[i].iov_len;
+  if (total < PF__OUTPUT_DIRECT) {
+    for (size_t i = 0; i < n; i++) PF_TRY(pf__output_write(o, iov[i].iov_base, iov[i].iov_len, err));
+    return PF_OK;
+  }
+  struct iovec v[PF__OUTPUT_IOV_MAX + 1];
+  int k = 0;
+  if (o->buf_len) v[k++] = (struct iovec){o->buf, o->buf_len};
+  for (size_t i = 0; i < n; i++) v[k++] = iov[i];
+  size_t buffered = o->buf_len;
+  o->buf_len = 0;
+  PF_TRY(writev_all(o->fd, v, k, o->target, err));
+  o->written += buffered + total;
+  start_writeback(o);
+  o->size += total;
   return PF_OK;
 }
 

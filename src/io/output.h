@@ -27,6 +27,7 @@
 #define PF_IO_OUTPUT_H
 
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -70,6 +71,13 @@ pf_status pf__output_open(const char *target, int force, pf__output **out,
 /* Buffered sequential write. PF_ENOSPACE on a full disk or size limit. */
 pf_status pf__output_write(pf__output *o, const void *p, size_t n,
                            pf_error *err);
+/* Writes n (at most PF__OUTPUT_IOV_MAX) pieces, in order, as as many
+ * pf__output_write calls would. Pieces of PF__OUTPUT_DIRECT bytes or more
+ * in total go to the file from the caller's memory (one writev with what
+ * the buffer holds), not through the buffer. */
+#define PF__OUTPUT_IOV_MAX 8
+#define PF__OUTPUT_DIRECT ((size_t)64 << 10)
+pf_status pf__output_writev(pf__output *o, const struct iovec *iov, size_t n, pf_error *err);
 /* Bytes written so far. */
 uint64_t pf__output_size(const pf__output *o);
 /* Flushes, closes and puts the file at its target; frees o whatever the

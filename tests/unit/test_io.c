@@ -279,6 +279,46 @@ TEST_IMPL(output_flushed_when_durable_or_asked) {
   ASSERT_EQ(flushed(0, -1, PF__OUTPUT_COPY), 0);
 }
 
+/* Pieces written with pf__output_writev land in order, whether they go
+ * through the buffer (small) or straight to the file (large, after what the
+ * buffer holds), mixed with plain writes. */
+TEST_IMPL(output_writev_in_order) {
+  char p[300];
+  path_in(p, sizeof p, "pieces.bin");
+  pf_error err;
+  pf_error_init(&err);
+  pf__output *o;
+  ASSERT_OK(pf__output_open(p, 0, &o, &err));
+  enum { BIG = 300000, TOTAL = 4 * BIG };
+  static uint8_t big[BIG], want[TOTAL];
+  for (size_t i = 0; i < BIG; i++) big[i] = (uint8_t)(i * 7 + i / 251);
+  size_t n = 0;
+  for (int round = 0; round < 40; round++) {
+    size_t a = (size_t)round * 13 % 97, b = round % 3 == 0 ? BIG - (size_t)round : (size_t)round * 311;
+    struct iovec v[3] = {{(void *)"hdr", 3}, {big, b}, {big + a, a}};
+    if (n + 3 + a + b + 1 > TOTAL) break;
+    ASSERT_OK(pf__output_writev(o, v, 3, &err));
+    memcpy(want + n, "hdr", 3);
+    memcpy(want + n + 3, big, b);
+    memcpy(want + n + 3 + b, big + a, a);
+    n += 3 + a + b;
+    ASSERT_OK(pf__output_write(o, "|", 1, &err));
+    want[n++] = '|';
+    ASSERT_EQ(pf__output_size(o), n);
+  }
+  struct iovec none[1] = {{big, 0}};
+  ASSERT_OK(pf__output_writev(o, none, 1, &err));
+  ASSERT(n > 2 * BIG); /* some went straight to the file */
+  ASSERT_OK(pf__output_commit(o, &err));
+  FILE *f = fopen(p, "rb");
+  ASSERT(f != NULL);
+  static uint8_t got[TOTAL + 1];
+  size_t len = fread(got, 1, sizeof got, f);
+  fclose(f);
+  ASSERT_EQ(len, n);
+  ASSERT_MEM_EQ(got, want, n);
+}
+
 int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/pf-test-io-XXXXXX");
   if (!mkdtemp(tmpdir)) return 2;
@@ -289,6 +329,7 @@ int main(void) {
   RUN_TEST(output_bad_parents);
   RUN_TEST(output_copy_strategy);
   RUN_TEST(output_flushed_when_durable_or_asked);
+  RUN_TEST(output_writev_in_order);
   RUN_TEST(mkdirs_parents_existing_and_file_in_the_way);
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -186,13 +186,23 @@ TEST_IMPL(rle_round_trips) {
   for (int round = 0; round < 300; round++) {
     size_t n = 1 + rnd() % N;
     memset(bits, 0, sizeof bits);
-    int kind = round % 4;
+    int kind = round % 6;
     for (size_t i = 0; i < n; i++) {
-      int bit = kind == 0 ? 1 : kind == 1 ? (rnd() % 100 < 97) : kind == 2 ? (int)(rnd() & 1) : (i / 300) % 2;
+      /* 4, 5: what costs most: literal bytes between the shortest repeats
+       * (1 byte, and 64 bytes: a 2-byte header) */
+      int bit = kind == 0   ? 1
+                : kind == 1 ? (rnd() % 100 < 97)
+                : kind == 2 ? (int)(rnd() & 1)
+                : kind == 3 ? (i / 300) % 2
+                : kind == 4 ? (i % 40 < 32 ? 1 : (int)(i & 1))
+                            : (i % 544 < 512 ? (int)((i ^ i >> 3) & 1) : 0);
       if (bit) pf__bit_set(bits, i);
     }
     b.len = 0;
     ASSERT_OK(pf__pq_rle_encode_bits(bits, n, &b));
+    if (b.len > pf__pq_rle_bits_bound(n))
+      TEST_FAIL_("bits round %d (n %zu, kind %d): %zu bytes, bound %zu", round, n, kind, b.len,
+                 pf__pq_rle_bits_bound(n));
     long used = rle_decode(b.data, b.len, 1, back, n);
     if (used != (long)b.len) TEST_FAIL_("bits round %d: used %ld of %zu bytes", round, used, b.len);
     for (size_t i = 0; i < n; i++)
@@ -639,6 +649,94 @@ TEST_IMPL(values_round_trip_uncompressed) {
   pf_schema_free(s);
 }
 
+/* Rows [0, 3000) of the sparse column are all set; beyond, about one in
+ * sixteen, in no pattern the levels can run-length encode. */
+static int sparse_valid(int64_t i) {
+  return i < 3000 || ((uint64_t)i * 0x9E3779B97F4A7C15ull) >> 60 == 0;
+}
+
+static void fill_sparse(pf_batch *b, size_t r, int64_t i) {
+  char tmp[32];
+  if (!sparse_valid(i)) {
+    pf__col_set_null(&b->cols[0], r);
+    pf__col_set_null(&b->cols[1], r);
+    return;
+  }
+  int n = snprintf(tmp, sizeof tmp, "s%lld", (long long)i);
+  pf__col_push_str(&b->cols[0], r, tmp, (size_t)n);
+  pf__col_set_i64(&b->cols[1], r, i * 3);
+}
+
+/* PLAIN pages of optional columns: sealed where the values are when the
+ * levels fit the room before them (off > 0), copied when they do not
+ * (sparse nulls, small pages); both decode to the values. */
+TEST_IMPL(plain_pages_in_place_or_copied) {
+  enum { ROWS = 20000 };
+  pf_schema *s = pf__schema_new(2);
+  pf__schema_set(s, 0, "s", PF_TYPE_STRING, 1);
+  pf__schema_set(s, 1, "i", PF_TYPE_INT64, 1);
+  pf_error err;
+  pf_error_init(&err);
+  pf__pq_config cfg = {.page_bytes = 1024, .dict_limit = 1 << 20, .dictionary = 0};
+  ASSERT_OK(pf__pq_codec_create(PF_COMPRESSION_NONE, 0, 1, &cfg.codec, &err));
+  pf__pq_bufpool bp;
+  ASSERT_OK(pf__pq_bufpool_init(&bp, 16));
+  pf_batch *b;
+  ASSERT_OK(pf__batch_create(s, ROWS, &b));
+  for (int64_t i = 0; i < ROWS; i++) fill_sparse(b, (size_t)i, i);
+  b->n_rows = ROWS;
+  static uint32_t lv[ROWS];
+  for (int c = 0; c < 2; c++) {
+    pf__pq_col col;
+    ASSERT_OK(pf__pq_col_init(&col, &s->fields[c], 0, &cfg));
+    ASSERT(col.head > 4);
+    /* uneven slices */
+    for (size_t r0 = 0, n = 1; r0 < ROWS; r0 += n, n = n * 3 % 4001 + 1) {
+      if (n > ROWS - r0) n = ROWS - r0;
+      ASSERT_OK(pf__pq_col_append(&col, &cfg, &bp, &b->cols[c], r0, n));
+    }
+    ASSERT_OK(pf__pq_col_finish(&col, &cfg, &bp));
+    int in_place = 0, copied = 0;
+    int64_t row = 0;
+    for (size_t k = 0; k < col.pages.n; k++) {
+      const pf__pq_page *pg = col.pages.p[k];
+      const uint8_t *body = pf__pq_page_body(pg), *end = body + pf__pq_page_body_len(pg);
+      ASSERT_EQ(pg->encoding, 0);
+      if (pg->off) in_place++;
+      else copied++;
+      uint32_t dl;
+      memcpy(&dl, body, 4);
+      if (rle_decode(body + 4, dl, 1, lv, pg->num_values) < 0) TEST_FAIL_("page %zu: bad levels", k);
+      body += 4 + dl;
+      for (size_t v = 0; v < pg->num_values; v++, row++) {
+        if ((int)lv[v] != sparse_valid(row)) TEST_FAIL_("column %d row %lld: level %u", c, (long long)row, lv[v]);
+        if (!lv[v]) continue;
+        if (c == 0) {
+          char want[32];
+          uint32_t n;
+          memcpy(&n, body, 4);
+          size_t wn = (size_t)snprintf(want, sizeof want, "s%lld", (long long)row);
+          if (n != wn || memcmp(body + 4, want, wn) != 0) TEST_FAIL_("row %lld: string differs", (long long)row);
+          body += 4 + n;
+        } else {
+          int64_t x;
+          memcpy(&x, body, 8);
+          ASSERT_EQ(x, row * 3);
+          body += 8;
+        }
+      }
+      if (body != end) TEST_FAIL_("column %d page %zu: %td bytes left over", c, k, end - body);
+    }
+    ASSERT_EQ(row, ROWS);
+    if (!in_place || !copied) TEST_FAIL_("column %d: %d pages in place, %d copied", c, in_place, copied);
+    pf__pq_col_free(&col);
+  }
+  pf__batch_free(b);
+  pf__pq_bufpool_free(&bp);
+  pf__pq_codec_free(cfg.codec);
+  pf_schema_free(s);
+}
+
 TEST_IMPL(zero_rows_gives_schema_only) {
   pf_schema *s = all_schema();
   pf__opts o;
@@ -787,10 +885,10 @@ static void dict_chunk_open(dict_chunk *d, pf_type t, size_t dict_limit) {
   d->s = pf__schema_new(1);
   pf__schema_set(d->s, 0, "x", t, 0);
   d->s->fields[0].precision = 38;
-  ASSERT_OK(pf__pq_col_init(&d->c, &d->s->fields[0], 0, 1));
   d->cfg.page_bytes = 1 << 20;
   d->cfg.dict_limit = dict_limit;
   d->cfg.dictionary = 1;
+  ASSERT_OK(pf__pq_col_init(&d->c, &d->s->fields[0], 0, &d->cfg));
   ASSERT_OK(pf__pq_bufpool_init(&d->bp, 8));
   ASSERT_OK(pf__batch_create(d->s, 4096, &d->b));
   d->width = t == PF_TYPE_DATE ? 4 : t == PF_TYPE_DECIMAL ? 16 : t == PF_TYPE_STRING ? 0 : 8;
@@ -1523,6 +1621,7 @@ int main(void) {
   RUN_TEST(bits_copy_matches_naive);
   RUN_TEST(all_types_footer);
   RUN_TEST(values_round_trip_uncompressed);
+  RUN_TEST(plain_pages_in_place_or_copied);
   RUN_TEST(zero_rows_gives_schema_only);
   RUN_TEST(one_and_many_columns);
   RUN_TEST(every_codec);

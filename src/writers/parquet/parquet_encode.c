@@ -28,6 +28,10 @@
  * per few values. */
 #define MIN_SLICE 256
 
+/* Bytes a PLAIN page buffer holds past cfg->page_bytes: a byte array value
+ * may end past the page size, and the buffer is sized once for a page. */
+#define PLAIN_SLACK ((size_t)64 << 10)
+
 static pf__pq_kind kind_of(pf_type t, int *width) {
   *width = 0;
   switch (t) {
@@ -45,7 +49,41 @@ static pf__pq_kind kind_of(pf_type t, int *width) {
   }
 }
 
-pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, int dictionary) {
+/* Room for the levels of a page before its PLAIN values: pages close at
+ * cfg->page_bytes, and byte arrays and fixed values take at least 4 bytes
+ * a row (plus the rows of one last slice). A page whose levels do not fit
+ * is copied instead (finish_page). */
+static size_t levels_head(const pf__pq_col *c, const pf__pq_config *cfg) {
+  if (!c->optional || c->kind == PF__PQ_K_BOOL || c->kind == PF__PQ_K_NULL) return 0;
+  size_t rows = cfg->page_bytes / 4 + 2 * MIN_SLICE;
+  if (rows > PF__PQ_MAX_PAGE_ROWS) rows = PF__PQ_MAX_PAGE_ROWS;
+  return 4 + pf__pq_rle_bits_bound(rows);
+}
+
+/* Empties the PLAIN values of the page being built: plain keeps `head`
+ * bytes free before them. */
+static pf_status plain_restart(pf__pq_col *c) {
+  c->plain.len = 0;
+  if (c->head) {
+    PF_TRY(pf__buf_reserve(&c->plain, c->head));
+    c->plain.len = c->head;
+  }
+  return PF_OK;
+}
+
+/* PLAIN bytes of the page being built. */
+static size_t plain_used(const pf__pq_col *c) { return c->plain.len - c->head; }
+
+/* Room for n more PLAIN bytes; a buffer that grows is sized for a whole
+ * page at once, not doubled page by page. */
+static pf_status plain_reserve(pf__pq_col *c, const pf__pq_config *cfg, size_t n) {
+  if (c->plain.cap - c->plain.len > n) return PF_OK;
+  size_t page = c->head + cfg->page_bytes + PLAIN_SLACK;
+  if (c->plain.len < page && page - c->plain.len > n) n = page - c->plain.len;
+  return pf__buf_reserve(&c->plain, n);
+}
+
+pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, const pf__pq_config *cfg) {
   memset(c, 0, sizeof *c);
   c->kind = kind_of(f->type, &c->width);
   if (store && c->kind == PF__PQ_K_I64 && f->type == PF_TYPE_INT64) { /* INT32, 16, 8 */
@@ -60,19 +98,22 @@ pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, int dicti
     return PF_EINVAL;
   }
   c->optional = f->nullable || c->kind == PF__PQ_K_NULL;
-  c->use_dict = dictionary && c->kind != PF__PQ_K_NULL && c->kind != PF__PQ_K_BOOL;
+  c->use_dict = cfg->dictionary && c->kind != PF__PQ_K_NULL && c->kind != PF__PQ_K_BOOL;
   c->dict_mode = c->use_dict;
   pf__pq_dict_init(&c->dict);
   pf__buf_init(&c->plain, 0);
+  pf__buf_init(&c->levels, 0);
   pf__buf_init(&c->stats.smin, 0);
   pf__buf_init(&c->stats.smax, 0);
-  return PF_OK;
+  c->head = levels_head(c, cfg);
+  return plain_restart(c);
 }
 
 void pf__pq_col_free(pf__pq_col *c) {
   if (!c) return;
   pf__pq_dict_free(&c->dict);
   pf__buf_free(&c->plain);
+  pf__buf_free(&c->levels);
   if (c->dict_page) pf__pq_pages_push(&c->pages, c->dict_page); /* freed below */
   pf__pq_pages_free(&c->pages);
   pf__pq_pages_free(&c->spare);
@@ -105,7 +146,7 @@ pf_status pf__pq_col_reset(pf__pq_col *c, pf__pq_pages *out) {
 }
 
 size_t pf__pq_col_buffered(const pf__pq_col *c) {
-  return (size_t)(c->data_stored + c->pending_raw) + c->plain.len +
+  return (size_t)(c->data_stored + c->pending_raw) + plain_used(c) +
          c->n_idx * sizeof *c->idx + c->dict.vals.len + c->page_rows / 8;
 }
 
@@ -124,6 +165,7 @@ static pf_status take_page(pf__pq_col *c, pf__pq_bufpool *bp, size_t want, pf__p
   }
   if (!pg->raw.data && want) pf__pq_bufpool_take(bp, PF__PQ_RAW, &pg->raw, want);
   pg->raw.len = pg->z.len = pg->hdr_len = 0;
+  pg->off = 0;
   pg->status = PF_OK;
   *out = pg;
   return PF_OK;
@@ -139,8 +181,10 @@ static void give_page(pf__pq_col *c, pf__pq_bufpool *bp, pf__pq_page *pg) {
 
 static void account_page(pf__pq_col *c, const pf__pq_config *cfg, const pf__pq_page *pg,
                          int64_t *raw, int64_t *stored) {
+  size_t stored_len;
+  (void)pf__pq_page_stored(pg, cfg, &stored_len);
   *raw += (int64_t)(pg->hdr_len + pg->raw_len);
-  *stored += (int64_t)(pg->hdr_len + pf__pq_page_stored(pg, cfg)->len);
+  *stored += (int64_t)(pg->hdr_len + stored_len);
   c->pending_raw -= (int64_t)pg->raw_len;
 }
 
@@ -331,7 +375,7 @@ static pf_status def_append(pf__pq_col *c, const pf_column *col, size_t r0,
 static size_t page_estimate(const pf__pq_col *c, int bw) {
   size_t est = c->optional ? c->page_rows / 8 : 0;
   if (c->dict_mode) est += c->n_idx * (size_t)bw / 8;
-  else est += c->plain.len;
+  else est += plain_used(c);
   return est;
 }
 
@@ -347,51 +391,70 @@ static size_t slice_rows(const pf__pq_col *c, const pf__pq_config *cfg,
   return rows < n ? rows : n;
 }
 
+/* Appends the page's definition levels: their length (4 bytes LE), then
+ * the RLE/bit-packed hybrid. */
+static pf_status put_levels(const pf__pq_col *c, pf__buf *b) {
+  size_t at = b->len;
+  PF_TRY(pf__buf_append(b, "\0\0\0\0", 4));
+  PF_TRY(pf__pq_rle_encode_bits(c->def, c->page_rows, b));
+  uint32_t n = (uint32_t)(b->len - at - 4);
+  for (int i = 0; i < 4; i++) b->data[at + i] = (uint8_t)(n >> (8 * i));
+  return PF_OK;
+}
+
+/* A PLAIN page whose levels fit before its values: the values buffer
+ * becomes the page body where it is (no copy), the levels written just
+ * before the values, and the page's old buffer holds the next values. */
+static pf_status seal_in_place(pf__pq_col *c, pf__pq_page *pg) {
+  size_t lv = c->levels.len;
+  size_t off = c->head - lv;
+  if (lv) memcpy(c->plain.data + off, c->levels.data, lv);
+  pf__buf t = c->plain;
+  c->plain = pg->raw;
+  pg->raw = t;
+  pg->off = off;
+  return plain_restart(c);
+}
+
+/* Writes the body into the page's own buffer: definition levels, then
+ * dictionary indices (bit width byte + hybrid) or the PLAIN values. */
+static pf_status seal_copy(pf__pq_col *c, pf__pq_page *pg, int dict) {
+  pf__buf *b = &pg->raw;
+  if (c->optional) PF_TRY(put_levels(c, b));
+  if (!dict) return pf__buf_append(b, c->plain.data + c->head, plain_used(c));
+  int bw = pf__pq_bit_width(c->dict.n - 1);
+  PF_TRY(pf__buf_putc(b, bw));
+  return pf__pq_rle_encode(c->idx, c->n_idx, bw, b);
+}
+
 /* Seals the page being built: its body (definition levels, then
  * dictionary indices or PLAIN values) goes to a page of the chunk, to be
- * compressed later. A non-nullable PLAIN page's values are its body: the
- * buffers are swapped, not copied. */
+ * compressed later. A PLAIN page is sealed in place when its levels fit
+ * the room kept before its values (always, for a required column). */
 static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp) {
   if (c->page_rows == 0) return PF_OK;
   int dict = c->dict_mode && c->n_idx > 0;
-  int direct = !c->optional && !dict;
-  size_t want = direct ? cfg->page_bytes : c->plain.len + c->n_idx * 4 + c->page_rows / 8 + 64;
+  int in_place = 0;
+  c->levels.len = 0;
+  if (!dict) {
+    if (c->optional && c->head) PF_TRY(put_levels(c, &c->levels));
+    in_place = c->head >= c->levels.len && (!c->optional || c->head);
+  }
+  size_t want = in_place ? c->head + cfg->page_bytes + PLAIN_SLACK
+                         : plain_used(c) + c->n_idx * 4 + c->page_rows / 8 + 64;
   pf__pq_page *pg;
   PF_TRY(take_page(c, bp, want, &pg));
-  pf__buf *b = &pg->raw;
-  pf_status st = PF_OK;
-  int enc = PF__PQ_ENC_PLAIN;
-  if (direct) { /* the values are the body: swap buffers */
-    pf__buf t = c->plain;
-    c->plain = *b;
-    *b = t;
-  } else {
-    if (c->optional) {
-      st = pf__buf_append(b, "\0\0\0\0", 4);
-      if (st == PF_OK) st = pf__pq_rle_encode_bits(c->def, c->page_rows, b);
-      if (st == PF_OK) {
-        uint32_t n = (uint32_t)(b->len - 4);
-        for (int i = 0; i < 4; i++) b->data[i] = (uint8_t)(n >> (8 * i));
-      }
-    }
-    if (st == PF_OK && dict) {
-      int bw = pf__pq_bit_width(c->dict.n - 1);
-      st = pf__buf_putc(b, bw);
-      if (st == PF_OK) st = pf__pq_rle_encode(c->idx, c->n_idx, bw, b);
-      enc = PF__PQ_ENC_RLE_DICTIONARY;
-    } else if (st == PF_OK) {
-      st = pf__buf_append(b, c->plain.data, c->plain.len);
-    }
-  }
+  pf_status st = in_place ? PF_OK : seal_copy(c, pg, dict);
   if (st == PF_OK) st = pf__pq_pages_push(&c->pages, pg);
   if (st != PF_OK) {
     give_page(c, bp, pg);
     return st;
   }
+  if (in_place) st = seal_in_place(c, pg);
   pg->type = PF__PQ_PAGE_DATA;
-  pg->encoding = enc;
+  pg->encoding = dict ? PF__PQ_ENC_RLE_DICTIONARY : PF__PQ_ENC_PLAIN;
   pg->num_values = c->page_rows;
-  c->pending_raw += (int64_t)b->len;
+  c->pending_raw += (int64_t)pf__pq_page_body_len(pg);
   if (dict) {
     c->dict_used = 1;
     c->dict_pages++;
@@ -400,10 +463,10 @@ static pf_status finish_page(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_buf
   }
   if (c->def) memset(c->def, 0, (c->page_rows + 7) / 8);
   c->page_rows = 0;
-  c->plain.len = 0;
+  if (!in_place) c->plain.len = c->head;
   c->bool_bits = 0;
   c->n_idx = 0;
-  return PF_OK;
+  return st;
 }
 
 pf_status pf__pq_col_finish(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufpool *bp) {
@@ -430,10 +493,10 @@ pf_status pf__pq_col_finish(pf__pq_col *c, const pf__pq_config *cfg, pf__pq_bufp
 /* ---- PLAIN values ---- */
 
 /* Fixed-width values without conversion (int32, int64, double). */
-static pf_status plain_fixed(pf__pq_col *c, const pf_column *col, size_t r0,
-                             size_t n, size_t *nv) {
+static pf_status plain_fixed(pf__pq_col *c, const pf__pq_config *cfg, const pf_column *col,
+                             size_t r0, size_t n, size_t *nv) {
   size_t w = (size_t)c->width;
-  PF_TRY(pf__buf_reserve(&c->plain, n * w));
+  PF_TRY(plain_reserve(c, cfg, n * w));
   uint8_t *dst = c->plain.data + c->plain.len;
   const uint8_t *src = col->values + r0 * w;
   size_t k = 0;
@@ -472,9 +535,9 @@ static ALWAYS_INLINE void dec_load(const uint8_t *le, uint8_t be[16], int64_t *h
   *lo = l;
 }
 
-static pf_status plain_dec(pf__pq_col *c, const pf_column *col, size_t r0,
-                           size_t n, size_t *nv) {
-  PF_TRY(pf__buf_reserve(&c->plain, n * 16));
+static pf_status plain_dec(pf__pq_col *c, const pf__pq_config *cfg, const pf_column *col,
+                           size_t r0, size_t n, size_t *nv) {
+  PF_TRY(plain_reserve(c, cfg, n * 16));
   uint8_t *dst = c->plain.data + c->plain.len;
   int nulls = col->null_count != 0;
   size_t k = 0;
@@ -537,7 +600,7 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
     size_t len = (size_t)(off[r + 1] - off[r]);
     const uint8_t *p = col->data + off[r];
     if (c->plain.cap - c->plain.len < len + 5) {
-      st = pf__buf_reserve(&c->plain, len + 4 + (len + 4 < 65536 ? 65536 : 0));
+      st = plain_reserve(c, cfg, len + 4);
       if (st != PF_OK) break;
     }
     uint8_t *dst = c->plain.data + c->plain.len;
@@ -548,7 +611,7 @@ static pf_status plain_bytes(pf__pq_col *c, const pf__pq_config *cfg,
     k++;
     st = st_bytes(&c->stats, p, len);
     if (st != PF_OK) break;
-    if (c->plain.len >= limit || c->page_rows + i >= PF__PQ_MAX_PAGE_ROWS) break;
+    if (plain_used(c) >= limit || c->page_rows + i >= PF__PQ_MAX_PAGE_ROWS) break;
   }
   *taken = i;
   *nv = k;
@@ -849,8 +912,8 @@ static pf_status append_some(pf__pq_col *c, const pf__pq_config *cfg,
         else st = dict_fixed(c, cfg, col, r0, m, 4, taken, &nv, overflow);
       } else {
         m = slice_rows(c, cfg, (size_t)c->width * 8, bw, n);
-        st = c->kind == PF__PQ_K_DEC ? plain_dec(c, col, r0, m, &nv)
-                                     : plain_fixed(c, col, r0, m, &nv);
+        st = c->kind == PF__PQ_K_DEC ? plain_dec(c, cfg, col, r0, m, &nv)
+                                     : plain_fixed(c, cfg, col, r0, m, &nv);
         *taken = m;
       }
       break;

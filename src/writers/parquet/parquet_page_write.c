@@ -73,26 +73,27 @@ void pf__pq_bufpool_give(pf__pq_bufpool *bp, int kind, pf__buf *b) {
 }
 
 void pf__pq_page_compress(pf__pq_page *pg, const pf__pq_config *cfg, pf__pq_bufpool *bp) {
-  const pf__buf *stored = &pg->raw;
+  const uint8_t *body = pf__pq_page_body(pg);
+  size_t n = pf__pq_page_body_len(pg), stored = n;
   pg->status = PF_OK;
   if (!pf__pq_codec_is_none(cfg->codec)) {
-    if (!pg->z.data) pf__pq_bufpool_take(bp, PF__PQ_Z, &pg->z, pg->raw.len + pg->raw.len / 6 + 64);
-    pg->status = pf__pq_compress(cfg->codec, pg->raw.data, pg->raw.len, &pg->z);
+    if (!pg->z.data) pf__pq_bufpool_take(bp, PF__PQ_Z, &pg->z, n + n / 6 + 64);
+    pg->status = pf__pq_compress(cfg->codec, body, n, &pg->z);
     if (pg->status != PF_OK) return;
-    stored = &pg->z;
+    stored = pg->z.len;
   }
-  if (pg->raw.len > INT32_MAX || stored->len > INT32_MAX) {
+  if (n > INT32_MAX || stored > INT32_MAX) {
     pg->status = PF_ELIMIT;
     return;
   }
   /* A header is at most ~35 bytes: the buffer borrows the page's array. */
   pf__buf h = {pg->hdr, 0, sizeof pg->hdr, sizeof pg->hdr - 1};
-  pg->status = pf__pq_page_header(&h, pg->type, pg->raw.len, stored->len, pg->num_values,
-                                  pg->encoding);
+  pg->status = pf__pq_page_header(&h, pg->type, n, stored, pg->num_values, pg->encoding);
   pg->hdr_len = h.len;
-  pg->raw_len = pg->raw.len;
+  pg->raw_len = n;
   /* compressed: the raw body can serve the next page now */
-  if (pg->status == PF_OK && stored != &pg->raw) pf__pq_bufpool_give(bp, PF__PQ_RAW, &pg->raw);
+  if (pg->status == PF_OK && !pf__pq_codec_is_none(cfg->codec))
+    pf__pq_bufpool_give(bp, PF__PQ_RAW, &pg->raw);
 }
 
 pf_status pf__pq_pages_push(pf__pq_pages *l, pf__pq_page *pg) {

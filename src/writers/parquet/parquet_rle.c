@@ -131,6 +131,18 @@ pf_status pf__pq_rle_encode(const uint32_t *v, size_t n, int width,
   return PF_OK;
 }
 
+/* Why: a repeat run takes at least 4 input bytes and costs 2 bytes below 8
+ * bytes, 3 below 1024, 4 beyond, so it saves at least 2; a literal run of
+ * k bytes costs k plus a header of 1 byte (k < 64) or up to 3. Every
+ * literal run but the last is followed by a repeat, so a pair costs at most
+ * one byte more than its input, and only when k >= 64: full / 64 at most.
+ * The last literal run, a short repeat reaching the end, and the tail add at
+ * most 3 + 1 + 4 bytes. */
+size_t pf__pq_rle_bits_bound(size_t n) {
+  size_t full = n / 8;
+  return full + full / 64 + 16;
+}
+
 pf_status pf__pq_rle_encode_bits(const uint8_t *bits, size_t n, pf__buf *out) {
   size_t full = n / 8, tail = n % 8;
   size_t bound = (full / 4 + 2) * 12 + full + 8;

@@ -207,8 +207,8 @@ static pf_status writer_create(const pf__writer_env *env, const uint8_t *store, 
       st = pf__error_set(err, PF_ENOMEM, "out of memory");
   }
   for (size_t i = 0; st == PF_OK && i < w->n_cols; i++) {
-    st = pf__pq_col_init(&w->cols[i], &w->schema->fields[i], store ? store[i] : 0,
-                         w->cfg.dictionary);
+    st = pf__pq_col_init(&w->cols[i], &w->schema->fields[i], store ? store[i] : 0, &w->cfg);
+    if (st == PF_ENOMEM) pf__error_set(err, st, "out of memory");
     if (st == PF_EINVAL)
       pf__error_set(err, st, "column %zu (%s): a %s column cannot be stored narrower", i + 1,
                     w->schema->fields[i].name, pf_type_name(w->schema->fields[i].type));
@@ -320,8 +320,8 @@ static pf_status z_reserve(pq_zjob *j, size_t need) {
 
 static void z_add(pq_writer *w, pq_zjob *j, pf__pq_page *pg) {
   j->pages[j->n++] = pg;
-  j->slack += (int64_t)(pf__pq_compress_bound(w->cfg.codec, pg->raw.len) + sizeof pg->hdr) -
-              (int64_t)pg->raw.len;
+  size_t n = pf__pq_page_body_len(pg);
+  j->slack += (int64_t)(pf__pq_compress_bound(w->cfg.codec, n) + sizeof pg->hdr) - (int64_t)n;
 }
 
 /* Starts compressing the pages sealed since the last call (and with
@@ -358,20 +358,23 @@ static void z_drop(pq_writer *w) {
 
 /* ---- writing row groups ---- */
 
-/* Writes every page of the row group handed over, in file order. */
+/* Writes every page of the row group handed over, in file order: a
+ * page's header and body in one call, the body from the page's own buffer
+ * (no copy into the output's). */
 static void w_task(void *arg, size_t i) {
   (void)i;
   pq_writer *w = arg;
   pf_status st = PF_OK;
+  int kind = pf__pq_codec_is_none(w->cfg.codec) ? PF__PQ_RAW : PF__PQ_Z;
   for (size_t c = 0; c < w->n_cols && st == PF_OK; c++) {
     const pf__pq_pages *l = &w->wpages[c];
     for (size_t k = 0; k < l->n && st == PF_OK; k++) {
       pf__pq_page *pg = l->p[k];
-      int kind = pf__pq_codec_is_none(w->cfg.codec) ? PF__PQ_RAW : PF__PQ_Z;
-      pf__buf *body = kind == PF__PQ_RAW ? &pg->raw : &pg->z;
-      st = pf__output_write(w->out, pg->hdr, pg->hdr_len, &w->w_err);
-      if (st == PF_OK && body->len) st = pf__output_write(w->out, body->data, body->len, &w->w_err);
-      pf__pq_bufpool_give(&w->bodies, kind, body); /* for the row group being built */
+      size_t len;
+      const uint8_t *body = pf__pq_page_stored(pg, &w->cfg, &len);
+      struct iovec v[2] = {{pg->hdr, pg->hdr_len}, {(void *)(uintptr_t)body, len}};
+      st = pf__output_writev(w->out, v, 2, &w->w_err);
+      pf__pq_bufpool_give(&w->bodies, kind, kind == PF__PQ_RAW ? &pg->raw : &pg->z);
     }
   }
   w->w_status = st;

@@ -56,6 +56,8 @@ pf_status pf__pq_rle_encode(const uint32_t *values, size_t n, int bit_width,
 /* Appends the hybrid encoding (bit width 1) of n bits stored LSB first in
  * bits; bits past n must be zero. Used for definition levels. */
 pf_status pf__pq_rle_encode_bits(const uint8_t *bits, size_t n, pf__buf *out);
+/* Bytes pf__pq_rle_encode_bits appends for n bits, at most. */
+size_t pf__pq_rle_bits_bound(size_t n);
 /* Bits needed for values up to max_value (at least 1). */
 int pf__pq_bit_width(uint32_t max_value);
 /* ORs n bits from src (starting at bit soff) into dst (at bit doff); the
@@ -208,7 +210,8 @@ typedef struct pf__pq_config {
  * gives the raw body back (unless it is what is stored: codec none); the
  * writer then accounts for it, and writes it with its row group. */
 typedef struct pf__pq_page {
-  pf__buf raw;              /* the body: levels + values                   */
+  pf__buf raw;              /* the body, levels + values, from raw.data +  */
+  size_t off;               /*   off (room before it: see pf__pq_col.head) */
   size_t raw_len;           /* its length, kept when the body is given back */
   pf__buf z;                /* the body compressed (not with codec none)   */
   uint8_t hdr[64];          /* the PageHeader                              */
@@ -243,14 +246,29 @@ void pf__pq_bufpool_take(pf__pq_bufpool *bp, int kind, pf__buf *b, size_t want);
 /* Gives b's memory to the pool (or frees it); b is left empty. */
 void pf__pq_bufpool_give(pf__pq_bufpool *bp, int kind, pf__buf *b);
 
-/* Compresses pg->raw (into a body from bp), writes its header and, when
- * the compressed body is the one stored, gives the raw body back to bp;
+/* The uncompressed body and its length (before pf__pq_page_compress
+ * gives it back). */
+static inline const uint8_t *pf__pq_page_body(const pf__pq_page *pg) {
+  return pg->raw.data + pg->off;
+}
+static inline size_t pf__pq_page_body_len(const pf__pq_page *pg) {
+  return pg->raw.len - pg->off;
+}
+
+/* Compresses the body (into pg->z, a body from bp), writes its header and,
+ * when the compressed body is the one stored, gives the raw body back to bp;
  * failures go to pg->status. */
 void pf__pq_page_compress(pf__pq_page *pg, const pf__pq_config *cfg, pf__pq_bufpool *bp);
-/* The body as stored in the file, after pf__pq_page_compress. */
-static inline const pf__buf *pf__pq_page_stored(const pf__pq_page *pg,
-                                                const pf__pq_config *cfg) {
-  return pf__pq_codec_is_none(cfg->codec) ? &pg->raw : &pg->z;
+/* The body as stored in the file, after pf__pq_page_compress; its length
+ * in *len. */
+static inline const uint8_t *pf__pq_page_stored(const pf__pq_page *pg, const pf__pq_config *cfg,
+                                                size_t *len) {
+  if (pf__pq_codec_is_none(cfg->codec)) {
+    *len = pf__pq_page_body_len(pg);
+    return pf__pq_page_body(pg);
+  }
+  *len = pg->z.len;
+  return pg->z.data;
 }
 
 /* A list of pages; grows, keeps what it held. */
@@ -298,7 +316,12 @@ typedef struct pf__pq_col {
   size_t page_rows;         /* values, nulls included                      */
   uint8_t *def;             /* validity bits of the page's rows (zeroed    */
   size_t def_cap;           /*   beyond page_rows), bytes allocated        */
-  pf__buf plain;            /* PLAIN values (booleans: bits)               */
+  pf__buf plain;            /* PLAIN values (booleans: bits) after `head`  */
+  size_t head;              /*   bytes kept free for the page's definition
+                               levels, so the values become the page body
+                               where they are (optional columns except
+                               booleans; 0 otherwise); plain.len counts them */
+  pf__buf levels;           /* scratch: a sealed page's encoded levels     */
   size_t bool_bits;         /* booleans in plain                           */
   uint32_t *idx;            /* dictionary indices                          */
   size_t n_idx, idx_cap;
@@ -318,7 +341,7 @@ typedef struct pf__pq_col {
 } pf__pq_col;
 
 /* store: a pf__pq_store (parquet_writer.h), 0 for the natural type. */
-pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, int dictionary);
+pf_status pf__pq_col_init(pf__pq_col *c, const pf_field *f, int store, const pf__pq_config *cfg);
 void pf__pq_col_free(pf__pq_col *c);
 /* Appends rows [row0, row0 + n) of a batch column typed like the field
  * (page bodies from bp). */
