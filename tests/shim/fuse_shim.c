@@ -7,9 +7,10 @@
  *   symlink/symlinkat                          fail with EPERM
  *   open for writing with O_APPEND             fails with EPERM
  *   open with O_TMPFILE                        fails with EOPNOTSUPP
- *   a write that is not at the end of what was
- *   written (after a seek back, or pwrite
- *   elsewhere), ftruncate to another length     fails with EPERM
+ *   a write (write, writev, pwrite) that is not
+ *   at the end of what was written (after a seek
+ *   back, or pwrite elsewhere), ftruncate to
+ *   another length                             fails with EPERM
  * Test knobs:
  *   PF_FUSE_FAIL_AFTER=N  the write that would take the bytes written under
  *                         the directories (all files, this process) past N
@@ -39,6 +40,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define MAX_FD 65536
@@ -68,6 +70,7 @@ REAL(symlinkat, int, const char *, int, const char *)
 REAL(open, int, const char *, int, ...)
 REAL(openat, int, int, const char *, int, ...)
 REAL(write, ssize_t, int, const void *, size_t)
+REAL(writev, ssize_t, int, const struct iovec *, int)
 REAL(pwrite, ssize_t, int, const void *, size_t, off_t)
 REAL(pwrite64, ssize_t, int, const void *, size_t, off_t)
 REAL(lseek, off_t, int, off_t, int)
@@ -322,6 +325,19 @@ ssize_t write(int fd, const void *buf, size_t n) {
   off_t pos = real_lseek(fd, 0, SEEK_CUR);
   if (check_write(fd, pos, n)) return -1;
   ssize_t k = real_write(fd, buf, n);
+  wrote(fd, pos, k);
+  return k;
+}
+/* writev: the same rules as write, for the bytes of all the pieces. */
+ssize_t writev(int fd, const struct iovec *iov, int n) {
+  resolve_writev();
+  if (!tracked(fd)) return real_writev(fd, iov, n);
+  size_t total = 0;
+  for (int i = 0; i < n; i++) total += iov[i].iov_len;
+  resolve_lseek();
+  off_t pos = real_lseek(fd, 0, SEEK_CUR);
+  if (check_write(fd, pos, total)) return -1;
+  ssize_t k = real_writev(fd, iov, n);
   wrote(fd, pos, k);
   return k;
 }
