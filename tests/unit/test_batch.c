@@ -15,6 +15,20 @@
 
 static int exists(const char *name) { return access(path_of(name), F_OK) == 0; }
 
+/* A job for the files matching glob (under the test directory) into the
+ * output directory out (under it too); NULL when either is refused. */
+static pf_batch_job *job_for(const char *glob, const char *out) {
+  pf_batch_job *job = pf_batch_new();
+  pf_error err;
+  char pat[600];
+  snprintf(pat, sizeof pat, "%s/%s", tmpdir, glob);
+  if (job && pf_batch_add(job, pat, &err) == PF_OK &&
+      pf_batch_set_output_dir(job, path_of(out), &err) == PF_OK)
+    return job;
+  pf_batch_free(job);
+  return NULL;
+}
+
 static long long file_size(const char *name) {
   struct stat sb;
   return stat(path_of(name), &sb) == 0 ? (long long)sb.st_size : -1;
@@ -186,13 +200,10 @@ TEST_IMPL(two_inputs_one_output) {
 
 TEST_IMPL(cancel_stops_the_rest) {
   pf_cancel *c = pf_cancel_new();
-  pf_batch_job *job = pf_batch_new();
+  pf_batch_job *job = job_for("in/*.csv", "canceled");
+  ASSERT(job != NULL);
   pf_options *o = pf_options_new();
   pf_error err;
-  char pat[600];
-  snprintf(pat, sizeof pat, "%s/in/*.csv", tmpdir);
-  ASSERT_EQ(pf_batch_add(job, pat, &err), PF_OK);
-  ASSERT_EQ(pf_batch_set_output_dir(job, path_of("canceled"), &err), PF_OK);
   ASSERT_EQ(pf_batch_set_workers(job, 1, &err), PF_OK);
   pf_options_set_cancel(o, c);
   ASSERT_EQ(pf_options_set(o, "engine.log_level", "debug", &err), PF_OK);
@@ -246,13 +257,10 @@ TEST_IMPL(refused_before_it_starts) {
 }
 
 TEST_IMPL(threads_per_file) {
-  pf_batch_job *job = pf_batch_new();
+  pf_batch_job *job = job_for("in/[ab].csv", "threads");
+  ASSERT(job != NULL);
   pf_options *o = pf_options_new();
   pf_error err;
-  char pat[600];
-  snprintf(pat, sizeof pat, "%s/in/[ab].csv", tmpdir);
-  ASSERT_EQ(pf_batch_add(job, pat, &err), PF_OK);
-  ASSERT_EQ(pf_batch_set_output_dir(job, path_of("threads"), &err), PF_OK);
   ASSERT_EQ(pf_options_set(o, "engine.threads", "3", &err), PF_OK);
   ASSERT_EQ(pf_batch_set_workers(job, 8, &err), PF_OK);
   pf_batch_result r;
@@ -286,13 +294,10 @@ TEST_IMPL(memo_files_go_with_their_table) {
   write_file("m/U.DBF", "not really dBase");
   write_file("m/U.FPT", "memo");
   write_file("m/lone.fpt", "memo without a table");
-  pf_batch_job *job = pf_batch_new();
+  pf_batch_job *job = job_for("m/*", "m_out");
+  ASSERT(job != NULL);
   pf_options *o = pf_options_new();
   pf_error err;
-  char pat[600];
-  snprintf(pat, sizeof pat, "%s/m/*", tmpdir);
-  ASSERT_EQ(pf_batch_add(job, pat, &err), PF_OK);
-  ASSERT_EQ(pf_batch_set_output_dir(job, path_of("m_out"), &err), PF_OK);
   pf_batch_result r;
   ASSERT_EQ(pf_batch_run(job, o, &r, &err), PF_OK);
   ASSERT_EQ(r.n_items, 3);
